@@ -1,0 +1,92 @@
+/**
+ * Events the proxy emits on its forwarding path and the analysis side consumes.
+ * `t` is milliseconds since the exchange started (sub-millisecond, monotonic clock).
+ * Headers here are already redacted: no event ever carries an API key.
+ */
+export type CaptureEvent =
+  | RequestStartEvent
+  | RequestBodyPartEvent
+  | RequestEndEvent
+  | ResponseHeadEvent
+  | ResponseBodyPartEvent
+  | ResponseEndEvent
+  | ExchangeErrorEvent;
+
+export type HeaderMap = Record<string, string | string[]>;
+
+export interface RequestStartEvent {
+  type: 'request-start';
+  exchangeId: string;
+  t: 0;
+  /** Wall-clock start, ms since the epoch. */
+  startedAt: number;
+  method: string;
+  /** Path and query as the client sent them. */
+  path: string;
+  headers: HeaderMap;
+  /** Fingerprint of the API key (`sk-…wxyz·3f9a1c`), or null when the request carried none. */
+  tenant: string | null;
+  organization: string | null;
+  project: string | null;
+}
+
+export interface RequestBodyPartEvent {
+  type: 'request-body-part';
+  exchangeId: string;
+  t: number;
+  /** The very Buffer the proxy forwarded; consumers must not mutate it. */
+  data: Uint8Array;
+}
+
+export interface RequestEndEvent {
+  type: 'request-end';
+  exchangeId: string;
+  t: number;
+}
+
+export interface ResponseHeadEvent {
+  type: 'response-head';
+  exchangeId: string;
+  t: number;
+  status: number;
+  headers: HeaderMap;
+}
+
+export interface ResponseBodyPartEvent {
+  type: 'response-body-part';
+  exchangeId: string;
+  t: number;
+  data: Uint8Array;
+}
+
+export interface ResponseEndEvent {
+  type: 'response-end';
+  exchangeId: string;
+  t: number;
+}
+
+/** Why an exchange did not complete normally. */
+export type ExchangeErrorKind =
+  /** The client went away before the response ended; the upstream request was aborted. */
+  | 'client-aborted'
+  /** The upstream could not be reached (DNS, refused, TLS). Answered 502. */
+  | 'upstream-unreachable'
+  /** The upstream sent no response headers in time. Answered 504. */
+  | 'upstream-timeout'
+  /** The upstream connection failed after the response started; the client connection was cut. */
+  | 'upstream-reset'
+  /** The proxy itself failed (a bug); answered 502 when still possible. */
+  | 'proxy-error';
+
+export interface ExchangeErrorEvent {
+  type: 'exchange-error';
+  exchangeId: string;
+  t: number;
+  kind: ExchangeErrorKind;
+  message: string;
+}
+
+/** Where capture events go. `push` must never block or throw into the forwarding path. */
+export interface CaptureSink {
+  push(event: CaptureEvent): void;
+}

@@ -1,0 +1,92 @@
+import type { ApiKind } from './api-kind.ts';
+import type { ExchangeErrorKind, HeaderMap } from './capture-events.ts';
+import type { MergedResult } from './merged-result.ts';
+import type { Usage } from './usage.ts';
+
+/** Where an exchange is in its life. */
+export type ExchangeState = 'pending' | 'streaming' | 'complete' | 'error' | 'aborted';
+
+export interface ExchangeTimings {
+  /** Request start to response headers. */
+  headersMs: number | null;
+  /** Request start to the first chunk that carried model output (text, tool call, reasoning). */
+  firstTokenMs: number | null;
+  /** Request start to the end of the response (or to the failure). */
+  totalMs: number | null;
+  /** Output tokens over the time from first token to end; null without usage or a stream. */
+  outputTokensPerSecond: number | null;
+}
+
+/** Gaps between consecutive response chunks of a stream, in ms. */
+export interface ChunkGaps {
+  count: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+/** Plain-words facts about how a response ended, beyond its status. */
+export type IntegrityFlag =
+  /** The stream ended without `[DONE]`, `response.completed`, `message_stop` or Ollama's `done`. */
+  | 'missing-terminator'
+  /** A completed LLM response carried no usage. */
+  | 'usage-missing'
+  /** The stream reported an error in-band after a 200 (Anthropic `error`, `response.failed`). */
+  | 'error-event'
+  /** The client closed the connection before the response ended. */
+  | 'client-closed'
+  /** The upstream failed (unreachable, timed out, reset). */
+  | 'upstream-failed'
+  /** The capture queue overflowed; some chunks of this exchange were not analysed (traffic was not affected). */
+  | 'analysis-dropped';
+
+/** The small, always-in-memory view of an exchange. */
+export interface ExchangeSummary {
+  id: string;
+  seq: number;
+  /** ISO 8601. */
+  startedAt: string;
+  method: string;
+  path: string;
+  api: ApiKind;
+  model: string | null;
+  tenant: string | null;
+  stream: boolean;
+  status: number | null;
+  state: ExchangeState;
+  usage: Usage | null;
+  costUsd: number | null;
+  timings: ExchangeTimings;
+  error: { kind: ExchangeErrorKind; message: string } | null;
+}
+
+export interface CapturedBody {
+  headers: HeaderMap;
+  /** The captured body as text (decompressed), up to the capture cap. */
+  body: string;
+  bodyTruncated: boolean;
+  /** Bytes seen on the wire, including any not captured. */
+  bodyBytes: number;
+}
+
+export interface RecordedChunk {
+  /** ms since the exchange started. */
+  t: number;
+  /** The chunk's text (after decompression). */
+  data: string;
+}
+
+/** Everything captured about one exchange: one JSONL line of a session. */
+export interface ExchangeRecord extends ExchangeSummary {
+  organization: string | null;
+  project: string | null;
+  request: CapturedBody;
+  response: CapturedBody | null;
+  /** Network chunks of a streamed response (SSE or NDJSON) with arrival times; empty otherwise. */
+  chunks: RecordedChunk[];
+  gaps: ChunkGaps | null;
+  merged: MergedResult | null;
+  integrity: IntegrityFlag[];
+  /** An in-band stream error, when the integrity flags include `error-event`. */
+  streamError: { type: string; message: string } | null;
+}
