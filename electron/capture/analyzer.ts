@@ -1,0 +1,52 @@
+import type {
+  ExchangeErrorEvent,
+  RequestStartEvent,
+  ResponseHeadEvent,
+} from '../../shared/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { InterpretedResponse } from '../../shared/llm-response.ts';
+import type { CappedBytes } from './capped-bytes.ts';
+
+/** One exchange while it is being analysed: the record under construction plus working facts. */
+export interface ExchangeDraft {
+  readonly record: ExchangeRecord;
+  /** The captured request body (capped); complete once `onRequestEnd` ran. */
+  readonly requestBody: CappedBytes;
+  /** The captured response body after decompression (capped). */
+  readonly responseBody: CappedBytes;
+  /** The request body parsed as JSON, or undefined when it is not JSON. */
+  requestJson: unknown;
+  /** The model the request asked for; the response may name a more exact one. */
+  requestedModel: string | null;
+  /** The response is a stream of SSE or NDJSON events. */
+  responseIsStream: boolean;
+  /** What the LLM protocol interpreter understood, for LLM APIs. */
+  interpreted: InterpretedResponse | null;
+  /** When the first chunk that carried model output arrived (ms since start). */
+  firstOutputT: number | null;
+  /** Arrival times of the response's network chunks (ms since start). */
+  readonly chunkTimes: number[];
+  /** When the response ended or failed (ms since start). */
+  endT: number | null;
+}
+
+/**
+ * A step of the analysis pipeline, with hooks named after undici's handler lifecycle. A fresh
+ * analyzer is made per exchange, so it may keep per-exchange state in itself. Hooks run off the
+ * forwarding path; one that throws is logged and switched off for that exchange.
+ */
+export interface Analyzer {
+  readonly name: string;
+  onRequestStart?(draft: ExchangeDraft, event: RequestStartEvent): void;
+  /** The request body is complete (or as complete as it will get). */
+  onRequestEnd?(draft: ExchangeDraft): void;
+  onResponseStart?(draft: ExchangeDraft, event: ResponseHeadEvent): void;
+  /** Decoded (decompressed) response bytes, with the arrival time of the chunk that carried them. */
+  onResponseData?(draft: ExchangeDraft, data: Uint8Array, t: number): void;
+  /** The exchange failed; `onResponseEnd` still follows. */
+  onResponseError?(draft: ExchangeDraft, event: ExchangeErrorEvent): void;
+  /** The exchange is over, successfully or not: compute final values. */
+  onResponseEnd?(draft: ExchangeDraft): void;
+}
+
+export type AnalyzerFactory = () => Analyzer;

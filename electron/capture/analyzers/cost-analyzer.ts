@@ -1,0 +1,13 @@
+import { costUsd } from '../../../shared/price.ts';
+import type { Analyzer } from '../analyzer.ts';
+
+/** What the exchange cost, from its normalised usage and a maintained price library. */
+export function costAnalyzer(): Analyzer {
+  return {
+    name: 'cost',
+    onResponseEnd(draft) {
+      const { api, model, usage } = draft.record;
+      draft.record.costUsd = costUsd(api, model, usage);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { CaptureEvent } from '../../shared/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { AnalyzerFactory } from './analyzer.ts';
+import { chunkRecorder } from './analyzers/chunk-recorder.ts';
+import { costAnalyzer } from './analyzers/cost-analyzer.ts';
+import { integrityAnalyzer } from './analyzers/integrity-analyzer.ts';
+import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
+import { metadataAnalyzer } from './analyzers/metadata-analyzer.ts';
+import { timingsAnalyzer } from './analyzers/timings-analyzer.ts';
+import { CaptureQueue } from './capture-queue.ts';
+import { type CaptureLimits, ExchangeAssembler } from './exchange-assembler.ts';
+
+export const DEFAULT_LIMITS: CaptureLimits = {
+  requestBodyBytes: 1024 * 1024,
+  responseBodyBytes: 32 * 1024 * 1024,
+};
+
+/** The analyzers every exchange runs through, in order (later ones read what earlier ones found). */
+export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
+  return [
+    metadataAnalyzer,
+    llmResponseAnalyzer,
+    () => chunkRecorder(limits.responseBodyBytes),
+    timingsAnalyzer,
+    costAnalyzer,
+    integrityAnalyzer,
+  ];
+}
+
+export interface CapturePipelineOptions {
+  limits?: CaptureLimits;
+  analyzers?: AnalyzerFactory[];
+  /** Body bytes waiting for analysis before body parts are dropped. */
+  queueBytes?: number;
+  /** Receives each exchange's final record. */
+  onRecord(record: ExchangeRecord): void;
+  log?: (message: string) => void;
+}
+
+/**
+ * The analysis side of the tee: a bounded queue the proxy pushes into, and the assemblers that
+ * turn each exchange's events into a record. `sink` is what the proxy gets.
+ */
+export class CapturePipeline {
+  readonly queue: CaptureQueue;
+  readonly #assemblers = new Map<string, ExchangeAssembler>();
+  readonly #options: CapturePipelineOptions;
+  readonly #limits: CaptureLimits;
+  readonly #analyzers: AnalyzerFactory[];
+  readonly #log: (message: string) => void;
+  #seq = 0;
+
+  constructor(options: CapturePipelineOptions) {
+    this.#options = options;
+    this.#limits = options.limits ?? DEFAULT_LIMITS;
+    this.#analyzers = options.analyzers ?? defaultAnalyzers(this.#limits);
+    this.#log = options.log ?? ((message) => console.warn(`[tokentap] ${message}`));
+    this.queue = new CaptureQueue({
+      maxBytes: options.queueBytes ?? 64 * 1024 * 1024,
+      sliceMs: 4,
+      consume: (event) => this.#consume(event),
+      onDrop: (id) => this.#dropped.add(id),
+      onConsumerError: (error, event) =>
+        this.#log(`capture of exchange ${event.exchangeId} failed at ${event.type}: ${describe(error)}`),
+    });
+  }
+
+  // Drops are noticed on the forwarding path, before the exchange's events are consumed.
+  readonly #dropped = new Set<string>();
+
+  /** Exchanges started but not yet over. */
+  get inFlight(): number {
+    return this.#assemblers.size;
+  }
+
+  #consume(event: CaptureEvent): void {
+    if (event.type === 'request-start') {
+      const assembler = new ExchangeAssembler(
+        event,
+        ++this.#seq,
+        this.#analyzers.map((make) => make()),
+        this.#limits,
+        {
+          onRecord: (record) => {
+            this.#assemblers.delete(record.id);
+            this.#options.onRecord(record);
+          },
+          onAnalyzerError: (analyzer, id, error) =>
+            this.#log(`analyzer ${analyzer} failed on exchange ${id}: ${describe(error)}`),
+        },
+      );
+      this.#assemblers.set(event.exchangeId, assembler);
+      return;
+    }
+    const assembler = this.#assemblers.get(event.exchangeId);
+    if (!assembler) return;
+    if (
+      (event.type === 'response-end' || event.type === 'exchange-error') &&
+      this.#dropped.delete(event.exchangeId)
+    ) {
+      assembler.markDropped();
+    }
+    assembler.handle(event);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

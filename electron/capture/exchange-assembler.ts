@@ -1,0 +1,194 @@
+import type { CaptureEvent, RequestStartEvent } from '../../shared/capture-events.ts';
+import type { ExchangeRecord, ExchangeState } from '../../shared/exchange-record.ts';
+import type { Analyzer, ExchangeDraft } from './analyzer.ts';
+import { type BodyDecoder, createBodyDecoder } from './body-decoder.ts';
+import { CappedBytes } from './capped-bytes.ts';
+
+export interface CaptureLimits {
+  /** Request body bytes kept per exchange (forwarding is never capped). */
+  requestBodyBytes: number;
+  /** Response body bytes kept per exchange, after decompression. */
+  responseBodyBytes: number;
+}
+
+export interface AssemblerHooks {
+  /** The exchange is over and its record final. */
+  onRecord(record: ExchangeRecord): void;
+  /** An analyzer threw; it is switched off for this exchange. */
+  onAnalyzerError(analyzer: string, exchangeId: string, error: unknown): void;
+}
+
+/** Builds one exchange's record from its capture events by running the analyzers over them. */
+export class ExchangeAssembler {
+  readonly draft: ExchangeDraft;
+  readonly #analyzers: Analyzer[];
+  readonly #hooks: AssemblerHooks;
+  #bodyDecoder: BodyDecoder | null = null;
+  #requestEnded = false;
+  #over = false;
+
+  constructor(
+    start: RequestStartEvent,
+    seq: number,
+    analyzers: Analyzer[],
+    limits: CaptureLimits,
+    hooks: AssemblerHooks,
+  ) {
+    this.#analyzers = analyzers;
+    this.#hooks = hooks;
+    this.draft = {
+      record: emptyRecord(start, seq),
+      requestBody: new CappedBytes(limits.requestBodyBytes),
+      responseBody: new CappedBytes(limits.responseBodyBytes),
+      requestJson: undefined,
+      requestedModel: null,
+      responseIsStream: false,
+      interpreted: null,
+      firstOutputT: null,
+      chunkTimes: [],
+      endT: null,
+    };
+    this.#run('onRequestStart', (a) => a.onRequestStart?.(this.draft, start));
+  }
+
+  /** True once the record has been handed over. */
+  get over(): boolean {
+    return this.#over;
+  }
+
+  handle(event: CaptureEvent): void {
+    const draft = this.draft;
+    switch (event.type) {
+      case 'request-start':
+        return;
+      case 'request-body-part':
+        draft.requestBody.add(event.data);
+        return;
+      case 'request-end':
+        this.#endRequest();
+        return;
+      case 'response-head': {
+        // Anything still missing from the request body will not come before the response.
+        this.#endRequest();
+        const { record } = draft;
+        record.status = event.status;
+        record.response = { headers: event.headers, body: '', bodyTruncated: false, bodyBytes: 0 };
+        const encoding = event.headers['content-encoding'];
+        this.#bodyDecoder = createBodyDecoder(
+          Array.isArray(encoding) ? encoding.join(',') : encoding,
+          (data, t) => {
+            draft.responseBody.add(data);
+            this.#run('onResponseData', (a) => a.onResponseData?.(draft, data, t));
+          },
+        );
+        this.#run('onResponseStart', (a) => a.onResponseStart?.(draft, event));
+        record.state = draft.responseIsStream ? 'streaming' : 'pending';
+        return;
+      }
+      case 'response-body-part': {
+        const response = draft.record.response;
+        if (response) response.bodyBytes += event.data.byteLength;
+        draft.chunkTimes.push(event.t);
+        // An encoding Tokentap cannot read is still captured, as bytes, but not interpreted.
+        if (this.#bodyDecoder) this.#bodyDecoder.write(event.data, event.t);
+        else draft.responseBody.add(event.data);
+        return;
+      }
+      case 'response-end':
+        draft.endT = event.t;
+        this.#finish();
+        return;
+      case 'exchange-error':
+        draft.endT = event.t;
+        draft.record.error = { kind: event.kind, message: event.message };
+        this.#run('onResponseError', (a) => a.onResponseError?.(draft, event));
+        this.#finish();
+        return;
+    }
+  }
+
+  /** Marks that the capture queue dropped some of this exchange's body parts. */
+  markDropped(): void {
+    if (!this.draft.record.integrity.includes('analysis-dropped'))
+      this.draft.record.integrity.push('analysis-dropped');
+  }
+
+  #endRequest(): void {
+    if (this.#requestEnded) return;
+    this.#requestEnded = true;
+    const { record, requestBody } = this.draft;
+    record.request.body = requestBody.text();
+    record.request.bodyTruncated = requestBody.truncated;
+    record.request.bodyBytes = requestBody.seen;
+    this.#run('onRequestEnd', (a) => a.onRequestEnd?.(this.draft));
+  }
+
+  #finish(): void {
+    this.#endRequest();
+    const decoder = this.#bodyDecoder;
+    if (decoder) decoder.end(() => this.#complete());
+    else this.#complete();
+  }
+
+  #complete(): void {
+    if (this.#over) return;
+    const { draft } = this;
+    const { record, responseBody } = draft;
+    if (record.response) {
+      record.response.body = responseBody.text();
+      record.response.bodyTruncated = responseBody.truncated;
+    }
+    this.#run('onResponseEnd', (a) => a.onResponseEnd?.(draft));
+    record.state = finalState(record);
+    this.#over = true;
+    this.#hooks.onRecord(record);
+  }
+
+  #run(hook: string, call: (analyzer: Analyzer) => void): void {
+    for (let i = 0; i < this.#analyzers.length; i++) {
+      const analyzer = this.#analyzers[i] as Analyzer;
+      try {
+        call(analyzer);
+      } catch (error) {
+        this.#hooks.onAnalyzerError(`${analyzer.name}.${hook}`, this.draft.record.id, error);
+        // Isolate it: the other analyzers and the exchange go on without it.
+        this.#analyzers.splice(i--, 1);
+      }
+    }
+  }
+}
+
+function finalState(record: ExchangeRecord): ExchangeState {
+  if (record.error?.kind === 'client-aborted') return 'aborted';
+  if (record.error || record.streamError) return 'error';
+  return 'complete';
+}
+
+function emptyRecord(start: RequestStartEvent, seq: number): ExchangeRecord {
+  return {
+    id: start.exchangeId,
+    seq,
+    startedAt: new Date(start.startedAt).toISOString(),
+    method: start.method,
+    path: start.path,
+    api: 'http',
+    model: null,
+    tenant: start.tenant,
+    stream: false,
+    status: null,
+    state: 'pending',
+    usage: null,
+    costUsd: null,
+    timings: { headersMs: null, firstTokenMs: null, totalMs: null, outputTokensPerSecond: null },
+    error: null,
+    organization: start.organization,
+    project: start.project,
+    request: { headers: start.headers, body: '', bodyTruncated: false, bodyBytes: 0 },
+    response: null,
+    chunks: [],
+    gaps: null,
+    merged: null,
+    integrity: [],
+    streamError: null,
+  };
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Pool } from 'undici';
+import type { CaptureSink } from '../../shared/capture-events.ts';
+import { redactHeaders } from '../../shared/redact-headers.ts';
+import { ExchangeForwarder } from './exchange-forwarder.ts';
+import { requestHeadersToForward } from './forward-headers.ts';
+import { formatListenAddress, type ListenAddress } from './listen-address.ts';
+import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
+import type { UpstreamTarget } from './upstream-target.ts';
+
+export interface ProxyOptions {
+  listen: ListenAddress;
+  upstream: UpstreamTarget;
+  /** How long the upstream may take to send response headers (reasoning models are slow). */
+  headersTimeoutMs: number;
+  sink: CaptureSink;
+}
+
+export interface RunningProxy {
+  /** The address actually bound (port 0 resolved). */
+  readonly address: ListenAddress;
+  /** `http://host:port`, what SDKs use as their base URL (plus `/v1`). */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10 * 60_000;
+
+/** Starts the forwarding proxy; rejects with an error naming the address when it cannot listen. */
+export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const { upstream } = options;
+  const pool = new Pool(upstream.origin, {
+    connections: null,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: options.headersTimeoutMs,
+    // Time between body chunks; streams may idle while a model thinks, so as generous as headers.
+    bodyTimeout: options.headersTimeoutMs,
+  });
+  const sockets = new Set<Socket>();
+
+  const server: Server = createServer(
+    { noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 },
+    (req: IncomingMessage, res: ServerResponse) => {
+      forward(req, res, pool, options);
+    },
+  );
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket: Socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await listen(server, options.listen);
+  const bound = server.address() as AddressInfo;
+  const address = { host: bound.address, port: bound.port };
+  let closing: Promise<void> | undefined;
+  return {
+    address,
+    url: `http://${formatListenAddress(address)}`,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await closed;
+        await pool.destroy();
+      })();
+      return closing;
+    },
+  };
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, pool: Pool, options: ProxyOptions): void {
+  const t0 = performance.now();
+  const id = randomUUID();
+  const { upstream, sink } = options;
+  const key = apiKeyOf(req.headers);
+  sink.push({
+    type: 'request-start',
+    exchangeId: id,
+    t: 0,
+    startedAt: Date.now(),
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers: redactHeaders(req.headers as Record<string, string | string[]>),
+    tenant: key ? fingerprintApiKey(key) : null,
+    organization: firstValue(req.headers['openai-organization']),
+    project: firstValue(req.headers['openai-project']),
+  });
+  const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url);
+  pool.dispatch(
+    {
+      method: req.method ?? 'GET',
+      path: upstream.pathPrefix + (req.url ?? '/'),
+      headers: requestHeadersToForward(req.rawHeaders),
+      body: hasBody(req) ? req : null,
+    },
+    handler,
+  );
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function firstValue(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+function listen(server: Server, address: ListenAddress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(new Error(`Cannot listen on ${formatListenAddress(address)}: ${explainListenError(error)}`));
+    };
+    server.once('error', onError);
+    server.listen(address.port, address.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function explainListenError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return 'the port is already in use (another Tokentap, or another server?)';
+    case 'EADDRNOTAVAIL':
+      return 'that address does not belong to this machine';
+    case 'EACCES':
+      return 'permission denied (ports below 1024 need privileges)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve';
+    default:
+      return error.message;
+  }
+}
