@@ -12,6 +12,6 @@ export interface Usage {
   /** Output tokens spent on reasoning (a subset of outputTokens). */
   reasoningTokens: number | null;
   totalTokens: number;
-  /** Anthropic only: input tokens written to the prompt cache (a subset of inputTokens). */
+  /** Input tokens written to the prompt cache (a subset of inputTokens); Anthropic, OpenAI Responses. */
   cacheWriteTokens?: number;
 }

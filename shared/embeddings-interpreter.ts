@@ -1,0 +1,29 @@
+import { isRecord, str } from './json-fields.ts';
+import type { InterpretedResponse, ResponseInterpreter } from './llm-response.ts';
+import { copyMerged, emptyMerged } from './merged-draft.ts';
+import type { Usage } from './usage.ts';
+import { normaliseEmbeddingsUsage } from './usage-normalise.ts';
+
+/** Creates an interpreter for embeddings responses, which are never streamed and carry no text. */
+export function createEmbeddingsInterpreter(): ResponseInterpreter {
+  const merged = emptyMerged();
+  let model: string | null = null;
+  let usage: Usage | null = null;
+  let terminated = false;
+
+  return {
+    pushEvent(): boolean {
+      return false;
+    },
+    readBody(json: unknown): void {
+      if (!isRecord(json)) return;
+      terminated = true;
+      const m = str(json.model);
+      if (m !== null && m !== '') model = m;
+      usage = normaliseEmbeddingsUsage(json.usage);
+    },
+    snapshot(): InterpretedResponse {
+      return { model, merged: copyMerged(merged), usage, terminated, streamError: null };
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { createAnthropicInterpreter } from './anthropic-interpreter.ts';
+import type { ApiKind } from './api-kind.ts';
+import { createChatInterpreter } from './chat-interpreter.ts';
+import { createEmbeddingsInterpreter } from './embeddings-interpreter.ts';
+import type { ResponseInterpreter } from './llm-response.ts';
+import { createOllamaInterpreter } from './ollama-interpreter.ts';
+import { createResponsesInterpreter } from './responses-interpreter.ts';
+
+/** The interpreter for an API kind's responses, or null for plain HTTP. */
+export function createInterpreter(api: ApiKind): ResponseInterpreter | null {
+  switch (api) {
+    case 'openai.chat':
+    case 'azure.chat':
+      return createChatInterpreter();
+    case 'openai.responses':
+    case 'azure.responses':
+      return createResponsesInterpreter();
+    case 'openai.embeddings':
+    case 'azure.embeddings':
+      return createEmbeddingsInterpreter();
+    case 'anthropic.messages':
+      return createAnthropicInterpreter();
+    case 'ollama.chat':
+      return createOllamaInterpreter();
+    case 'http':
+      return null;
+  }
+}

@@ -1,0 +1,64 @@
+import { arr, isRecord, type JsonRecord, parseJson, rec, str } from './json-fields.ts';
+import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
+import { appendText, copyMerged, emptyMerged } from './merged-draft.ts';
+import type { Usage } from './usage.ts';
+import { normaliseOllamaUsage } from './usage-normalise.ts';
+
+/** Creates an interpreter for Ollama's native /api/chat: NDJSON lines, or one JSON body without streaming. */
+export function createOllamaInterpreter(): ResponseInterpreter {
+  const merged = emptyMerged();
+  let model: string | null = null;
+  let usage: Usage | null = null;
+  let terminated = false;
+  let streamError: InterpretedResponse['streamError'] = null;
+
+  function readMessage(json: JsonRecord): boolean {
+    const m = str(json.model);
+    if (m !== null && m !== '') model = m;
+    const error = str(json.error);
+    if (error !== null) streamError = { type: 'error', message: error };
+    let output = false;
+    const message = rec(json.message);
+    const content = str(message?.content);
+    if (content !== null && content !== '') {
+      merged.text += content;
+      output = true;
+    }
+    const thinking = str(message?.thinking);
+    if (thinking !== null && thinking !== '') {
+      merged.reasoning = appendText(merged.reasoning, thinking);
+      output = true;
+    }
+    // Ollama never splits a call across lines: each entry is a whole call with parsed arguments.
+    for (const raw of arr(message?.tool_calls)) {
+      if (!isRecord(raw)) continue;
+      const fn = rec(raw.function);
+      const args = fn?.arguments;
+      merged.toolCalls.push({
+        id: str(raw.id),
+        name: str(fn?.name) ?? '',
+        arguments: typeof args === 'string' ? args : args === undefined ? '' : JSON.stringify(args),
+      });
+      output = true;
+    }
+    if (json.done === true) {
+      terminated = true;
+      merged.finishReason = str(json.done_reason);
+      usage = normaliseOllamaUsage(json);
+    }
+    return output;
+  }
+
+  return {
+    pushEvent(event: WireEvent): boolean {
+      const json = parseJson(event.data);
+      return isRecord(json) ? readMessage(json) : false;
+    },
+    readBody(json: unknown): void {
+      if (isRecord(json)) readMessage(json);
+    },
+    snapshot(): InterpretedResponse {
+      return { model, merged: copyMerged(merged), usage, terminated, streamError };
+    },
+  };
+}
