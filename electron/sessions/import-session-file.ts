@@ -1,0 +1,24 @@
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { importFormatOf, withoutBom } from '../../shared/import-format.ts';
+import { parseJson } from '../../shared/json-fields.ts';
+import { parseJsonl } from '../../shared/jsonl-format.ts';
+import { harToRecords } from './har-import.ts';
+
+/**
+ * The records of an imported session file, HAR or JSONL (told apart by content), all or nothing:
+ * a bad file throws an Error naming the line or entry at fault.
+ */
+export function importSessionFile(name: string, text: string): ExchangeRecord[] {
+  const clean = withoutBom(text);
+  // Parsed once here and reused: a HAR can be large.
+  const whole = parseJson(clean);
+  if (importFormatOf(name, clean, whole) === 'jsonl') return parseJsonl(clean);
+  if (whole === undefined) {
+    try {
+      JSON.parse(clean);
+    } catch (error) {
+      throw new Error(`not a HAR file: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return harToRecords(whole);
+}
