@@ -1,13 +1,15 @@
-import type { ExportFormat } from './inspector-contract.ts';
 import { isRecord, parseJson } from './json-fields.ts';
 
+/** The file formats a session exports to and imports from (the contract's `ExportFormat`). */
+export type ImportFormat = 'har' | 'jsonl';
+
 /** Which format an imported file is in, judged by its content: a JSON object with `log` is HAR, else JSONL. */
-export function detectImportFormat(name: string, text: string): ExportFormat {
+export function detectImportFormat(name: string, text: string): ImportFormat {
   return importFormatOf(name, text, parseJson(withoutBom(text)));
 }
 
 /** Like `detectImportFormat`, for a caller that already tried to parse the whole text (undefined when it is not JSON). */
-export function importFormatOf(name: string, text: string, whole: unknown): ExportFormat {
+export function importFormatOf(name: string, text: string, whole: unknown): ImportFormat {
   if (whole !== undefined) return isRecord(whole) && 'log' in whole ? 'har' : 'jsonl';
   // Not one JSON value: JSONL when its first line is JSON; otherwise the name decides whose error to show.
   const firstLine = withoutBom(text)
