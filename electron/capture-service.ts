@@ -1,18 +1,8 @@
-import type { ExchangeRecord } from '../shared/exchange-record.ts';
-import type { AnalyzerFactory } from './capture/analyzer.ts';
-import { CapturePipeline, DEFAULT_LIMITS } from './capture/capture-pipeline.ts';
-import type { CaptureLimits } from './capture/exchange-assembler.ts';
+import { CapturePipeline, type CapturePipelineOptions } from './capture/capture-pipeline.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import type { ProxyConfig } from './proxy-config.ts';
 
-export interface CaptureServiceOptions extends ProxyConfig {
-  limits?: CaptureLimits;
-  queueBytes?: number;
-  /** Replaces the default analyzers (tests). */
-  analyzers?: AnalyzerFactory[];
-  onRecord(record: ExchangeRecord): void;
-  log?: (message: string) => void;
-}
+export interface CaptureServiceOptions extends ProxyConfig, CapturePipelineOptions {}
 
 export interface CaptureService {
   readonly proxy: RunningProxy;
@@ -23,13 +13,7 @@ export interface CaptureService {
 
 /** The proxy and its capture pipeline, wired together: what the desktop app and `npm run serve` both run. */
 export async function startCaptureService(options: CaptureServiceOptions): Promise<CaptureService> {
-  const pipeline = new CapturePipeline({
-    limits: options.limits ?? DEFAULT_LIMITS,
-    onRecord: options.onRecord,
-    ...(options.queueBytes === undefined ? {} : { queueBytes: options.queueBytes }),
-    ...(options.log === undefined ? {} : { log: options.log }),
-    ...(options.analyzers === undefined ? {} : { analyzers: options.analyzers }),
-  });
+  const pipeline = new CapturePipeline(options);
   const proxy = await startProxy({
     listen: options.listen,
     upstream: options.upstream,

@@ -1,37 +1,59 @@
-import type { ExchangeRecord } from '../shared/exchange-record.ts';
-import { startCaptureService } from './capture-service.ts';
+import { join } from 'node:path';
+import { dataDir } from './data-dir.ts';
+import { InspectorService } from './inspector-service.ts';
+import { parseListenAddress } from './proxy/listen-address.ts';
 import { proxyConfigFromEnv } from './proxy-config.ts';
+import { startUiServer } from './server/ui-server.ts';
 
-/** One line per finished exchange, like an access log that understands LLM calls. */
-function describeRecord(record: ExchangeRecord): string {
-  const usage = record.usage
-    ? `${record.usage.inputTokens}→${record.usage.outputTokens} tok`
-    : 'usage unknown';
-  const cost = record.costUsd === null ? '' : ` $${record.costUsd.toFixed(6)}`;
-  const ttft =
-    record.timings.firstTokenMs === null ? '' : ` ttft ${record.timings.firstTokenMs.toFixed(0)}ms`;
-  const total = record.timings.totalMs === null ? '' : ` ${record.timings.totalMs.toFixed(0)}ms`;
-  const flags = record.integrity.length ? ` [${record.integrity.join(', ')}]` : '';
-  return `${record.method} ${record.path} ${record.status ?? record.state} ${record.api} ${record.model ?? '-'} ${record.tenant ?? '-'} ${usage}${cost}${ttft}${total}${flags}`;
-}
+export const DEFAULT_UI_ADDR = '127.0.0.1:3001';
+const RENDERER_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
-async function main(): Promise<void> {
-  const config = proxyConfigFromEnv(process.env);
-  const service = await startCaptureService({
-    ...config,
-    onRecord: (record) => console.log(describeRecord(record)),
-  });
-  console.log(`Tokentap proxy listening on ${service.proxy.url}, forwarding to ${config.upstream.url}`);
-  console.log(`Point your SDK at base_url=${service.proxy.url}/v1`);
-  const stop = async () => {
+/** Runs Tokentap without a display: the proxy, the sessions and the UI in a browser. Resolves once it is up. */
+export async function serveHeadless(env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
+  const { headersTimeoutMs } = proxyConfigFromEnv(env);
+  const log = (message: string) => console.warn(`[tokentap] ${message}`);
+  const directory = dataDir(env);
+  const service = await InspectorService.start({ dataDir: directory, env, headersTimeoutMs, log });
+  const ui = await startUiServer({
+    listen: parseListenAddress(env.UI_ADDR || DEFAULT_UI_ADDR),
+    service,
+    rendererDir: RENDERER_DIR,
+    token: env.TOKENTAP_TOKEN,
+  }).catch(async (error: unknown) => {
     await service.close();
-    process.exit(0);
+    throw error;
+  });
+  const status = await service.status();
+  console.log(
+    status.proxyUrl
+      ? `Tokentap proxy on ${status.proxyUrl} → ${status.upstream}  (SDK base_url: ${status.proxyUrl}/v1)`
+      : `Tokentap proxy NOT listening: ${status.error}`,
+  );
+  console.log(`Tokentap UI on ${ui.openUrl}`);
+  console.log(`Sessions in ${directory}`);
+  return async () => {
+    await ui.close();
+    await service.close();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  console.error(`tokentap: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+/** `tokentap serve`: runs until SIGINT/SIGTERM, then flushes and closes the session. */
+export async function runServe(): Promise<void> {
+  const stop = await serveHeadless();
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: flushing the session and stopping`);
+    void stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (import.meta.main) {
+  runServe().catch((error: unknown) => {
+    console.error(`tokentap: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

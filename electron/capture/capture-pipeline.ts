@@ -28,13 +28,16 @@ export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
 }
 
 export interface CapturePipelineOptions {
-  limits?: CaptureLimits;
-  analyzers?: AnalyzerFactory[];
+  limits?: CaptureLimits | undefined;
+  /** Replaces the default analyzers (tests). */
+  analyzers?: AnalyzerFactory[] | undefined;
   /** Body bytes waiting for analysis before body parts are dropped. */
-  queueBytes?: number;
+  queueBytes?: number | undefined;
   /** Receives each exchange's final record. */
   onRecord(record: ExchangeRecord): void;
-  log?: (message: string) => void;
+  /** An exchange in flight changed; the record is the live object under construction. */
+  onChange?: ((record: ExchangeRecord) => void) | undefined;
+  log?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -49,6 +52,8 @@ export class CapturePipeline {
   readonly #analyzers: AnalyzerFactory[];
   readonly #log: (message: string) => void;
   #seq = 0;
+  /** While paused, exchanges that start are forwarded but not captured. */
+  paused = false;
 
   constructor(options: CapturePipelineOptions) {
     this.#options = options;
@@ -75,6 +80,7 @@ export class CapturePipeline {
 
   #consume(event: CaptureEvent): void {
     if (event.type === 'request-start') {
+      if (this.paused) return;
       const assembler = new ExchangeAssembler(
         event,
         ++this.#seq,
@@ -85,6 +91,7 @@ export class CapturePipeline {
             this.#assemblers.delete(record.id);
             this.#options.onRecord(record);
           },
+          onChange: (record) => this.#options.onChange?.(record),
           onAnalyzerError: (analyzer, id, error) =>
             this.#log(`analyzer ${analyzer} failed on exchange ${id}: ${describe(error)}`),
         },

@@ -14,6 +14,8 @@ export interface CaptureLimits {
 export interface AssemblerHooks {
   /** The exchange is over and its record final. */
   onRecord(record: ExchangeRecord): void;
+  /** The record under construction changed (started, headers, data). It is the live object: read it, don't keep it. */
+  onChange(record: ExchangeRecord): void;
   /** An analyzer threw; it is switched off for this exchange. */
   onAnalyzerError(analyzer: string, exchangeId: string, error: unknown): void;
 }
@@ -49,6 +51,7 @@ export class ExchangeAssembler {
       endT: null,
     };
     this.#run('onRequestStart', (a) => a.onRequestStart?.(this.draft, start));
+    hooks.onChange(this.draft.record);
   }
 
   /** True once the record has been handed over. */
@@ -66,6 +69,7 @@ export class ExchangeAssembler {
         return;
       case 'request-end':
         this.#endRequest();
+        this.#hooks.onChange(draft.record);
         return;
       case 'response-head': {
         // Anything still missing from the request body will not come before the response.
@@ -83,6 +87,7 @@ export class ExchangeAssembler {
         );
         this.#run('onResponseStart', (a) => a.onResponseStart?.(draft, event));
         record.state = draft.responseIsStream ? 'streaming' : 'pending';
+        this.#hooks.onChange(record);
         return;
       }
       case 'response-body-part': {
@@ -92,6 +97,7 @@ export class ExchangeAssembler {
         // An encoding Tokentap cannot read is still captured, as bytes, but not interpreted.
         if (this.#bodyDecoder) this.#bodyDecoder.write(event.data, event.t);
         else draft.responseBody.add(event.data);
+        this.#hooks.onChange(draft.record);
         return;
       }
       case 'response-end':

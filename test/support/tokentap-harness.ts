@@ -47,9 +47,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     listen: { host: '127.0.0.1', port: 0 },
     upstream: parseUpstream(upstream.url + (options.upstreamPrefix ?? '')),
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.queueBytes ? { queueBytes: options.queueBytes } : {}),
-    ...(options.analyzers ? { analyzers: options.analyzers } : {}),
+    limits: options.limits,
+    queueBytes: options.queueBytes,
+    analyzers: options.analyzers,
     log: (message) => logs.push(message),
     onRecord(record) {
       // A JSON round trip: what a session file would hold, and proof the record is plain data.

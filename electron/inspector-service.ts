@@ -1,0 +1,205 @@
+import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange-record.ts';
+import { summarise } from '../shared/exchange-summary.ts';
+import type {
+  ExportRequest,
+  InspectorHandlers,
+  LiveUpdate,
+  ProxyStatus,
+  Settings,
+} from '../shared/inspector-contract.ts';
+import { usageTotals } from '../shared/usage-totals.ts';
+import { CapturePipeline } from './capture/capture-pipeline.ts';
+import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
+import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
+import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
+import { exportFile, parseImportFile } from './sessions/session-files.ts';
+import { SessionStore } from './sessions/session-store.ts';
+import { loadSettings, saveSettings } from './settings-store.ts';
+
+export interface InspectorServiceOptions {
+  dataDir: string;
+  /** Reads `LISTEN_ADDR` and `UPSTREAM` (which win over saved settings). */
+  env: NodeJS.ProcessEnv;
+  headersTimeoutMs: number;
+  log: (message: string) => void;
+}
+
+/** Receives every live change; each transport batches them for its renderer. */
+export interface UpdateListener {
+  exchange(record: ExchangeRecord): void;
+  push(update: LiveUpdate): void;
+}
+
+/**
+ * Everything behind the UI, independent of transport: the proxy and its capture pipeline, the
+ * sessions on disk, settings, usage, export and import. The Electron IPC gateway and the headless
+ * HTTP server both expose exactly `handlers` and forward updates from `subscribe`.
+ */
+export class InspectorService {
+  readonly handlers: InspectorHandlers;
+  readonly #options: InspectorServiceOptions;
+  readonly #store: SessionStore;
+  readonly #pipeline: CapturePipeline;
+  readonly #inFlight = new Map<string, ExchangeRecord>();
+  readonly #listeners = new Set<UpdateListener>();
+  #settings: Settings;
+  #proxy: RunningProxy | null = null;
+  #proxyError: string | null = null;
+
+  private constructor(options: InspectorServiceOptions, store: SessionStore, settings: Settings) {
+    this.#options = options;
+    this.#store = store;
+    this.#settings = settings;
+    this.#pipeline = new CapturePipeline({
+      log: options.log,
+      onChange: (record) => {
+        this.#inFlight.set(record.id, record);
+        for (const listener of this.#listeners) listener.exchange(record);
+      },
+      onRecord: (record) => {
+        this.#inFlight.delete(record.id);
+        this.#store.append(record);
+        for (const listener of this.#listeners) listener.exchange(record);
+      },
+    });
+    this.handlers = this.#makeHandlers();
+  }
+
+  /** Opens the sessions, then starts the proxy with the saved settings; a proxy that cannot start is reported in the status, not thrown. */
+  static async start(options: InspectorServiceOptions): Promise<InspectorService> {
+    const store = await SessionStore.open(options.dataDir, options.log);
+    const settings = await loadSettings(options.dataDir, options.env);
+    const service = new InspectorService(options, store, settings);
+    await service.#startProxy();
+    return service;
+  }
+
+  /** The running proxy, if it is listening. */
+  get proxy(): RunningProxy | null {
+    return this.#proxy;
+  }
+
+  get pipeline(): CapturePipeline {
+    return this.#pipeline;
+  }
+
+  /** Adds a listener for live changes; returns its removal. */
+  subscribe(listener: UpdateListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async status(): Promise<ProxyStatus> {
+    return {
+      listening: this.#proxy !== null,
+      listenAddr: this.#settings.listenAddr,
+      proxyUrl: this.#proxy?.url ?? null,
+      upstream: this.#settings.upstream,
+      error: this.#proxyError,
+      capturePaused: this.#pipeline.paused,
+      session: await this.#store.info(this.#store.currentId),
+    };
+  }
+
+  /** Stops the proxy, analyses what is queued, and flushes and closes the session. */
+  async close(): Promise<void> {
+    await this.#proxy?.close();
+    this.#proxy = null;
+    this.#pipeline.queue.resume();
+    this.#pipeline.queue.flush();
+    await this.#store.close();
+  }
+
+  async #startProxy(): Promise<void> {
+    let listen: ListenAddress;
+    let upstream: UpstreamTarget;
+    try {
+      listen = parseListenAddress(this.#settings.listenAddr);
+      upstream = parseUpstream(this.#settings.upstream);
+      this.#proxy = await startProxy({
+        listen,
+        upstream,
+        headersTimeoutMs: this.#options.headersTimeoutMs,
+        sink: this.#pipeline.queue,
+      });
+      this.#proxyError = null;
+    } catch (error) {
+      this.#proxy = null;
+      this.#proxyError = (error as Error).message;
+      this.#options.log(this.#proxyError);
+    }
+  }
+
+  async #broadcastStatus(): Promise<ProxyStatus> {
+    const status = await this.status();
+    for (const listener of this.#listeners) listener.push({ type: 'status', status });
+    return status;
+  }
+
+  #currentSummaries(summaries: ExchangeSummary[]): ExchangeSummary[] {
+    if (this.#inFlight.size === 0) return summaries;
+    return [...summaries, ...[...this.#inFlight.values()].map(summarise)].sort((a, b) => a.seq - b.seq);
+  }
+
+  async #records(request: ExportRequest): Promise<ExchangeRecord[]> {
+    const ids = request.ids ?? (await this.#store.summaries(request.session)).map((s) => s.id);
+    const records: ExchangeRecord[] = [];
+    for (const id of ids) {
+      const record = await this.#store.record(id, request.session);
+      if (record) records.push(record);
+    }
+    return records;
+  }
+
+  #makeHandlers(): InspectorHandlers {
+    const store = this.#store;
+    return {
+      'status.get': () => this.status(),
+      'settings.update': async (settings) => {
+        // Validate both before touching anything, so a typo leaves the running proxy alone.
+        parseListenAddress(settings.listenAddr);
+        parseUpstream(settings.upstream);
+        this.#settings = { listenAddr: settings.listenAddr.trim(), upstream: settings.upstream.trim() };
+        await saveSettings(this.#options.dataDir, this.#settings);
+        await this.#proxy?.close();
+        await this.#startProxy();
+        return this.#broadcastStatus();
+      },
+      'capture.setPaused': async (paused) => {
+        this.#pipeline.paused = paused;
+        return this.#broadcastStatus();
+      },
+      'exchanges.list': async (session) => {
+        const summaries = await store.summaries(session);
+        return session === null || session === store.currentId
+          ? this.#currentSummaries(summaries)
+          : summaries;
+      },
+      'exchanges.get': async (id, session) => {
+        const live = session === null || session === store.currentId ? this.#inFlight.get(id) : undefined;
+        return live ? structuredClone(live) : store.record(id, session);
+      },
+      'usage.get': async (session) => usageTotals(await store.summaries(session)),
+      'sessions.list': () => store.list(),
+      'sessions.create': async () => {
+        await store.flush();
+        const session = await store.startNew();
+        for (const listener of this.#listeners) listener.push({ type: 'session', session });
+        return session;
+      },
+      'sessions.delete': async (id) => {
+        await store.delete(id);
+        return undefined;
+      },
+      'export.build': async (request) => {
+        const name = request.session ?? store.currentId;
+        return exportFile(request.format, await this.#records(request), name);
+      },
+      'import.load': async (file) => {
+        const records = parseImportFile(file.name, file.content);
+        const session = await store.importRecords(records, file.name);
+        return { session, imported: records.length };
+      },
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Settings } from '../shared/inspector-contract.ts';
+import { DEFAULT_LISTEN_ADDR, DEFAULT_UPSTREAM } from './proxy-config.ts';
+
+const FILE = 'settings.json';
+
+/**
+ * Settings changed in the UI persist in the data directory. `LISTEN_ADDR` and `UPSTREAM` given
+ * at launch win over saved values (they are the explicit choice for this run).
+ */
+export async function loadSettings(dataDir: string, env: NodeJS.ProcessEnv): Promise<Settings> {
+  let saved: Partial<Settings> = {};
+  try {
+    saved = JSON.parse(await readFile(join(dataDir, FILE), 'utf8')) as Partial<Settings>;
+  } catch {
+    // No settings yet, or unreadable ones: the defaults will do.
+  }
+  return {
+    listenAddr:
+      env.LISTEN_ADDR || (typeof saved.listenAddr === 'string' ? saved.listenAddr : DEFAULT_LISTEN_ADDR),
+    upstream: env.UPSTREAM || (typeof saved.upstream === 'string' ? saved.upstream : DEFAULT_UPSTREAM),
+  };
+}
+
+/** Saves settings atomically (write, then rename). */
+export async function saveSettings(dataDir: string, settings: Settings): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const temp = join(dataDir, `.${FILE}.tmp`);
+  await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`);
+  await rename(temp, join(dataDir, FILE));
+}

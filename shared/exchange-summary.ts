@@ -1,0 +1,22 @@
+import type { ExchangeRecord, ExchangeSummary } from './exchange-record.ts';
+
+/** The summary fields of a record, as a new object (what lists and the session index keep). */
+export function summarise(record: ExchangeRecord): ExchangeSummary {
+  return {
+    id: record.id,
+    seq: record.seq,
+    startedAt: record.startedAt,
+    method: record.method,
+    path: record.path,
+    api: record.api,
+    model: record.model,
+    tenant: record.tenant,
+    stream: record.stream,
+    status: record.status,
+    state: record.state,
+    usage: record.usage,
+    costUsd: record.costUsd,
+    timings: record.timings,
+    error: record.error,
+  };
+}

@@ -1,0 +1,146 @@
+import type { ExchangeRecord, ExchangeSummary } from './exchange-record.ts';
+
+/**
+ * The one contract between the main process (or the headless server) and the renderer: every
+ * request's channel name, arguments and result. The Electron gateway, the preload bridge and the
+ * browser client are all checked against it; the renderer only ever sees `InspectorApi`.
+ */
+
+/** A session: one JSONL file of exchanges. */
+export interface SessionInfo {
+  id: string;
+  /** File name without extension, e.g. `2026-11-26T19-30-00-123Z`. */
+  name: string;
+  createdAt: string;
+  exchanges: number;
+  bytes: number;
+  /** Live capture goes to this session. */
+  current: boolean;
+}
+
+export interface ProxyStatus {
+  /** The proxy is accepting traffic. */
+  listening: boolean;
+  /** The configured listen address (`127.0.0.1:3000`). */
+  listenAddr: string;
+  /** `http://127.0.0.1:3000` once listening, else null. */
+  proxyUrl: string | null;
+  upstream: string;
+  /** Why the proxy is not listening (port in use…), in plain words. */
+  error: string | null;
+  /** Capture paused: traffic still flows, but nothing is recorded. */
+  capturePaused: boolean;
+  session: SessionInfo;
+}
+
+export interface Settings {
+  listenAddr: string;
+  upstream: string;
+}
+
+/** Totals for one tenant, model, or tenant × model. Token sums skip exchanges with unknown usage. */
+export interface UsageRow {
+  tenant?: string | null;
+  model?: string | null;
+  requests: number;
+  errors: number;
+  /** Requests whose usage is unknown (not counted in the token sums). */
+  unknownUsage: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  /** null when no request in the row had a known cost. */
+  costUsd: number | null;
+}
+
+export interface UsageTotals {
+  byTenant: UsageRow[];
+  byModel: UsageRow[];
+  byTenantModel: UsageRow[];
+}
+
+export type ExportFormat = 'har' | 'jsonl';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** Session id; null for the current session. */
+  session: string | null;
+  /** Only these exchanges (the filtered rows); null for all. */
+  ids: string[] | null;
+}
+
+export interface ExportFile {
+  fileName: string;
+  mimeType: string;
+  content: string;
+}
+
+export interface ImportResult {
+  session: SessionInfo;
+  imported: number;
+}
+
+/** Channel name → arguments and result. Names are `domain.verb`. */
+export interface InspectorRequests {
+  'status.get': { args: []; result: ProxyStatus };
+  'settings.update': { args: [settings: Settings]; result: ProxyStatus };
+  'capture.setPaused': { args: [paused: boolean]; result: ProxyStatus };
+  'exchanges.list': { args: [session: string | null]; result: ExchangeSummary[] };
+  'exchanges.get': { args: [id: string, session: string | null]; result: ExchangeRecord | null };
+  'usage.get': { args: [session: string | null]; result: UsageTotals };
+  'sessions.list': { args: []; result: SessionInfo[] };
+  'sessions.create': { args: []; result: SessionInfo };
+  'sessions.delete': { args: [id: string]; result: undefined };
+  'export.build': { args: [request: ExportRequest]; result: ExportFile };
+  'import.load': { args: [file: { name: string; content: string }]; result: ImportResult };
+}
+
+export type Channel = keyof InspectorRequests;
+
+/** What the main side pushes to the renderer, in batches (at most one batch per frame). */
+export type LiveUpdate =
+  /** An exchange started, progressed or ended: its current summary (upsert by id). */
+  | { type: 'exchange'; summary: ExchangeSummary }
+  | { type: 'status'; status: ProxyStatus }
+  /** The current session changed (new session, import into a new one): reload the list. */
+  | { type: 'session'; session: SessionInfo };
+
+type Domain<C extends string> = C extends `${infer D}.${string}` ? D : never;
+type Verb<C extends string, D extends string> = C extends `${D}.${infer V}` ? V : never;
+
+/** A handler per channel, with the channel's arguments and result: what the main side implements. */
+export type InspectorHandlers = {
+  [C in Channel]: (...args: InspectorRequests[C]['args']) => Promise<InspectorRequests[C]['result']>;
+};
+
+/**
+ * What the renderer calls: `api.exchanges.list(null)`, one method per channel, plus the live
+ * update subscription (returns its unsubscribe function).
+ */
+export type InspectorApi = {
+  [D in Domain<Channel>]: {
+    [V in Verb<Channel, D>]: `${D}.${V}` extends Channel ? InspectorHandlers[`${D}.${V}`] : never;
+  };
+} & {
+  onUpdates(listener: (batch: LiveUpdate[]) => void): () => void;
+};
+
+/** Every channel name, for the gateways to register and the tests to check against. */
+export const CHANNELS: readonly Channel[] = [
+  'status.get',
+  'settings.update',
+  'capture.setPaused',
+  'exchanges.list',
+  'exchanges.get',
+  'usage.get',
+  'sessions.list',
+  'sessions.create',
+  'sessions.delete',
+  'export.build',
+  'import.load',
+] satisfies Channel[];
+
+/** The IPC channel on which live update batches travel. */
+export const UPDATES_CHANNEL = 'updates.batch';

@@ -1,0 +1,61 @@
+import type { ExchangeSummary } from './exchange-record.ts';
+import type { UsageRow, UsageTotals } from './inspector-contract.ts';
+
+type Key = { tenant?: string | null; model?: string | null };
+
+/** Usage per tenant, per model and per tenant × model; unknown usage is counted apart, never as zero. */
+export function usageTotals(summaries: readonly ExchangeSummary[]): UsageTotals {
+  const byTenant = new Map<string, UsageRow>();
+  const byModel = new Map<string, UsageRow>();
+  const byTenantModel = new Map<string, UsageRow>();
+  for (const summary of summaries) {
+    if (summary.state === 'pending' || summary.state === 'streaming') continue;
+    const { tenant, model } = summary;
+    add(byTenant, JSON.stringify([tenant]), { tenant }, summary);
+    add(byModel, JSON.stringify([model]), { model }, summary);
+    add(byTenantModel, JSON.stringify([tenant, model]), { tenant, model }, summary);
+  }
+  const sorted = (rows: Map<string, UsageRow>) =>
+    [...rows.values()].sort(
+      (a, b) =>
+        (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.totalTokens - a.totalTokens || b.requests - a.requests,
+    );
+  return { byTenant: sorted(byTenant), byModel: sorted(byModel), byTenantModel: sorted(byTenantModel) };
+}
+
+/** Whether an exchange counts as an error in the totals: failed, or answered with an HTTP error. */
+export function isErrorSummary(summary: ExchangeSummary): boolean {
+  return summary.state === 'error' || (summary.status !== null && summary.status >= 400);
+}
+
+function add(rows: Map<string, UsageRow>, id: string, key: Key, summary: ExchangeSummary): void {
+  let row = rows.get(id);
+  if (!row) {
+    row = {
+      ...key,
+      requests: 0,
+      errors: 0,
+      unknownUsage: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedTokens: 0,
+      reasoningTokens: 0,
+      totalTokens: 0,
+      costUsd: null,
+    };
+    rows.set(id, row);
+  }
+  row.requests++;
+  if (isErrorSummary(summary)) row.errors++;
+  const usage = summary.usage;
+  if (usage) {
+    row.inputTokens += usage.inputTokens;
+    row.outputTokens += usage.outputTokens;
+    row.cachedTokens += usage.cachedTokens ?? 0;
+    row.reasoningTokens += usage.reasoningTokens ?? 0;
+    row.totalTokens += usage.totalTokens;
+  } else {
+    row.unknownUsage++;
+  }
+  if (summary.costUsd !== null) row.costUsd = (row.costUsd ?? 0) + summary.costUsd;
+}

@@ -1,0 +1,258 @@
+/** The headless API over real HTTP and WebSocket: auth, origin checks, every route, live events. */
+import { request as httpRequest } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type {
+  LiveUpdate,
+  ProxyStatus,
+  SessionInfo,
+  UsageTotals,
+} from '../../../shared/inspector-contract.ts';
+import { loadSseFixture, readFixture } from '../../support/fixtures.ts';
+import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
+import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
+
+let h: HeadlessHarness;
+beforeEach(async () => {
+  h = await startHeadlessHarness();
+  h.upstream.respond('POST /v1/chat/completions', {
+    chunks: loadSseFixture('openai-chat-stream-usage.sse', { pacingMs: 3 }),
+  });
+  h.upstream.respond('POST /v1/embeddings', { body: readFixture('openai-embeddings-base64.compact.json') });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function streamOnce(): Promise<string> {
+  const stream = await h.openai.chat.completions.create({
+    model: 'gpt-4o',
+    messages: [{ role: 'user', content: 'capital of Mexico?' }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
+}
+
+async function listUntil(count: number, session = ''): Promise<ExchangeSummary[]> {
+  for (;;) {
+    const list = (await (await h.api(`/api/exchanges${session}`)).json()) as ExchangeSummary[];
+    if (list.length >= count && list.every((s) => s.state !== 'pending' && s.state !== 'streaming'))
+      return list;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A raw request with a chosen Host header (fetch will not let a test forge Host). */
+function rawGet(path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(h.ui.url + path, { headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('access control', () => {
+  it('refuses a missing or wrong token', async () => {
+    expect((await fetch(`${h.ui.url}/api/status`)).status).toBe(401);
+    expect(
+      (await fetch(`${h.ui.url}/api/status`, { headers: { authorization: 'Bearer nope' } })).status,
+    ).toBe(401);
+    expect((await fetch(`${h.ui.url}/api/status?token=nope`)).status).toBe(401);
+    expect((await fetch(`${h.ui.url}/api/status?token=${UI_TOKEN}`)).status).toBe(200);
+  });
+
+  it('refuses a foreign Origin and a foreign Host (DNS rebinding)', async () => {
+    const foreign = await h.api('/api/status', { headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { message: string } }).error.message).toContain(
+      'evil.example',
+    );
+    const port = new URL(h.ui.url).port;
+    expect(await rawGet(`/api/status?token=${UI_TOKEN}`, { host: `evil.example:${port}` })).toBe(403);
+    expect(await rawGet(`/api/status?token=${UI_TOKEN}`, { host: `localhost:${port}` })).toBe(200);
+    expect(await rawGet('/index.html', { host: `rebind.example:${port}` })).toBe(403);
+  });
+
+  it('refuses WebSocket upgrades without the token or from a foreign origin', async () => {
+    const wsUrl = `${h.ui.url.replace('http', 'ws')}/api/events`;
+    const outcome = (url: string, origin?: string) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(url, origin ? { origin } : {});
+        ws.on('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+        ws.on('error', () => resolve('error'));
+      });
+    expect(await outcome(wsUrl)).toBe('401');
+    expect(await outcome(`${wsUrl}?token=${UI_TOKEN}`, 'https://evil.example')).toBe('403');
+    expect(await outcome(`${wsUrl}?token=${UI_TOKEN}`)).toBe('open');
+  });
+});
+
+describe('the API', () => {
+  it('lists exchanges, reads one in full, and totals usage', async () => {
+    expect(await streamOnce()).toBe('The capital of Mexico is Mexico City.');
+    await h.openai.embeddings.create({ model: 'text-embedding-3-small', input: 'x' });
+    const list = await listUntil(2);
+    expect(list.map((s) => s.api)).toEqual(['openai.chat', 'openai.embeddings']);
+    expect(Object.keys(list[0] as object)).not.toContain('chunks');
+
+    const detail = (await (await h.api(`/api/exchanges/${list[0]?.id}`)).json()) as ExchangeRecord;
+    expect(detail.merged?.text).toBe('The capital of Mexico is Mexico City.');
+    expect(detail.chunks.length).toBeGreaterThan(5);
+    expect(JSON.stringify(detail)).not.toContain(TEST_API_KEY);
+    expect((await h.api('/api/exchanges/nope')).status).toBe(404);
+
+    const usage = (await (await h.api('/api/usage')).json()) as UsageTotals;
+    expect(usage.byModel.find((r) => r.model === 'gpt-4o-2024-08-06')).toMatchObject({
+      requests: 1,
+      errors: 0,
+      inputTokens: 14,
+      outputTokens: 8,
+      totalTokens: 22,
+    });
+    expect(usage.byTenant).toHaveLength(1);
+    expect(usage.byTenant[0]).toMatchObject({
+      requests: 2,
+      inputTokens: 20,
+      outputTokens: 8,
+      totalTokens: 28,
+    });
+    expect(usage.byTenantModel).toHaveLength(2);
+  });
+
+  it('reports status, pauses capture, and changes settings (restarting the proxy)', async () => {
+    const status = (await (await h.api('/api/status')).json()) as ProxyStatus;
+    expect(status).toMatchObject({
+      listening: true,
+      upstream: h.upstream.url,
+      capturePaused: false,
+      error: null,
+    });
+    expect(status.session.current).toBe(true);
+
+    const paused = (await (
+      await h.api('/api/capture', { method: 'POST', body: JSON.stringify({ paused: true }) })
+    ).json()) as ProxyStatus;
+    expect(paused.capturePaused).toBe(true);
+    expect(await streamOnce()).toBe('The capital of Mexico is Mexico City.');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await (await h.api('/api/exchanges')).json()).toEqual([]);
+    await h.api('/api/capture', { method: 'POST', body: JSON.stringify({ paused: false }) });
+
+    const bad = await h.api('/api/settings', {
+      method: 'PUT',
+      body: JSON.stringify({ listenAddr: 'nonsense', upstream: h.upstream.url }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
+      'Invalid listen address',
+    );
+
+    const moved = (await (
+      await h.api('/api/settings', {
+        method: 'PUT',
+        body: JSON.stringify({ listenAddr: '127.0.0.1:0', upstream: `${h.upstream.url}/prefix` }),
+      })
+    ).json()) as ProxyStatus;
+    expect(moved.listening).toBe(true);
+    expect(moved.upstream).toBe(`${h.upstream.url}/prefix`);
+    h.upstream.respond('GET /prefix/v1/models', { body: '{"data":[]}' });
+    const res = await fetch(`${moved.proxyUrl}/v1/models`);
+    expect(res.status).toBe(200);
+  });
+
+  it('creates, lists and deletes sessions; past sessions stay readable', async () => {
+    await streamOnce();
+    const first = (await listUntil(1))[0] as ExchangeSummary;
+    const before = (await (await h.api('/api/status')).json()) as ProxyStatus;
+    const created = (await (await h.api('/api/sessions', { method: 'POST' })).json()) as SessionInfo;
+    expect(created.current).toBe(true);
+    expect(created.id).not.toBe(before.session.id);
+    expect(await (await h.api('/api/exchanges')).json()).toEqual([]);
+
+    const sessions = (await (await h.api('/api/sessions')).json()) as SessionInfo[];
+    expect(sessions.map((s) => s.id)).toEqual([created.id, before.session.id]);
+    expect(sessions[1]).toMatchObject({ exchanges: 1, current: false });
+    const past = (await (
+      await h.api(`/api/exchanges?session=${before.session.id}`)
+    ).json()) as ExchangeSummary[];
+    expect(past.map((s) => s.id)).toEqual([first.id]);
+
+    expect((await h.api(`/api/sessions/${created.id}`, { method: 'DELETE' })).status).toBe(400);
+    expect((await h.api(`/api/sessions/..%2F..%2Fetc`, { method: 'DELETE' })).status).toBe(400);
+    expect((await h.api(`/api/sessions/${before.session.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(((await (await h.api('/api/sessions')).json()) as SessionInfo[]).map((s) => s.id)).toEqual([
+      created.id,
+    ]);
+  });
+
+  it('exports a session that is still being written, and imports it back', async () => {
+    await streamOnce();
+    await listUntil(1);
+    // A stream in flight while exporting: the export holds what has ended, and nothing torn.
+    h.upstream.respond('POST /v1/chat/completions', {
+      chunks: loadSseFixture('openai-chat-stream-usage.sse', { pacingMs: 60 }),
+    });
+    const inFlight = streamOnce();
+    const jsonl = await h.api('/api/export?format=jsonl');
+    expect(jsonl.headers.get('content-disposition')).toMatch(/attachment; filename="tokentap-.*\.jsonl"/);
+    const lines = (await jsonl.text()).trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect((JSON.parse(lines[0] as string) as ExchangeRecord).merged?.text).toBe(
+      'The capital of Mexico is Mexico City.',
+    );
+
+    const har = (await (await h.api('/api/export?format=har')).json()) as { log: { entries: unknown[] } };
+    expect(har.log.entries).toHaveLength(1);
+    await inFlight;
+
+    const imported = await h.api('/api/import?name=mine.jsonl', {
+      method: 'POST',
+      body: `${lines.join('\n')}\n`,
+    });
+    expect(imported.status).toBe(201);
+    const result = (await imported.json()) as { session: SessionInfo; imported: number };
+    expect(result.imported).toBe(1);
+    const again = await h.api(`/api/export?format=jsonl&session=${result.session.id}`);
+    expect((await again.text()).trimEnd()).toBe(lines[0]);
+
+    const broken = await h.api('/api/import?name=bad.jsonl', {
+      method: 'POST',
+      body: `${lines[0]}\n{oops\n`,
+    });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { error: { message: string } }).error.message).toMatch(/line 2/);
+  });
+
+  it('pushes live updates over the WebSocket in batches, the stream seen while it runs', async () => {
+    const ws = new WebSocket(`${h.ui.url.replace('http', 'ws')}/api/events?token=${UI_TOKEN}`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const batches: LiveUpdate[][] = [];
+    ws.on('message', (data) => batches.push(JSON.parse(String(data)) as LiveUpdate[]));
+    h.upstream.respond('POST /v1/chat/completions', {
+      chunks: loadSseFixture('openai-chat-stream-usage.sse', { pacingMs: 30 }),
+    });
+    await streamOnce();
+    await listUntil(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    ws.close();
+    const states = batches.flat().flatMap((u) => (u.type === 'exchange' ? [u.summary.state] : []));
+    expect(states).toContain('streaming');
+    expect(states.at(-1)).toBe('complete');
+    // Coalesced: never two updates of one exchange in one batch.
+    for (const batch of batches) {
+      const ids = batch.flatMap((u) => (u.type === 'exchange' ? [u.summary.id] : []));
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+});

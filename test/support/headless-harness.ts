@@ -1,0 +1,64 @@
+/**
+ * The headless app in-process: InspectorService + the UI server on 127.0.0.1:0, in front of a
+ * real fake upstream, with a fresh data directory. Tests talk to it over real HTTP and WebSocket.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { InspectorService } from '../../electron/inspector-service.ts';
+import { type RunningUiServer, startUiServer } from '../../electron/server/ui-server.ts';
+import { type FakeUpstream, startFakeUpstream } from './fake-upstream.ts';
+import { TEST_API_KEY } from './tokentap-harness.ts';
+
+export const UI_TOKEN = 'test-token-0123456789';
+
+export interface HeadlessHarness {
+  upstream: FakeUpstream;
+  service: InspectorService;
+  ui: RunningUiServer;
+  dataDir: string;
+  openai: OpenAI;
+  logs: string[];
+  /** fetch against the UI server with the token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts the service and UI server with a temporary data directory. */
+export async function startHeadlessHarness(
+  rendererDir = join(import.meta.dirname, 'no-renderer'),
+): Promise<HeadlessHarness> {
+  const upstream = await startFakeUpstream();
+  const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-test-'));
+  const logs: string[] = [];
+  const service = await InspectorService.start({
+    dataDir,
+    env: { LISTEN_ADDR: '127.0.0.1:0', UPSTREAM: upstream.url },
+    headersTimeoutMs: 10_000,
+    log: (message) => logs.push(message),
+  });
+  const ui = await startUiServer({
+    listen: { host: '127.0.0.1', port: 0 },
+    service,
+    rendererDir,
+    token: UI_TOKEN,
+  });
+  const proxyUrl = service.proxy?.url as string;
+  return {
+    upstream,
+    service,
+    ui,
+    dataDir,
+    logs,
+    openai: new OpenAI({ apiKey: TEST_API_KEY, baseURL: `${proxyUrl}/v1`, maxRetries: 0 }),
+    api: (path, init = {}) =>
+      fetch(ui.url + path, { ...init, headers: { authorization: `Bearer ${UI_TOKEN}`, ...init.headers } }),
+    async close() {
+      await ui.close();
+      await service.close();
+      await upstream.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
