@@ -1,0 +1,104 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { dataDir } from './data-dir.ts';
+import { runServe } from './headless.ts';
+import { exportFile } from './sessions/session-files.ts';
+import { readSessionRecords, sessionIds } from './sessions/session-reader.ts';
+import { TOKENTAP_VERSION } from './version.ts';
+
+const HELP = `tokentap ${TOKENTAP_VERSION} — an inspector for LLM API traffic
+
+Usage:
+  tokentap serve                                   run the proxy and the UI in a browser (no display needed)
+  tokentap export <session|latest> --format har|jsonl -o FILE
+                                                   write a session as HAR 1.2 or JSONL
+  tokentap sessions                                list the sessions in the data directory
+  tokentap --help | --version
+
+Environment:
+  LISTEN_ADDR        proxy address (default 127.0.0.1:3000)
+  UPSTREAM           where requests go (default https://api.openai.com)
+  UI_ADDR            UI server address for serve (default 127.0.0.1:3001)
+  TOKENTAP_TOKEN     fixed UI token (default: a random one, printed at start)
+  TOKENTAP_DATA_DIR  where sessions live (default: ${dataDir()})
+`;
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.version) {
+    console.log(TOKENTAP_VERSION);
+    return 0;
+  }
+  if (values.help || command === undefined || command === 'help') {
+    console.log(HELP);
+    return values.help || command === 'help' ? 0 : 2;
+  }
+  switch (command) {
+    case 'serve':
+      await runServe();
+      return -1; // keeps running until a signal
+    case 'sessions': {
+      const ids = await sessionIds(dataDir());
+      console.log(ids.length ? ids.join('\n') : `No sessions in ${dataDir()}`);
+      return 0;
+    }
+    case 'export':
+      return exportCommand(rest[0], values.format, values.output);
+    default:
+      console.error(`tokentap: unknown command "${command}"\n\n${HELP}`);
+      return 2;
+  }
+}
+
+async function exportCommand(
+  which: string | undefined,
+  format: string | undefined,
+  output: string | undefined,
+) {
+  if (!which || !output || (format !== 'har' && format !== 'jsonl')) {
+    console.error('tokentap export: usage: tokentap export <session|latest> --format har|jsonl -o FILE');
+    return 2;
+  }
+  const directory = dataDir();
+  const ids = await sessionIds(directory);
+  const id = which === 'latest' ? ids[0] : which;
+  if (!id || !ids.includes(id)) {
+    console.error(
+      which === 'latest'
+        ? `tokentap export: there are no sessions in ${directory}`
+        : `tokentap export: no session "${which}" in ${directory} (see \`tokentap sessions\`)`,
+    );
+    return 1;
+  }
+  const records = await readSessionRecords(directory, id, (warning) =>
+    console.warn(`tokentap: ${id}: ${warning}`),
+  );
+  await writeFile(output, exportFile(format, records, id).content);
+  console.log(
+    `Wrote ${records.length} exchange${records.length === 1 ? '' : 's'} of session ${id} to ${output}`,
+  );
+  return 0;
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`tokentap: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,28 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { loadIndex, readRecord } from './session-index.ts';
+
+/** The session ids in a data directory, newest first, without opening or creating anything. */
+export async function sessionIds(dataDir: string): Promise<string[]> {
+  const names = await readdir(join(dataDir, 'sessions')).catch(() => [] as string[]);
+  return names
+    .filter((name) => name.endsWith('.jsonl') && !name.endsWith('.index.jsonl') && !name.startsWith('.'))
+    .map((name) => name.slice(0, -'.jsonl'.length))
+    .sort()
+    .reverse();
+}
+
+/** Every record of a session, in capture order, read-only (safe while a server appends to it). */
+export async function readSessionRecords(
+  dataDir: string,
+  id: string,
+  warn: (message: string) => void,
+): Promise<ExchangeRecord[]> {
+  const dataPath = join(dataDir, 'sessions', `${id}.jsonl`);
+  const { entries, warnings } = await loadIndex(dataPath, join(dataDir, 'sessions', `${id}.index.jsonl`));
+  for (const warning of warnings) warn(warning);
+  const records: ExchangeRecord[] = [];
+  for (const entry of entries) records.push(await readRecord(dataPath, entry));
+  return records;
+}

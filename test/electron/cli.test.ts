@@ -1,0 +1,76 @@
+/** The `tokentap` command as a real process: help, version, export of a session on disk. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionStore } from '../../electron/sessions/session-store.ts';
+import { recordsToJsonl } from '../../shared/jsonl-format.ts';
+import { expectValidHar } from '../support/har-validate.ts';
+import { sampleRecords } from '../support/sample-records.ts';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tokentap.js');
+let dir: string;
+let sessionId: string;
+
+async function tokentap(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, TOKENTAP_DATA_DIR: dir },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tokentap-cli-'));
+  const store = await SessionStore.open(dir, () => {});
+  for (const record of sampleRecords()) store.append(record);
+  sessionId = store.currentId;
+  await store.close();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('tokentap', () => {
+  it('prints help and version', async () => {
+    const help = await tokentap(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('tokentap export <session|latest> --format har|jsonl -o FILE');
+    expect((await tokentap(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const unknown = await tokentap(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('exports the latest session as JSONL, identical to its records', async () => {
+    const out = join(dir, 'out.jsonl');
+    const result = await tokentap(['export', 'latest', '--format', 'jsonl', '-o', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`session ${sessionId}`);
+    expect(await readFile(out, 'utf8')).toBe(recordsToJsonl(sampleRecords()));
+  });
+
+  it('exports a named session as valid HAR', async () => {
+    const out = join(dir, 'out.har');
+    expect((await tokentap(['export', sessionId, '--format', 'har', '-o', out])).code).toBe(0);
+    const har = JSON.parse(await readFile(out, 'utf8')) as { log: { entries: unknown[] } };
+    expect(har.log.entries).toHaveLength(sampleRecords().length);
+    await expectValidHar(har);
+  });
+
+  it('explains a missing session or bad arguments', async () => {
+    const missing = await tokentap(['export', 'no-such', '--format', 'har', '-o', join(dir, 'x')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no session "no-such"');
+    const bad = await tokentap(['export', 'latest', '--format', 'xml', '-o', join(dir, 'x')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('usage');
+  });
+});
