@@ -1,0 +1,285 @@
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import type {
+  ExportFile,
+  ExportRequest,
+  ImportResult,
+  InspectorApi,
+  LiveUpdate,
+  ProxyStatus,
+  SessionInfo,
+  Settings,
+  UsageTotals,
+} from '../../shared/inspector-contract.ts';
+import type { CallOptions, CancellableApi } from './call-options.ts';
+
+export interface BrowserClientOptions {
+  /** Origin of the headless server, e.g. `http://127.0.0.1:3001`; defaults to the page's. */
+  origin?: string;
+  /** The API token; defaults to `?token=` of the page URL. */
+  token?: string | null;
+  fetch?: typeof fetch;
+  WebSocket?: typeof WebSocket;
+}
+
+/** The token from the page's `?token=`, remembered for reloads of the same tab. */
+export function tokenFromLocation(): string | null {
+  try {
+    const fromUrl = new URLSearchParams(window.location.search).get('token');
+    if (fromUrl) {
+      window.sessionStorage.setItem('tokentap.token', fromUrl);
+      return fromUrl;
+    }
+    return window.sessionStorage.getItem('tokentap.token');
+  } catch {
+    return null;
+  }
+}
+
+/** A 404 answer: `exchanges.get` turns it into null. */
+class NotFound extends Error {}
+
+/** An error answer's message: `{"error":{"message"}}` from the server, or the status line. */
+async function errorFrom(response: Response): Promise<Error> {
+  let message = `${response.status} ${response.statusText}`.trim();
+  try {
+    const body = (await response.json()) as { error?: { message?: unknown } };
+    if (typeof body.error?.message === 'string' && body.error.message !== '') message = body.error.message;
+  } catch {
+    // Not JSON: the status line says enough.
+  }
+  return response.status === 404 ? new NotFound(message) : new Error(message);
+}
+
+/** `attachment; filename="a.har"` or `filename*=UTF-8''a%20b.har` to the file name. */
+export function fileNameFromDisposition(header: string | null, fallback: string): string {
+  if (!header) return fallback;
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+  if (star?.[2]) {
+    try {
+      return decodeURIComponent(star[2].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // Fall through to the plain parameter.
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
+  const name = plain?.[2] ?? plain?.[1];
+  return name ? name.trim() : fallback;
+}
+
+/** Reads a response body as text, reporting bytes as they arrive. */
+async function readText(response: Response, options: CallOptions): Promise<string> {
+  const onProgress = options.onProgress;
+  if (!onProgress || !response.body) return response.text();
+  const lengthHeader = response.headers.get('content-length');
+  const total = lengthHeader === null ? null : Number(lengthHeader);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    loaded += value.byteLength;
+    parts.push(decoder.decode(value, { stream: true }));
+    onProgress({ loaded, total: total !== null && Number.isFinite(total) ? total : null });
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+type Listener = (batch: LiveUpdate[]) => void;
+
+/**
+ * `InspectorApi` over the headless server's HTTP API and its `/api/events` WebSocket: what the UI uses
+ * in a browser, where there is no preload bridge.
+ */
+export function createBrowserClient(opts: BrowserClientOptions = {}): InspectorApi & CancellableApi {
+  const origin = opts.origin ?? window.location.origin;
+  const token = opts.token === undefined ? tokenFromLocation() : opts.token;
+  const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
+  const WebSocketImpl = opts.WebSocket ?? globalThis.WebSocket;
+
+  function url(path: string, query: Record<string, string | null | undefined> = {}): string {
+    const u = new URL(path, origin);
+    for (const [key, value] of Object.entries(query)) if (value != null) u.searchParams.set(key, value);
+    return u.toString();
+  }
+
+  async function send(
+    options: CallOptions,
+    method: string,
+    path: string,
+    query: Record<string, string | null | undefined> = {},
+    body?: { text: string; type: string },
+  ): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body) headers['Content-Type'] = body.type;
+    const init: RequestInit = { method, headers };
+    if (body) init.body = body.text;
+    if (options.signal) init.signal = options.signal;
+    const response = await doFetch(url(path, query), init);
+    if (!response.ok) throw await errorFrom(response);
+    return response;
+  }
+
+  async function json<T>(
+    options: CallOptions,
+    method: string,
+    path: string,
+    query: Record<string, string | null | undefined> = {},
+    body?: unknown,
+  ): Promise<T> {
+    const response = await send(
+      options,
+      method,
+      path,
+      query,
+      body === undefined ? undefined : { text: JSON.stringify(body), type: 'application/json' },
+    );
+    const text = await readText(response, options);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  function build(options: CallOptions): InspectorApi {
+    return {
+      status: {
+        get: () => json<ProxyStatus>(options, 'GET', '/api/status'),
+      },
+      settings: {
+        update: (settings: Settings) => json<ProxyStatus>(options, 'PUT', '/api/settings', {}, settings),
+      },
+      capture: {
+        setPaused: (paused: boolean) => json<ProxyStatus>(options, 'POST', '/api/capture', {}, { paused }),
+      },
+      exchanges: {
+        list: (session: string | null) =>
+          json<ExchangeSummary[]>(options, 'GET', '/api/exchanges', { session }),
+        get: async (id: string, session: string | null) => {
+          try {
+            return await json<ExchangeRecord>(options, 'GET', `/api/exchanges/${encodeURIComponent(id)}`, {
+              session,
+            });
+          } catch (error) {
+            if (error instanceof NotFound) return null;
+            throw error;
+          }
+        },
+      },
+      usage: {
+        get: (session: string | null) => json<UsageTotals>(options, 'GET', '/api/usage', { session }),
+      },
+      sessions: {
+        list: () => json<SessionInfo[]>(options, 'GET', '/api/sessions'),
+        create: () => json<SessionInfo>(options, 'POST', '/api/sessions'),
+        delete: async (id: string) => {
+          await send(options, 'DELETE', `/api/sessions/${encodeURIComponent(id)}`);
+          return undefined;
+        },
+      },
+      export: {
+        build: async (request: ExportRequest): Promise<ExportFile> => {
+          const response = await send(options, 'GET', '/api/export', {
+            format: request.format,
+            session: request.session,
+            ids: request.ids === null ? null : request.ids.join(','),
+          });
+          const content = await readText(response, options);
+          const fallback = `tokentap-export.${request.format}`;
+          return {
+            fileName: fileNameFromDisposition(response.headers.get('content-disposition'), fallback),
+            mimeType:
+              response.headers.get('content-type') ??
+              (request.format === 'har' ? 'application/json' : 'application/x-ndjson'),
+            content,
+          };
+        },
+      },
+      import: {
+        load: (file: { name: string; content: string }) =>
+          send(
+            options,
+            'POST',
+            '/api/import',
+            { name: file.name },
+            {
+              text: file.content,
+              type: file.name.endsWith('.har') ? 'application/json' : 'application/x-ndjson',
+            },
+          ).then(async (response) => JSON.parse(await response.text()) as ImportResult),
+      },
+      onUpdates: subscribe,
+    };
+  }
+
+  // One socket for all listeners; reconnects with backoff and, since updates may have been missed
+  // meanwhile, tells the listeners to reload (a `session` update means "reload the list").
+  const listeners = new Set<Listener>();
+  let socket: WebSocket | null = null;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let backoffMs = 500;
+  let hadConnection = false;
+
+  function emit(batch: LiveUpdate[]): void {
+    for (const listener of listeners) listener(batch);
+  }
+
+  function connect(): void {
+    if (!WebSocketImpl) return;
+    const wsUrl = new URL(url('/api/events', { token }));
+    wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocketImpl(wsUrl.toString());
+    socket = ws;
+    ws.onopen = () => {
+      backoffMs = 500;
+      if (hadConnection) {
+        void build({})
+          .status.get()
+          .then((status) =>
+            emit([
+              { type: 'status', status },
+              { type: 'session', session: status.session },
+            ]),
+          )
+          .catch(() => undefined);
+      }
+      hadConnection = true;
+    };
+    ws.onmessage = (message: MessageEvent) => {
+      if (typeof message.data !== 'string') return;
+      try {
+        const batch = JSON.parse(message.data) as unknown;
+        if (Array.isArray(batch)) emit(batch as LiveUpdate[]);
+      } catch {
+        // A malformed frame is dropped; the next batch carries the current summaries again.
+      }
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      if (listeners.size === 0) return;
+      retry = setTimeout(() => {
+        retry = null;
+        if (listeners.size > 0 && socket === null) connect();
+      }, backoffMs);
+      backoffMs = Math.min(backoffMs * 2, 10_000);
+    };
+  }
+
+  function subscribe(listener: Listener): () => void {
+    listeners.add(listener);
+    if (socket === null && retry === null) connect();
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size > 0) return;
+      if (retry !== null) clearTimeout(retry);
+      retry = null;
+      const ws = socket;
+      socket = null;
+      ws?.close();
+    };
+  }
+
+  const base = build({});
+  return { ...base, withOptions: (options: CallOptions) => build(options) };
+}

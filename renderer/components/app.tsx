@@ -1,0 +1,90 @@
+import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useApi } from '../api/api-context.tsx';
+import { loadSession, startInspector } from '../store/actions.ts';
+import { useInspector } from '../store/inspector-store.ts';
+import { ExchangeDetail } from './detail/exchange-detail.tsx';
+import { FilterBar } from './list/filter-bar.tsx';
+import { RequestList } from './list/request-list.tsx';
+import { TaskBar } from './task-bar.tsx';
+import { TopBar } from './top-bar/top-bar.tsx';
+import { UsagePanel } from './usage/usage-panel.tsx';
+
+const SPLIT_KEY = 'tokentap.split';
+
+/** The inspector: top bar, request list, and the detail or usage pane beside it. */
+export function App() {
+  const api = useApi();
+  useEffect(() => startInspector(api), [api]);
+  const { pane, viewSession, sessions } = useInspector(
+    useShallow((s) => ({ pane: s.pane, viewSession: s.viewSession, sessions: s.sessions })),
+  );
+  const [split, setSplit] = useState(() => Number(localStorage.getItem(SPLIT_KEY)) || 55);
+  const main = useRef<HTMLDivElement>(null);
+  const dragging = useRef(false);
+  const viewed = sessions.find((s) => s.id === viewSession);
+
+  const setSplitSaved = (value: number) => {
+    const v = Math.max(20, Math.min(85, value));
+    setSplit(v);
+    try {
+      localStorage.setItem(SPLIT_KEY, String(v));
+    } catch {
+      // Not persisted.
+    }
+  };
+
+  return (
+    <div className="app">
+      <TopBar />
+      {viewSession !== null && (
+        <div className="read-only-banner" role="status">
+          Viewing past session <strong>{viewed?.name ?? viewSession}</strong> (read-only). Live capture
+          continues in the current session.
+          <button type="button" className="tool-button" onClick={() => void loadSession(api, null)}>
+            Back to live
+          </button>
+        </div>
+      )}
+      <div
+        className="main"
+        ref={main}
+        style={{ gridTemplateColumns: `${split}% 5px 1fr` }}
+        onPointerMove={(event) => {
+          if (!dragging.current || !main.current) return;
+          const rect = main.current.getBoundingClientRect();
+          if (rect.width > 0) setSplitSaved(((event.clientX - rect.left) / rect.width) * 100);
+        }}
+        onPointerUp={() => {
+          dragging.current = false;
+        }}
+      >
+        <section className="list-pane" aria-label="Requests">
+          <FilterBar />
+          <RequestList />
+        </section>
+        {/* biome-ignore lint/a11y/useSemanticElements: a focusable splitter has no native element */}
+        <div
+          className="splitter"
+          role="separator"
+          aria-orientation="vertical"
+          aria-label="Resize the request list"
+          aria-valuenow={Math.round(split)}
+          aria-valuemin={20}
+          aria-valuemax={85}
+          tabIndex={0}
+          onPointerDown={(event) => {
+            event.preventDefault();
+            dragging.current = true;
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'ArrowLeft') setSplitSaved(split - 2);
+            if (event.key === 'ArrowRight') setSplitSaved(split + 2);
+          }}
+        />
+        <section className="side-pane">{pane === 'usage' ? <UsagePanel /> : <ExchangeDetail />}</section>
+      </div>
+      <TaskBar />
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useApi } from '../../api/api-context.tsx';
+import { apiLabel, statusLabel } from '../../format.ts';
+import { select } from '../../store/actions.ts';
+import { useInspector } from '../../store/inspector-store.ts';
+import { statusClass } from '../list/columns.tsx';
+import { type TabDef, Tabs } from '../tabs.tsx';
+import { OverviewTab } from './overview-tab.tsx';
+import { ReplayTab } from './replay-tab.tsx';
+import { RequestTab } from './request-tab.tsx';
+import { ResponseTab } from './response-tab.tsx';
+
+type DetailTab = 'overview' | 'request' | 'response' | 'replay';
+
+const TABS: readonly TabDef<DetailTab>[] = [
+  { key: 'overview', label: 'Overview' },
+  { key: 'request', label: 'Request' },
+  { key: 'response', label: 'Response' },
+  { key: 'replay', label: 'Replay' },
+];
+
+/** The selected exchange: Overview, Request, Response and Replay tabs. */
+export function ExchangeDetail() {
+  const api = useApi();
+  const [tab, setTab] = useState<DetailTab>('overview');
+  const { summary, detail } = useInspector(
+    useShallow((s) => ({
+      summary: s.selectedId === null ? undefined : s.byId.get(s.selectedId),
+      detail: s.detail,
+      // The summary object changes when the row updates; rev makes sure this re-reads it.
+      rev: s.rev,
+    })),
+  );
+  if (summary === undefined) {
+    return (
+      <div className="detail-empty">
+        <p>Select a request to see its details.</p>
+        <p className="muted">↑ ↓ move through the list; the filter bar narrows it down.</p>
+      </div>
+    );
+  }
+  const record = detail?.id === summary.id ? detail.record : null;
+  const body = () => {
+    if (tab === 'overview') return <OverviewTab summary={summary} record={record} />;
+    if (detail?.error) return <p className="error-text">Could not load the exchange: {detail.error}</p>;
+    if (record === null)
+      return (
+        <p className="muted">
+          {detail?.loading
+            ? 'Loading…'
+            : summary.state === 'pending' || summary.state === 'streaming'
+              ? 'Details appear when the exchange ends.'
+              : 'No details stored for this exchange.'}
+        </p>
+      );
+    if (tab === 'request') return <RequestTab record={record} />;
+    if (tab === 'response') return <ResponseTab record={record} />;
+    return <ReplayTab record={record} />;
+  };
+  return (
+    <section className="exchange-detail" aria-label="Exchange detail">
+      <header className="detail-header">
+        <span className={`status status-${statusClass(summary)}`}>{statusLabel(summary)}</span>
+        <span className="detail-method">{summary.method}</span>
+        <span className="detail-path" title={summary.path}>
+          {summary.path}
+        </span>
+        <span className="muted">
+          {apiLabel(summary.api)}
+          {summary.model ? ` · ${summary.model}` : ''}
+        </span>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close detail"
+          onClick={() => void select(api, null)}
+        >
+          ✕
+        </button>
+      </header>
+      <Tabs
+        tabs={TABS}
+        active={tab}
+        onChange={setTab}
+        label="Exchange detail sections"
+        className="detail-tabs"
+      >
+        {body()}
+      </Tabs>
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+import type { ReactNode } from 'react';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
+import {
+  apiLabel,
+  formatBytes,
+  formatClock,
+  formatCost,
+  formatInt,
+  formatMs,
+  isLive,
+  statusLabel,
+} from '../../format.ts';
+import { integrityWords } from './integrity-words.ts';
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td>{children}</td>
+    </tr>
+  );
+}
+
+const unknown = <span className="unknown">unknown</span>;
+const none = <span className="muted">—</span>;
+
+/** Timings, usage, cost, who and what, and how the response ended, in plain words. */
+export function OverviewTab({
+  summary,
+  record,
+}: {
+  summary: ExchangeSummary;
+  record: ExchangeRecord | null;
+}) {
+  const { timings, usage } = summary;
+  const live = isLive(summary);
+  const ms = (v: number | null) => (v === null ? (live ? '…' : none) : formatMs(v));
+  return (
+    <div className="overview">
+      <section aria-labelledby="ov-integrity">
+        <h3 id="ov-integrity">Integrity</h3>
+        {record === null ? (
+          <p className="muted">{live ? 'Still running…' : 'Loading details…'}</p>
+        ) : record.integrity.length === 0 && record.error === null ? (
+          <p className="integrity-ok">No problems: the response ended normally.</p>
+        ) : (
+          <ul className="integrity-list">
+            {record.integrity.map((flag) => (
+              <li key={flag} className={`integrity-flag flag-${flag}`}>
+                {integrityWords(flag, record)}
+              </li>
+            ))}
+            {record.error &&
+              !record.integrity.includes('upstream-failed') &&
+              !record.integrity.includes('client-closed') && (
+                <li className="integrity-flag">
+                  {record.error.kind}: {record.error.message}
+                </li>
+              )}
+          </ul>
+        )}
+      </section>
+      <div className="overview-columns">
+        <section aria-labelledby="ov-timings">
+          <h3 id="ov-timings">Timings</h3>
+          <table className="kv-table">
+            <tbody>
+              <Row label="Started">{formatClock(summary.startedAt)}</Row>
+              <Row label="Response headers">{ms(timings.headersMs)}</Row>
+              <Row label="First token">{ms(timings.firstTokenMs)}</Row>
+              <Row label="Total">{ms(timings.totalMs)}</Row>
+              <Row label="Output tokens/s">
+                {timings.outputTokensPerSecond === null ? none : timings.outputTokensPerSecond.toFixed(1)}
+              </Row>
+              {record?.gaps && (
+                <Row label="Chunk gaps">
+                  median {formatMs(record.gaps.medianMs)}, p95 {formatMs(record.gaps.p95Ms)}, max{' '}
+                  {formatMs(record.gaps.maxMs)} ({formatInt(record.gaps.count)} gaps)
+                </Row>
+              )}
+            </tbody>
+          </table>
+        </section>
+        <section aria-labelledby="ov-usage">
+          <h3 id="ov-usage">Usage and cost</h3>
+          <table className="kv-table">
+            <tbody>
+              <Row label="Input tokens">{usage ? formatInt(usage.inputTokens) : live ? '…' : unknown}</Row>
+              <Row label="Cached input">
+                {usage
+                  ? usage.cachedTokens === null
+                    ? unknown
+                    : formatInt(usage.cachedTokens)
+                  : live
+                    ? '…'
+                    : unknown}
+              </Row>
+              <Row label="Output tokens">{usage ? formatInt(usage.outputTokens) : live ? '…' : unknown}</Row>
+              <Row label="Reasoning">
+                {usage
+                  ? usage.reasoningTokens === null
+                    ? unknown
+                    : formatInt(usage.reasoningTokens)
+                  : live
+                    ? '…'
+                    : unknown}
+              </Row>
+              <Row label="Total tokens">{usage ? formatInt(usage.totalTokens) : live ? '…' : unknown}</Row>
+              <Row label="Cost">
+                {summary.costUsd === null ? (live ? '…' : unknown) : formatCost(summary.costUsd)}
+              </Row>
+            </tbody>
+          </table>
+        </section>
+        <section aria-labelledby="ov-who">
+          <h3 id="ov-who">Request</h3>
+          <table className="kv-table">
+            <tbody>
+              <Row label="Model">{summary.model ?? none}</Row>
+              <Row label="API">
+                {apiLabel(summary.api)} <span className="muted">({summary.api})</span>
+              </Row>
+              <Row label="Tenant">{summary.tenant ?? none}</Row>
+              {record?.organization && <Row label="Organization">{record.organization}</Row>}
+              {record?.project && <Row label="Project">{record.project}</Row>}
+              <Row label="Status">{statusLabel(summary)}</Row>
+              <Row label="Streamed">{summary.stream ? 'yes' : 'no'}</Row>
+              {record && (
+                <Row label="Bodies">
+                  request {formatBytes(record.request.bodyBytes)}
+                  {record.request.bodyTruncated ? ' (truncated)' : ''}, response{' '}
+                  {record.response ? formatBytes(record.response.bodyBytes) : '—'}
+                  {record.response?.bodyTruncated ? ' (truncated)' : ''}
+                </Row>
+              )}
+              {summary.error && (
+                <Row label="Error">
+                  {summary.error.kind}: {summary.error.message}
+                </Row>
+              )}
+            </tbody>
+          </table>
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+import { useEffect, useId, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { MergedResult } from '../../../shared/merged-result.ts';
+import { formatMs } from '../../format.ts';
+import { buildTimeline, frameAt } from '../../replay/replay-timeline.ts';
+import { setReplay } from '../../store/actions.ts';
+import { type ReplaySpeed, useInspector } from '../../store/inspector-store.ts';
+import { GapChart } from './gap-chart.tsx';
+import { MergedView } from './merged-view.tsx';
+
+const SPEEDS: readonly ReplaySpeed[] = [0.25, 0.5, 1, 2, 5, 10, 'instant'];
+const EMPTY: MergedResult = { text: '', refusal: null, reasoning: null, toolCalls: [], finishReason: null };
+
+/** The stream rebuilt event by event at its recorded pace, with transport controls and the gap chart. */
+export function ReplayTab({ record }: { record: ExchangeRecord }) {
+  const timeline = useMemo(() => buildTimeline(record), [record]);
+  const replay = useInspector(useShallow((s) => s.replay));
+  const [seekEpoch, setSeekEpoch] = useState(0);
+  const speedId = useId();
+  const mine = replay.exchangeId === record.id;
+  const positionMs = mine ? Math.min(replay.positionMs, timeline.durationMs) : 0;
+  const playing = mine && replay.playing;
+  const { speed } = replay;
+  const { durationMs, frames } = timeline;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a seek restarts the clock from the new position
+  useEffect(() => {
+    if (!playing) return;
+    if (speed === 'instant') {
+      setReplay({ positionMs: durationMs, playing: false });
+      return;
+    }
+    const startWall = performance.now();
+    const startPos = Math.min(useInspector.getState().replay.positionMs, durationMs);
+    let frame = 0;
+    const tick = () => {
+      const pos = startPos + (performance.now() - startWall) * speed;
+      if (pos >= durationMs) {
+        setReplay({ positionMs: durationMs, playing: false });
+        return;
+      }
+      setReplay({ positionMs: pos });
+      frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [playing, speed, durationMs, seekEpoch]);
+
+  if (!timeline.streamed) {
+    return (
+      <div className="replay-tab">
+        <p className="muted">
+          This response was not streamed
+          {record.merged ? '; here is the whole result, as it arrived at once.' : '.'}
+        </p>
+        {record.merged && <MergedView merged={record.merged} />}
+      </div>
+    );
+  }
+
+  const index = frameAt(frames, positionMs);
+  const merged = index >= 0 ? (frames[index]?.merged ?? EMPTY) : EMPTY;
+  const atEnd = positionMs >= durationMs;
+  const seek = (ms: number) => {
+    setReplay({ exchangeId: record.id, positionMs: Math.max(0, Math.min(durationMs, ms)) });
+    setSeekEpoch((e) => e + 1);
+  };
+  const play = () => {
+    if (playing) setReplay({ playing: false });
+    else setReplay({ exchangeId: record.id, playing: true, positionMs: atEnd ? 0 : positionMs });
+  };
+
+  return (
+    <div className="replay-tab">
+      <div className="replay-controls" role="toolbar" aria-label="Replay controls">
+        <button type="button" className="tool-button" onClick={play} aria-label={playing ? 'Pause' : 'Play'}>
+          {playing ? '❚❚ Pause' : '▶ Play'}
+        </button>
+        <button
+          type="button"
+          className="tool-button"
+          aria-label="Restart"
+          onClick={() => {
+            setReplay({ exchangeId: record.id, positionMs: 0, playing: true });
+            setSeekEpoch((e) => e + 1);
+          }}
+        >
+          ⟲ Restart
+        </button>
+        <label htmlFor={speedId}>Speed</label>
+        <select
+          id={speedId}
+          value={String(speed)}
+          onChange={(event) => {
+            const v = event.target.value;
+            // Instant means "show me the end": no need to press Play as well.
+            if (v === 'instant')
+              setReplay({ speed: 'instant', exchangeId: record.id, positionMs: durationMs, playing: false });
+            else setReplay({ speed: Number(v) });
+          }}
+        >
+          {SPEEDS.map((s) => (
+            <option key={String(s)} value={String(s)}>
+              {s === 'instant' ? 'instant' : `${s}×`}
+            </option>
+          ))}
+        </select>
+        <input
+          className="scrubber"
+          type="range"
+          min={0}
+          max={Math.max(durationMs, 0)}
+          step="any"
+          value={positionMs}
+          aria-label="Replay position"
+          aria-valuetext={`${formatMs(positionMs)} of ${formatMs(durationMs)}`}
+          onChange={(event) => seek(Number(event.target.value))}
+        />
+        <span className="replay-clock" aria-live="off">
+          {formatMs(positionMs) || '0 ms'} / {formatMs(durationMs) || '0 ms'}
+        </span>
+        <span className="muted">
+          event {Math.max(0, index + 1)} of {frames.length}
+          {timeline.pacing === 'even' ? ' · evenly paced (no chunk timings)' : ''}
+        </span>
+      </div>
+      <GapChart
+        chunkTimes={timeline.chunkTimes}
+        durationMs={durationMs}
+        positionMs={positionMs}
+        onSeek={seek}
+      />
+      <section className="replay-output" aria-label="Replayed response">
+        <MergedView merged={merged} cursor={!atEnd} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useApi } from '../../api/api-context.tsx';
+import { formatBytes, formatDateTime, formatInt } from '../../format.ts';
+import { createSession, deleteSession, loadSession } from '../../store/actions.ts';
+import { useInspector } from '../../store/inspector-store.ts';
+import { Popover } from '../popover.tsx';
+
+/** The current or viewed session, and a list to open, start or delete sessions. */
+export function SessionSwitcher() {
+  const api = useApi();
+  const { sessions, viewSession, status } = useInspector(
+    useShallow((s) => ({ sessions: s.sessions, viewSession: s.viewSession, status: s.status })),
+  );
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const viewed = viewSession === null ? status?.session : sessions.find((s) => s.id === viewSession);
+  const name = viewed?.name ?? '…';
+  return (
+    <Popover
+      label={
+        <>
+          <span className="muted">Session</span> {name}
+          {viewSession !== null && <span className="badge">read-only</span>} ▾
+        </>
+      }
+      ariaLabel={`Sessions (showing ${name}${viewSession !== null ? ', read-only' : ''})`}
+    >
+      {(close) => (
+        <div className="sessions">
+          <div className="sessions-head">
+            <button
+              type="button"
+              className="tool-button primary"
+              onClick={() => {
+                close();
+                void createSession(api);
+              }}
+            >
+              New session
+            </button>
+            <span className="muted">Live capture goes to the current session.</span>
+          </div>
+          <ul className="session-list" aria-label="Sessions">
+            {sessions.map((session) => {
+              const shown = viewSession === null ? session.current : session.id === viewSession;
+              return (
+                <li key={session.id} className={shown ? 'shown' : ''}>
+                  <button
+                    type="button"
+                    className="session-open"
+                    aria-current={shown ? 'true' : undefined}
+                    onClick={() => {
+                      close();
+                      void loadSession(api, session.current ? null : session.id);
+                    }}
+                  >
+                    <span className="session-name">{session.name}</span>
+                    {session.current && <span className="badge live">current</span>}
+                    <span className="muted">
+                      {formatDateTime(session.createdAt)} · {formatInt(session.exchanges)} exchanges ·{' '}
+                      {formatBytes(session.bytes)}
+                    </span>
+                  </button>
+                  {!session.current &&
+                    (confirming === session.id ? (
+                      <span className="confirm">
+                        Delete?
+                        <button
+                          type="button"
+                          className="tool-button danger"
+                          onClick={() => {
+                            setConfirming(null);
+                            void deleteSession(api, session.id);
+                          }}
+                        >
+                          Delete
+                        </button>
+                        <button type="button" className="tool-button" onClick={() => setConfirming(null)}>
+                          Keep
+                        </button>
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={`Delete session ${session.name}`}
+                        onClick={() => setConfirming(session.id)}
+                      >
+                        🗑
+                      </button>
+                    ))}
+                </li>
+              );
+            })}
+            {sessions.length === 0 && <li className="muted">No sessions.</li>}
+          </ul>
+        </div>
+      )}
+    </Popover>
+  );
+}

@@ -1,0 +1,64 @@
+import { type FormEvent, useId, useState } from 'react';
+import type { ProxyStatus } from '../../../shared/inspector-contract.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { updateSettings } from '../../store/actions.ts';
+import { Modal } from '../modal.tsx';
+
+/** Listen address and upstream; saving restarts the proxy, and a port in use shows here. */
+export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClose: () => void }) {
+  const api = useApi();
+  const id = useId();
+  const [listenAddr, setListenAddr] = useState(status.listenAddr);
+  const [upstream, setUpstream] = useState(status.upstream);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    const problem = await updateSettings(api, { listenAddr: listenAddr.trim(), upstream: upstream.trim() });
+    setSaving(false);
+    if (problem === null) onClose();
+    else setError(problem);
+  };
+  return (
+    <Modal title="Proxy settings" onClose={onClose}>
+      <form className="settings-form" onSubmit={(event) => void submit(event)}>
+        <label htmlFor={`${id}-listen`}>Listen address</label>
+        <input
+          id={`${id}-listen`}
+          value={listenAddr}
+          onChange={(e) => setListenAddr(e.target.value)}
+          placeholder="127.0.0.1:3000"
+          aria-describedby={`${id}-listen-help`}
+          spellCheck={false}
+          required
+        />
+        <p id={`${id}-listen-help`} className="help">
+          host:port. Keep 127.0.0.1 unless other machines must reach the proxy: the traffic carries API keys.
+        </p>
+        <label htmlFor={`${id}-upstream`}>Upstream</label>
+        <input
+          id={`${id}-upstream`}
+          value={upstream}
+          onChange={(e) => setUpstream(e.target.value)}
+          placeholder="https://api.openai.com"
+          spellCheck={false}
+          required
+        />
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="dialog-buttons">
+          <button type="button" className="tool-button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="tool-button primary" disabled={saving}>
+            {saving ? 'Restarting the proxy…' : 'Save and restart proxy'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useApi } from '../../api/api-context.tsx';
+import { setCapturePaused, setPane } from '../../store/actions.ts';
+import { useInspector } from '../../store/inspector-store.ts';
+import { BaseUrl } from './base-url.tsx';
+import { ImportExport } from './import-export.tsx';
+import { SessionSwitcher } from './session-switcher.tsx';
+import { SettingsDialog } from './settings-dialog.tsx';
+
+/** Proxy status and capture, the base_url, sessions, import/export, settings and the usage toggle. */
+export function TopBar() {
+  const api = useApi();
+  const { status, statusError, pane } = useInspector(
+    useShallow((s) => ({ status: s.status, statusError: s.statusError, pane: s.pane })),
+  );
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  return (
+    <header className="top-bar">
+      <span className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ◆
+        </span>
+        Tokentap
+      </span>
+      {status === null ? (
+        <span className={statusError ? 'error-text' : 'muted'} role="status">
+          {statusError ? `Cannot reach Tokentap: ${statusError}` : 'Connecting…'}
+        </span>
+      ) : (
+        <>
+          <span
+            className={`proxy-status ${status.listening ? 'ok' : 'down'}`}
+            role="status"
+            title={status.error ?? `Forwarding to ${status.upstream}`}
+          >
+            <span className="dot" aria-hidden="true" />
+            {status.listening ? (
+              <>
+                Listening on <code>{status.listenAddr}</code> → <code>{status.upstream}</code>
+              </>
+            ) : (
+              <>Not listening{status.error ? `: ${status.error}` : ''}</>
+            )}
+          </span>
+          <button
+            type="button"
+            className={`tool-button capture ${status.capturePaused ? 'paused' : 'recording'}`}
+            aria-pressed={!status.capturePaused}
+            title={
+              status.capturePaused
+                ? 'Capture paused: traffic still flows but is not recorded'
+                : 'Recording: click to pause capture'
+            }
+            onClick={() => void setCapturePaused(api, !status.capturePaused)}
+          >
+            <span className="rec-dot" aria-hidden="true" />
+            {status.capturePaused ? 'Capture paused' : 'Capturing'}
+          </button>
+          <BaseUrl status={status} />
+        </>
+      )}
+      <span className="spacer" />
+      <SessionSwitcher />
+      <ImportExport />
+      <button
+        type="button"
+        className="tool-button"
+        aria-pressed={pane === 'usage'}
+        onClick={() => setPane(pane === 'usage' ? 'detail' : 'usage')}
+      >
+        Usage
+      </button>
+      <button
+        type="button"
+        className="tool-button"
+        onClick={() => setSettingsOpen(true)}
+        disabled={status === null}
+        aria-label="Proxy settings"
+        title="Proxy settings"
+      >
+        ⚙ Settings
+      </button>
+      {settingsOpen && status && <SettingsDialog status={status} onClose={() => setSettingsOpen(false)} />}
+    </header>
+  );
+}

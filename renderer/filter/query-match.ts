@@ -1,0 +1,175 @@
+import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import { isErrorSummary } from '../../shared/usage-totals.ts';
+import { apiLabel } from '../format.ts';
+import type { CompareOp, NumField, ParsedQuery, Term, TextField } from './query-parse.ts';
+import { parseQuery } from './query-parse.ts';
+
+export type Matcher = (summary: ExchangeSummary) => boolean;
+
+/** Compiles a query (text or parsed) into a predicate over summaries; the empty query matches all. */
+export function compileQuery(query: string | ParsedQuery): Matcher {
+  const parsed = typeof query === 'string' ? parseQuery(query) : query;
+  // Cheap field tests first, so free-text search only runs over rows that passed them.
+  const cost = (t: Term) => (t.kind === 'text' ? 2 : t.kind === 'field' ? 1 : 0);
+  const tests = [...parsed.terms].sort((a, b) => cost(a) - cost(b)).map(compileTerm);
+  if (tests.length === 0) return () => true;
+  return (summary) => {
+    for (const test of tests) if (!test(summary)) return false;
+    return true;
+  };
+}
+
+function compileTerm(term: Term): Matcher {
+  const positive = compilePositive(term);
+  return term.negate ? (s) => !positive(s) : positive;
+}
+
+function compilePositive(term: Term): Matcher {
+  switch (term.kind) {
+    case 'text':
+      return textMatcher(term.text);
+    case 'field':
+      return fieldMatcher(term.field, term.value);
+    case 'is':
+      switch (term.value) {
+        case 'error':
+          return isErrorSummary;
+        case 'aborted':
+          return (s) => s.state === 'aborted';
+        case 'streaming':
+          return (s) => s.stream;
+        case 'live':
+          return (s) => s.state === 'pending' || s.state === 'streaming';
+        case 'complete':
+          return (s) => s.state === 'complete';
+      }
+      break;
+    case 'has':
+      switch (term.value) {
+        case 'usage':
+          return (s) => s.usage !== null;
+        case 'cost':
+          return (s) => s.costUsd !== null;
+        case 'model':
+          return (s) => s.model !== null;
+        case 'tenant':
+          return (s) => s.tenant !== null;
+        case 'ttft':
+          return (s) => s.timings.firstTokenMs !== null;
+        case 'error':
+          return (s) => s.error !== null;
+      }
+      break;
+    case 'compare': {
+      const read = numberOf(term.field);
+      const cmp = comparator(term.op, term.value);
+      // Unknown values (no usage, no cost) match no comparison: unknown is not zero.
+      return (s) => {
+        const v = read(s);
+        return v !== null && cmp(v);
+      };
+    }
+  }
+}
+
+// V8 lower-cases an already lower-case ASCII string without copying; a cache costs more than that.
+const lower = (value: string): string => value.toLowerCase();
+
+const API_KINDS: readonly ExchangeSummary['api'][] = [
+  'openai.chat',
+  'openai.responses',
+  'openai.embeddings',
+  'anthropic.messages',
+  'ollama.chat',
+  'azure.chat',
+  'azure.responses',
+  'azure.embeddings',
+  'http',
+];
+const STATES: readonly ExchangeSummary['state'][] = ['pending', 'streaming', 'complete', 'error', 'aborted'];
+
+/** Free text: a case-insensitive substring of path, model, tenant, method, API, status, state or error. */
+function textMatcher(needle: string): Matcher {
+  // What does not depend on the row is decided once, not 100,000 times.
+  const apis = new Set(API_KINDS.filter((api) => api.includes(needle) || apiLabel(api).includes(needle)));
+  const states = new Set(STATES.filter((state) => state.includes(needle)));
+  const digits = /^\d+$/.test(needle);
+  return (s) =>
+    apis.has(s.api) ||
+    states.has(s.state) ||
+    lower(s.path).includes(needle) ||
+    (s.model !== null && lower(s.model).includes(needle)) ||
+    (s.tenant !== null && lower(s.tenant).includes(needle)) ||
+    lower(s.method).includes(needle) ||
+    (digits && s.status !== null && String(s.status).includes(needle)) ||
+    (s.error !== null && lower(s.error.message).includes(needle));
+}
+
+function fieldMatcher(field: TextField, value: string): Matcher {
+  const test = valueTest(value, field === 'api' || field === 'path');
+  switch (field) {
+    case 'model':
+      return (s) => s.model !== null && test(lower(s.model));
+    case 'tenant':
+      return (s) => s.tenant !== null && test(lower(s.tenant));
+    case 'api':
+      return (s) => test(s.api) || test(apiLabel(s.api));
+    case 'method':
+      return (s) => test(lower(s.method));
+    case 'state':
+      return (s) => test(s.state);
+    case 'path':
+      return (s) => test(lower(s.path));
+  }
+}
+
+/** Exact (case-insensitive) with `*` wildcards; `prefix` also accepts a dotted or slashed prefix (`api:openai`). */
+function valueTest(value: string, prefix: boolean): (candidate: string) => boolean {
+  if (value.includes('*')) {
+    const source = value
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    const re = new RegExp(`^${source}$`);
+    return (c) => re.test(c);
+  }
+  return prefix ? (c) => c.startsWith(value) : (c) => c === value;
+}
+
+function numberOf(field: NumField): (s: ExchangeSummary) => number | null {
+  switch (field) {
+    case 'status':
+      return (s) => s.status;
+    case 'tokens':
+      return (s) => s.usage?.totalTokens ?? null;
+    case 'input':
+      return (s) => s.usage?.inputTokens ?? null;
+    case 'output':
+      return (s) => s.usage?.outputTokens ?? null;
+    case 'cached':
+      return (s) => s.usage?.cachedTokens ?? null;
+    case 'reasoning':
+      return (s) => s.usage?.reasoningTokens ?? null;
+    case 'cost':
+      return (s) => s.costUsd;
+    case 'ttft':
+      return (s) => s.timings.firstTokenMs;
+    case 'duration':
+      return (s) => s.timings.totalMs;
+  }
+}
+
+function comparator(op: CompareOp, value: number): (v: number) => boolean {
+  switch (op) {
+    case '>':
+      return (v) => v > value;
+    case '>=':
+      return (v) => v >= value;
+    case '<':
+      return (v) => v < value;
+    case '<=':
+      return (v) => v <= value;
+    case '=':
+      return (v) => v === value;
+  }
+}

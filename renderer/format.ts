@@ -1,0 +1,85 @@
+import type { ExchangeSummary } from '../shared/exchange-record.ts';
+
+const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** Tokens or counts with thousands separators. */
+export function formatInt(n: number): string {
+  return intFormat.format(n);
+}
+
+/** A duration: `312 ms`, `1.24 s`, `2 m 05 s`. */
+export function formatMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.floor((ms % 60_000) / 1000);
+  return `${minutes} m ${String(seconds).padStart(2, '0')} s`;
+}
+
+/** Dollars with enough digits that small calls do not read as free. */
+export function formatCost(usd: number | null): string {
+  if (usd === null) return 'unknown';
+  if (usd === 0) return '$0';
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.01) return `$${usd.toFixed(4)}`;
+  return `$${usd.toPrecision(3)}`;
+}
+
+/** Local wall-clock time of day with milliseconds, like DevTools' waterfall tooltips. */
+export function formatClock(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** Local date and time for session names and tooltips. */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+/** Bytes as B / KB / MB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** True while the exchange has not ended. */
+export function isLive(summary: Pick<ExchangeSummary, 'state'>): boolean {
+  return summary.state === 'pending' || summary.state === 'streaming';
+}
+
+const API_LABELS: Record<ExchangeSummary['api'], string> = {
+  'openai.chat': 'chat',
+  'openai.responses': 'responses',
+  'openai.embeddings': 'embeddings',
+  'anthropic.messages': 'anthropic',
+  'ollama.chat': 'ollama',
+  'azure.chat': 'azure chat',
+  'azure.responses': 'azure responses',
+  'azure.embeddings': 'azure embeddings',
+  http: 'http',
+};
+
+/** A short label for an API kind. */
+export function apiLabel(api: ExchangeSummary['api']): string {
+  return API_LABELS[api];
+}
+
+/** The status cell: the HTTP status once known, else the state. */
+export function statusLabel(summary: ExchangeSummary): string {
+  if (summary.state === 'aborted') return summary.status === null ? 'aborted' : `${summary.status} aborted`;
+  if (summary.state === 'error' && summary.status === null) return 'failed';
+  if (summary.status === null) return summary.state;
+  if (summary.state === 'streaming') return `${summary.status} streaming`;
+  return String(summary.status);
+}
+
+/** Milliseconds since the exchange started; for live rows. */
+export function elapsedMs(summary: ExchangeSummary, now: number): number {
+  return Math.max(0, now - Date.parse(summary.startedAt));
+}

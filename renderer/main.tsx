@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiProvider } from './api/api-context.tsx';
+import { pickApi } from './api/pick-api.ts';
+import { App } from './components/app.tsx';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <ApiProvider api={pickApi()}>
+      <App />
+    </ApiProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,140 @@
+import { createWireDecoder } from '../../shared/create-wire-decoder.ts';
+import type { ExchangeRecord, RecordedChunk } from '../../shared/exchange-record.ts';
+import { createInterpreter } from '../../shared/llm-interpreter.ts';
+import type { WireEvent } from '../../shared/llm-response.ts';
+import type { MergedResult } from '../../shared/merged-result.ts';
+
+/** One decoded wire event at its arrival time, with the merged result as it stood after it. */
+export interface ReplayFrame {
+  /** ms since the exchange started (the chunk's arrival time, or an even pace). */
+  t: number;
+  /** Index of the network chunk that completed the event. */
+  chunk: number;
+  event: WireEvent;
+  /** The event carried model output (text, refusal, reasoning, a tool call). */
+  output: boolean;
+  merged: MergedResult;
+}
+
+export interface ReplayTimeline {
+  frames: ReplayFrame[];
+  /** Arrival times of the network chunks (paced), for the gap chart. */
+  chunkTimes: number[];
+  durationMs: number;
+  /** `recorded`: the chunks' own times; `even`: no usable times, spread evenly. */
+  pacing: 'recorded' | 'even';
+  /** False when the exchange had no stream to replay (the final result is shown at once). */
+  streamed: boolean;
+  final: MergedResult | null;
+}
+
+/** The pace used when a record has no chunk timings (imported HAR): one chunk every so many ms. */
+export const EVEN_PACE_MS = 40;
+
+function headerValue(headers: Record<string, string | string[]> | undefined, name: string): string | null {
+  if (!headers) return null;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? (value[0] ?? null) : value;
+  }
+  return null;
+}
+
+/**
+ * Rebuilds a stream as the client saw it, event by event, by running the recorded chunks through the
+ * same wire decoder and interpreter the capture used. Works for every API the interpreters know.
+ */
+export function buildTimeline(record: ExchangeRecord): ReplayTimeline {
+  const interpreter = createInterpreter(record.api);
+  const contentType = headerValue(record.response?.headers, 'content-type');
+  let chunks: RecordedChunk[] = record.chunks;
+  // An imported HAR may carry the stream's text without its chunks: replay its events evenly.
+  if (chunks.length === 0 && record.stream && record.response && record.response.body !== '') {
+    chunks = [{ t: 0, data: record.response.body }];
+  }
+  if (interpreter === null || chunks.length === 0) {
+    return {
+      frames: [],
+      chunkTimes: [],
+      durationMs: 0,
+      pacing: 'even',
+      streamed: false,
+      final: record.merged,
+    };
+  }
+  const decoder = createWireDecoder(record.api, contentType);
+  const encoder = new TextEncoder();
+  const raw: { chunk: number; event: WireEvent; output: boolean; merged: MergedResult }[] = [];
+  const push = (events: WireEvent[], chunk: number) => {
+    for (const event of events) {
+      const output = interpreter.pushEvent(event);
+      raw.push({ chunk, event, output, merged: interpreter.snapshot().merged });
+    }
+  };
+  chunks.forEach((c, i) => {
+    push(decoder.push(encoder.encode(c.data)), i);
+  });
+  push(decoder.end(), chunks.length - 1);
+
+  const times = chunks.map((c) => c.t);
+  const recorded = chunks.length > 1 && times.some((t, i) => i > 0 && t !== times[0]);
+  let chunkTimes: number[];
+  let frames: ReplayFrame[];
+  if (recorded) {
+    chunkTimes = times;
+    frames = raw.map((f) => ({ ...f, t: times[f.chunk] ?? 0 }));
+  } else {
+    // No usable timings: one step per event, so a single-chunk body still plays token by token.
+    chunkTimes = raw.map((_, i) => i * EVEN_PACE_MS);
+    frames = raw.map((f, i) => ({ ...f, t: i * EVEN_PACE_MS }));
+  }
+  const last = frames[frames.length - 1];
+  return {
+    frames,
+    chunkTimes,
+    durationMs: last ? last.t : 0,
+    pacing: recorded ? 'recorded' : 'even',
+    streamed: true,
+    final: last ? last.merged : record.merged,
+  };
+}
+
+/** Index of the last frame at or before `t` (binary search), or -1 before the first. */
+export function frameAt(frames: readonly ReplayFrame[], t: number): number {
+  let lo = 0;
+  let hi = frames.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const frame = frames[mid] as ReplayFrame;
+    if (frame.t <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+export interface GapBar {
+  /** Arrival time of the chunk that ended the gap. */
+  t: number;
+  gapMs: number;
+  stall: boolean;
+}
+
+/** Gaps between consecutive chunks; a stall is a gap well above the stream's usual pace. */
+export function chunkGaps(chunkTimes: readonly number[]): {
+  bars: GapBar[];
+  medianMs: number;
+  stallMs: number;
+} {
+  const gaps: number[] = [];
+  for (let i = 1; i < chunkTimes.length; i++) gaps.push((chunkTimes[i] ?? 0) - (chunkTimes[i - 1] ?? 0));
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const medianMs = sorted.length ? (sorted[Math.floor(sorted.length / 2)] ?? 0) : 0;
+  // A pause users notice: at least 250 ms and five times the usual gap.
+  const stallMs = Math.max(250, medianMs * 5);
+  const bars = gaps.map((gapMs, i) => ({ t: chunkTimes[i + 1] ?? 0, gapMs, stall: gapMs >= stallMs }));
+  return { bars, medianMs, stallMs };
+}

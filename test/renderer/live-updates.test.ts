@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setFilter, setSort } from '../../renderer/store/actions.ts';
+import { applyUpdates, type FrameScheduler, subscribeLive } from '../../renderer/store/apply-updates.ts';
+import { resetStore, useInspector } from '../../renderer/store/inspector-store.ts';
+import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import { MemoryApi } from './support/memory-api.ts';
+import { buildExchange, sampleRecords, summaryOf } from './support/records.ts';
+
+/** A frame clock the test turns by hand. */
+function manualFrames(): FrameScheduler & { frame(): void; pending: number } {
+  let callbacks: (() => void)[] = [];
+  return {
+    request(callback) {
+      callbacks.push(callback);
+      return () => {
+        callbacks = callbacks.filter((c) => c !== callback);
+      };
+    },
+    frame() {
+      const run = callbacks;
+      callbacks = [];
+      for (const c of run) c();
+    },
+    get pending() {
+      return callbacks.length;
+    },
+  };
+}
+
+describe('live updates', () => {
+  beforeEach(() => resetStore());
+  afterEach(() => resetStore());
+
+  it('queues batches and applies them with one setState per animation frame', () => {
+    const api = new MemoryApi();
+    const frames = manualFrames();
+    let commits = 0;
+    const unsubscribeStore = useInspector.subscribe(() => commits++);
+    const stop = subscribeLive(api, () => undefined, frames);
+    const { snapshots } = buildExchange({
+      id: 'live',
+      seq: 1,
+      fixture: 'openai-chat-stream-usage.sse',
+      body: { model: 'gpt-4o', stream: true, messages: [] },
+    });
+    expect(snapshots.length).toBeGreaterThan(10);
+    for (const summary of snapshots) api.emit([{ type: 'exchange', summary }]);
+    expect(commits).toBe(0);
+    expect(frames.pending).toBe(1);
+    frames.frame();
+    expect(commits).toBe(1);
+    const state = useInspector.getState();
+    expect(state.ids).toEqual(['live']);
+    expect(state.byId.get('live')).toEqual(snapshots.at(-1));
+    stop();
+    unsubscribeStore();
+    expect(api.listenerCount).toBe(0);
+  });
+
+  it('keeps rows in arrival order, upserts by id and updates the filtered view incrementally', () => {
+    const rows = sampleRecords().map(summaryOf);
+    setFilter('is:streaming');
+    applyUpdates(rows.slice(3).map((summary) => ({ type: 'exchange' as const, summary })));
+    applyUpdates(rows.slice(0, 3).map((summary) => ({ type: 'exchange' as const, summary })));
+    const state = useInspector.getState();
+    expect(state.order).toEqual(rows.map((r) => r.id));
+    expect(state.ids).toEqual(rows.filter((r) => r.stream).map((r) => r.id));
+    // A row that stops matching leaves the view; one that starts matching joins it in place.
+    const changed: ExchangeSummary = { ...(rows[1] as ExchangeSummary), stream: false };
+    applyUpdates([{ type: 'exchange', summary: changed }]);
+    expect(useInspector.getState().ids).not.toContain(changed.id);
+    applyUpdates([{ type: 'exchange', summary: { ...changed, stream: true } }]);
+    expect(useInspector.getState().ids).toEqual(rows.filter((r) => r.stream).map((r) => r.id));
+  });
+
+  it('re-sorts changed rows under a column sort', () => {
+    const rows = sampleRecords().map(summaryOf);
+    applyUpdates(rows.map((summary) => ({ type: 'exchange' as const, summary })));
+    setSort('duration');
+    const durations = () =>
+      useInspector.getState().ids.map((id) => useInspector.getState().byId.get(id)?.timings.totalMs ?? null);
+    const sorted = (list: (number | null)[]) =>
+      [...list].sort((a, b) => (a === null ? 1 : b === null ? -1 : a - b));
+    expect(durations()).toEqual(sorted(durations()));
+    const slow = {
+      ...(rows[0] as ExchangeSummary),
+      timings: { ...(rows[0] as ExchangeSummary).timings, totalMs: 99_999 },
+    };
+    applyUpdates([{ type: 'exchange', summary: slow }]);
+    expect(useInspector.getState().ids.at(-1)).toBe(slow.id);
+    expect(durations()).toEqual(sorted(durations()));
+  });
+
+  it('ignores live rows while a past session is open, and asks for a reload when the session changes', () => {
+    const rows = sampleRecords().map(summaryOf);
+    useInspector.setState({ viewSession: 'old' });
+    applyUpdates([{ type: 'exchange', summary: rows[0] as ExchangeSummary }]);
+    expect(useInspector.getState().order).toEqual([]);
+    useInspector.setState({ viewSession: null });
+    const effects = applyUpdates([
+      {
+        type: 'session',
+        session: { id: 's2', name: 'n', createdAt: '', exchanges: 0, bytes: 0, current: true },
+      },
+    ]);
+    expect(effects.reloadSession).toBe(true);
+  });
+});
