@@ -15,7 +15,8 @@ export class SessionWriter {
   readonly #data: FileHandle;
   readonly #index: FileHandle;
   #offset: number;
-  #lines: Buffer[] = [];
+  #lines: string[] = [];
+  #scratch: Buffer = Buffer.allocUnsafe(256 * 1024);
   #indexLines: string[] = [];
   #timer: NodeJS.Timeout | null = null;
   #writing: Promise<void> = Promise.resolve();
@@ -48,9 +49,11 @@ export class SessionWriter {
 
   /** Queues a record; returns where its line will be. */
   append(record: ExchangeRecord): IndexEntry {
-    const line = Buffer.from(`${JSON.stringify(record)}\n`);
-    const entry: IndexEntry = { offset: this.#offset, length: line.length, summary: summarise(record) };
-    this.#offset += line.length;
+    // Kept as a string until written: a Buffer per line would be a malloc per exchange.
+    const line = `${JSON.stringify(record)}\n`;
+    const length = Buffer.byteLength(line);
+    const entry: IndexEntry = { offset: this.#offset, length, summary: summarise(record) };
+    this.#offset += length;
     this.#lines.push(line);
     this.#indexLines.push(indexLine(entry));
     this.#timer ??= setTimeout(() => void this.flush(), FLUSH_WITHIN_MS);
@@ -70,14 +73,28 @@ export class SessionWriter {
     this.#writing = this.#writing.then(async () => {
       if (this.#failure) return;
       try {
-        await this.#data.write(Buffer.concat(lines));
-        await this.#index.write(indexLines.join(''));
+        await this.#data.write(this.#encode(lines));
+        await this.#index.write(this.#encode(indexLines));
       } catch (error) {
         this.#failure = error as Error;
         this.#onError(this.#failure);
       }
     });
     return this.#writing;
+  }
+
+  /**
+   * Encodes lines into one reused buffer. Writes are serialised, so it is free again by the next
+   * flush; reusing it keeps the allocator from growing the process with a fresh buffer per batch.
+   */
+  #encode(lines: string[]): Buffer {
+    let bytes = 0;
+    for (const line of lines) bytes += Buffer.byteLength(line);
+    if (this.#scratch.length < bytes)
+      this.#scratch = Buffer.allocUnsafe(Math.max(bytes, this.#scratch.length * 2));
+    let at = 0;
+    for (const line of lines) at += this.#scratch.write(line, at);
+    return this.#scratch.subarray(0, at);
   }
 
   /** Flushes and closes both files. */
