@@ -16,9 +16,16 @@ const SPLIT_KEY = 'tokentap.split';
 export function App() {
   const api = useApi();
   useEffect(() => startInspector(api), [api]);
-  const { pane, viewSession, sessions } = useInspector(
-    useShallow((s) => ({ pane: s.pane, viewSession: s.viewSession, sessions: s.sessions })),
+  const { pane, viewSession, sessions, hasSelection } = useInspector(
+    useShallow((s) => ({
+      pane: s.pane,
+      viewSession: s.viewSession,
+      sessions: s.sessions,
+      hasSelection: s.selectedId !== null,
+    })),
   );
+  // Like DevTools: the list has the whole width until there is something to show beside it.
+  const sideOpen = pane === 'usage' || hasSelection;
   const [split, setSplit] = useState(() => Number(localStorage.getItem(SPLIT_KEY)) || 55);
   const main = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
@@ -49,7 +56,7 @@ export function App() {
       <div
         className="main"
         ref={main}
-        style={{ gridTemplateColumns: `${split}% 5px 1fr` }}
+        style={{ gridTemplateColumns: sideOpen ? `${split}% 5px 1fr` : '1fr' }}
         onPointerMove={(event) => {
           if (!dragging.current || !main.current) return;
           const rect = main.current.getBoundingClientRect();
@@ -63,26 +70,30 @@ export function App() {
           <FilterBar />
           <RequestList />
         </section>
-        {/* biome-ignore lint/a11y/useSemanticElements: a focusable splitter has no native element */}
-        <div
-          className="splitter"
-          role="separator"
-          aria-orientation="vertical"
-          aria-label="Resize the request list"
-          aria-valuenow={Math.round(split)}
-          aria-valuemin={20}
-          aria-valuemax={85}
-          tabIndex={0}
-          onPointerDown={(event) => {
-            event.preventDefault();
-            dragging.current = true;
-          }}
-          onKeyDown={(event) => {
-            if (event.key === 'ArrowLeft') setSplitSaved(split - 2);
-            if (event.key === 'ArrowRight') setSplitSaved(split + 2);
-          }}
-        />
-        <section className="side-pane">{pane === 'usage' ? <UsagePanel /> : <ExchangeDetail />}</section>
+        {sideOpen && (
+          // biome-ignore lint/a11y/useSemanticElements: a focusable splitter has no native element
+          <div
+            className="splitter"
+            role="separator"
+            aria-orientation="vertical"
+            aria-label="Resize the request list"
+            aria-valuenow={Math.round(split)}
+            aria-valuemin={20}
+            aria-valuemax={85}
+            tabIndex={0}
+            onPointerDown={(event) => {
+              event.preventDefault();
+              dragging.current = true;
+            }}
+            onKeyDown={(event) => {
+              if (event.key === 'ArrowLeft') setSplitSaved(split - 2);
+              if (event.key === 'ArrowRight') setSplitSaved(split + 2);
+            }}
+          />
+        )}
+        {sideOpen && (
+          <section className="side-pane">{pane === 'usage' ? <UsagePanel /> : <ExchangeDetail />}</section>
+        )}
       </div>
       <TaskBar />
     </div>

@@ -16,6 +16,8 @@ interface GapChartProps {
 export function GapChart({ chunkTimes, durationMs, positionMs, onSeek }: GapChartProps) {
   const { bars, medianMs, stallMs } = useMemo(() => chunkGaps(chunkTimes), [chunkTimes]);
   const maxGap = Math.max(1, ...bars.map((b) => b.gapMs));
+  // A square-root scale keeps the usual small gaps visible next to a long stall.
+  const scale = (ms: number) => Math.sqrt(ms / maxGap) * (H - 4);
   const span = Math.max(durationMs, 1);
   const stalls = bars.filter((b) => b.stall).length;
   const x = (t: number) => (t / span) * W;
@@ -37,16 +39,10 @@ export function GapChart({ chunkTimes, durationMs, positionMs, onSeek }: GapChar
       >
         <line x1={0} x2={W} y1={H - 0.5} y2={H - 0.5} className="axis" />
         {stallMs < maxGap && (
-          <line
-            x1={0}
-            x2={W}
-            y1={H - (stallMs / maxGap) * (H - 4)}
-            y2={H - (stallMs / maxGap) * (H - 4)}
-            className="stall-line"
-          />
+          <line x1={0} x2={W} y1={H - scale(stallMs)} y2={H - scale(stallMs)} className="stall-line" />
         )}
         {bars.map((b, i) => {
-          const h = Math.max(1, (b.gapMs / maxGap) * (H - 4));
+          const h = Math.max(1, scale(b.gapMs));
           return (
             <rect
               // biome-ignore lint/suspicious/noArrayIndexKey: bars are positional

@@ -32,9 +32,9 @@ function tokens(
 }
 
 export const COLUMNS: readonly Column[] = [
-  { key: 'time', label: 'Time', title: 'Start time', width: 92, render: (s) => formatClock(s.startedAt) },
+  { key: 'time', label: 'Time', title: 'Start time', width: 100, render: (s) => formatClock(s.startedAt) },
   { key: 'method', label: 'Method', title: 'HTTP method', width: 58, render: (s) => s.method },
-  { key: 'api', label: 'API', title: 'API kind', width: 84, render: (s) => apiLabel(s.api) },
+  { key: 'api', label: 'API', title: 'API kind', width: 90, render: (s) => apiLabel(s.api) },
   { key: 'path', label: 'Path', title: 'Path', width: 220, render: (s) => s.path },
   {
     key: 'model',
@@ -77,7 +77,7 @@ export const COLUMNS: readonly Column[] = [
     key: 'cost',
     label: 'Cost',
     title: 'Cost in US dollars',
-    width: 76,
+    width: 84,
     numeric: true,
     render: (s) =>
       s.costUsd !== null ? formatCost(s.costUsd) : isLive(s) ? '' : <span className="unknown">unknown</span>,

@@ -19,7 +19,7 @@ export function SessionSwitcher() {
     <Popover
       label={
         <>
-          <span className="muted">Session</span> {name}
+          <span className="muted">Session</span> <span className="session-button-name">{name}</span>
           {viewSession !== null && <span className="badge">read-only</span>} ▾
         </>
       }

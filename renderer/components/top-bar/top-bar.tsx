@@ -37,7 +37,8 @@ export function TopBar() {
             <span className="dot" aria-hidden="true" />
             {status.listening ? (
               <>
-                Listening on <code>{status.listenAddr}</code> → <code>{status.upstream}</code>
+                Listening on <code>{status.proxyUrl?.replace(/^https?:\/\//, '') ?? status.listenAddr}</code>{' '}
+                → <code>{status.upstream.replace(/^https?:\/\//, '')}</code>
               </>
             ) : (
               <>Not listening{status.error ? `: ${status.error}` : ''}</>
@@ -79,7 +80,7 @@ export function TopBar() {
         aria-label="Proxy settings"
         title="Proxy settings"
       >
-        ⚙ Settings
+        ⚙
       </button>
       {settingsOpen && status && <SettingsDialog status={status} onClose={() => setSettingsOpen(false)} />}
     </header>
