@@ -153,7 +153,7 @@ try {
     rounds: scale(5, 1),
   };
   log(
-    `3/7 + 6/7 per-chunk latency, ${chunkOpts.streams} streams × ${chunkOpts.chunksPerStream} chunks at ${1000 / chunkOpts.intervalMs}/s (direct, proxied, proxied with analysis stalled)`,
+    `3/7 + 6/7 per-chunk latency, ${chunkOpts.streams} streams × ${chunkOpts.chunksPerStream} chunks at ${1000 / chunkOpts.intervalMs}/s (direct, proxied, bare pipe, proxied with analysis stalled)`,
   );
   const chunkCpu = new CpuMeter(upstream);
   const chunks = await perChunkLatency(
