@@ -78,9 +78,14 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     statusMessage?: string,
   ): void {
     const res = this.#res;
+    // Corked until the end of this tick: when undici hands over the first body bytes in the same
+    // tick (a small JSON answer), headers and body leave in one write; otherwise the headers leave
+    // alone at the end of the tick. Either way they are never held back for later data.
+    res.cork();
     if (statusMessage) res.writeHead(statusCode, statusMessage, responseHeadersToForward(headers));
     else res.writeHead(statusCode, responseHeadersToForward(headers));
     res.flushHeaders();
+    process.nextTick(uncork, res);
     this.#sink.push({
       type: 'response-head',
       exchangeId: this.#id,
@@ -167,6 +172,10 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     req.once('close', finish);
     req.resume();
   }
+}
+
+function uncork(res: ServerResponse): void {
+  res.uncork();
 }
 
 function describe(error: Error): string {
