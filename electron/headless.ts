@@ -6,7 +6,7 @@ import { proxyConfigFromEnv } from './proxy-config.ts';
 import { startUiServer } from './server/ui-server.ts';
 
 export const DEFAULT_UI_ADDR = '127.0.0.1:3001';
-const RENDERER_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
+const BUILT_RENDERER = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 /** Runs Tokentap without a display: the proxy, the sessions and the UI in a browser. Resolves once it is up. */
 export async function serveHeadless(env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
@@ -17,7 +17,8 @@ export async function serveHeadless(env: NodeJS.ProcessEnv = process.env): Promi
   const ui = await startUiServer({
     listen: parseListenAddress(env.UI_ADDR || DEFAULT_UI_ADDR),
     service,
-    rendererDir: RENDERER_DIR,
+    // The end-to-end tests serve a renderer they built themselves.
+    rendererDir: env.TOKENTAP_RENDERER_DIR || BUILT_RENDERER,
     token: env.TOKENTAP_TOKEN,
   }).catch(async (error: unknown) => {
     await service.close();
