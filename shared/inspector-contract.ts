@@ -144,3 +144,27 @@ export const CHANNELS: readonly Channel[] = [
 
 /** The IPC channel on which live update batches travel. */
 export const UPDATES_CHANNEL = 'updates.batch';
+
+/** Renderer → main, one-way: the renderer has subscribed to updates, so batches may flow. */
+export const UPDATES_READY_CHANNEL = 'updates.ready';
+
+/** What the desktop app's menu asks the renderer to do (main → renderer, one-way). */
+export type AppCommand =
+  /** File → Open session…: show the sessions list. */
+  | { type: 'sessions.open' }
+  /** Show this session (after File → Import…). */
+  | { type: 'sessions.show'; session: string };
+
+/** The IPC channel on which app commands travel. */
+export const COMMANDS_CHANNEL = 'app.command';
+
+/**
+ * The desktop bridge's extra: menu commands for the renderer (the headless browser client has no
+ * menu, so it is optional). Returns the unsubscribe function.
+ */
+export interface AppCommandSource {
+  onCommand?(listener: (command: AppCommand) => void): () => void;
+}
+
+/** What the Electron preload exposes as `window.tokentap`: the inspector API plus menu commands. */
+export type DesktopApi = InspectorApi & Required<AppCommandSource>;

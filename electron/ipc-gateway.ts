@@ -1,0 +1,143 @@
+import {
+  type AppCommand,
+  CHANNELS,
+  type Channel,
+  COMMANDS_CHANNEL,
+  type InspectorHandlers,
+  type InspectorRequests,
+  UPDATES_CHANNEL,
+  UPDATES_READY_CHANNEL,
+} from '../shared/inspector-contract.ts';
+import { ARGUMENT_CHECKS, type ArgumentCheck } from './bridge/ipc-arguments.ts';
+import { UpdateBatcher } from './bridge/update-batcher.ts';
+import { isAppUrl } from './desktop/app-url.ts';
+import type { UpdateListener } from './inspector-service.ts';
+
+// Structural stand-ins for Electron's types, so this module runs (and is tested) in plain Node;
+// main.ts passes the real `ipcMain` and `webContents`, and the compiler checks they fit.
+
+/** The frame that sent a message (Electron's `WebFrameMain`). */
+export interface FrameLike {
+  readonly url: string;
+  readonly parent: FrameLike | null;
+}
+
+/** What every IPC event carries about its sender (Electron's `IpcMainEvent`/`IpcMainInvokeEvent`). */
+export interface IpcEventLike {
+  readonly sender: { readonly id: number };
+  readonly senderFrame: FrameLike | null;
+}
+
+export type IpcListener = (event: IpcEventLike, ...args: unknown[]) => void;
+
+/** Electron's `ipcMain`, as far as the gateway uses it. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+  on(channel: string, listener: IpcListener): unknown;
+  removeListener(channel: string, listener: IpcListener): unknown;
+}
+
+/** The main window's `webContents`, as far as the gateway uses it. */
+export interface WebContentsLike {
+  readonly id: number;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+}
+
+export interface IpcGatewayOptions {
+  ipcMain: IpcMainLike;
+  /** The one window allowed to talk to the main process. */
+  webContents: WebContentsLike;
+  /** The URL the window loads (its `file://` index.html, or the dev server). */
+  appUrl: string;
+  handlers: InspectorHandlers;
+  /** Where live updates come from (`InspectorService.subscribe`); returns the unsubscribe. */
+  subscribe(listener: UpdateListener): () => void;
+  log(message: string): void;
+  /** Batching, as `UpdateBatcher` takes it (16 ms, 2000 by default). */
+  intervalMs?: number;
+  maxBatch?: number;
+}
+
+export interface IpcGateway {
+  /** The renderer is reloading: hold updates until it says it is ready again. */
+  holdUpdates(): void;
+  /** Sends a menu command to the renderer. */
+  command(command: AppCommand): void;
+  /** Removes every handler and listener and stops the updates (the window closed). */
+  close(): void;
+}
+
+/** Thrown back to a sender that is not the app's own window (the renderer sees the message). */
+export class ForeignSenderError extends Error {
+  constructor(channel: string) {
+    super(`${channel}: refused, the message did not come from Tokentap's window`);
+    this.name = 'ForeignSenderError';
+  }
+}
+
+/**
+ * The main-process side of the IPC bridge: one `ipcMain.handle` per contract channel, each
+ * checking its sender and its arguments before calling the inspector's handler, and live
+ * updates batched per frame to the window once its renderer says it is ready.
+ */
+export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
+  const { ipcMain, webContents, appUrl, handlers, log } = options;
+
+  const trusted = (event: IpcEventLike, channel: string): boolean => {
+    const frame = event.senderFrame;
+    const ok =
+      event.sender.id === webContents.id &&
+      frame !== null &&
+      frame.parent === null &&
+      isAppUrl(frame.url, appUrl);
+    if (!ok) {
+      log(
+        `IPC ${channel} refused: sender ${event.sender.id} at ${frame?.url ?? '(no frame)'} is not the app window`,
+      );
+    }
+    return ok;
+  };
+
+  const register = <C extends Channel>(channel: C): void => {
+    const check: ArgumentCheck<C> = ARGUMENT_CHECKS[channel];
+    // The cast only joins what the compiler cannot correlate across the channel union: `check`
+    // returns exactly this channel's argument list, which is what its handler takes.
+    const handler = handlers[channel] as (...args: InspectorRequests[C]['args']) => Promise<unknown>;
+    ipcMain.handle(channel, (event, ...args) => {
+      if (!trusted(event, channel)) throw new ForeignSenderError(channel);
+      return handler(...check(args));
+    });
+  };
+  for (const channel of CHANNELS) register(channel);
+
+  const batcher = new UpdateBatcher({
+    send: (batch) => {
+      if (!webContents.isDestroyed()) webContents.send(UPDATES_CHANNEL, batch);
+    },
+    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+  });
+  const onReady: IpcListener = (event) => {
+    if (trusted(event, UPDATES_READY_CHANNEL)) batcher.ready();
+  };
+  ipcMain.on(UPDATES_READY_CHANNEL, onReady);
+  const unsubscribe = options.subscribe(batcher);
+
+  let closed = false;
+  return {
+    holdUpdates: () => batcher.close(),
+    command: (command) => {
+      if (!closed && !webContents.isDestroyed()) webContents.send(COMMANDS_CHANNEL, command);
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      batcher.close();
+      ipcMain.removeListener(UPDATES_READY_CHANNEL, onReady);
+      for (const channel of CHANNELS) ipcMain.removeHandler(channel);
+    },
+  };
+}

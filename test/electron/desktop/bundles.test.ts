@@ -1,0 +1,134 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, parseAst } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cspFromHtml, scriptSourceProblems } from '../../../electron/desktop/content-security-policy.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const BUILTINS = new Set(builtinModules);
+let out = '';
+let rendererDir = '';
+
+/** Every module a bundle loads at run time: static and dynamic imports, re-exports and require calls. */
+function runtimeImports(code: string): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const n = node as Record<string, unknown> & { type?: string };
+    const literal = (value: unknown) => {
+      const source = value as { type?: string; value?: unknown } | null;
+      if (source?.type === 'Literal' && typeof source.value === 'string') found.push(source.value);
+      else if (source) found.push(`(computed: ${source.type})`);
+    };
+    if (
+      n.type === 'ImportDeclaration' ||
+      n.type === 'ExportAllDeclaration' ||
+      (n.type === 'ExportNamedDeclaration' && n.source)
+    ) {
+      literal(n.source);
+    } else if (n.type === 'ImportExpression') {
+      literal(n.source);
+    } else if (n.type === 'CallExpression') {
+      const callee = n.callee as { type?: string; name?: string };
+      if (callee.type === 'Identifier' && (callee.name === 'require' || callee.name === '__require')) {
+        literal((n.arguments as unknown[])[0]);
+      }
+    }
+    for (const [key, value] of Object.entries(n)) if (key !== 'type') visit(value);
+  };
+  visit(parseAst(code));
+  return [...new Set(found)].sort();
+}
+
+const isNodeBuiltin = (specifier: string) =>
+  specifier.startsWith('node:') || BUILTINS.has(specifier) || BUILTINS.has(specifier.split('/')[0] ?? '');
+
+async function filesUnder(dir: string, ext: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && e.name.endsWith(ext)).map((e) => join(e.parentPath, e.name));
+}
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'tokentap-bundles-'));
+  for (const mode of ['main', 'preload']) {
+    await build({
+      configFile: join(ROOT, 'vite.electron.config.ts'),
+      root: ROOT,
+      mode,
+      logLevel: 'warn',
+      build: { outDir: join(out, 'electron') },
+    });
+  }
+  // The renderer from its own vite.config.ts, into a folder of ours: dist/renderer may be rebuilt
+  // by `npm start` in another test at the same time.
+  rendererDir = join(out, 'renderer');
+  await build({
+    configFile: join(ROOT, 'vite.config.ts'),
+    root: join(ROOT, 'renderer'),
+    logLevel: 'warn',
+    build: { outDir: rendererDir, emptyOutDir: true },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+describe('built bundles', () => {
+  it('the main bundle imports only electron and Node built-ins at run time', async () => {
+    const code = await readFile(join(out, 'electron', 'main.js'), 'utf8');
+    const imports = runtimeImports(code);
+    expect(imports).toContain('electron');
+    expect(imports.filter((s) => s !== 'electron' && !isNodeBuiltin(s))).toEqual([]);
+    // The dependencies are inside it, not loaded from node_modules.
+    expect(code).toMatch(/\bPool = class extends PoolBase\b/);
+    // The README's quick start is put in at build time.
+    expect(code).toContain('base_url');
+    expect(code).not.toContain('__TOKENTAP_QUICK_START__');
+  });
+
+  it('the main bundle is an ES module that finds the preload and the renderer next to it', async () => {
+    const code = await readFile(join(out, 'electron', 'main.js'), 'utf8');
+    expect(code).toMatch(/^import /m);
+    expect(code).toContain('"preload.cjs"');
+    expect(code).toMatch(/"\.\.", "renderer", "index\.html"/);
+  });
+
+  it('the preload is CommonJS that requires nothing but electron (a sandboxed preload can do no more)', async () => {
+    const code = await readFile(join(out, 'electron', 'preload.cjs'), 'utf8');
+    expect(runtimeImports(code)).toEqual(['electron']);
+    expect(code).not.toMatch(/^\s*(import|export)\s/m);
+    expect(code).toMatch(/exposeInMainWorld\("tokentap"/);
+    // The contract's channel names are bundled in, not imported.
+    expect(code).toContain('"exchanges.list"');
+  });
+
+  it('the renderer bundle has no Node imports', async () => {
+    const scripts = await filesUnder(rendererDir, '.js');
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of scripts) {
+      const code = await readFile(file, 'utf8');
+      const imports = runtimeImports(code);
+      expect(
+        imports.filter((s) => isNodeBuiltin(s) || s === 'electron' || !/^(\.{1,2}\/|\/)/.test(s)),
+      ).toEqual([]);
+      expect(code).not.toMatch(/\brequire\(\s*["'](node:|electron)/);
+    }
+  });
+
+  it('the renderer page carries a strict Content-Security-Policy', async () => {
+    const html = await readFile(join(rendererDir, 'index.html'), 'utf8');
+    const csp = cspFromHtml(html);
+    expect(csp).not.toBeNull();
+    expect(scriptSourceProblems(csp ?? '')).toEqual([]);
+    expect(csp).toMatch(/object-src 'none'/);
+    // No inline scripts for the policy to have to allow.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+});
