@@ -74,6 +74,12 @@ export class UpdateBatcher {
   }
 
   #flush = (): void => {
+    // Node's timers read a cached clock and can fire a few ms early on a busy loop; wait out the rest.
+    const early = this.#lastSent + this.#intervalMs - performance.now();
+    if (early > 0) {
+      this.#timer = setTimeout(this.#flush, Math.ceil(early));
+      return;
+    }
     this.#timer = null;
     const batch: LiveUpdate[] = this.#others.splice(0, this.#maxBatch);
     for (const [id, summary] of this.#exchanges) {
@@ -82,8 +88,9 @@ export class UpdateBatcher {
       batch.push({ type: 'exchange', summary: summary() });
     }
     if (batch.length === 0) return;
-    this.#lastSent = performance.now();
     this.#send(batch);
+    // Counted from the end of the send, so the next one starts a full interval after this one.
+    this.#lastSent = performance.now();
     if (this.pending > 0) this.#schedule();
   };
 }

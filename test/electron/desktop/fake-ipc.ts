@@ -80,7 +80,9 @@ export class FakeWebContents implements WebContentsLike {
   }
 
   send(channel: string, ...args: unknown[]): void {
-    const message = { channel, args: structuredClone(args), at: performance.now() };
+    // The send time is when main hands the message over, before the (variable) cost of cloning it.
+    const at = performance.now();
+    const message = { channel, args: structuredClone(args), at };
     this.sent.push(message);
     this.onSend?.(message);
   }

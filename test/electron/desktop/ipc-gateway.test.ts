@@ -352,10 +352,9 @@ describe('IPC gateway: live updates', () => {
     expect(times.length).toBeGreaterThan(10);
     // One per frame, plus the first send and the trailing flush.
     expect(times.length).toBeLessThanOrEqual(Math.floor(elapsed / 16) + 2);
-    // Node's timers run on the event loop's millisecond clock, which may lag performance.now()
-    // by up to the current loop turn's work, so a 16 ms wait can measure a little shorter here.
+    // Never two batches within one frame, even when Node's timers fire early on a busy loop.
     const gaps = times.slice(1).map((t, k) => t - (times[k] as number));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(14);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(16);
     expect(i).toBeGreaterThan(1000);
   });
 
