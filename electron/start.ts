@@ -5,8 +5,9 @@
  * headless server instead, so the proxy and the UI work on every machine. Plain Node: `node electron/start.ts`.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildElectron, buildRenderer } from './build-outputs.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Electron that exits with an error this soon did not start (missing libraries, no GPU …). */
@@ -52,71 +53,6 @@ function installElectron(): string | null {
   });
   if (result.status === 0 && electronBinary()) return null;
   return `download failed: ${installerError(`${result.stderr ?? ''}\n${result.stdout ?? ''}`)}`;
-}
-
-function newestMtime(paths: string[]): number {
-  let newest = 0;
-  const visit = (path: string): void => {
-    let stats: ReturnType<typeof statSync>;
-    try {
-      stats = statSync(path);
-    } catch {
-      return;
-    }
-    if (stats.isDirectory()) {
-      for (const name of readdirSync(path)) if (name !== 'node_modules') visit(join(path, name));
-    } else newest = Math.max(newest, stats.mtimeMs);
-  };
-  for (const path of paths) visit(join(ROOT, path));
-  return newest;
-}
-
-/** Whether any output is missing or older than any input. */
-function stale(outputs: string[], inputs: string[]): boolean {
-  const oldest = Math.min(
-    ...outputs.map((path) => {
-      try {
-        return statSync(join(ROOT, path)).mtimeMs;
-      } catch {
-        return 0;
-      }
-    }),
-  );
-  return oldest === 0 || newestMtime(inputs) > oldest;
-}
-
-async function buildRenderer(): Promise<void> {
-  const inputs = ['renderer', 'shared', 'vite.config.ts', 'package.json'];
-  if (!stale(['dist/renderer/index.html'], inputs)) return;
-  console.log('Building the renderer…');
-  const { build } = await import('vite');
-  // Built aside and swapped in, so a running server (or a failed build) never sees half a folder.
-  const target = join(ROOT, 'dist', 'renderer');
-  const fresh = join(ROOT, 'dist', `.renderer-${process.pid}`);
-  const old = join(ROOT, 'dist', `.renderer-old-${process.pid}`);
-  try {
-    await build({
-      configFile: join(ROOT, 'vite.config.ts'),
-      root: join(ROOT, 'renderer'),
-      logLevel: 'warn',
-      build: { outDir: fresh, emptyOutDir: true },
-    });
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(fresh, target);
-  } finally {
-    rmSync(fresh, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
-  }
-}
-
-async function buildElectron(): Promise<void> {
-  const inputs = ['electron', 'shared', 'vite.electron.config.ts', 'README.md', 'package.json'];
-  if (!stale(['dist/electron/main.js', 'dist/electron/preload.cjs'], inputs)) return;
-  console.log('Building the main process and the preload…');
-  const { build } = await import('vite');
-  for (const mode of ['main', 'preload']) {
-    await build({ configFile: join(ROOT, 'vite.electron.config.ts'), root: ROOT, mode, logLevel: 'warn' });
-  }
 }
 
 /** Launches Electron on the app; resolves with the exit code, or with a reason if it died at once. */

@@ -19,7 +19,14 @@ const ENTRY = join(import.meta.dirname, '..', '..', 'electron', 'headless.ts');
 /** Starts `node electron/headless.ts` with the given environment (ports 0 unless given). */
 export function startHeadlessProcess(env: Record<string, string>): Promise<HeadlessProcess> {
   const child = spawn(process.execPath, [ENTRY], {
-    env: { ...process.env, LISTEN_ADDR: '127.0.0.1:0', UI_ADDR: '127.0.0.1:0', ...env },
+    // A renderer folder of its own (none unless given), so a test never triggers a UI build.
+    env: {
+      ...process.env,
+      LISTEN_ADDR: '127.0.0.1:0',
+      UI_ADDR: '127.0.0.1:0',
+      TOKENTAP_RENDERER_DIR: join(import.meta.dirname, 'no-renderer'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
