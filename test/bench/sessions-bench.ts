@@ -139,6 +139,21 @@ if (import.meta.main) {
     console.log(JSON.stringify(await reopenPhase(dir, sessionId)));
   else {
     const result = await sessionsBench();
-    console.log(JSON.stringify(result, null, 2));
+    const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+    console.log(
+      `sessions: ${result.count.toLocaleString('en')} exchanges with 20 KB bodies (${result.fileMb} MB on disk)`,
+    );
+    console.log(
+      `  main-process RSS growth  ${result.rssGrowthMb} MB (heap kept ${result.heapAfterMb} MB)   goal < 150 MB  ${verdict(result.rssGrowthMb < 150)}`,
+    );
+    console.log(
+      `  reopen the session       ${result.reopenSeconds} s   goal < 3 s  ${verdict(result.reopenSeconds < 3)}`,
+    );
+    console.log(`  append throughput        ${Math.round(result.count / result.writeSeconds)} exchanges/s`);
+    console.log(`  read one record back     ${result.readOneMs} ms`);
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const results = new URL('../../bench-results/', import.meta.url);
+    await mkdir(results, { recursive: true });
+    await writeFile(new URL('sessions.json', results), `${JSON.stringify(result, null, 2)}\n`);
   }
 }
