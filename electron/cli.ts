@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { dataDir } from './data-dir.ts';
 import { runServe } from './headless.ts';
+import { replayCommand } from './replay/replay-command.ts';
 import { exportFile } from './sessions/session-files.ts';
 import { readSessionRecords, sessionIds } from './sessions/session-reader.ts';
 import { TOKENTAP_VERSION } from './version.ts';
@@ -13,6 +14,12 @@ Usage:
   tokentap export <session|latest> --format har|jsonl -o FILE
                                                    write a session as HAR 1.2 or JSONL
   tokentap sessions                                list the sessions in the data directory
+  tokentap replay <session|latest|file.har|file.jsonl> [--speed N] [--listen ADDR]
+                  [--fallthrough] [--fault F]...   answer clients from a recording (as serve, in
+                                                   replay mode); --speed 0 = as fast as possible;
+                                                   faults: drop-usage, cut-after=N,
+                                                   delay-first-byte=MS, rate-limit[=SECONDS],
+                                                   error-mid-stream
   tokentap --help | --version
 
 Environment:
@@ -33,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
       version: { type: 'boolean', short: 'v' },
       format: { type: 'string', short: 'f' },
       output: { type: 'string', short: 'o' },
+      speed: { type: 'string' },
+      listen: { type: 'string' },
+      fallthrough: { type: 'boolean' },
+      fault: { type: 'string', multiple: true },
     },
   });
   const [command, ...rest] = positionals;
@@ -55,6 +66,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'export':
       return exportCommand(rest[0], values.format, values.output);
+    case 'replay':
+      return replayCommand(rest[0], {
+        speed: values.speed,
+        listen: values.listen,
+        fallthrough: values.fallthrough === true,
+        faults: values.fault ?? [],
+      });
     default:
       console.error(`tokentap: unknown command "${command}"\n\n${HELP}`);
       return 2;

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { buildRenderer } from './build-outputs.ts';
 import { dataDir } from './data-dir.ts';
 import { InspectorService } from './inspector-service.ts';
 import { parseListenAddress } from './proxy/listen-address.ts';
@@ -8,8 +9,14 @@ import { startUiServer } from './server/ui-server.ts';
 export const DEFAULT_UI_ADDR = '127.0.0.1:3001';
 const BUILT_RENDERER = join(import.meta.dirname, '..', 'dist', 'renderer');
 
+/** Sets the service up before it is announced (`tokentap replay` turns replay mode on); returns a line to print. */
+export type ServeSetup = (service: InspectorService) => Promise<string | undefined>;
+
 /** Runs Tokentap without a display: the proxy, the sessions and the UI in a browser. Resolves once it is up. */
-export async function serveHeadless(env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
+export async function serveHeadless(
+  env: NodeJS.ProcessEnv = process.env,
+  setup?: ServeSetup,
+): Promise<() => Promise<void>> {
   const { headersTimeoutMs } = proxyConfigFromEnv(env);
   const log = (message: string) => console.warn(`[tokentap] ${message}`);
   const directory = dataDir(env);
@@ -24,6 +31,11 @@ export async function serveHeadless(env: NodeJS.ProcessEnv = process.env): Promi
     await service.close();
     throw error;
   });
+  const note = await setup?.(service).catch(async (error: unknown) => {
+    await ui.close();
+    await service.close();
+    throw error;
+  });
   const status = await service.status();
   console.log(
     status.proxyUrl
@@ -32,6 +44,7 @@ export async function serveHeadless(env: NodeJS.ProcessEnv = process.env): Promi
   );
   console.log(`Tokentap UI on ${ui.openUrl}`);
   console.log(`Sessions in ${directory}`);
+  if (note) console.log(note);
   return async () => {
     await ui.close();
     await service.close();
@@ -39,8 +52,9 @@ export async function serveHeadless(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** `tokentap serve`: runs until SIGINT/SIGTERM, then flushes and closes the session. */
-export async function runServe(): Promise<void> {
-  const stop = await serveHeadless();
+export async function runServe(env: NodeJS.ProcessEnv = process.env, setup?: ServeSetup): Promise<void> {
+  if (!env.TOKENTAP_RENDERER_DIR) await buildRenderer();
+  const stop = await serveHeadless(env, setup);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

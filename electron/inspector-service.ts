@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
 import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange-record.ts';
 import { summarise } from '../shared/exchange-summary.ts';
 import type {
@@ -5,6 +7,9 @@ import type {
   InspectorHandlers,
   LiveUpdate,
   ProxyStatus,
+  ReplayHandlers,
+  ReplayStartRequest,
+  ResendRequest,
   Settings,
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
@@ -12,6 +17,8 @@ import { CapturePipeline } from './capture/capture-pipeline.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
+import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
+import { resendNonce, resendPlan } from './replay/resend-request.ts';
 import { exportFile, parseImportFile } from './sessions/session-files.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
@@ -36,7 +43,7 @@ export interface UpdateListener {
  * HTTP server both expose exactly `handlers` and forward updates from `subscribe`.
  */
 export class InspectorService {
-  readonly handlers: InspectorHandlers;
+  readonly handlers: InspectorHandlers & ReplayHandlers;
   readonly #options: InspectorServiceOptions;
   readonly #store: SessionStore;
   readonly #pipeline: CapturePipeline;
@@ -45,6 +52,9 @@ export class InspectorService {
   #settings: Settings;
   #proxy: RunningProxy | null = null;
   #proxyError: string | null = null;
+  #replay: ReplayResponder | null = null;
+  /** Resends waiting for their new exchange's record, by the nonce in their link header. */
+  readonly #resends = new Map<string, (record: ExchangeRecord) => void>();
 
   private constructor(options: InspectorServiceOptions, store: SessionStore, settings: Settings) {
     this.#options = options;
@@ -60,6 +70,7 @@ export class InspectorService {
         this.#inFlight.delete(record.id);
         this.#store.append(record);
         for (const listener of this.#listeners) listener.exchange(record);
+        if (record.resentFrom !== undefined) this.#resolveResend(record);
       },
     });
     this.handlers = this.#makeHandlers();
@@ -98,7 +109,93 @@ export class InspectorService {
       error: this.#proxyError,
       capturePaused: this.#pipeline.paused,
       session: await this.#store.info(this.#store.currentId),
+      replay: this.#replay?.status() ?? null,
     };
+  }
+
+  /**
+   * Replay mode on: the proxy answers from these records (replacing any replay running). The
+   * command line passes records read from a file; `replay.start` those of a session.
+   */
+  async startReplay(records: readonly ExchangeRecord[], options: ReplayOptions): Promise<ProxyStatus> {
+    const responder = new ReplayResponder(records, options);
+    this.#replay = responder;
+    this.#proxy?.setResponder(responder);
+    return this.#broadcastStatus();
+  }
+
+  /** Replay mode off: the proxy forwards everything again. */
+  async stopReplay(): Promise<ProxyStatus> {
+    this.#replay = null;
+    this.#proxy?.setResponder(null);
+    return this.#broadcastStatus();
+  }
+
+  async #replaySession(request: ReplayStartRequest): Promise<ProxyStatus> {
+    const sessionId = request.session ?? this.#store.currentId;
+    const records: ExchangeRecord[] = [];
+    for (const summary of await this.#store.summaries(request.session)) {
+      const record = await this.#store.record(summary.id, request.session);
+      if (record) records.push(record);
+    }
+    return this.startReplay(records, {
+      source: sessionId,
+      speed: request.speed,
+      fallthrough: request.fallthrough,
+      faults: request.faults,
+      ignoredFields: request.ignoredFields ?? null,
+      onMiss: (message) => this.#options.log(message),
+    });
+  }
+
+  /**
+   * Sends a captured request again through Tokentap's own proxy (so it is captured like any
+   * other, never answered by a replay), and resolves with the new exchange once it has ended.
+   */
+  async #resend(edits: ResendRequest): Promise<ExchangeSummary> {
+    const proxy = this.#proxy;
+    if (!proxy)
+      throw new Error(
+        `The proxy is not listening (${this.#proxyError ?? 'stopped'}), so nothing can be resent`,
+      );
+    if (this.#pipeline.paused)
+      throw new Error('Capture is paused: resume it to resend, or the new exchange would not be recorded');
+    const original = await this.#store.record(edits.id, edits.session);
+    if (!original) throw new Error(`No exchange "${edits.id}" in this session`);
+    const nonce = randomUUID();
+    const plan = resendPlan(original, edits, this.#options.env, nonce);
+    const recorded = new Promise<ExchangeRecord>((resolve) => this.#resends.set(nonce, resolve));
+    try {
+      const response = await request(proxy.url + plan.path, {
+        method: plan.method as 'POST',
+        headers: plan.headers,
+        body: plan.body,
+      });
+      // Read to the end: the exchange is recorded once its response is over.
+      for await (const _ of response.body) {
+        // Nothing to keep: the capture has every byte.
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('The resend was sent, but its capture did not arrive in time')),
+          30_000,
+        );
+      });
+      try {
+        return summarise(await Promise.race([recorded, late]));
+      } finally {
+        clearTimeout(timer);
+      }
+    } finally {
+      this.#resends.delete(nonce);
+    }
+  }
+
+  #resolveResend(record: ExchangeRecord): void {
+    const nonce = resendNonce(record.request.headers['x-tokentap-resent-from']);
+    const resolve = nonce === null ? undefined : this.#resends.get(nonce);
+    resolve?.(record);
   }
 
   /** Stops the proxy, analyses what is queued, and flushes and closes the session. */
@@ -121,6 +218,7 @@ export class InspectorService {
         upstream,
         headersTimeoutMs: this.#options.headersTimeoutMs,
         sink: this.#pipeline.queue,
+        responder: this.#replay,
       });
       this.#proxyError = null;
     } catch (error) {
@@ -151,7 +249,7 @@ export class InspectorService {
     return records;
   }
 
-  #makeHandlers(): InspectorHandlers {
+  #makeHandlers(): InspectorHandlers & ReplayHandlers {
     const store = this.#store;
     return {
       'status.get': () => this.status(),
@@ -200,6 +298,9 @@ export class InspectorService {
         const session = await store.importRecords(records, file.name);
         return { session, imported: records.length };
       },
+      'replay.start': (request) => this.#replaySession(request),
+      'replay.stop': () => this.stopReplay(),
+      'exchanges.resend': (request) => this.#resend(request),
     };
   }
 }

@@ -121,6 +121,7 @@ function createWindow(inspector: InspectorService): void {
     webContents: contents,
     appUrl,
     handlers: inspector.handlers,
+    replayHandlers: inspector.handlers,
     subscribe: (listener) => inspector.subscribe(listener),
     log,
   });

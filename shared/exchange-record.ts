@@ -58,7 +58,17 @@ export interface ExchangeSummary {
   costUsd: number | null;
   timings: ExchangeTimings;
   error: { kind: ExchangeErrorKind; message: string } | null;
+  /** Set on a resend: the id of the exchange it resent (absent otherwise). */
+  resentFrom?: string;
+  /**
+   * Set on an exchange answered in replay mode: the id of the recorded exchange that answered,
+   * or `miss` when nothing matched and Tokentap answered 404 (absent for live traffic).
+   */
+  replayOf?: string;
 }
+
+/** The response header replay mode adds to every answer it gives: the recording's id, or `miss`. */
+export const REPLAY_HEADER = 'x-tokentap-replay';
 
 export interface CapturedBody {
   headers: HeaderMap;

@@ -18,5 +18,8 @@ export function summarise(record: ExchangeRecord): ExchangeSummary {
     costUsd: record.costUsd,
     timings: record.timings,
     error: record.error,
+    // Absent rather than null when unset, so records of plain traffic keep their shape.
+    ...(record.resentFrom === undefined ? {} : { resentFrom: record.resentFrom }),
+    ...(record.replayOf === undefined ? {} : { replayOf: record.replayOf }),
   };
 }

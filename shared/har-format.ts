@@ -6,7 +6,11 @@ import type { Har, HarEntry, HarRequest, HarResponse, HarTimings } from './har-t
 import { harUrlOf, pathOfHarUrl, queryStringOf } from './har-url.ts';
 import { isRecord } from './json-fields.ts';
 import { arrayOf, boolean, checkFields, object, type Shape, string } from './shape-check.ts';
-import { EXCHANGE_RECORD_FIELDS, validateExchangeRecord } from './validate-exchange-record.ts';
+import {
+  EXCHANGE_RECORD_FIELDS,
+  EXCHANGE_RECORD_OPTIONAL_FIELDS,
+  validateExchangeRecord,
+} from './validate-exchange-record.ts';
 
 /**
  * Tokentap's HAR 1.2 form of a session. The standard fields carry what HAR has words for (method,
@@ -43,6 +47,9 @@ const CARRIED = [
   'chunks',
 ] as const satisfies readonly (keyof ExchangeRecord)[];
 
+// Optional record fields, carried as `_<name>` only when the record has them.
+const CARRIED_OPTIONAL = ['resentFrom', 'replayOf'] as const satisfies readonly (keyof ExchangeRecord)[];
+
 export interface HarExportOptions {
   /** Tokentap's version, for `log.creator.version`. */
   version: string;
@@ -74,6 +81,7 @@ export function recordToHarEntry(record: ExchangeRecord): HarEntry {
   // The URL had to be escaped or given a host the path did not name: keep the path as it was.
   if (pathOfHarUrl(url) !== record.path) entry._path = record.path;
   for (const key of CARRIED) entry[`_${key}`] = record[key];
+  for (const key of CARRIED_OPTIONAL) if (record[key] !== undefined) entry[`_${key}`] = record[key];
   return entry;
 }
 
@@ -85,6 +93,9 @@ export function isTokentapHarEntry(entry: unknown): boolean {
 const carriedFields: Record<string, Shape> = Object.fromEntries(
   CARRIED.map((key) => [`_${key}`, EXCHANGE_RECORD_FIELDS[key]]),
 );
+const carriedOptionalFields: Record<string, Shape> = Object.fromEntries(
+  CARRIED_OPTIONAL.map((key) => [`_${key}`, EXCHANGE_RECORD_OPTIONAL_FIELDS[key]]),
+);
 const bodyExtras: Record<string, Shape> = { _arrayHeaders: arrayOf(string), _bodyTruncated: boolean };
 
 /**
@@ -95,7 +106,7 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
   if (!isRecord(value)) throw new Error('not an object');
   const reason =
     checkFields(value, '', HAR_ENTRY_FIELDS, HAR_ENTRY_OPTIONAL_FIELDS) ??
-    checkFields(value, '', carriedFields, { _path: string }) ??
+    checkFields(value, '', carriedFields, { _path: string, ...carriedOptionalFields }) ??
     checkFields(value, '', {
       request: object({ bodySize: EXCHANGE_RECORD_FIELDS.seq }, bodyExtras),
       response: object({ bodySize: EXCHANGE_RECORD_FIELDS.seq }, { ...bodyExtras, _noResponse: boolean }),
@@ -130,6 +141,10 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
     integrity: carried._integrity,
     streamError: carried._streamError,
   };
+  for (const key of CARRIED_OPTIONAL) {
+    const value = entry[`_${key}`];
+    if (typeof value === 'string') record[key] = value;
+  }
   // The parts checked one by one above; this guards the assembled whole.
   const wrong = validateExchangeRecord(record);
   if (wrong !== null) throw new Error(wrong);

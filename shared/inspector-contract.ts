@@ -31,6 +31,8 @@ export interface ProxyStatus {
   /** Capture paused: traffic still flows, but nothing is recorded. */
   capturePaused: boolean;
   session: SessionInfo;
+  /** Replay mode: the proxy answers from a recording (null or absent: it forwards everything). */
+  replay?: ReplayStatus | null;
 }
 
 export interface Settings {
@@ -81,6 +83,92 @@ export interface ImportResult {
   session: SessionInfo;
   imported: number;
 }
+
+/**
+ * A fault injected into every answer of a replay, to test how a client copes:
+ * `drop-usage` removes the usage (chat `include_usage` chunk, Responses `response.usage`,
+ * Anthropic `message_delta.usage`, a JSON body's `usage`); `cut-after` resets the connection
+ * after that many stream events; `delay-first-byte` holds the response back; `rate-limit`
+ * answers 429 with `retry-after`; `error-mid-stream` sends the API's error event halfway and ends.
+ */
+export type ReplayFault =
+  | { kind: 'drop-usage' }
+  | { kind: 'cut-after'; events: number }
+  | { kind: 'delay-first-byte'; ms: number }
+  | { kind: 'rate-limit'; retryAfterSeconds: number }
+  | { kind: 'error-mid-stream' };
+
+export interface ReplayStartRequest {
+  /** Session id to replay; null for the current session (as it is now). */
+  session: string | null;
+  /** Recorded pace times this factor; 0 sends everything as fast as possible. */
+  speed: number;
+  /** Forward requests no recording matches to the upstream (and capture them) instead of answering 404. */
+  fallthrough: boolean;
+  faults: ReplayFault[];
+  /** Top-level request body fields ignored when matching; null for the defaults (`user`, `metadata`…). */
+  ignoredFields?: string[] | null;
+}
+
+export interface ReplayStatus {
+  /** The session id or file name being replayed. */
+  source: string;
+  /** Recordings that can answer (those with a response). */
+  recordings: number;
+  speed: number;
+  fallthrough: boolean;
+  faults: ReplayFault[];
+  ignoredFields: string[];
+  /** Requests answered from a recording so far. */
+  served: number;
+  /** Requests no recording matched (answered 404, or forwarded with `fallthrough`). */
+  misses: number;
+}
+
+/** Send a captured request again to the live upstream, optionally edited. */
+export interface ResendRequest {
+  id: string;
+  /** The session the exchange is in; null for the current one. */
+  session: string | null;
+  /** Replaces the captured request body. */
+  body?: string;
+  /** Replaces the body's top-level `model`. */
+  model?: string;
+  /** The key to send; else the environment's (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`…). Never stored. */
+  apiKey?: string;
+}
+
+/**
+ * Replay and resend (issue 6). Kept apart from `InspectorRequests` so that transports written
+ * before them (the preload bridge, the browser client) keep compiling; each adds them with
+ * `ReplayApi`, and once all do, `InspectorRequests` can simply extend this interface.
+ */
+export interface ReplayRequests {
+  'replay.start': { args: [request: ReplayStartRequest]; result: ProxyStatus };
+  'replay.stop': { args: []; result: ProxyStatus };
+  /** Resolves with the new exchange (linked by `resentFrom`) once its response has ended. */
+  'exchanges.resend': { args: [request: ResendRequest]; result: ExchangeSummary };
+}
+
+export type ReplayChannel = keyof ReplayRequests;
+
+/** A handler per replay channel: what the main side implements besides `InspectorHandlers`. */
+export type ReplayHandlers = {
+  [C in ReplayChannel]: (...args: ReplayRequests[C]['args']) => Promise<ReplayRequests[C]['result']>;
+};
+
+/** The replay channels as renderer methods: `api.replay.start(…)`, `api.exchanges.resend(…)`. */
+export interface ReplayApi {
+  replay: { start: ReplayHandlers['replay.start']; stop: ReplayHandlers['replay.stop'] };
+  exchanges: { resend: ReplayHandlers['exchanges.resend'] };
+}
+
+/** Every replay channel name, for the gateways to register. */
+export const REPLAY_CHANNELS: readonly ReplayChannel[] = [
+  'replay.start',
+  'replay.stop',
+  'exchanges.resend',
+] satisfies ReplayChannel[];
 
 /** Channel name → arguments and result. Names are `domain.verb`. */
 export interface InspectorRequests {

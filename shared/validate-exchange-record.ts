@@ -81,11 +81,20 @@ const capturedBody = object({
 
 const nullableNumber = nullable(number);
 
+/** The record fields that may be absent (links to other exchanges, added after the first format). */
+export type OptionalRecordField = 'resentFrom' | 'replayOf';
+
+/** The shape of the optional fields, checked when present. */
+export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape> = {
+  resentFrom: string,
+  replayOf: string,
+};
+
 /**
- * The shape of every field of an exchange record. Every key is required; the closed
- * vocabularies (api, state, error kind, integrity flags) are checked for membership.
+ * The shape of every required field of an exchange record. The closed vocabularies (api,
+ * state, error kind, integrity flags) are checked for membership.
  */
-export const EXCHANGE_RECORD_FIELDS: Record<keyof ExchangeRecord, Shape> = {
+export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, OptionalRecordField>, Shape> = {
   id: string,
   seq: integer,
   startedAt: isoDate,
@@ -142,5 +151,5 @@ export const EXCHANGE_RECORD_FIELDS: Record<keyof ExchangeRecord, Shape> = {
  */
 export function validateExchangeRecord(value: unknown): string | null {
   if (!isRecord(value)) return `not an exchange record: expected an object, got ${describe(value)}`;
-  return checkFields(value, '', EXCHANGE_RECORD_FIELDS);
+  return checkFields(value, '', EXCHANGE_RECORD_FIELDS, EXCHANGE_RECORD_OPTIONAL_FIELDS);
 }

@@ -1,4 +1,12 @@
-import type { Channel, ExportRequest, InspectorRequests, Settings } from '../../shared/inspector-contract.ts';
+import type {
+  Channel,
+  ExportRequest,
+  InspectorRequests,
+  ReplayChannel,
+  ReplayRequests,
+  Settings,
+} from '../../shared/inspector-contract.ts';
+import { checkReplayStartRequest, checkResendRequest } from '../replay/replay-arguments.ts';
 
 /** A message whose arguments do not match its channel's contract. */
 export class ArgumentError extends Error {
@@ -25,7 +33,7 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `a string of ${value.length} characters` : `${typeof value}`;
 }
 
-function arity(channel: Channel, args: readonly unknown[], names: readonly string[]): void {
+function arity(channel: Channel | ReplayChannel, args: readonly unknown[], names: readonly string[]): void {
   if (args.length !== names.length) {
     const wanted = names.length === 0 ? 'no arguments' : `${names.length} (${names.join(', ')})`;
     throw new ArgumentError(channel, `takes ${wanted}, got ${args.length}`);
@@ -142,5 +150,34 @@ export const ARGUMENT_CHECKS: { readonly [C in Channel]: ArgumentCheck<C> } = {
         content: string('import.load', 'file.content', file.content, MAX_IMPORT_CHARS),
       },
     ];
+  },
+};
+
+/** Checks one replay channel's raw IPC arguments and returns them typed, or throws an `ArgumentError`. */
+export type ReplayArgumentCheck<C extends ReplayChannel> = (
+  args: readonly unknown[],
+) => ReplayRequests[C]['args'];
+
+function checked<T>(channel: ReplayChannel, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new ArgumentError(channel, (error as Error).message);
+  }
+}
+
+/** The boundary checks of the replay channels (the same checks the headless HTTP routes use). */
+export const REPLAY_ARGUMENT_CHECKS: { readonly [C in ReplayChannel]: ReplayArgumentCheck<C> } = {
+  'replay.start': (args) => {
+    arity('replay.start', args, ['request']);
+    return [checked('replay.start', () => checkReplayStartRequest(args[0]))];
+  },
+  'replay.stop': (args) => {
+    arity('replay.stop', args, []);
+    return [];
+  },
+  'exchanges.resend': (args) => {
+    arity('exchanges.resend', args, ['request']);
+    return [checked('exchanges.resend', () => checkResendRequest(args[0]))];
   },
 };

@@ -4,6 +4,7 @@ import type { AnalyzerFactory } from './analyzer.ts';
 import { chunkRecorder } from './analyzers/chunk-recorder.ts';
 import { costAnalyzer } from './analyzers/cost-analyzer.ts';
 import { integrityAnalyzer } from './analyzers/integrity-analyzer.ts';
+import { linkAnalyzer } from './analyzers/link-analyzer.ts';
 import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
 import { metadataAnalyzer } from './analyzers/metadata-analyzer.ts';
 import { timingsAnalyzer } from './analyzers/timings-analyzer.ts';
@@ -19,6 +20,7 @@ export const DEFAULT_LIMITS: CaptureLimits = {
 export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
   return [
     metadataAnalyzer,
+    linkAnalyzer,
     llmResponseAnalyzer,
     () => chunkRecorder(limits.responseBodyBytes),
     timingsAnalyzer,

@@ -15,6 +15,8 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
   'host',
+  // Tokentap's own control header (a resend's link to its original): consumed, never forwarded.
+  'x-tokentap-resent-from',
 ]);
 
 /** Copies raw request headers (`[name, value, …]`) minus hop-by-hop ones, keeping order, case and repeats. */

@@ -7,6 +7,13 @@ import { redactHeaders } from '../../shared/redact-headers.ts';
 import { ExchangeForwarder } from './exchange-forwarder.ts';
 import { requestHeadersToForward } from './forward-headers.ts';
 import { formatListenAddress, type ListenAddress } from './listen-address.ts';
+import { openAiErrorBody } from './openai-error.ts';
+import {
+  type BufferedRequest,
+  type ProxyResponder,
+  RESENT_FROM_HEADER,
+  responseTap,
+} from './proxy-responder.ts';
 import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
 import type { UpstreamTarget } from './upstream-target.ts';
 
@@ -16,6 +23,8 @@ export interface ProxyOptions {
   /** How long the upstream may take to send response headers (reasoning models are slow). */
   headersTimeoutMs: number;
   sink: CaptureSink;
+  /** Answers requests before they go upstream (replay mode); absent: forward everything. */
+  responder?: ProxyResponder | null | undefined;
 }
 
 export interface RunningProxy {
@@ -23,6 +32,8 @@ export interface RunningProxy {
   readonly address: ListenAddress;
   /** `http://host:port`, what SDKs use as their base URL (plus `/v1`). */
   readonly url: string;
+  /** Turns replay mode on (a responder) or off (null); takes effect for the next request. */
+  setResponder(responder: ProxyResponder | null): void;
   close(): Promise<void>;
 }
 
@@ -40,11 +51,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     bodyTimeout: options.headersTimeoutMs,
   });
   const sockets = new Set<Socket>();
+  let responder = options.responder ?? null;
 
   const server: Server = createServer(
     { noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 },
     (req: IncomingMessage, res: ServerResponse) => {
-      forward(req, res, pool, options);
+      // The forwarding hot path is untouched unless replay mode is on; resends always go upstream.
+      if (responder === null || req.headers[RESENT_FROM_HEADER] !== undefined)
+        forward(req, res, pool, options);
+      else answerOrForward(req, res, responder, pool, options);
     },
   );
   server.on('connection', (socket: Socket) => {
@@ -63,6 +78,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   return {
     address,
     url: `http://${formatListenAddress(address)}`,
+    setResponder(next) {
+      responder = next;
+    },
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -75,16 +93,40 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, pool: Pool, options: ProxyOptions): void {
-  const t0 = performance.now();
+/**
+ * `buffered`: the request body was already read (replay mode, a miss falling through), so it is
+ * sent from memory, timed from when the request arrived.
+ */
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pool: Pool,
+  options: ProxyOptions,
+  buffered?: { t0: number; startedAt: number; body: Buffer },
+): void {
+  const t0 = buffered ? buffered.t0 : performance.now();
   const id = randomUUID();
   const { upstream, sink } = options;
+  startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now());
+  const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url);
+  pool.dispatch(
+    {
+      method: req.method ?? 'GET',
+      path: upstream.pathPrefix + (req.url ?? '/'),
+      headers: requestHeadersToForward(req.rawHeaders),
+      body: buffered ? (buffered.body.length > 0 ? buffered.body : null) : hasBody(req) ? req : null,
+    },
+    handler,
+  );
+}
+
+function startExchange(sink: CaptureSink, id: string, req: IncomingMessage, startedAt: number): void {
   const key = apiKeyOf(req.headers);
   sink.push({
     type: 'request-start',
     exchangeId: id,
     t: 0,
-    startedAt: Date.now(),
+    startedAt,
     method: req.method ?? 'GET',
     path: req.url ?? '/',
     headers: redactHeaders(req.headers as Record<string, string | string[]>),
@@ -92,16 +134,53 @@ function forward(req: IncomingMessage, res: ServerResponse, pool: Pool, options:
     organization: firstValue(req.headers['openai-organization']),
     project: firstValue(req.headers['openai-project']),
   });
-  const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url);
-  pool.dispatch(
-    {
+}
+
+/** Replay mode: reads the request, then lets the responder answer it or forwards it upstream. */
+function answerOrForward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  responder: ProxyResponder,
+  pool: Pool,
+  options: ProxyOptions,
+): void {
+  const t0 = performance.now();
+  const startedAt = Date.now();
+  const parts: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => parts.push(chunk));
+  req.once('end', () => {
+    const body = Buffer.concat(parts);
+    const request: BufferedRequest = {
       method: req.method ?? 'GET',
-      path: upstream.pathPrefix + (req.url ?? '/'),
-      headers: requestHeadersToForward(req.rawHeaders),
-      body: hasBody(req) ? req : null,
-    },
-    handler,
-  );
+      path: req.url ?? '/',
+      headers: req.headers,
+      body,
+    };
+    let answer: ReturnType<ProxyResponder['answerFor']>;
+    try {
+      answer = responder.answerFor(request);
+    } catch (error) {
+      const body = openAiErrorBody(
+        `Tokentap replay failed: ${(error as Error).message}`,
+        'proxy_error',
+        'replay_failed',
+      );
+      res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    if (answer === null) {
+      forward(req, res, pool, options, { t0, startedAt, body });
+      return;
+    }
+    const id = randomUUID();
+    const { sink } = options;
+    startExchange(sink, id, req, startedAt);
+    if (body.length > 0)
+      sink.push({ type: 'request-body-part', exchangeId: id, t: performance.now() - t0, data: body });
+    sink.push({ type: 'request-end', exchangeId: id, t: performance.now() - t0 });
+    answer.send(res, responseTap(sink, id, t0));
+  });
 }
 
 function hasBody(req: IncomingMessage): boolean {

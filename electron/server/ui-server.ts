@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { ExportFormat, InspectorHandlers } from '../../shared/inspector-contract.ts';
+import type { ExportFormat, InspectorHandlers, ReplayHandlers } from '../../shared/inspector-contract.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type { InspectorService } from '../inspector-service.ts';
 import { formatListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
+import { checkReplayStartRequest, checkResendRequest } from '../replay/replay-arguments.ts';
 import { RequestGuard } from './request-guard.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -130,13 +131,14 @@ async function route(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  handlers: InspectorHandlers,
+  handlers: InspectorHandlers & ReplayHandlers,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const path = url.pathname;
   const session = url.searchParams.get('session') || null;
   const exchange = /^\/api\/exchanges\/([^/]+)$/.exec(path);
   const sessionPath = /^\/api\/sessions\/([^/]+)$/.exec(path);
+  const resend = /^\/api\/exchanges\/([^/]+)\/resend$/.exec(path);
 
   if (method === 'GET' && path === '/api/status') return sendJson(res, 200, await handlers['status.get']());
   if (method === 'PUT' && path === '/api/settings') {
@@ -162,6 +164,30 @@ async function route(
     if (!record) throw new HttpError(404, `No exchange "${exchange[1]}" in this session`);
     return sendJson(res, 200, record);
   }
+  if (method === 'POST' && resend) {
+    // The body holds the edits ({body?, model?, apiKey?}); an empty body resends as captured.
+    const text = await readBody(req);
+    let edits: unknown = {};
+    if (text.trim() !== '') {
+      try {
+        edits = JSON.parse(text);
+      } catch {
+        throw new HttpError(400, 'The body is not JSON');
+      }
+    }
+    const request = checkResendRequest({
+      session,
+      ...(edits as object),
+      id: decodeURIComponent(resend[1] as string),
+    });
+    return sendJson(res, 201, await handlers['exchanges.resend'](request));
+  }
+  if (method === 'POST' && path === '/api/replay') {
+    const request = checkReplayStartRequest({ session, ...((await readJson(req)) as object) });
+    return sendJson(res, 200, await handlers['replay.start'](request));
+  }
+  if (method === 'DELETE' && path === '/api/replay')
+    return sendJson(res, 200, await handlers['replay.stop']());
   if (method === 'GET' && path === '/api/usage')
     return sendJson(res, 200, await handlers['usage.get'](session));
   if (method === 'GET' && path === '/api/sessions')

@@ -1,0 +1,52 @@
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { CaptureSink, ExchangeErrorKind, HeaderMap } from '../../shared/capture-events.ts';
+
+/**
+ * Tokentap's own control header on a request: `<exchange id>; nonce=<n>` marks a resend of a
+ * captured exchange. The proxy consumes it (never forwards it), always sends such a request to
+ * the upstream (a resend is never answered by a replay), and the capture links the new exchange.
+ */
+export const RESENT_FROM_HEADER = 'x-tokentap-resent-from';
+
+/** A request the proxy has read in full before deciding who answers it. */
+export interface BufferedRequest {
+  method: string;
+  /** Path and query as the client sent them. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Reports a response the proxy did not forward, as the capture events a forwarded one makes. */
+export interface ResponseTap {
+  head(status: number, headers: HeaderMap): void;
+  data(chunk: Buffer): void;
+  end(): void;
+  error(kind: ExchangeErrorKind, message: string): void;
+}
+
+/** A response produced inside Tokentap (a replay, a replay miss). */
+export interface ProxyAnswer {
+  /** Writes the response to the client and reports it through `tap`; the request is already reported. */
+  send(res: ServerResponse, tap: ResponseTap): void;
+}
+
+/**
+ * Consulted by the proxy, when set, for every request before it goes upstream: replay mode.
+ * Without one, the proxy forwards exactly as before (the body streamed, never buffered).
+ */
+export interface ProxyResponder {
+  /** The answer to this request, or null to forward it to the upstream and capture it as usual. */
+  answerFor(request: BufferedRequest): ProxyAnswer | null;
+}
+
+/** A tap that pushes one exchange's response events, timed from `t0` (performance.now()). */
+export function responseTap(sink: CaptureSink, exchangeId: string, t0: number): ResponseTap {
+  const now = () => performance.now() - t0;
+  return {
+    head: (status, headers) => sink.push({ type: 'response-head', exchangeId, t: now(), status, headers }),
+    data: (data) => sink.push({ type: 'response-body-part', exchangeId, t: now(), data }),
+    end: () => sink.push({ type: 'response-end', exchangeId, t: now() }),
+    error: (kind, message) => sink.push({ type: 'exchange-error', exchangeId, t: now(), kind, message }),
+  };
+}

@@ -1,0 +1,118 @@
+import type { ServerResponse } from 'node:http';
+import { detectApi } from '../../shared/api-detect.ts';
+import type { HeaderMap } from '../../shared/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { REPLAY_HEADER } from '../../shared/exchange-record.ts';
+import type { ReplayFault, ReplayStatus } from '../../shared/inspector-contract.ts';
+import { openAiErrorBody } from '../proxy/openai-error.ts';
+import type { BufferedRequest, ProxyAnswer, ProxyResponder, ResponseTap } from '../proxy/proxy-responder.ts';
+import { rateLimitBody } from './fault-events.ts';
+import { DEFAULT_IGNORED_FIELDS } from './normalised-body.ts';
+import { recordedAnswer } from './recorded-answer.ts';
+import { RecordingMatcher } from './recording-matcher.ts';
+
+/** The value of `x-tokentap-replay` (and of `replayOf`) on a 404 that no recording matched. */
+export const REPLAY_MISS = 'miss';
+
+export interface ReplayOptions {
+  /** The session id or file name, for the status. */
+  source: string;
+  /** Recorded pace times this factor; 0: as fast as possible. */
+  speed: number;
+  fallthrough: boolean;
+  faults: readonly ReplayFault[];
+  /** Top-level body fields ignored when matching (default `DEFAULT_IGNORED_FIELDS`). */
+  ignoredFields?: readonly string[] | null | undefined;
+  /** Told about every miss, in words (the command line prints them). */
+  onMiss?: ((message: string) => void) | undefined;
+}
+
+/**
+ * Replay mode's responder: answers each request from the matching recording, with the replay's
+ * faults; a miss answers an OpenAI-shaped 404 naming the closest recordings, or, with
+ * `fallthrough`, goes to the upstream. Every answer carries `x-tokentap-replay`, and is captured
+ * like forwarded traffic (the capture lifts the header into the record's `replayOf`).
+ */
+export class ReplayResponder implements ProxyResponder {
+  readonly #matcher: RecordingMatcher;
+  readonly #options: ReplayOptions;
+  readonly #ignored: readonly string[];
+  #served = 0;
+  #misses = 0;
+
+  constructor(records: readonly ExchangeRecord[], options: ReplayOptions) {
+    if (!Number.isFinite(options.speed) || options.speed < 0)
+      throw new Error(
+        `replay speed must be 0 (as fast as possible) or a positive number, got ${options.speed}`,
+      );
+    this.#options = options;
+    this.#ignored = options.ignoredFields ?? DEFAULT_IGNORED_FIELDS;
+    this.#matcher = new RecordingMatcher(records, this.#ignored);
+  }
+
+  answerFor(request: BufferedRequest): ProxyAnswer | null {
+    const { method, path } = request;
+    const body = request.body.toString('utf8');
+    const rateLimit = this.#options.faults.find((f) => f.kind === 'rate-limit');
+    // A 429 answers instead of the recording, so the recording stays next in line for the retry.
+    const record = rateLimit
+      ? this.#matcher.peek(method, path, body)
+      : this.#matcher.take(method, path, body);
+    if (record) {
+      this.#served++;
+      if (rateLimit) {
+        const text = rateLimitBody(record.api, rateLimit.retryAfterSeconds);
+        return jsonAnswer(429, text, {
+          'retry-after': String(rateLimit.retryAfterSeconds),
+          [REPLAY_HEADER]: record.id,
+        });
+      }
+      return recordedAnswer(record, this.#options.speed, this.#options.faults);
+    }
+    this.#misses++;
+    const closest = this.#matcher.closest(method, path, body);
+    const message = `Tokentap replay: no recording matched ${method} ${path}${
+      closest.length ? `; closest: ${closest.join('; ')}` : '; the replayed session has no recordings'
+    }`;
+    this.#options.onMiss?.(message);
+    if (this.#options.fallthrough) return null;
+    const text =
+      detectApi(method, path) === 'anthropic.messages'
+        ? JSON.stringify({ type: 'error', error: { type: 'not_found_error', message } })
+        : openAiErrorBody(message, 'replay_miss', 'no_recording');
+    return jsonAnswer(404, text, { [REPLAY_HEADER]: REPLAY_MISS });
+  }
+
+  /** What is being replayed, and how it has gone so far. */
+  status(): ReplayStatus {
+    const o = this.#options;
+    return {
+      source: o.source,
+      recordings: this.#matcher.size,
+      speed: o.speed,
+      fallthrough: o.fallthrough,
+      faults: [...o.faults],
+      ignoredFields: [...this.#ignored],
+      served: this.#served,
+      misses: this.#misses,
+    };
+  }
+}
+
+function jsonAnswer(status: number, body: string, extra: HeaderMap): ProxyAnswer {
+  return {
+    send(res: ServerResponse, tap: ResponseTap) {
+      const data = Buffer.from(body);
+      const headers: HeaderMap = {
+        'content-type': 'application/json',
+        'content-length': String(data.length),
+        ...extra,
+      };
+      res.writeHead(status, headers);
+      res.end(data);
+      tap.head(status, headers);
+      tap.data(data);
+      tap.end();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { ApiKind } from '../../shared/api-kind.ts';
+import type { HeaderMap } from '../../shared/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ResendRequest } from '../../shared/inspector-contract.ts';
+import { isRecord } from '../../shared/json-fields.ts';
+import { SECRET_HEADERS } from '../../shared/redact-headers.ts';
+import { RESENT_FROM_HEADER } from '../proxy/proxy-responder.ts';
+
+/** A captured request made ready to send again. */
+export interface ResendPlan {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[]>;
+  body: string | null;
+}
+
+// Framing and connection headers are the new request's own; secrets were never recorded.
+const DROPPED = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'content-length',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-connection',
+]);
+
+/** Where the key comes from when the user gives none, per API. */
+function envKeyNames(api: ApiKind): string[] {
+  if (api === 'anthropic.messages') return ['ANTHROPIC_API_KEY'];
+  if (api.startsWith('azure.')) return ['AZURE_OPENAI_API_KEY', 'OPENAI_API_KEY'];
+  return ['OPENAI_API_KEY'];
+}
+
+/**
+ * The request to send for a resend: the captured method, path, headers and body, with the edits
+ * applied (`body`, then `model`), Tokentap's link header, and the API key from the request or the
+ * environment, in the header the original used. Recordings hold no keys (their auth headers read
+ * `[redacted]`), so a request that carried one cannot be resent without one: that throws.
+ */
+export function resendPlan(
+  record: ExchangeRecord,
+  edits: Pick<ResendRequest, 'body' | 'model' | 'apiKey'>,
+  env: NodeJS.ProcessEnv,
+  nonce: string,
+): ResendPlan {
+  let body = edits.body ?? record.request.body;
+  if (edits.body === undefined && record.request.bodyTruncated)
+    throw new Error(
+      `The captured request body was cut at ${Buffer.byteLength(record.request.body)} of ${record.request.bodyBytes} bytes; send an edited body to resend it`,
+    );
+  if (edits.model !== undefined) body = withModel(body, edits.model);
+
+  const headers: Record<string, string | string[]> = {};
+  let keyHeader: string | null = null;
+  for (const [name, value] of Object.entries(record.request.headers as HeaderMap)) {
+    const lower = name.toLowerCase();
+    if (SECRET_HEADERS.has(lower)) {
+      if (lower === 'authorization' || lower === 'x-api-key' || lower === 'api-key') keyHeader ??= lower;
+      continue;
+    }
+    if (DROPPED.has(lower) || lower.startsWith('x-tokentap-')) continue;
+    headers[lower] = value;
+  }
+  const names = envKeyNames(record.api);
+  const key = edits.apiKey || names.map((n) => env[n]).find((v) => typeof v === 'string' && v !== '');
+  if (key) {
+    keyHeader ??=
+      record.api === 'anthropic.messages'
+        ? 'x-api-key'
+        : record.api.startsWith('azure.')
+          ? 'api-key'
+          : 'authorization';
+    headers[keyHeader] = keyHeader === 'authorization' ? `Bearer ${key}` : key;
+  } else if (keyHeader !== null) {
+    throw new Error(
+      `This request carried an API key, and recordings never keep keys: give one, or set ${names.join(' or ')} for Tokentap`,
+    );
+  }
+  headers[RESENT_FROM_HEADER] = `${record.id}; nonce=${nonce}`;
+  return { method: record.method, path: record.path, headers, body: body === '' ? null : body };
+}
+
+function withModel(body: string, model: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new Error('The request body is not JSON, so its model cannot be changed');
+  }
+  if (!isRecord(json))
+    throw new Error('The request body is not a JSON object, so its model cannot be changed');
+  json.model = model;
+  return JSON.stringify(json);
+}
+
+/** The nonce of a resend's link header (`<id>; nonce=<n>`), or null. */
+export function resendNonce(value: string | string[] | undefined): string | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  return /;\s*nonce=([^;\s]+)/.exec(text ?? '')?.[1] ?? null;
+}
