@@ -78,14 +78,11 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     statusMessage?: string,
   ): void {
     const res = this.#res;
-    // Corked until the end of this tick: when undici hands over the first body bytes in the same
-    // tick (a small JSON answer), headers and body leave in one write; otherwise the headers leave
-    // alone at the end of the tick. Either way they are never held back for later data.
-    res.cork();
+    // Headers go out with the first body bytes when undici hands those over in this same tick (a
+    // small JSON answer: one write), else on their own at the end of the tick: never later.
     if (statusMessage) res.writeHead(statusCode, statusMessage, responseHeadersToForward(headers));
     else res.writeHead(statusCode, responseHeadersToForward(headers));
-    res.flushHeaders();
-    process.nextTick(uncork, res);
+    process.nextTick(flushHeaders, res);
     this.#sink.push({
       type: 'response-head',
       exchangeId: this.#id,
@@ -174,8 +171,8 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
   }
 }
 
-function uncork(res: ServerResponse): void {
-  res.uncork();
+function flushHeaders(res: ServerResponse): void {
+  if (!res.headersSent && !res.destroyed) res.flushHeaders();
 }
 
 function describe(error: Error): string {

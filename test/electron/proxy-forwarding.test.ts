@@ -1,8 +1,11 @@
 /** What the client receives is what the upstream sent, as it is sent: bytes, headers, timing. */
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startProxy } from '../../electron/proxy/proxy-server.ts';
+import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
 import { loadSseFixture, readFixture } from '../support/fixtures.ts';
 import { createGate } from '../support/gate.ts';
 import {
@@ -87,6 +90,35 @@ describe('streaming without buffering', () => {
     expect(record.merged?.text).toBe('The capital of Mexico is Mexico City.');
     expect(record.usage?.totalTokens).toBe(22);
     expect(record.response?.body).toBe(readFixture('openai-chat-stream-usage.sse').toString());
+  });
+});
+
+describe('responses that arrive all at once', () => {
+  it('delivers headers, every chunk and the end that reach the proxy in one packet', async () => {
+    // A raw upstream writing a whole chunked response in one write, so undici hands the proxy the
+    // headers, the body and the end within one tick.
+    const wire =
+      'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n' +
+      '9\r\ndata: 1\n\n\r\n9\r\ndata: 2\n\n\r\n0\r\n\r\n';
+    const raw = createNetServer((socket) => socket.on('data', () => socket.write(wire)));
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    const port = (raw.address() as { port: number }).port;
+    const proxy = await startProxy({
+      listen: { host: '127.0.0.1', port: 0 },
+      upstream: parseUpstream(`http://127.0.0.1:${port}`),
+      headersTimeoutMs: 5000,
+      sink: { push() {} },
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await request(`${proxy.url}/v1/stream`);
+        expect(res.statusCode).toBe(200);
+        expect(await res.body.text()).toBe('data: 1\n\ndata: 2\n\n');
+      }
+    } finally {
+      await proxy.close();
+      raw.close();
+    }
   });
 });
 
