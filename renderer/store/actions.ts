@@ -133,13 +133,12 @@ export async function loadSession(api: InspectorApi, session: string | null): Pr
 /** Upserts summaries outside a live batch (held updates after a load). */
 function applySummaries(summaries: readonly ExchangeSummary[]): void {
   const { byId, order, ids, matcher, sort, facets, rev } = get();
-  const isNew = new Set<string>();
+  const before = new Map<string, ExchangeSummary>();
   const nextOrder = order.slice();
   for (const s of summaries) {
-    if (!byId.has(s.id)) {
-      isNew.add(s.id);
-      nextOrder.push(s.id);
-    }
+    const previous = byId.get(s.id);
+    if (previous === undefined) nextOrder.push(s.id);
+    else before.set(s.id, previous);
     byId.set(s.id, s);
   }
   nextOrder.sort((a, b) => (byId.get(a)?.seq ?? 0) - (byId.get(b)?.seq ?? 0));
@@ -147,7 +146,7 @@ function applySummaries(summaries: readonly ExchangeSummary[]): void {
     order: nextOrder,
     rev: rev + 1,
     facets: addFacets(facets, summaries),
-    ids: updateView(ids, summaries, byId, matcher, sort, isNew),
+    ids: updateView(ids, summaries, byId, matcher, sort, before),
   });
 }
 

@@ -60,9 +60,11 @@ export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
   }
   const { byId, order } = state;
   const isNew = new Set<string>();
+  const before = new Map<string, ExchangeSummary>();
   let newOrder = order;
   for (const summary of latest.values()) {
     const previous = byId.get(summary.id);
+    if (previous !== undefined) before.set(summary.id, previous);
     if (previous === undefined) {
       isNew.add(summary.id);
       if (newOrder === order) newOrder = order.slice();
@@ -83,7 +85,7 @@ export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
     order: newOrder,
     rev: state.rev + 1,
     facets: addFacets(state.facets, changed),
-    ids: updateView(state.ids, changed, byId, state.matcher, state.sort, isNew),
+    ids: updateView(state.ids, changed, byId, state.matcher, state.sort, before),
     status,
   });
   return effects;

@@ -25,11 +25,11 @@ export function ExchangeDetail() {
   const api = useApi();
   const [tab, setTab] = useState<DetailTab>('overview');
   const { summary, detail } = useInspector(
+    // A summary is replaced (never mutated) when its row updates, so this re-renders for the selected
+    // row only, not for every live batch.
     useShallow((s) => ({
       summary: s.selectedId === null ? undefined : s.byId.get(s.selectedId),
       detail: s.detail,
-      // The summary object changes when the row updates; rev makes sure this re-reads it.
-      rev: s.rev,
     })),
   );
   if (summary === undefined) {

@@ -4,6 +4,7 @@ import {
   type PointerEvent,
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -56,17 +57,19 @@ export function RequestList() {
     count: ids.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 8,
     scrollMargin: HEADER_HEIGHT,
     initialRect: { width: 800, height: 400 },
   });
 
   const onSelect = useCallback((id: string) => void select(api, id), [api]);
 
-  // Follow the newest row as rows arrive.
-  useEffect(() => {
-    if (followNewest && ids.length > 0) virtualizer.scrollToIndex(ids.length - 1, { align: 'end' });
-  }, [followNewest, ids.length, virtualizer]);
+  // Follow the newest row as rows arrive. Straight to the bottom in one write: the virtualizer's
+  // scrollToIndex re-measures over several frames, which at one call per frame piles up layouts.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (followNewest && el && ids.length > 0) el.scrollTop = el.scrollHeight;
+  }, [followNewest, ids.length]);
 
   // Keep the selected row in view when the keyboard moves it.
   const selectedIndex = useMemo(
@@ -160,7 +163,10 @@ export function RequestList() {
             if (summary === undefined) return null;
             return (
               <RequestRow
-                key={summary.id}
+                // Slots, not ids: consecutive indexes modulo the window size are always the same keys,
+                // so a row scrolled in reuses the DOM of the one scrolled out (text updates instead of
+                // creating a dozen elements), and a row that stays in view keeps its slot.
+                key={item.index % items.length}
                 summary={summary}
                 index={item.index}
                 selected={summary.id === selectedId}

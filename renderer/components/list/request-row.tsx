@@ -1,7 +1,8 @@
-import { memo, useEffect, useState } from 'react';
+import { memo } from 'react';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { isLive } from '../../format.ts';
 import { COLUMNS, statusClass } from './columns.tsx';
+import { useNow } from './ticker.ts';
 
 interface RowProps {
   summary: ExchangeSummary;
@@ -10,17 +11,6 @@ interface RowProps {
   top: number;
   height: number;
   onSelect: (id: string) => void;
-}
-
-/** Ticks while the exchange runs, so the duration cell shows elapsed time; idle rows never re-render. */
-function useNow(live: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, [live]);
-  return now;
 }
 
 /** One row of the list; re-renders only when its own summary, place or selection changes. */

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type { UsageRow } from '../../../shared/inspector-contract.ts';
@@ -14,12 +14,34 @@ function termFor(dim: 'tenant' | 'model', value: string | null | undefined): str
   return value == null ? `-has:${dim}` : `${dim}:${quoteValue(value)}`;
 }
 
+/** The value, updated at most once per `ms` (the latest value wins). */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = last.current + ms - Date.now();
+    if (wait <= 0) {
+      last.current = Date.now();
+      setShown(value);
+      return;
+    }
+    const timer = setTimeout(() => {
+      last.current = Date.now();
+      setShown(value);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return shown;
+}
+
 /** Usage totals per tenant, per model and tenant × model, and tokens over time per model. */
 export function UsagePanel() {
   const api = useApi();
   const { usage, usageError, rev, order } = useInspector(
     useShallow((s) => ({ usage: s.usage, usageError: s.usageError, rev: s.rev, order: s.order })),
   );
+  // The chart reads every summary: redraw it about once a second while traffic flows, not every frame.
+  const chartRev = useThrottled(rev, 1000);
   // biome-ignore lint/correctness/useExhaustiveDependencies: rev marks in-place changes of byId
   const summaries = useMemo(() => {
     const { byId } = useInspector.getState();
@@ -29,7 +51,7 @@ export function UsagePanel() {
       if (s) out.push(s);
     }
     return out;
-  }, [order, rev]);
+  }, [order, chartRev]);
   const pick = (dims: readonly ('tenant' | 'model')[]) => (row: UsageRow) =>
     setFilter(dims.map((d) => termFor(d, d === 'tenant' ? row.tenant : row.model)).join(' '));
   return (
