@@ -54,7 +54,7 @@ export const COLUMNS: readonly Column[] = [
     key: 'status',
     label: 'Status',
     title: 'Status or state',
-    width: 96,
+    width: 112,
     render: (s) => <span className={`status status-${statusClass(s)}`}>{statusLabel(s)}</span>,
   },
   {
