@@ -105,3 +105,33 @@ describe('crash recovery', () => {
     }
   }, 30_000);
 });
+
+describe('clean shutdown', () => {
+  it('flushes the session on SIGTERM: an exchange that just ended is on disk after exit', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'tokentap-sigterm-'));
+    try {
+      const app = await startHeadlessProcess({
+        TOKENTAP_DATA_DIR: data,
+        UPSTREAM: upstream.url,
+        TOKENTAP_TOKEN: TOKEN,
+      });
+      const res = await request(`${app.proxyUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o', stream: true, user: 'last-one', messages: [] }),
+      });
+      await res.body.text();
+      // At once: well within the 50 ms batching window, so only the shutdown flush can save it.
+      app.child.kill('SIGTERM');
+      expect((await app.exited).code).toBe(0);
+      expect(app.output()).toContain('SIGTERM: flushing the session');
+      const names = await readdir(join(data, 'sessions'));
+      const file = names.find((n) => n.endsWith('.jsonl') && !n.includes('index')) as string;
+      const lines = (await readFile(join(data, 'sessions', file), 'utf8')).trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('last-one');
+    } finally {
+      await rm(data, { recursive: true, force: true });
+    }
+  }, 20_000);
+});
