@@ -7,7 +7,6 @@ import type {
   InspectorHandlers,
   LiveUpdate,
   ProxyStatus,
-  ReplayHandlers,
   ReplayStartRequest,
   ResendRequest,
   Settings,
@@ -43,7 +42,7 @@ export interface UpdateListener {
  * HTTP server both expose exactly `handlers` and forward updates from `subscribe`.
  */
 export class InspectorService {
-  readonly handlers: InspectorHandlers & ReplayHandlers;
+  readonly handlers: InspectorHandlers;
   readonly #options: InspectorServiceOptions;
   readonly #store: SessionStore;
   readonly #pipeline: CapturePipeline;
@@ -249,7 +248,7 @@ export class InspectorService {
     return records;
   }
 
-  #makeHandlers(): InspectorHandlers & ReplayHandlers {
+  #makeHandlers(): InspectorHandlers {
     const store = this.#store;
     return {
       'status.get': () => this.status(),

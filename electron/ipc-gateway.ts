@@ -5,19 +5,10 @@ import {
   COMMANDS_CHANNEL,
   type InspectorHandlers,
   type InspectorRequests,
-  REPLAY_CHANNELS,
-  type ReplayChannel,
-  type ReplayHandlers,
-  type ReplayRequests,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
 } from '../shared/inspector-contract.ts';
-import {
-  ARGUMENT_CHECKS,
-  type ArgumentCheck,
-  REPLAY_ARGUMENT_CHECKS,
-  type ReplayArgumentCheck,
-} from './bridge/ipc-arguments.ts';
+import { ARGUMENT_CHECKS, type ArgumentCheck } from './bridge/ipc-arguments.ts';
 import { UpdateBatcher } from './bridge/update-batcher.ts';
 import { isAppUrl } from './desktop/app-url.ts';
 import type { UpdateListener } from './inspector-service.ts';
@@ -61,8 +52,6 @@ export interface IpcGatewayOptions {
   /** The URL the window loads (its `file://` index.html, or the dev server). */
   appUrl: string;
   handlers: InspectorHandlers;
-  /** Replay and resend (`InspectorService.handlers` has them); registered when given. */
-  replayHandlers?: ReplayHandlers | undefined;
   /** Where live updates come from (`InspectorService.subscribe`); returns the unsubscribe. */
   subscribe(listener: UpdateListener): () => void;
   log(message: string): void;
@@ -122,16 +111,6 @@ export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
     });
   };
   for (const channel of CHANNELS) register(channel);
-  const replayHandlers = options.replayHandlers;
-  const registerReplay = <C extends ReplayChannel>(channel: C, handlers: ReplayHandlers): void => {
-    const check: ReplayArgumentCheck<C> = REPLAY_ARGUMENT_CHECKS[channel];
-    const handler = handlers[channel] as (...args: ReplayRequests[C]['args']) => Promise<unknown>;
-    ipcMain.handle(channel, (event, ...args) => {
-      if (!trusted(event, channel)) throw new ForeignSenderError(channel);
-      return handler(...check(args));
-    });
-  };
-  if (replayHandlers) for (const channel of REPLAY_CHANNELS) registerReplay(channel, replayHandlers);
 
   const batcher = new UpdateBatcher({
     send: (batch) => {
@@ -159,7 +138,6 @@ export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
       batcher.close();
       ipcMain.removeListener(UPDATES_READY_CHANNEL, onReady);
       for (const channel of CHANNELS) ipcMain.removeHandler(channel);
-      if (replayHandlers) for (const channel of REPLAY_CHANNELS) ipcMain.removeHandler(channel);
     },
   };
 }

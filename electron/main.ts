@@ -121,7 +121,6 @@ function createWindow(inspector: InspectorService): void {
     webContents: contents,
     appUrl,
     handlers: inspector.handlers,
-    replayHandlers: inspector.handlers,
     subscribe: (listener) => inspector.subscribe(listener),
     log,
   });

@@ -68,7 +68,7 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     status: { get: call('status.get') },
     settings: { update: call('settings.update') },
     capture: { setPaused: call('capture.setPaused') },
-    exchanges: { list: call('exchanges.list'), get: call('exchanges.get') },
+    exchanges: { list: call('exchanges.list'), get: call('exchanges.get'), resend: call('exchanges.resend') },
     usage: { get: call('usage.get') },
     sessions: {
       list: call('sessions.list'),
@@ -77,6 +77,7 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     },
     export: { build: call('export.build') },
     import: { load: call('import.load') },
+    replay: { start: call('replay.start'), stop: call('replay.stop') },
     onUpdates(listener) {
       const unsubscribe = subscribeUpdates(listener);
       // Batches wait in the main process until someone is listening.

@@ -1,8 +1,8 @@
-import type { InspectorApi } from '../shared/inspector-contract.ts';
+import type { DesktopApi } from '../shared/inspector-contract.ts';
 
 declare global {
   interface Window {
     /** The Electron preload's bridge; absent in a browser talking to `npm run serve`. */
-    tokentap?: InspectorApi;
+    tokentap?: DesktopApi;
   }
 }

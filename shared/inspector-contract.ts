@@ -138,38 +138,6 @@ export interface ResendRequest {
   apiKey?: string;
 }
 
-/**
- * Replay and resend (issue 6). Kept apart from `InspectorRequests` so that transports written
- * before them (the preload bridge, the browser client) keep compiling; each adds them with
- * `ReplayApi`, and once all do, `InspectorRequests` can simply extend this interface.
- */
-export interface ReplayRequests {
-  'replay.start': { args: [request: ReplayStartRequest]; result: ProxyStatus };
-  'replay.stop': { args: []; result: ProxyStatus };
-  /** Resolves with the new exchange (linked by `resentFrom`) once its response has ended. */
-  'exchanges.resend': { args: [request: ResendRequest]; result: ExchangeSummary };
-}
-
-export type ReplayChannel = keyof ReplayRequests;
-
-/** A handler per replay channel: what the main side implements besides `InspectorHandlers`. */
-export type ReplayHandlers = {
-  [C in ReplayChannel]: (...args: ReplayRequests[C]['args']) => Promise<ReplayRequests[C]['result']>;
-};
-
-/** The replay channels as renderer methods: `api.replay.start(…)`, `api.exchanges.resend(…)`. */
-export interface ReplayApi {
-  replay: { start: ReplayHandlers['replay.start']; stop: ReplayHandlers['replay.stop'] };
-  exchanges: { resend: ReplayHandlers['exchanges.resend'] };
-}
-
-/** Every replay channel name, for the gateways to register. */
-export const REPLAY_CHANNELS: readonly ReplayChannel[] = [
-  'replay.start',
-  'replay.stop',
-  'exchanges.resend',
-] satisfies ReplayChannel[];
-
 /** Channel name → arguments and result. Names are `domain.verb`. */
 export interface InspectorRequests {
   'status.get': { args: []; result: ProxyStatus };
@@ -183,6 +151,11 @@ export interface InspectorRequests {
   'sessions.delete': { args: [id: string]; result: undefined };
   'export.build': { args: [request: ExportRequest]; result: ExportFile };
   'import.load': { args: [file: { name: string; content: string }]; result: ImportResult };
+  /** Replay mode: the proxy answers from a recording instead of the upstream. */
+  'replay.start': { args: [request: ReplayStartRequest]; result: ProxyStatus };
+  'replay.stop': { args: []; result: ProxyStatus };
+  /** Resolves with the new exchange (linked by `resentFrom`) once its response has ended. */
+  'exchanges.resend': { args: [request: ResendRequest]; result: ExchangeSummary };
 }
 
 export type Channel = keyof InspectorRequests;
@@ -228,6 +201,9 @@ export const CHANNELS: readonly Channel[] = [
   'sessions.delete',
   'export.build',
   'import.load',
+  'replay.start',
+  'replay.stop',
+  'exchanges.resend',
 ] satisfies Channel[];
 
 /** The IPC channel on which live update batches travel. */

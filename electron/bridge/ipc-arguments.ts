@@ -1,11 +1,4 @@
-import type {
-  Channel,
-  ExportRequest,
-  InspectorRequests,
-  ReplayChannel,
-  ReplayRequests,
-  Settings,
-} from '../../shared/inspector-contract.ts';
+import type { Channel, ExportRequest, InspectorRequests, Settings } from '../../shared/inspector-contract.ts';
 import { checkReplayStartRequest, checkResendRequest } from '../replay/replay-arguments.ts';
 
 /** A message whose arguments do not match its channel's contract. */
@@ -33,7 +26,7 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `a string of ${value.length} characters` : `${typeof value}`;
 }
 
-function arity(channel: Channel | ReplayChannel, args: readonly unknown[], names: readonly string[]): void {
+function arity(channel: Channel, args: readonly unknown[], names: readonly string[]): void {
   if (args.length !== names.length) {
     const wanted = names.length === 0 ? 'no arguments' : `${names.length} (${names.join(', ')})`;
     throw new ArgumentError(channel, `takes ${wanted}, got ${args.length}`);
@@ -87,6 +80,15 @@ function exportRequest(channel: Channel, value: unknown): ExportRequest {
     session: nullableString(channel, 'request.session', body.session, MAX_ID),
     ids,
   };
+}
+
+/** Runs a shared check (the headless HTTP routes use the same ones) and names the channel in its error. */
+function checked<T>(channel: Channel, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new ArgumentError(channel, (error as Error).message);
+  }
 }
 
 /**
@@ -151,23 +153,6 @@ export const ARGUMENT_CHECKS: { readonly [C in Channel]: ArgumentCheck<C> } = {
       },
     ];
   },
-};
-
-/** Checks one replay channel's raw IPC arguments and returns them typed, or throws an `ArgumentError`. */
-export type ReplayArgumentCheck<C extends ReplayChannel> = (
-  args: readonly unknown[],
-) => ReplayRequests[C]['args'];
-
-function checked<T>(channel: ReplayChannel, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    throw new ArgumentError(channel, (error as Error).message);
-  }
-}
-
-/** The boundary checks of the replay channels (the same checks the headless HTTP routes use). */
-export const REPLAY_ARGUMENT_CHECKS: { readonly [C in ReplayChannel]: ReplayArgumentCheck<C> } = {
   'replay.start': (args) => {
     arity('replay.start', args, ['request']);
     return [checked('replay.start', () => checkReplayStartRequest(args[0]))];

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { ExportFormat, InspectorHandlers, ReplayHandlers } from '../../shared/inspector-contract.ts';
+import type { ExportFormat, InspectorHandlers } from '../../shared/inspector-contract.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type { InspectorService } from '../inspector-service.ts';
 import { formatListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
@@ -131,7 +131,7 @@ async function route(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  handlers: InspectorHandlers & ReplayHandlers,
+  handlers: InspectorHandlers,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const path = url.pathname;

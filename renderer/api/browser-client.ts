@@ -6,6 +6,8 @@ import type {
   InspectorApi,
   LiveUpdate,
   ProxyStatus,
+  ReplayStartRequest,
+  ResendRequest,
   SessionInfo,
   Settings,
   UsageTotals,
@@ -165,6 +167,22 @@ export function createBrowserClient(opts: BrowserClientOptions = {}): InspectorA
             throw error;
           }
         },
+        resend: (request: ResendRequest) => {
+          // The key travels in the body of this one loopback call and is never stored.
+          const { id, session, ...edits } = request;
+          return json<ExchangeSummary>(
+            options,
+            'POST',
+            `/api/exchanges/${encodeURIComponent(id)}/resend`,
+            { session },
+            edits,
+          );
+        },
+      },
+      replay: {
+        start: (request: ReplayStartRequest) =>
+          json<ProxyStatus>(options, 'POST', '/api/replay', {}, request),
+        stop: () => json<ProxyStatus>(options, 'DELETE', '/api/replay'),
       },
       usage: {
         get: (session: string | null) => json<UsageTotals>(options, 'GET', '/api/usage', { session }),

@@ -10,11 +10,32 @@ interface PopoverProps {
   /** Rendered while open; `close` puts focus back on the button. */
   children: (close: () => void) => ReactNode;
   align?: 'start' | 'end';
+  /** Controlled: open from outside (a menu command); `onOpenChange` hears every change. */
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
 }
 
 /** A button that opens a small panel below it; Escape or a click outside closes it. */
-export function Popover({ label, ariaLabel, buttonClass, title, children, align = 'start' }: PopoverProps) {
-  const [open, setOpen] = useState(false);
+export function Popover({
+  label,
+  ariaLabel,
+  buttonClass,
+  title,
+  children,
+  align = 'start',
+  open: controlledOpen,
+  onOpenChange,
+}: PopoverProps) {
+  const [innerOpen, setInnerOpen] = useState(false);
+  const open = controlledOpen ?? innerOpen;
+  const openRef = useRef(onOpenChange);
+  openRef.current = onOpenChange;
+  const setOpen = (next: boolean) => {
+    if (controlledOpen === undefined) setInnerOpen(next);
+    openRef.current?.(next);
+  };
+  const setOpenRef = useRef(setOpen);
+  setOpenRef.current = setOpen;
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const panelId = useId();
@@ -22,7 +43,7 @@ export function Popover({ label, ariaLabel, buttonClass, title, children, align 
   useEffect(() => {
     if (!open) return;
     const onPointer = (event: PointerEvent) => {
-      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
+      if (root.current && !root.current.contains(event.target as Node)) setOpenRef.current(false);
     };
     document.addEventListener('pointerdown', onPointer);
     // Put focus inside so the keyboard can reach the panel's controls right away.
@@ -59,7 +80,7 @@ export function Popover({ label, ariaLabel, buttonClass, title, children, align 
         aria-haspopup="dialog"
         aria-label={ariaLabel}
         title={title}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => setOpen(!open)}
       >
         {label}
       </button>

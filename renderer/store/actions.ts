@@ -1,5 +1,13 @@
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { ExportFormat, InspectorApi, Settings } from '../../shared/inspector-contract.ts';
+import type {
+  AppCommand,
+  AppCommandSource,
+  ExportFormat,
+  InspectorApi,
+  ReplayStartRequest,
+  ResendRequest,
+  Settings,
+} from '../../shared/inspector-contract.ts';
 import { type CallOptions, isAbortError, withCallOptions } from '../api/call-options.ts';
 import { downloadFile } from '../download.ts';
 import { compileQuery } from '../filter/query-match.ts';
@@ -96,6 +104,11 @@ export function setFollowNewest(followNewest: boolean): void {
 
 export function setPane(pane: 'detail' | 'usage'): void {
   set({ pane });
+}
+
+/** Opens or closes the session switcher's list. */
+export function setSessionsOpen(sessionsOpen: boolean): void {
+  set({ sessionsOpen });
 }
 
 function replaceExchanges(list: readonly ExchangeSummary[]): void {
@@ -326,6 +339,83 @@ function scheduleTotalsRefresh(api: InspectorApi): void {
   }, 500);
 }
 
+// ---------------------------------------------------------------- replay mode and resend
+
+/** Starts replay mode (the proxy answers from a recording); resolves with an error message, or null. */
+export async function startReplayMode(
+  api: InspectorApi,
+  request: ReplayStartRequest,
+): Promise<string | null> {
+  try {
+    set({ status: await api.replay.start(request), statusError: null });
+    return null;
+  } catch (error) {
+    return message(error);
+  }
+}
+
+/** Leaves replay mode: the proxy forwards to the upstream again. */
+export async function stopReplayMode(api: InspectorApi): Promise<void> {
+  try {
+    set({ status: await api.replay.stop(), statusError: null });
+  } catch (error) {
+    notify('error', `Could not stop the replay: ${message(error)}`);
+  }
+}
+
+/**
+ * Sends a captured request again and selects the new exchange (in the live session, where it is
+ * captured); resolves with an error message for the form, or null.
+ */
+export async function resendExchange(api: InspectorApi, request: ResendRequest): Promise<string | null> {
+  let summary: ExchangeSummary;
+  try {
+    summary = await api.exchanges.resend(request);
+  } catch (error) {
+    return message(error);
+  }
+  if (get().viewSession !== null) await loadSession(api, null);
+  if (!get().byId.has(summary.id)) applySummaries([summary]);
+  await select(api, summary.id);
+  return null;
+}
+
+/**
+ * Selects an exchange linked from another (`resentFrom`, `replayOf`): in the list shown when it is
+ * there, else in the session it names, if any; resolves with false when it cannot be found.
+ */
+export async function selectLinked(api: InspectorApi, id: string, session: string | null): Promise<boolean> {
+  if (get().byId.has(id)) {
+    await select(api, id);
+    return true;
+  }
+  if (session === null || session === (get().viewSession ?? get().status?.session.id)) return false;
+  const known = get().sessions.find((s) => s.id === session);
+  if (!known) return false;
+  await loadSession(api, known.current ? null : known.id);
+  if (!get().byId.has(id)) return false;
+  await select(api, id);
+  return true;
+}
+
+// ---------------------------------------------------------------- desktop menu commands
+
+/** Does what the desktop menu asked: show the sessions list, or open a session (after an import). */
+export async function handleCommand(api: InspectorApi, command: AppCommand): Promise<void> {
+  switch (command.type) {
+    case 'sessions.open':
+      set({ sessionsOpen: true });
+      await refreshSessions(api);
+      return;
+    case 'sessions.show': {
+      await refreshSessions(api);
+      const session = get().sessions.find((s) => s.id === command.session);
+      await loadSession(api, session?.current ? null : command.session);
+      return;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- import and export
 
 /** Exports the session (or only the filtered rows) and hands the file to the browser as a download. */
@@ -374,13 +464,15 @@ function handleEffects(api: InspectorApi, effects: BatchEffects): void {
 }
 
 /** Loads everything and follows live updates; returns the function that stops following. */
-export function startInspector(api: InspectorApi): () => void {
+export function startInspector(api: InspectorApi & AppCommandSource): () => void {
   const stop = subscribeLive(api, (effects) => handleEffects(api, effects));
+  const stopCommands = api.onCommand?.((command) => void handleCommand(api, command));
   void refreshStatus(api);
   void refreshSessions(api);
   void loadSession(api, null);
   return () => {
     stop();
+    stopCommands?.();
     if (usageTimer !== null) clearTimeout(usageTimer);
     usageTimer = null;
   };

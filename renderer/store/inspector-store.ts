@@ -79,6 +79,8 @@ export interface Notice {
 
 export interface UiSlice {
   pane: 'detail' | 'usage';
+  /** The session switcher's list is open (also from the desktop menu's File → Open Session…). */
+  sessionsOpen: boolean;
   tasks: Task[];
   notices: Notice[];
 }
@@ -121,7 +123,7 @@ const sessionsSlice: Slice<SessionsSlice> = () => ({ sessions: [], viewSession: 
 const replaySlice: Slice<ReplaySlice> = () => ({
   replay: { exchangeId: null, playing: false, speed: 1, positionMs: 0 },
 });
-const uiSlice: Slice<UiSlice> = () => ({ pane: 'detail', tasks: [], notices: [] });
+const uiSlice: Slice<UiSlice> = () => ({ pane: 'detail', sessionsOpen: false, tasks: [], notices: [] });
 
 /** The whole store's initial state. */
 export function initialState(): InspectorState {

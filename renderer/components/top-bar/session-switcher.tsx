@@ -2,15 +2,20 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../../api/api-context.tsx';
 import { formatBytes, formatDateTime, formatInt } from '../../format.ts';
-import { createSession, deleteSession, loadSession } from '../../store/actions.ts';
+import { createSession, deleteSession, loadSession, setSessionsOpen } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { Popover } from '../popover.tsx';
 
 /** The current or viewed session, and a list to open, start or delete sessions. */
 export function SessionSwitcher() {
   const api = useApi();
-  const { sessions, viewSession, status } = useInspector(
-    useShallow((s) => ({ sessions: s.sessions, viewSession: s.viewSession, status: s.status })),
+  const { sessions, viewSession, status, open } = useInspector(
+    useShallow((s) => ({
+      sessions: s.sessions,
+      viewSession: s.viewSession,
+      status: s.status,
+      open: s.sessionsOpen,
+    })),
   );
   const [confirming, setConfirming] = useState<string | null>(null);
   const viewed = viewSession === null ? status?.session : sessions.find((s) => s.id === viewSession);
@@ -24,6 +29,8 @@ export function SessionSwitcher() {
         </>
       }
       ariaLabel={`Sessions (showing ${name}${viewSession !== null ? ', read-only' : ''})`}
+      open={open}
+      onOpenChange={setSessionsOpen}
     >
       {(close) => (
         <div className="sessions">

@@ -32,6 +32,9 @@ const ALL_CHANNELS: Record<Channel, true> = {
   'sessions.delete': true,
   'export.build': true,
   'import.load': true,
+  'replay.start': true,
+  'replay.stop': true,
+  'exchanges.resend': true,
 };
 
 /** Handlers that record their calls and answer with the channel name. */
@@ -134,6 +137,9 @@ describe('IPC gateway: channels', () => {
     await ipcMain.invoke(own, 'sessions.delete', 'session-1');
     await ipcMain.invoke(own, 'export.build', { format: 'har', session: null, ids: ['a', 'b'] });
     await ipcMain.invoke(own, 'import.load', { name: 'a.har', content: '{}' });
+    await ipcMain.invoke(own, 'replay.start', { session: 's', speed: 0, fallthrough: true, faults: [] });
+    await ipcMain.invoke(own, 'replay.stop');
+    await ipcMain.invoke(own, 'exchanges.resend', { id: 'abc', session: null, model: 'm2' });
     expect(calls).toEqual([
       { channel: 'status.get', args: [] },
       { channel: 'settings.update', args: [{ listenAddr: '127.0.0.1:4000', upstream: 'http://x' }] },
@@ -146,6 +152,12 @@ describe('IPC gateway: channels', () => {
       { channel: 'sessions.delete', args: ['session-1'] },
       { channel: 'export.build', args: [{ format: 'har', session: null, ids: ['a', 'b'] }] },
       { channel: 'import.load', args: [{ name: 'a.har', content: '{}' }] },
+      {
+        channel: 'replay.start',
+        args: [{ session: 's', speed: 0, fallthrough: true, faults: [], ignoredFields: null }],
+      },
+      { channel: 'replay.stop', args: [] },
+      { channel: 'exchanges.resend', args: [{ id: 'abc', session: null, model: 'm2' }] },
     ]);
   });
 

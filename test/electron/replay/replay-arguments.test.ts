@@ -1,13 +1,11 @@
 /** The replay channels' boundary checks (shared by the IPC gateway and the HTTP routes) and fault specs. */
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, REPLAY_ARGUMENT_CHECKS } from '../../../electron/bridge/ipc-arguments.ts';
+import { ARGUMENT_CHECKS, ArgumentError } from '../../../electron/bridge/ipc-arguments.ts';
 import { parseFault } from '../../../electron/replay/fault-spec.ts';
 
 describe('replay arguments', () => {
   it('accepts typed requests and fault strings, and fills defaults', () => {
-    expect(
-      REPLAY_ARGUMENT_CHECKS['replay.start']([{ session: null, speed: 2, faults: ['cut-after=3'] }]),
-    ).toEqual([
+    expect(ARGUMENT_CHECKS['replay.start']([{ session: null, speed: 2, faults: ['cut-after=3'] }])).toEqual([
       {
         session: null,
         speed: 2,
@@ -16,19 +14,19 @@ describe('replay arguments', () => {
         ignoredFields: null,
       },
     ]);
-    expect(
-      REPLAY_ARGUMENT_CHECKS['exchanges.resend']([{ id: 'a', session: null, model: 'm', apiKey: '' }]),
-    ).toEqual([{ id: 'a', session: null, model: 'm' }]);
-    expect(REPLAY_ARGUMENT_CHECKS['replay.stop']([])).toEqual([]);
+    expect(ARGUMENT_CHECKS['exchanges.resend']([{ id: 'a', session: null, model: 'm', apiKey: '' }])).toEqual(
+      [{ id: 'a', session: null, model: 'm' }],
+    );
+    expect(ARGUMENT_CHECKS['replay.stop']([])).toEqual([]);
   });
 
   it('refuses what a compromised renderer might send', () => {
-    expect(() => REPLAY_ARGUMENT_CHECKS['replay.start']([{ speed: -1 }])).toThrow(ArgumentError);
-    expect(() => REPLAY_ARGUMENT_CHECKS['replay.start']([{ faults: [{ kind: 'boom' }] }])).toThrow(
+    expect(() => ARGUMENT_CHECKS['replay.start']([{ speed: -1 }])).toThrow(ArgumentError);
+    expect(() => ARGUMENT_CHECKS['replay.start']([{ faults: [{ kind: 'boom' }] }])).toThrow(
       /unknown fault kind/,
     );
-    expect(() => REPLAY_ARGUMENT_CHECKS['exchanges.resend']([{ id: 3 }])).toThrow(/id must be a string/);
-    expect(() => REPLAY_ARGUMENT_CHECKS['replay.stop'](['x'])).toThrow(/takes no arguments/);
+    expect(() => ARGUMENT_CHECKS['exchanges.resend']([{ id: 3 }])).toThrow(/id must be a string/);
+    expect(() => ARGUMENT_CHECKS['replay.stop'](['x'])).toThrow(/takes no arguments/);
   });
 
   it('parses every fault form', () => {

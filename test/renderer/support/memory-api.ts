@@ -4,6 +4,9 @@ import type {
   InspectorApi,
   LiveUpdate,
   ProxyStatus,
+  ReplayStartRequest,
+  ReplayStatus,
+  ResendRequest,
   SessionInfo,
   Settings,
 } from '../../../shared/inspector-contract.ts';
@@ -26,6 +29,9 @@ export class MemoryApi implements InspectorApi {
   currentId: string;
   settingsValue: Settings = { listenAddr: '127.0.0.1:3000', upstream: 'https://api.openai.com' };
   paused = false;
+  replayStatus: ReplayStatus | null = null;
+  /** What `exchanges.resend` answers with; by default a copy of the original, linked to it. */
+  resendResult: ((request: ResendRequest) => ExchangeRecord) | null = null;
   readonly calls: { channel: string; args: unknown[] }[] = [];
   readonly #listeners = new Set<(batch: LiveUpdate[]) => void>();
   #sessionCount = 0;
@@ -84,6 +90,7 @@ export class MemoryApi implements InspectorApi {
       error: null,
       capturePaused: this.paused,
       session: this.#info(this.current),
+      replay: this.replayStatus,
     };
   }
 
@@ -145,7 +152,51 @@ export class MemoryApi implements InspectorApi {
       this.#log('exchanges.get', id, session);
       return this.#session(session).records.get(id) ?? null;
     },
+    resend: async (request: ResendRequest) => {
+      this.#log('exchanges.resend', request);
+      const original = this.#session(request.session).records.get(request.id);
+      if (!original) throw new Error(`No exchange "${request.id}" in this session`);
+      const seq = Math.max(0, ...this.#summaries(this.current).map((s) => s.seq)) + 1;
+      const record: ExchangeRecord = this.resendResult?.(request) ?? {
+        ...original,
+        id: `${original.id}-resent-${seq}`,
+        seq,
+        model: request.model ?? original.model,
+        resentFrom: original.id,
+      };
+      const summary = summaryOf(record);
+      this.progress(summary, record);
+      return summary;
+    },
   };
+
+  replay = {
+    start: async (request: ReplayStartRequest) => {
+      this.#log('replay.start', request);
+      const session = this.#session(request.session);
+      this.replayStatus = {
+        source: session.info.id,
+        recordings: session.records.size,
+        speed: request.speed,
+        fallthrough: request.fallthrough,
+        faults: request.faults,
+        ignoredFields: request.ignoredFields ?? ['user', 'metadata'],
+        served: 0,
+        misses: 0,
+      };
+      return this.#status();
+    },
+    stop: async () => {
+      this.#log('replay.stop');
+      this.replayStatus = null;
+      return this.#status();
+    },
+  };
+
+  /** Pushes the current status to subscribers (a replay served or missed a request). */
+  emitStatus(): void {
+    this.emit([{ type: 'status', status: this.#status() }]);
+  }
 
   usage = {
     get: async (session: string | null) => {
