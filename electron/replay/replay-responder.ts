@@ -25,6 +25,8 @@ export interface ReplayOptions {
   ignoredFields?: readonly string[] | null | undefined;
   /** Told about every miss, in words (the command line prints them). */
   onMiss?: ((message: string) => void) | undefined;
+  /** Told after every request served or missed (the UI's replay banner shows the counts live). */
+  onCount?: (() => void) | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ export class ReplayResponder implements ProxyResponder {
       : this.#matcher.take(method, path, body);
     if (record) {
       this.#served++;
+      this.#options.onCount?.();
       if (rateLimit) {
         const text = rateLimitBody(record.api, rateLimit.retryAfterSeconds);
         return jsonAnswer(429, text, {
@@ -70,6 +73,7 @@ export class ReplayResponder implements ProxyResponder {
       return recordedAnswer(record, this.#options.speed, this.#options.faults);
     }
     this.#misses++;
+    this.#options.onCount?.();
     const closest = this.#matcher.closest(method, path, body);
     const message = `Tokentap replay: no recording matched ${method} ${path}${
       closest.length ? `; closest: ${closest.join('; ')}` : '; the replayed session has no recordings'

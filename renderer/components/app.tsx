@@ -7,6 +7,7 @@ import { ExchangeDetail } from './detail/exchange-detail.tsx';
 import { FilterBar } from './list/filter-bar.tsx';
 import { RequestList } from './list/request-list.tsx';
 import { TaskBar } from './task-bar.tsx';
+import { ReplayBanner } from './top-bar/replay-control.tsx';
 import { TopBar } from './top-bar/top-bar.tsx';
 import { UsagePanel } from './usage/usage-panel.tsx';
 
@@ -44,6 +45,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
+      <ReplayBanner />
       {viewSession !== null && (
         <div className="read-only-banner" role="status">
           Viewing past session <strong>{viewed?.name ?? viewSession}</strong> (read-only). Live capture

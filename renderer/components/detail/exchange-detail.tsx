@@ -9,6 +9,7 @@ import { type TabDef, Tabs } from '../tabs.tsx';
 import { OverviewTab } from './overview-tab.tsx';
 import { ReplayTab } from './replay-tab.tsx';
 import { RequestTab } from './request-tab.tsx';
+import { ResendDialog } from './resend-dialog.tsx';
 import { ResponseTab } from './response-tab.tsx';
 
 type DetailTab = 'overview' | 'request' | 'response' | 'replay';
@@ -24,12 +25,14 @@ const TABS: readonly TabDef<DetailTab>[] = [
 export function ExchangeDetail() {
   const api = useApi();
   const [tab, setTab] = useState<DetailTab>('overview');
-  const { summary, detail } = useInspector(
+  const [resending, setResending] = useState(false);
+  const { summary, detail, viewSession } = useInspector(
     // A summary is replaced (never mutated) when its row updates, so this re-renders for the selected
     // row only, not for every live batch.
     useShallow((s) => ({
       summary: s.selectedId === null ? undefined : s.byId.get(s.selectedId),
       detail: s.detail,
+      viewSession: s.viewSession,
     })),
   );
   if (summary === undefined) {
@@ -72,6 +75,19 @@ export function ExchangeDetail() {
         </span>
         <button
           type="button"
+          className="tool-button resend-button"
+          disabled={record === null}
+          title={
+            record === null
+              ? 'The request can be resent once its details are loaded'
+              : 'Send this request again to the live upstream, optionally edited'
+          }
+          onClick={() => setResending(true)}
+        >
+          Resend…
+        </button>
+        <button
+          type="button"
           className="icon-button"
           aria-label="Close detail"
           onClick={() => void select(api, null)}
@@ -88,6 +104,9 @@ export function ExchangeDetail() {
       >
         {body()}
       </Tabs>
+      {resending && record !== null && (
+        <ResendDialog record={record} session={viewSession} onClose={() => setResending(false)} />
+      )}
     </section>
   );
 }

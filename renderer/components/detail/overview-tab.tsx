@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
+import { useApi } from '../../api/api-context.tsx';
 import {
   apiLabel,
   formatBytes,
@@ -10,7 +11,39 @@ import {
   isLive,
   statusLabel,
 } from '../../format.ts';
+import { selectLinked } from '../../store/actions.ts';
+import { useInspector } from '../../store/inspector-store.ts';
 import { integrityWords } from './integrity-words.ts';
+
+/** The value of `replayOf` when no recording matched. */
+const REPLAY_MISS = 'miss';
+
+/**
+ * A link to another exchange (the original of a resend, the recording that answered a replay):
+ * `#seq` when it is in the list shown, else its id; selecting it looks in `session` too.
+ */
+function ExchangeLink({ id, session, label }: { id: string; session: string | null; label: string }) {
+  const api = useApi();
+  const seq = useInspector((s) => s.byId.get(id)?.seq ?? null);
+  const [missing, setMissing] = useState(false);
+  const text = seq === null ? id : `#${seq}`;
+  return (
+    <>
+      <button
+        type="button"
+        className="link-button"
+        aria-label={`${label} ${text}: select it`}
+        title={`Select exchange ${id}`}
+        onClick={() => {
+          void selectLinked(api, id, session).then((found) => setMissing(!found));
+        }}
+      >
+        {text}
+      </button>
+      {missing && <span className="muted"> (not in this session)</span>}
+    </>
+  );
+}
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -34,6 +67,8 @@ export function OverviewTab({
 }) {
   const { timings, usage } = summary;
   const live = isLive(summary);
+  // While the replay runs, the recordings that answered are in its source session.
+  const replaySource = useInspector((s) => s.status?.replay?.source ?? null);
   const ms = (v: number | null) => (v === null ? (live ? '…' : none) : formatMs(v));
   return (
     <div className="overview">
@@ -124,6 +159,20 @@ export function OverviewTab({
               {record?.organization && <Row label="Organization">{record.organization}</Row>}
               {record?.project && <Row label="Project">{record.project}</Row>}
               <Row label="Status">{statusLabel(summary)}</Row>
+              {summary.resentFrom !== undefined && (
+                <Row label="Resent from">
+                  <ExchangeLink id={summary.resentFrom} session={null} label="Resent from" />
+                </Row>
+              )}
+              {summary.replayOf !== undefined && (
+                <Row label="Replay of">
+                  {summary.replayOf === REPLAY_MISS ? (
+                    <span className="warn">no recording matched this request</span>
+                  ) : (
+                    <ExchangeLink id={summary.replayOf} session={replaySource} label="Replay of" />
+                  )}
+                </Row>
+              )}
               <Row label="Streamed">{summary.stream ? 'yes' : 'no'}</Row>
               {record && (
                 <Row label="Bodies">

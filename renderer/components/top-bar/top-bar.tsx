@@ -5,6 +5,7 @@ import { setCapturePaused, setPane } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { BaseUrl } from './base-url.tsx';
 import { ImportExport } from './import-export.tsx';
+import { ReplayControl } from './replay-control.tsx';
 import { SessionSwitcher } from './session-switcher.tsx';
 import { SettingsDialog } from './settings-dialog.tsx';
 
@@ -58,6 +59,7 @@ export function TopBar() {
             <span className="rec-dot" aria-hidden="true" />
             {status.capturePaused ? 'Capture paused' : 'Capturing'}
           </button>
+          <ReplayControl replay={status.replay ?? null} />
           <BaseUrl status={status} />
         </>
       )}

@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS, defaultAnalyzers } from '../../../electron/capture/capt
 import { ExchangeAssembler } from '../../../electron/capture/exchange-assembler.ts';
 import type { CaptureEvent, ExchangeErrorKind, HeaderMap } from '../../../shared/capture-events.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
+import { summarise } from '../../../shared/exchange-summary.ts';
 import { readFixtureText, splitSseEvents } from '../../support/fixtures.ts';
 
 export interface RecordSpec {
@@ -136,40 +137,7 @@ export function buildExchange(spec: RecordSpec): { record: ExchangeRecord; snaps
 
 /** The summary part of a record, as the list API serves it. */
 export function summaryOf(record: ExchangeRecord): ExchangeSummary {
-  const {
-    id,
-    seq,
-    startedAt,
-    method,
-    path,
-    api,
-    model,
-    tenant,
-    stream,
-    status,
-    state,
-    usage,
-    costUsd,
-    timings,
-    error,
-  } = record;
-  return {
-    id,
-    seq,
-    startedAt,
-    method,
-    path,
-    api,
-    model,
-    tenant,
-    stream,
-    status,
-    state,
-    usage,
-    costUsd,
-    timings,
-    error,
-  };
+  return summarise(record);
 }
 
 const chatBody = (question: string, extra: Record<string, unknown> = {}) => ({

@@ -1,0 +1,129 @@
+import { type FormEvent, useId, useState } from 'react';
+import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ResendRequest } from '../../../shared/inspector-contract.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { resendExchange } from '../../store/actions.ts';
+import { Modal } from '../modal.tsx';
+import { prettyJson } from './json-view.tsx';
+
+/** The environment variable Tokentap takes the key from when the form leaves it empty. */
+function envKeyName(record: ExchangeRecord): string {
+  if (record.api === 'anthropic.messages') return 'ANTHROPIC_API_KEY';
+  if (record.api.startsWith('azure.')) return 'AZURE_OPENAI_API_KEY';
+  return 'OPENAI_API_KEY';
+}
+
+/**
+ * Sends the captured request again to the live upstream, with an edited body, another model, or
+ * a key typed here. The key lives in this form's state only: never stored, never logged.
+ */
+export function ResendDialog({
+  record,
+  session,
+  onClose,
+}: {
+  record: ExchangeRecord;
+  /** The session the exchange is in (null: the live one). */
+  session: string | null;
+  onClose: () => void;
+}) {
+  const api = useApi();
+  const id = useId();
+  const prefill = prettyJson(record.request.body).pretty;
+  const [body, setBody] = useState(prefill);
+  const [model, setModel] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const json = record.request.body.trim().startsWith('{') || record.request.body.trim().startsWith('[');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (json && body.trim() !== '') {
+      try {
+        JSON.parse(body);
+      } catch (problem) {
+        setError(`The body is not valid JSON: ${(problem as Error).message}`);
+        return;
+      }
+    }
+    const request: ResendRequest = { id: record.id, session };
+    // Unedited, the request goes as captured, byte for byte.
+    if (body !== prefill) request.body = body;
+    if (model.trim() !== '') request.model = model.trim();
+    if (apiKey !== '') request.apiKey = apiKey;
+    setSending(true);
+    setError(null);
+    const problem = await resendExchange(api, request);
+    setSending(false);
+    if (problem === null) onClose();
+    else setError(problem);
+  };
+
+  return (
+    <Modal title={`Resend ${record.method} ${record.path}`} onClose={onClose} className="resend-modal">
+      <form className="settings-form resend-form" onSubmit={(event) => void submit(event)}>
+        <p className="help">
+          Sends this request again to the live upstream, through the proxy: the answer is captured as a new
+          exchange linked to this one. This spends tokens.
+        </p>
+        <label htmlFor={`${id}-body`}>Request body</label>
+        {record.request.bodyTruncated && (
+          <p className="warn">
+            The body was truncated at capture: complete it before sending, or the upstream will refuse it.
+          </p>
+        )}
+        <textarea
+          id={`${id}-body`}
+          className="resend-body"
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          spellCheck={false}
+          rows={14}
+        />
+        <label htmlFor={`${id}-model`}>Model</label>
+        <input
+          id={`${id}-model`}
+          value={model}
+          onChange={(e) => setModel(e.target.value)}
+          placeholder={record.model ?? 'as in the body'}
+          aria-describedby={`${id}-model-help`}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <p id={`${id}-model-help`} className="help">
+          Replaces the body's <code>model</code>; empty keeps{' '}
+          {record.model ? <code>{record.model}</code> : 'it'}.
+        </p>
+        <label htmlFor={`${id}-key`}>API key</label>
+        <input
+          id={`${id}-key`}
+          type="password"
+          value={apiKey}
+          onChange={(e) => setApiKey(e.target.value)}
+          placeholder={`empty: ${envKeyName(record)} from Tokentap's environment`}
+          aria-describedby={`${id}-key-help`}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <p id={`${id}-key-help`} className="help">
+          Recordings hold no keys. Empty uses <code>{envKeyName(record)}</code> from the environment Tokentap
+          runs in. The key is used for this one request and never stored.
+        </p>
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="dialog-buttons">
+          <button type="button" className="tool-button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="tool-button primary" disabled={sending}>
+            {sending ? 'Sending…' : 'Send'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

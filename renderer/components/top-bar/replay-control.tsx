@@ -1,0 +1,307 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ReplayFault, ReplayStatus, SessionInfo } from '../../../shared/inspector-contract.ts';
+import { useApi } from '../../api/api-context.tsx';
+import { formatInt } from '../../format.ts';
+import { refreshSessions, startReplayMode, stopReplayMode } from '../../store/actions.ts';
+import { useInspector } from '../../store/inspector-store.ts';
+import { Popover } from '../popover.tsx';
+
+/** The speeds offered: 0 sends everything as fast as possible. */
+export const REPLAY_SPEEDS = [0, 0.5, 1, 2, 4] as const;
+
+/** A speed in words: `as fast as possible`, `1×`. */
+export function speedLabel(speed: number): string {
+  return speed === 0 ? 'as fast as possible' : `${speed}×`;
+}
+
+/** A fault as the command line writes it (`cut-after=5`), for the banner. */
+export function faultLabel(fault: ReplayFault): string {
+  switch (fault.kind) {
+    case 'cut-after':
+      return `cut after ${fault.events} events`;
+    case 'delay-first-byte':
+      return `first byte after ${fault.ms} ms`;
+    case 'rate-limit':
+      return `429, retry after ${fault.retryAfterSeconds} s`;
+    case 'drop-usage':
+      return 'usage dropped';
+    case 'error-mid-stream':
+      return 'error mid-stream';
+  }
+}
+
+/** The replayed session's name when it is a known session, else the source as given (a file name). */
+export function sourceName(source: string, sessions: readonly SessionInfo[]): string {
+  return sessions.find((s) => s.id === source)?.name ?? source;
+}
+
+interface FaultForm {
+  dropUsage: boolean;
+  cutAfter: boolean;
+  cutEvents: string;
+  delay: boolean;
+  delayMs: string;
+  rateLimit: boolean;
+  retryAfter: string;
+  errorMidStream: boolean;
+}
+
+const NO_FAULTS: FaultForm = {
+  dropUsage: false,
+  cutAfter: false,
+  cutEvents: '5',
+  delay: false,
+  delayMs: '1000',
+  rateLimit: false,
+  retryAfter: '1',
+  errorMidStream: false,
+};
+
+/** The chosen faults, or the first problem with a number in words. */
+function faultsFrom(form: FaultForm): ReplayFault[] | string {
+  const faults: ReplayFault[] = [];
+  const whole = (text: string, what: string): number | string => {
+    const n = Number(text);
+    return text.trim() !== '' && Number.isInteger(n) && n >= 0 ? n : `${what} must be a whole number ≥ 0`;
+  };
+  if (form.dropUsage) faults.push({ kind: 'drop-usage' });
+  if (form.cutAfter) {
+    const events = whole(form.cutEvents, 'Cut after: the number of events');
+    if (typeof events === 'string') return events;
+    faults.push({ kind: 'cut-after', events });
+  }
+  if (form.delay) {
+    const ms = whole(form.delayMs, 'Delay first byte: the milliseconds');
+    if (typeof ms === 'string') return ms;
+    faults.push({ kind: 'delay-first-byte', ms });
+  }
+  if (form.rateLimit) {
+    const retryAfterSeconds = whole(form.retryAfter, 'Rate limit: retry-after');
+    if (typeof retryAfterSeconds === 'string') return retryAfterSeconds;
+    faults.push({ kind: 'rate-limit', retryAfterSeconds });
+  }
+  if (form.errorMidStream) faults.push({ kind: 'error-mid-stream' });
+  return faults;
+}
+
+function ReplayForm({ close }: { close: () => void }) {
+  const api = useApi();
+  const id = useId();
+  const { sessions, current } = useInspector(
+    useShallow((s) => ({ sessions: s.sessions, current: s.status?.session ?? null })),
+  );
+  // '' is the current session (as it is when the replay starts).
+  const [session, setSession] = useState('');
+  const [speed, setSpeed] = useState(1);
+  const [fallthrough, setFallthrough] = useState(false);
+  const [faults, setFaults] = useState<FaultForm>(NO_FAULTS);
+  const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const patch = (change: Partial<FaultForm>) => setFaults((f) => ({ ...f, ...change }));
+  // Sessions come and go (imports, the command line): offer the ones there are now.
+  useEffect(() => {
+    void refreshSessions(api);
+  }, [api]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const chosen = faultsFrom(faults);
+    if (typeof chosen === 'string') {
+      setError(chosen);
+      return;
+    }
+    setStarting(true);
+    const problem = await startReplayMode(api, {
+      session: session === '' ? null : session,
+      speed,
+      fallthrough,
+      faults: chosen,
+    });
+    setStarting(false);
+    if (problem === null) close();
+    else setError(problem);
+  };
+
+  const others = sessions.filter((s) => !s.current);
+  return (
+    <form className="replay-form" onSubmit={(event) => void submit(event)}>
+      <p className="help">
+        The proxy answers from a recording instead of the upstream: same method, path and request body (JSON
+        key order and whitespace ignored), at the recorded pace.
+      </p>
+      <label htmlFor={`${id}-session`}>Recording</label>
+      <select id={`${id}-session`} value={session} onChange={(e) => setSession(e.target.value)}>
+        <option value="">
+          Current session{current ? ` (${current.name}, ${formatInt(current.exchanges)} exchanges)` : ''}
+        </option>
+        {others.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name} ({formatInt(s.exchanges)} exchanges)
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-speed`}>Speed</label>
+      <select id={`${id}-speed`} value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+        {REPLAY_SPEEDS.map((s) => (
+          <option key={s} value={s}>
+            {s === 0 ? 'As fast as possible' : `${s}× the recorded pace`}
+          </option>
+        ))}
+      </select>
+      <label className="check">
+        <input type="checkbox" checked={fallthrough} onChange={(e) => setFallthrough(e.target.checked)} />
+        Fall through: send requests no recording matches to the upstream (else they get a 404)
+      </label>
+      <fieldset className="replay-faults">
+        <legend>Faults, to test how the client copes</legend>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={faults.dropUsage}
+            onChange={(e) => patch({ dropUsage: e.target.checked })}
+          />
+          Drop the usage
+        </label>
+        <div className="check">
+          <input
+            id={`${id}-cut`}
+            type="checkbox"
+            checked={faults.cutAfter}
+            onChange={(e) => patch({ cutAfter: e.target.checked })}
+          />
+          <label htmlFor={`${id}-cut`}>Cut the connection after</label>
+          <input
+            type="number"
+            min={0}
+            step={1}
+            className="num-input"
+            aria-label="Events before the cut"
+            value={faults.cutEvents}
+            disabled={!faults.cutAfter}
+            onChange={(e) => patch({ cutEvents: e.target.value })}
+          />
+          events
+        </div>
+        <div className="check">
+          <input
+            id={`${id}-delay`}
+            type="checkbox"
+            checked={faults.delay}
+            onChange={(e) => patch({ delay: e.target.checked })}
+          />
+          <label htmlFor={`${id}-delay`}>Delay the first byte by</label>
+          <input
+            type="number"
+            min={0}
+            step={1}
+            className="num-input"
+            aria-label="Milliseconds before the first byte"
+            value={faults.delayMs}
+            disabled={!faults.delay}
+            onChange={(e) => patch({ delayMs: e.target.value })}
+          />
+          ms
+        </div>
+        <div className="check">
+          <input
+            id={`${id}-rate`}
+            type="checkbox"
+            checked={faults.rateLimit}
+            onChange={(e) => patch({ rateLimit: e.target.checked })}
+          />
+          <label htmlFor={`${id}-rate`}>Rate limit: 429 with retry-after</label>
+          <input
+            type="number"
+            min={0}
+            step={1}
+            className="num-input"
+            aria-label="Retry-after seconds"
+            value={faults.retryAfter}
+            disabled={!faults.rateLimit}
+            onChange={(e) => patch({ retryAfter: e.target.value })}
+          />
+          s
+        </div>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={faults.errorMidStream}
+            onChange={(e) => patch({ errorMidStream: e.target.checked })}
+          />
+          Send an error event mid-stream
+        </label>
+      </fieldset>
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-buttons">
+        <button type="button" className="tool-button" onClick={close}>
+          Cancel
+        </button>
+        <button type="submit" className="tool-button primary" disabled={starting}>
+          {starting ? 'Starting…' : 'Start replay'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Next to the capture toggle: start a replay (a form in a popover), or stop the one running. */
+export function ReplayControl({ replay }: { replay: ReplayStatus | null }) {
+  const api = useApi();
+  if (replay) {
+    return (
+      <button
+        type="button"
+        className="tool-button replay-on"
+        aria-pressed="true"
+        title="Replaying: the proxy answers from a recording. Click to forward to the upstream again."
+        onClick={() => void stopReplayMode(api)}
+      >
+        <span className="replay-dot" aria-hidden="true" />
+        Stop replay
+      </button>
+    );
+  }
+  return (
+    <Popover
+      label="Replay ▾"
+      ariaLabel="Replay"
+      title="Answer clients from a recorded session instead of the upstream"
+    >
+      {(close) => <ReplayForm close={close} />}
+    </Popover>
+  );
+}
+
+/** While replay mode is on: what is replayed, and how many requests it served or missed. */
+export function ReplayBanner() {
+  const api = useApi();
+  const { replay, sessions } = useInspector(
+    useShallow((s) => ({ replay: s.status?.replay ?? null, sessions: s.sessions })),
+  );
+  if (!replay) return null;
+  const details = [
+    speedLabel(replay.speed),
+    ...(replay.fallthrough ? ['misses go to the upstream'] : []),
+    ...replay.faults.map(faultLabel),
+  ];
+  return (
+    <div className="replay-banner" role="status" aria-label="Replay mode">
+      <span className="replay-dot" aria-hidden="true" />
+      <span>
+        <strong>Replaying {sourceName(replay.source, sessions)}</strong> · {formatInt(replay.recordings)}{' '}
+        {replay.recordings === 1 ? 'recording' : 'recordings'} · served {formatInt(replay.served)} · missed{' '}
+        {formatInt(replay.misses)}
+      </span>
+      <span className="muted">({details.join(', ')})</span>
+      <span className="spacer" />
+      <button type="button" className="tool-button" onClick={() => void stopReplayMode(api)}>
+        Stop replay
+      </button>
+    </div>
+  );
+}
