@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { ExportFormat, InspectorHandlers } from '../../shared/inspector-contract.ts';
+import type { ExportFile, ExportFormat, InspectorHandlers } from '../../shared/inspector-contract.ts';
+import { ARGUMENT_CHECKS } from '../bridge/ipc-arguments.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type { InspectorService } from '../inspector-service.ts';
 import { formatListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
@@ -200,20 +201,29 @@ async function route(
     return;
   }
   if (method === 'GET' && path === '/api/export') {
+    // Whole sessions (a link can download them); a selection of rows is POSTed, see below.
     const format = url.searchParams.get('format') ?? 'jsonl';
     if (format !== 'har' && format !== 'jsonl') throw new HttpError(400, 'format must be har or jsonl');
     const ids = url.searchParams.get('ids');
-    const file = await handlers['export.build']({
-      format: format as ExportFormat,
-      session,
-      ids: ids ? ids.split(',').filter(Boolean) : null,
-    });
-    res.writeHead(200, {
-      'content-type': file.mimeType,
-      'content-disposition': `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`,
-    });
-    res.end(file.content);
-    return;
+    return sendFile(
+      res,
+      await handlers['export.build']({
+        format: format as ExportFormat,
+        session,
+        ids: ids ? ids.split(',').filter(Boolean) : null,
+      }),
+    );
+  }
+  if (method === 'POST' && path === '/api/export') {
+    // The filtered rows can be thousands of ids: too many for a URL, so they come as a JSON body.
+    const json = await readJson(req);
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw new HttpError(400, 'Send {"format": "har"|"jsonl", "session": id|null, "ids": [...]|null}');
+    const body = json as { format?: unknown; session?: unknown; ids?: unknown };
+    const [request] = ARGUMENT_CHECKS['export.build']([
+      { format: body.format ?? 'jsonl', session: body.session ?? session, ids: body.ids ?? null },
+    ]);
+    return sendFile(res, await handlers['export.build'](request));
   }
   if (method === 'POST' && path === '/api/import') {
     const name = url.searchParams.get('name') || 'import';
@@ -221,6 +231,15 @@ async function route(
     return sendJson(res, 201, await handlers['import.load']({ name, content }));
   }
   throw new HttpError(404, `No API route ${method} ${path}`);
+}
+
+/** An export as a download. */
+function sendFile(res: ServerResponse, file: ExportFile): void {
+  res.writeHead(200, {
+    'content-type': file.mimeType,
+    'content-disposition': `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`,
+  });
+  res.end(file.content);
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -197,11 +197,21 @@ export function createBrowserClient(opts: BrowserClientOptions = {}): InspectorA
       },
       export: {
         build: async (request: ExportRequest): Promise<ExportFile> => {
-          const response = await send(options, 'GET', '/api/export', {
-            format: request.format,
-            session: request.session,
-            ids: request.ids === null ? null : request.ids.join(','),
-          });
+          // A whole session is a plain GET; the filtered rows can be thousands of ids, too many for a
+          // URL, so they are POSTed.
+          const response =
+            request.ids === null
+              ? await send(options, 'GET', '/api/export', {
+                  format: request.format,
+                  session: request.session,
+                })
+              : await send(
+                  options,
+                  'POST',
+                  '/api/export',
+                  {},
+                  { text: JSON.stringify(request), type: 'application/json' },
+                );
           const content = await readText(response, options);
           const fallback = `tokentap-export.${request.format}`;
           return {

@@ -92,7 +92,38 @@ describe('browser client (InspectorApi over HTTP + WebSocket)', () => {
       mimeType: 'application/json',
       content: '{"log":{}}',
     });
-    expect(calls[0]?.url).toBe(`${origin}/api/export?format=har&ids=a%2Cb`);
+    // The filtered rows go in a POST body: thousands of ids do not fit in a URL.
+    expect(`${calls[0]?.init.method} ${calls[0]?.url}`).toBe(`POST ${origin}/api/export`);
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
+      format: 'har',
+      session: null,
+      ids: ['a', 'b'],
+    });
+    await api.export.build({ format: 'jsonl', session: 's2', ids: null });
+    expect(`${calls[1]?.init.method ?? 'GET'} ${calls[1]?.url}`).toBe(
+      `GET ${origin}/api/export?format=jsonl&session=s2`,
+    );
+  });
+
+  it('sends replay and resend to their routes; the key only in the resend body', async () => {
+    const { calls, fetchImpl } = fakeFetch(() => json({ id: 'new' }));
+    const api = createBrowserClient({ origin, token: 't', fetch: fetchImpl });
+    await api.replay.start({ session: null, speed: 2, fallthrough: false, faults: [{ kind: 'drop-usage' }] });
+    await api.replay.stop();
+    await api.exchanges.resend({ id: 'a/b', session: 's1', model: 'm', apiKey: 'sk-x' });
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      `POST ${origin}/api/replay`,
+      `DELETE ${origin}/api/replay`,
+      `POST ${origin}/api/exchanges/a%2Fb/resend?session=s1`,
+    ]);
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
+      session: null,
+      speed: 2,
+      fallthrough: false,
+      faults: [{ kind: 'drop-usage' }],
+    });
+    expect(JSON.parse(String(calls[2]?.init.body))).toEqual({ model: 'm', apiKey: 'sk-x' });
+    expect(calls[2]?.url).not.toContain('sk-x');
   });
 
   it('posts an import with the file name in the query and the text as the body', async () => {

@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/inspector-contract.ts';
 import { loadSseFixture, readFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
+import { jsonRecord } from '../../support/sample-records.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
 
 let h: HeadlessHarness;
@@ -232,6 +233,53 @@ describe('the API', () => {
     });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { error: { message: string } }).error.message).toMatch(/line 2/);
+  });
+
+  it('exports thousands of chosen exchanges with POST /api/export (too many ids for a URL)', async () => {
+    const template = jsonRecord();
+    const records = Array.from({ length: 4000 }, (_, i) => ({
+      ...template,
+      id: `${template.id.slice(0, 24)}${String(i).padStart(12, '0')}`,
+      seq: i + 1,
+    }));
+    const imported = await h.api('/api/import?name=generated.jsonl', {
+      method: 'POST',
+      body: records.map((r) => JSON.stringify(r)).join('\n'),
+    });
+    expect(imported.status).toBe(201);
+    const { session } = (await imported.json()) as { session: SessionInfo };
+    // Every other one: 2,000 ids of 36 characters, over 70 KB, beyond what a URL may carry.
+    const ids = records.filter((_, i) => i % 2 === 1).map((r) => r.id);
+    expect(ids.join(',').length).toBeGreaterThan(64 * 1024);
+
+    const jsonl = await h.api('/api/export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'jsonl', session: session.id, ids }),
+    });
+    expect(jsonl.status).toBe(200);
+    expect(jsonl.headers.get('content-disposition')).toMatch(/attachment; filename=".*\.jsonl"/);
+    const lines = (await jsonl.text()).trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as ExchangeRecord).id)).toEqual(ids);
+
+    const har = await h.api('/api/export', {
+      method: 'POST',
+      body: JSON.stringify({ format: 'har', session: session.id, ids: ids.slice(0, 3) }),
+    });
+    expect(((await har.json()) as { log: { entries: unknown[] } }).log.entries).toHaveLength(3);
+
+    // The same checks as the IPC channel: a bad request is a 400 that says why.
+    const bad = await h.api('/api/export', {
+      method: 'POST',
+      body: JSON.stringify({ format: 'zip', session: null, ids: null }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/format/);
+    const notIds = await h.api('/api/export', {
+      method: 'POST',
+      body: JSON.stringify({ format: 'jsonl', ids: 'a,b' }),
+    });
+    expect(notIds.status).toBe(400);
   });
 
   it('pushes live updates over the WebSocket in batches, the stream seen while it runs', async () => {
