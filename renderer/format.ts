@@ -7,6 +7,11 @@ export function formatInt(n: number): string {
   return intFormat.format(n);
 }
 
+/** A count with its noun, singular for one: `1 request`, `2 requests`, `1,204 exchanges`. */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatInt(n)} ${n === 1 ? singular : plural}`;
+}
+
 /** A duration: `312 ms`, `1.24 s`, `2 m 05 s`. */
 export function formatMs(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '';

@@ -12,6 +12,7 @@ import { type CallOptions, isAbortError, withCallOptions } from '../api/call-opt
 import { downloadFile } from '../download.ts';
 import { compileQuery } from '../filter/query-match.ts';
 import { parseQuery } from '../filter/query-parse.ts';
+import { countOf } from '../format.ts';
 import { type BatchEffects, subscribeLive, takeHeldUpdates } from './apply-updates.ts';
 import { EMPTY_FACETS, type ReplaySlice, type Task, useInspector } from './inspector-store.ts';
 import type { SortKey } from './sort.ts';
@@ -425,7 +426,7 @@ export async function exportExchanges(
   scope: 'all' | 'filtered',
 ): Promise<void> {
   const { viewSession, ids } = get();
-  const label = `Exporting ${scope === 'filtered' ? `${ids.length} filtered exchanges` : 'the session'} as ${format.toUpperCase()}`;
+  const label = `Exporting ${scope === 'filtered' ? countOf(ids.length, 'filtered exchange') : 'the session'} as ${format.toUpperCase()}`;
   const file = await runTask(label, (options) =>
     withCallOptions(api, options).export.build({
       format,
@@ -444,7 +445,7 @@ export async function importFile(api: InspectorApi, file: File): Promise<void> {
     return withCallOptions(api, options).import.load({ name: file.name, content });
   });
   if (!result) return;
-  notify('info', `Imported ${result.imported} exchanges into ${result.session.name}`);
+  notify('info', `Imported ${countOf(result.imported, 'exchange')} into ${result.session.name}`);
   await refreshSessions(api);
   await loadSession(api, result.session.current ? null : result.session.id);
 }

@@ -3,6 +3,7 @@ import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-r
 import { useApi } from '../../api/api-context.tsx';
 import {
   apiLabel,
+  countOf,
   formatBytes,
   formatClock,
   formatCost,
@@ -110,7 +111,7 @@ export function OverviewTab({
               {record?.gaps && (
                 <Row label="Chunk gaps">
                   median {formatMs(record.gaps.medianMs)}, p95 {formatMs(record.gaps.p95Ms)}, max{' '}
-                  {formatMs(record.gaps.maxMs)} ({formatInt(record.gaps.count)} gaps)
+                  {formatMs(record.gaps.maxMs)} ({countOf(record.gaps.count, 'gap')})
                 </Row>
               )}
             </tbody>

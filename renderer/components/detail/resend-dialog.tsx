@@ -29,7 +29,11 @@ export function ResendDialog({
 }) {
   const api = useApi();
   const id = useId();
-  const prefill = prettyJson(record.request.body).pretty;
+  const parsed = prettyJson(record.request.body);
+  const prefill = parsed.pretty;
+  // The model the request asked for (the record's `model` may be the one that answered).
+  const asked = (parsed.json as { model?: unknown } | null | undefined)?.model;
+  const askedModel = typeof asked === 'string' ? asked : record.model;
   const [body, setBody] = useState(prefill);
   const [model, setModel] = useState('');
   const [apiKey, setApiKey] = useState('');
@@ -86,14 +90,13 @@ export function ResendDialog({
           id={`${id}-model`}
           value={model}
           onChange={(e) => setModel(e.target.value)}
-          placeholder={record.model ?? 'as in the body'}
+          placeholder={askedModel ?? 'as in the body'}
           aria-describedby={`${id}-model-help`}
           spellCheck={false}
           autoComplete="off"
         />
         <p id={`${id}-model-help`} className="help">
-          Replaces the body's <code>model</code>; empty keeps{' '}
-          {record.model ? <code>{record.model}</code> : 'it'}.
+          Replaces the body's <code>model</code>; empty keeps {askedModel ? <code>{askedModel}</code> : 'it'}.
         </p>
         <label htmlFor={`${id}-key`}>API key</label>
         <input

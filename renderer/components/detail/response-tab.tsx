@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { createWireDecoder } from '../../../shared/create-wire-decoder.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { WireEvent } from '../../../shared/llm-response.ts';
-import { formatMs } from '../../format.ts';
+import { countOf, formatMs } from '../../format.ts';
 import { HeadersTable } from './headers-table.tsx';
 import { CodeBlock, prettyJson } from './json-view.tsx';
 import { MergedView } from './merged-view.tsx';
@@ -95,7 +95,7 @@ export function ResponseTab({ record }: { record: ExchangeRecord }) {
           </section>
           <section aria-labelledby="res-wire">
             <h3 id="res-wire">
-              {record.chunks.length > 0 ? `Raw wire (${record.chunks.length} chunks)` : 'Body'}
+              {record.chunks.length > 0 ? `Raw wire (${countOf(record.chunks.length, 'chunk')})` : 'Body'}
               {record.response.bodyTruncated && <span className="warn"> (truncated at capture)</span>}
             </h3>
             <RawWire record={record} />

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ReplayFault, ReplayStatus, SessionInfo } from '../../../shared/inspector-contract.ts';
 import { useApi } from '../../api/api-context.tsx';
-import { formatInt } from '../../format.ts';
+import { countOf, formatInt } from '../../format.ts';
 import { refreshSessions, startReplayMode, stopReplayMode } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { Popover } from '../popover.tsx';
@@ -19,7 +19,7 @@ export function speedLabel(speed: number): string {
 export function faultLabel(fault: ReplayFault): string {
   switch (fault.kind) {
     case 'cut-after':
-      return `cut after ${fault.events} events`;
+      return `cut after ${countOf(fault.events, 'event')}`;
     case 'delay-first-byte':
       return `first byte after ${fault.ms} ms`;
     case 'rate-limit':
@@ -133,11 +133,11 @@ function ReplayForm({ close }: { close: () => void }) {
       <label htmlFor={`${id}-session`}>Recording</label>
       <select id={`${id}-session`} value={session} onChange={(e) => setSession(e.target.value)}>
         <option value="">
-          Current session{current ? ` (${current.name}, ${formatInt(current.exchanges)} exchanges)` : ''}
+          Current session{current ? ` (${current.name}, ${countOf(current.exchanges, 'exchange')})` : ''}
         </option>
         {others.map((s) => (
           <option key={s.id} value={s.id}>
-            {s.name} ({formatInt(s.exchanges)} exchanges)
+            {s.name} ({countOf(s.exchanges, 'exchange')})
           </option>
         ))}
       </select>
@@ -293,8 +293,8 @@ export function ReplayBanner() {
     <div className="replay-banner" role="status" aria-label="Replay mode">
       <span className="replay-dot" aria-hidden="true" />
       <span>
-        <strong>Replaying {sourceName(replay.source, sessions)}</strong> · {formatInt(replay.recordings)}{' '}
-        {replay.recordings === 1 ? 'recording' : 'recordings'} · served {formatInt(replay.served)} · missed{' '}
+        <strong>Replaying {sourceName(replay.source, sessions)}</strong> ·{' '}
+        {countOf(replay.recordings, 'recording')} · served {formatInt(replay.served)} · missed{' '}
         {formatInt(replay.misses)}
       </span>
       <span className="muted">({details.join(', ')})</span>

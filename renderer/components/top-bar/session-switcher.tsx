@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../../api/api-context.tsx';
-import { formatBytes, formatDateTime, formatInt } from '../../format.ts';
+import { countOf, formatBytes, formatDateTime } from '../../format.ts';
 import { createSession, deleteSession, loadSession, setSessionsOpen } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { Popover } from '../popover.tsx';
@@ -64,7 +64,7 @@ export function SessionSwitcher() {
                     <span className="session-name">{session.name}</span>
                     {session.current && <span className="badge live">current</span>}
                     <span className="muted">
-                      {formatDateTime(session.createdAt)} · {formatInt(session.exchanges)} exchanges ·{' '}
+                      {formatDateTime(session.createdAt)} · {countOf(session.exchanges, 'exchange')} ·{' '}
                       {formatBytes(session.bytes)}
                     </span>
                   </button>

@@ -33,17 +33,23 @@ export function TopBar() {
           <span
             className={`proxy-status ${status.listening ? 'ok' : 'down'}`}
             role="status"
-            title={status.error ?? `Forwarding to ${status.upstream}`}
+            title={
+              status.error ??
+              `Listening on ${status.proxyUrl ?? status.listenAddr}, forwarding to ${status.upstream}`
+            }
           >
             <span className="dot" aria-hidden="true" />
-            {status.listening ? (
-              <>
-                Listening on <code>{status.proxyUrl?.replace(/^https?:\/\//, '') ?? status.listenAddr}</code>{' '}
-                → <code>{status.upstream.replace(/^https?:\/\//, '')}</code>
-              </>
-            ) : (
-              <>Not listening{status.error ? `: ${status.error}` : ''}</>
-            )}
+            <span className="proxy-status-text">
+              {status.listening ? (
+                <>
+                  Listening on{' '}
+                  <code>{status.proxyUrl?.replace(/^https?:\/\//, '') ?? status.listenAddr}</code> →{' '}
+                  <code>{status.upstream.replace(/^https?:\/\//, '')}</code>
+                </>
+              ) : (
+                <>Not listening{status.error ? `: ${status.error}` : ''}</>
+              )}
+            </span>
           </span>
           <button
             type="button"

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
-import { formatClock, formatInt } from '../../format.ts';
+import { countOf, formatClock, formatInt } from '../../format.ts';
 
 const W = 640;
 const H = 140;
@@ -70,7 +70,13 @@ export function TokensChart({ summaries }: { summaries: readonly ExchangeSummary
   const bw = plotW / BUCKETS;
   const y = (v: number) => (v / data.max) * (plotH - 4);
   const description = data.series
-    .map((s) => `${s.model}: ${formatInt(s.values.reduce((a, b) => a + b, 0))} tokens`)
+    .map(
+      (s) =>
+        `${s.model}: ${countOf(
+          s.values.reduce((a, b) => a + b, 0),
+          'token',
+        )}`,
+    )
     .join('; ');
   return (
     <figure className="tokens-chart">
@@ -99,7 +105,7 @@ export function TokensChart({ summaries }: { summaries: readonly ExchangeSummary
                 height={h}
                 className={`series series-${si}`}
               >
-                <title>{`${s.model}: ${formatInt(v)} tokens`}</title>
+                <title>{`${s.model}: ${countOf(v, 'token')}`}</title>
               </rect>
             );
           });

@@ -31,80 +31,83 @@ const label = (value: string | null | undefined) => value ?? '(none)';
 /** One usage breakdown; a click (or Enter) on a row filters the request list to it. */
 export function UsageTable({ caption, rows, dims, onPick }: UsageTableProps) {
   return (
-    <table className="usage-table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          {dims.map((d) => (
-            <th key={d} scope="col">
-              {d === 'tenant' ? 'Tenant' : 'Model'}
-            </th>
-          ))}
-          <th scope="col" className="num">
-            Requests
-          </th>
-          <th scope="col" className="num">
-            Errors
-          </th>
-          {TOKEN_COLUMNS.map((c) => (
-            <th key={c.key} scope="col" className="num">
-              {c.label}
-            </th>
-          ))}
-          <th scope="col" className="num">
-            Cost
-          </th>
-          <th scope="col" className="num" title="Requests without usage (not in the token sums)">
-            Unknown usage
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 && (
+    // Scrolls sideways on its own in a narrow pane, the row names staying in view.
+    <div className="usage-table-wrap">
+      <table className="usage-table">
+        <caption>{caption}</caption>
+        <thead>
           <tr>
-            <td colSpan={dims.length + 9} className="muted">
-              No requests yet.
-            </td>
+            {dims.map((d) => (
+              <th key={d} scope="col">
+                {d === 'tenant' ? 'Tenant' : 'Model'}
+              </th>
+            ))}
+            <th scope="col" className="num">
+              Requests
+            </th>
+            <th scope="col" className="num">
+              Errors
+            </th>
+            {TOKEN_COLUMNS.map((c) => (
+              <th key={c.key} scope="col" className="num">
+                {c.label}
+              </th>
+            ))}
+            <th scope="col" className="num">
+              Cost
+            </th>
+            <th scope="col" className="num" title="Requests without usage (not in the token sums)">
+              No usage
+            </th>
           </tr>
-        )}
-        {rows.map((row) => {
-          const name = dims.map((d) => label(d === 'tenant' ? row.tenant : row.model)).join(' × ');
-          return (
-            <tr
-              key={name}
-              className="clickable"
-              tabIndex={0}
-              aria-label={`${name}: filter the requests`}
-              onClick={() => onPick(row)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter' || event.key === ' ') {
-                  event.preventDefault();
-                  onPick(row);
-                }
-              }}
-            >
-              {dims.map((d) => (
-                <th key={d} scope="row">
-                  {label(d === 'tenant' ? row.tenant : row.model)}
-                </th>
-              ))}
-              <td className="num">{formatInt(row.requests)}</td>
-              <td className="num">
-                {row.errors > 0 ? <span className="error-text">{formatInt(row.errors)}</span> : '0'}
+        </thead>
+        <tbody>
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={dims.length + 9} className="muted">
+                No requests yet.
               </td>
-              {TOKEN_COLUMNS.map((c) => (
-                <td key={c.key} className="num">
-                  <TokenCell row={row} field={c.key} />
-                </td>
-              ))}
-              <td className="num">
-                {row.costUsd === null ? <span className="unknown">unknown</span> : formatCost(row.costUsd)}
-              </td>
-              <td className="num">{row.unknownUsage > 0 ? formatInt(row.unknownUsage) : ''}</td>
             </tr>
-          );
-        })}
-      </tbody>
-    </table>
+          )}
+          {rows.map((row) => {
+            const name = dims.map((d) => label(d === 'tenant' ? row.tenant : row.model)).join(' × ');
+            return (
+              <tr
+                key={name}
+                className="clickable"
+                tabIndex={0}
+                aria-label={`${name}: filter the requests`}
+                onClick={() => onPick(row)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' || event.key === ' ') {
+                    event.preventDefault();
+                    onPick(row);
+                  }
+                }}
+              >
+                {dims.map((d) => (
+                  <th key={d} scope="row">
+                    {label(d === 'tenant' ? row.tenant : row.model)}
+                  </th>
+                ))}
+                <td className="num">{formatInt(row.requests)}</td>
+                <td className="num">
+                  {row.errors > 0 ? <span className="error-text">{formatInt(row.errors)}</span> : '0'}
+                </td>
+                {TOKEN_COLUMNS.map((c) => (
+                  <td key={c.key} className="num">
+                    <TokenCell row={row} field={c.key} />
+                  </td>
+                ))}
+                <td className="num">
+                  {row.costUsd === null ? <span className="unknown">unknown</span> : formatCost(row.costUsd)}
+                </td>
+                <td className="num">{row.unknownUsage > 0 ? formatInt(row.unknownUsage) : ''}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
