@@ -5,14 +5,18 @@
  * time to filter 100,000 rows, end to end (typing to the list showing the result). Prints a table,
  * writes bench-results/renderer-ui.json, never fails on a missed goal.
  *
- * Needs `vite build` first and a Chromium (`CHROMIUM=/path`, default /usr/bin/chromium).
- * BENCH_QUICK=1 shortens the runs; BENCH_TRACE=1 adds main-thread time per frame from a Chromium
- * trace (which itself slows the page); BENCH_PROFILE=1 writes CPU profiles.
+ * Builds the renderer into a temporary directory first (so the numbers are for the code as it is, and a
+ * concurrent `vite build` cannot swap the files mid-run); BENCH_DIST=dir uses an existing build instead.
+ * Needs a Chromium (`CHROMIUM=/path`, default /usr/bin/chromium).
+ * BENCH_QUICK=1 shortens the runs; BENCH_TRACE=1 adds main-thread time per frame and where it went
+ * from a Chromium trace (which itself slows the page); BENCH_PROFILE=1 writes CPU profiles of an
+ * unminified build.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import { compileQuery } from '../../renderer/filter/query-match.ts';
@@ -23,9 +27,11 @@ const trace = process.env.BENCH_TRACE === '1';
 const ROWS = 100_000;
 const EVENTS_PER_SECOND = 2_000;
 const PHASE_MS = quick ? 1_500 : 5_000;
+/** Scrolled per frame: 10 rows (600 rows/s), a fast wheel; BENCH_SCROLL_PX to vary it. */
+const SCROLL_PX = Number(process.env.BENCH_SCROLL_PX ?? 220);
 const FRAME_GOAL_MS = 16.7;
 const FILTER_GOAL_MS = 100;
-const rendererDir = join(import.meta.dirname, '..', '..', 'dist', 'renderer');
+const root = join(import.meta.dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const TYPES: Record<string, string> = {
@@ -35,8 +41,21 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** Builds the renderer into a fresh temporary directory (unminified for BENCH_PROFILE=1). */
+async function buildRenderer(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'tokentap-renderer-bench-'));
+  const { build } = await import('vite');
+  await build({
+    configFile: join(root, 'vite.config.ts'),
+    root: join(root, 'renderer'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, minify: process.env.BENCH_PROFILE !== '1' },
+  });
+  return outDir;
+}
+
 /** Serves the built renderer over http (module scripts do not load from file:// in a browser). */
-async function serveRenderer(): Promise<{ url: string; close(): Promise<void> }> {
+async function serveRenderer(rendererDir: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const file = join(rendererDir, path === '/' ? 'index.html' : path);
@@ -162,25 +181,36 @@ async function measureFrames(
   kind: 'scroll' | 'ingest',
   ms: number,
   rate: number,
-) {
+): Promise<{ deltas: number[]; mutations: number }> {
   return page.evaluate(
-    ({ kind, ms, rate }) =>
-      new Promise<number[]>((resolve) => {
+    ({ kind, ms, rate, countMutations, scrollPx }) =>
+      new Promise<{ deltas: number[]; mutations: number }>((resolve) => {
         const grid = document.querySelector('[role="grid"]') as HTMLElement;
         const bench = (window as unknown as { __bench: { emit(n: number): void } }).__bench;
         const deltas: number[] = [];
-        let last = performance.now();
-        const began = last;
+        let mutations = 0;
+        const observer = new MutationObserver((records) => {
+          mutations += records.length;
+        });
+        if (countMutations)
+          observer.observe(grid, { subtree: true, childList: true, characterData: true, attributes: true });
+        // Scrolling starts from the middle of the list (not the bottom, where scrolling down does nothing).
+        let position = kind === 'scroll' ? Math.round(grid.scrollHeight / 2) : 0;
+        if (kind === 'scroll') grid.scrollTop = position;
+        let last = 0;
+        let began = 0;
         let owed = 0;
         let direction = 1;
         const frame = (now: number) => {
-          deltas.push(now - last);
+          if (began === 0) began = now;
+          else deltas.push(now - last);
           if (kind === 'scroll') {
-            // A fast wheel: 10 rows a frame (600 rows/s), turning every 2 s; no layout reads here, so
-            // the frame only pays for what the app does.
-            grid.scrollTop += direction * 220;
-            if (deltas.length % 120 === 0) direction = -direction;
-          } else {
+            // A fast wheel: 10 rows a frame (600 rows/s), turning every 2 s; the position is kept here,
+            // so the frame only pays for what the app does (no layout reads).
+            position += direction * scrollPx;
+            grid.scrollTop = position;
+            if (deltas.length % 120 === 119) direction = -direction;
+          } else if (last !== 0) {
             owed += ((now - last) / 1000) * rate;
             const n = Math.floor(owed);
             owed -= n;
@@ -189,11 +219,15 @@ async function measureFrames(
           }
           last = now;
           if (now - began < ms) requestAnimationFrame(frame);
-          else resolve(deltas.slice(1));
+          else {
+            observer.disconnect();
+            resolve({ deltas, mutations });
+          }
         };
-        requestAnimationFrame(frame);
+        // Two frames to settle after the jump to the middle.
+        requestAnimationFrame(() => requestAnimationFrame(frame));
       }),
-    { kind, ms, rate },
+    { kind, ms, rate, countMutations: trace, scrollPx: SCROLL_PX },
   );
 }
 
@@ -202,6 +236,23 @@ interface Phase {
   frames: number[];
   /** Main-thread busy time (script, style, layout, paint recording) per 16.7 ms window: the app's own cost. */
   busy: number[];
+  /** DOM mutation records in the grid per frame (BENCH_TRACE=1). */
+  mutationsPerFrame: number | null;
+  /** Where the time went (BENCH_TRACE=1): self time per trace event name and thread, per frame. */
+  breakdown: Breakdown | null;
+}
+
+interface Breakdown {
+  frames: number;
+  /** Main-thread CPU ms per frame, all events. */
+  mainCpu: number;
+  /** Raster (software, on worker threads): CPU ms and tiles per frame. */
+  rasterCpu: number;
+  rasterTiles: number;
+  /** Self CPU ms per frame by event name on the renderer's main thread, largest first, and how often. */
+  main: [string, number, number][];
+  /** Busy ms per frame by thread name (top-level tasks), largest first. */
+  threads: [string, number][];
 }
 
 interface TraceEvent {
@@ -209,6 +260,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time: unlike `dur`, not stretched when other processes take the CPU. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string };
@@ -256,6 +309,88 @@ function mainThreadBusy(trace: Buffer): number[] {
     }
   }
   return busy;
+}
+
+/** Self time of each event name on the main thread (nesting subtracted), and busy time per thread. */
+function breakdown(trace: Buffer, frames: number): Breakdown {
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const threadNames = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') threadNames.set(`${e.pid}/${e.tid}`, e.args?.name ?? '?');
+  const mainKey = [...threadNames].find(([, name]) => name === 'CrRendererMain')?.[0];
+  const complete = events.filter((e) => e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts);
+  const self = new Map<string, [number, number]>();
+  // CPU time where the trace has it (it is not stretched by other processes on the machine), else wall.
+  const stack: { end: number; name: string; child: number; dur: number }[] = [];
+  const pop = () => {
+    const top = stack.pop();
+    if (!top) return;
+    const entry = self.get(top.name) ?? [0, 0];
+    entry[0] += (top.dur - top.child) / 1000;
+    entry[1] += 1;
+    self.set(top.name, entry);
+  };
+  const busy = new Map<string, number>();
+  const open = new Map<string, number>();
+  let rasterCpu = 0;
+  let rasterTiles = 0;
+  for (const e of complete) {
+    if (e.name === 'RasterTask') {
+      rasterCpu += (e.tdur ?? e.dur ?? 0) / 1000;
+      rasterTiles += 1;
+    }
+    const key = `${e.pid}/${e.tid}`;
+    const end = e.ts + (e.dur ?? 0);
+    // Busy time per thread: the union of top-level RunTask-like spans (ThreadControllerImpl::RunTask etc.).
+    if (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask' || e.name.endsWith('::RunTask')) {
+      const until = open.get(key) ?? 0;
+      if (end > until) {
+        busy.set(key, (busy.get(key) ?? 0) + (end - Math.max(e.ts, until)) / 1000);
+        open.set(key, end);
+      }
+    }
+    if (key !== mainKey) continue;
+    while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= e.ts) pop();
+    const parent = stack[stack.length - 1];
+    const cpu = e.tdur ?? e.dur ?? 0;
+    if (parent) parent.child += cpu;
+    stack.push({ end, name: e.name, child: 0, dur: cpu });
+  }
+  while (stack.length > 0) pop();
+  const perFrame = (ms: number) => ms / Math.max(1, frames);
+  let mainCpu = 0;
+  for (const [ms] of self.values()) mainCpu += ms;
+  return {
+    frames,
+    mainCpu: perFrame(mainCpu),
+    rasterCpu: perFrame(rasterCpu),
+    rasterTiles: perFrame(rasterTiles),
+    main: [...self]
+      .map(([name, [ms, count]]): [string, number, number] => [
+        name,
+        perFrame(ms),
+        count / Math.max(1, frames),
+      ])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 14),
+    threads: [...busy]
+      .map(([key, ms]): [string, number] => [threadNames.get(key) ?? key, perFrame(ms)])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8),
+  };
+}
+
+function printBreakdown(name: string, phase: Phase): void {
+  const b = phase.breakdown;
+  if (!b) return;
+  console.log(
+    `\n  ${name}: ${b.frames} frames, ${phase.mutationsPerFrame?.toFixed(1)} DOM mutations per frame, main-thread CPU ${b.mainCpu.toFixed(1)} ms and raster CPU ${b.rasterCpu.toFixed(1)} ms (${b.rasterTiles.toFixed(1)} tiles) per frame; main-thread self CPU time per frame by trace event`,
+  );
+  for (const [event, ms, count] of b.main)
+    console.log(`    ${event.padEnd(40)} ${ms.toFixed(2).padStart(7)} ms  ×${count.toFixed(2)}`);
+  console.log('  busy (wall) per frame by thread');
+  for (const [thread, ms] of b.threads)
+    console.log(`    ${thread.padEnd(40)} ${ms.toFixed(2).padStart(7)} ms`);
 }
 
 function percentile(values: number[], p: number): number {
@@ -308,26 +443,42 @@ function pureFilterMs(): number[] {
   });
 }
 
+/** The share of frame intervals that missed at least one vsync. */
+function lateShare(values: number[]): number {
+  return values.filter((v) => v > FRAME_GOAL_MS * 1.5).length / Math.max(1, values.length);
+}
+
 function summarise(phase: Phase) {
   const stats = (values: number[]) => ({
     p50: percentile(values, 50),
     p95: percentile(values, 95),
     max: Math.max(...values),
+    late: lateShare(values),
     n: values.length,
   });
-  return { frameIntervalMs: stats(phase.frames), mainThreadMsPerFrame: stats(phase.busy) };
+  return {
+    frameIntervalMs: stats(phase.frames),
+    ...(trace
+      ? {
+          mainThreadMsPerFrame: stats(phase.busy),
+          mutationsPerFrame: phase.mutationsPerFrame,
+          breakdown: phase.breakdown,
+        }
+      : {}),
+  };
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(rendererDir, 'index.html')))
-    throw new Error('dist/renderer is missing: run `npx vite build` first');
   if (!existsSync(chromiumPath)) {
     console.error(
       `renderer-ui bench: SKIPPED, no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM)`,
     );
     return;
   }
-  const server = await serveRenderer();
+  const given = process.env.BENCH_DIST;
+  const rendererDir = given ?? (await buildRenderer());
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`no renderer build in ${rendererDir}`);
+  const server = await serveRenderer(rendererDir);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -350,7 +501,7 @@ async function main(): Promise<void> {
           const frame = (now: number) => {
             out.push(now - last);
             last = now;
-            if (now - began < 1000) requestAnimationFrame(frame);
+            if (now - began < 2000) requestAnimationFrame(frame);
             else resolve(out.slice(1));
           };
           requestAnimationFrame(frame);
@@ -375,7 +526,10 @@ async function main(): Promise<void> {
     if (process.env.BENCH_STYLE) await page.addStyleTag({ content: process.env.BENCH_STYLE });
     // BENCH_PROFILE=1: a CPU profile of each phase in bench-results/profiles/ (build with --minify false to read it).
     const profile = process.env.BENCH_PROFILE === '1' ? await page.context().newCDPSession(page) : null;
-    const phase = async (name: string, run: () => Promise<number[]>): Promise<Phase> => {
+    const phase = async (
+      name: string,
+      run: () => Promise<{ deltas: number[]; mutations: number }>,
+    ): Promise<Phase> => {
       if (profile) {
         await profile.send('Profiler.enable');
         await profile.send('Profiler.start');
@@ -387,18 +541,32 @@ async function main(): Promise<void> {
             'devtools.timeline',
             'disabled-by-default-devtools.timeline',
             'toplevel',
+            'blink',
+            'cc',
+            'v8',
+            'disabled-by-default-devtools.timeline.frame',
             '__metadata',
           ],
         });
-      const frames = await run();
+      const { deltas: frames, mutations } = await run();
       const events = trace ? await browser.stopTracing() : null;
+      if (events) {
+        // For a closer look: load it in DevTools' Performance panel.
+        await mkdir(join(root, 'bench-results'), { recursive: true });
+        await writeFile(join(root, 'bench-results', `renderer-${name}.trace.json`), events);
+      }
       if (profile) {
         const { profile: data } = await profile.send('Profiler.stop');
-        const dir = join(import.meta.dirname, '..', '..', 'bench-results', 'profiles');
+        const dir = join(root, 'bench-results', 'profiles');
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, `renderer-${name}.cpuprofile`), JSON.stringify(data));
       }
-      return { frames, busy: events ? mainThreadBusy(events) : [] };
+      return {
+        frames,
+        busy: events ? mainThreadBusy(events) : [],
+        mutationsPerFrame: trace ? mutations / Math.max(1, frames.length) : null,
+        breakdown: events ? breakdown(events, frames.length) : null,
+      };
     };
     await page.getByRole('checkbox', { name: 'Follow newest' }).uncheck();
     const scroll = await phase('scroll', () => measureFrames(page, 'scroll', PHASE_MS, 0));
@@ -419,9 +587,11 @@ async function main(): Promise<void> {
             Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, text);
             input.dispatchEvent(new Event('input', { bubbles: true }));
             input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+            // Checked at each frame's start; once the count changed, the task queued behind that frame's
+            // style, layout and paint marks the list on screen.
             const check = () => {
               if (count.textContent !== before || performance.now() - began > 2000)
-                resolve(performance.now() - began);
+                setTimeout(() => resolve(performance.now() - began), 0);
               else requestAnimationFrame(check);
             };
             check();
@@ -432,10 +602,13 @@ async function main(): Promise<void> {
       await page.waitForTimeout(200);
     }
 
+    // p95 moves in whole vsyncs (16.7, 33.3, 50 ms): the share of late frames (a vsync or more
+    // missed) shows the difference between two runs with the same p95.
     const row = (what: string, values: number[], goal: number) => [
       what,
       `${percentile(values, 95).toFixed(1)} ms`,
       `≤ ${goal} ms`,
+      `(p50 ${percentile(values, 50).toFixed(1)} ms, ${(100 * lateShare(values)).toFixed(1)}% late)`,
     ];
     // The filter itself, without rendering: the compiled query over 100,000 summaries in Node.
     const pure = pureFilterMs();
@@ -459,24 +632,28 @@ async function main(): Promise<void> {
     ];
     const load = (await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ')[0];
     console.log(`\nInspector UI (headless Chromium, software rendering; load average ${load})`);
-    for (const [what, value, goal] of rows)
-      console.log(`  ${what?.padEnd(47)} ${value?.padStart(10)}   goal ${goal}`);
+    for (const [what, value, goal, note] of rows)
+      console.log(`  ${what?.padEnd(47)} ${value?.padStart(10)}   goal ${goal?.padEnd(9)} ${note ?? ''}`);
+    printBreakdown('scrolling', scroll);
+    printBreakdown('2,000 events/s', ingest);
     const results = {
       loadAverage: Number(load),
       rows: ROWS,
       loadMs,
       idleFrameIntervalP95: percentile(idle, 95),
+      idle: { p50: percentile(idle, 50), p95: percentile(idle, 95), late: lateShare(idle), n: idle.length },
       scroll: summarise(scroll),
       ingest: summarise(ingest),
       filterMs: filterTimes,
       filterMatcherOnlyMs: pure,
     };
-    const dir = join(import.meta.dirname, '..', '..', 'bench-results');
+    const dir = join(root, 'bench-results');
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'renderer-ui.json'), `${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await browser.close();
     await server.close();
+    if (given === undefined) await rm(rendererDir, { recursive: true, force: true });
   }
 }
 
