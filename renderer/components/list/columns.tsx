@@ -1,15 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
-import {
-  apiLabel,
-  elapsedMs,
-  formatClock,
-  formatCost,
-  formatInt,
-  formatMs,
-  isLive,
-  statusLabel,
-} from '../../format.ts';
+import { apiLabel, formatClock, formatCost, formatInt, formatMs, isLive, statusLabel } from '../../format.ts';
 import type { SortKey } from '../../store/sort.ts';
 
 export interface Column {
@@ -19,43 +10,98 @@ export interface Column {
   title: string;
   width: number;
   numeric?: boolean;
-  render(summary: ExchangeSummary, now: number): ReactNode;
+  /** Monospace text (a little narrower per character than the UI font). */
+  mono?: boolean;
+  /**
+   * The cell's text. Cells hold text only (classes carry the styling): a row is a dozen elements and
+   * their text nodes, and updating one replaces text, never elements.
+   */
+  text(summary: ExchangeSummary): string;
+  /** Classes on the cell (muted, unknown, status colours). */
+  cellClass?(summary: ExchangeSummary): string;
+  /** Content before the text (badges); null for none. */
+  prefix?(summary: ExchangeSummary): ReactNode;
+}
+
+/** The value of `replayOf` when no recording matched (replay mode answered 404). */
+const REPLAY_MISS = 'miss';
+
+/** Small badges before the path: answered in replay mode (or missed), or a resend of another exchange. */
+function originBadges(s: ExchangeSummary): ReactNode {
+  if (s.replayOf === undefined && s.resentFrom === undefined) return null;
+  return (
+    <>
+      {s.replayOf !== undefined &&
+        (s.replayOf === REPLAY_MISS ? (
+          <span className="row-badge row-badge-miss" title="Replay mode: no recording matched (answered 404)">
+            miss
+          </span>
+        ) : (
+          <span className="row-badge" title={`Replay of ${s.replayOf}`}>
+            replay
+          </span>
+        ))}
+      {s.resentFrom !== undefined && (
+        <span className="row-badge" title={`Resent from ${s.resentFrom}`}>
+          resend
+        </span>
+      )}{' '}
+    </>
+  );
 }
 
 function tokens(
   summary: ExchangeSummary,
   pick: (u: NonNullable<ExchangeSummary['usage']>) => number,
-): ReactNode {
+): string {
   if (summary.usage !== null) return formatInt(pick(summary.usage));
-  if (isLive(summary)) return <span className="muted">…</span>;
-  return <span className="unknown">unknown</span>;
+  return isLive(summary) ? '…' : 'unknown';
+}
+
+/** Muted while the value is still to come, marked when it never came. */
+function tokensClass(summary: ExchangeSummary): string {
+  if (summary.usage !== null) return '';
+  return isLive(summary) ? 'muted' : 'unknown';
 }
 
 export const COLUMNS: readonly Column[] = [
-  { key: 'time', label: 'Time', title: 'Start time', width: 100, render: (s) => formatClock(s.startedAt) },
-  { key: 'method', label: 'Method', title: 'HTTP method', width: 58, render: (s) => s.method },
-  { key: 'api', label: 'API', title: 'API kind', width: 90, render: (s) => apiLabel(s.api) },
-  { key: 'path', label: 'Path', title: 'Path', width: 220, render: (s) => s.path },
+  { key: 'time', label: 'Time', title: 'Start time', width: 100, text: (s) => formatClock(s.startedAt) },
+  { key: 'method', label: 'Method', title: 'HTTP method', width: 58, text: (s) => s.method },
+  { key: 'api', label: 'API', title: 'API kind', width: 90, text: (s) => apiLabel(s.api) },
+  {
+    key: 'path',
+    label: 'Path',
+    title: 'Path',
+    width: 220,
+    mono: true,
+    text: (s) => s.path,
+    prefix: originBadges,
+  },
   {
     key: 'model',
     label: 'Model',
     title: 'Model',
     width: 150,
-    render: (s) => s.model ?? <span className="muted">—</span>,
+    mono: true,
+    text: (s) => s.model ?? '—',
+    cellClass: (s) => (s.model === null ? 'muted' : ''),
   },
   {
     key: 'tenant',
     label: 'Tenant',
     title: 'Tenant (API key fingerprint)',
     width: 130,
-    render: (s) => s.tenant ?? <span className="muted">—</span>,
+    mono: true,
+    text: (s) => s.tenant ?? '—',
+    cellClass: (s) => (s.tenant === null ? 'muted' : ''),
   },
   {
     key: 'status',
     label: 'Status',
     title: 'Status or state',
     width: 112,
-    render: (s) => <span className={`status status-${statusClass(s)}`}>{statusLabel(s)}</span>,
+    text: (s) => statusLabel(s),
+    cellClass: (s) => `status status-${statusClass(s)}`,
   },
   {
     key: 'input',
@@ -63,7 +109,8 @@ export const COLUMNS: readonly Column[] = [
     title: 'Input tokens',
     width: 66,
     numeric: true,
-    render: (s) => tokens(s, (u) => u.inputTokens),
+    text: (s) => tokens(s, (u) => u.inputTokens),
+    cellClass: tokensClass,
   },
   {
     key: 'output',
@@ -71,7 +118,8 @@ export const COLUMNS: readonly Column[] = [
     title: 'Output tokens',
     width: 66,
     numeric: true,
-    render: (s) => tokens(s, (u) => u.outputTokens),
+    text: (s) => tokens(s, (u) => u.outputTokens),
+    cellClass: tokensClass,
   },
   {
     key: 'cost',
@@ -79,8 +127,8 @@ export const COLUMNS: readonly Column[] = [
     title: 'Cost in US dollars',
     width: 84,
     numeric: true,
-    render: (s) =>
-      s.costUsd !== null ? formatCost(s.costUsd) : isLive(s) ? '' : <span className="unknown">unknown</span>,
+    text: (s) => (s.costUsd !== null ? formatCost(s.costUsd) : isLive(s) ? '' : 'unknown'),
+    cellClass: (s) => (s.costUsd === null && !isLive(s) ? 'unknown' : ''),
   },
   {
     key: 'ttft',
@@ -88,7 +136,7 @@ export const COLUMNS: readonly Column[] = [
     title: 'Time to first token',
     width: 70,
     numeric: true,
-    render: (s) => formatMs(s.timings.firstTokenMs),
+    text: (s) => formatMs(s.timings.firstTokenMs),
   },
   {
     key: 'duration',
@@ -96,14 +144,24 @@ export const COLUMNS: readonly Column[] = [
     title: 'Total duration (elapsed while running)',
     width: 78,
     numeric: true,
-    render: (s, now) =>
-      isLive(s) ? (
-        <span className="live-elapsed">{formatMs(elapsedMs(s, now))}</span>
-      ) : (
-        formatMs(s.timings.totalMs)
-      ),
+    // Live rows show the elapsed time instead (LiveElapsed), the only part of a row the clock re-renders.
+    text: (s) => formatMs(s.timings.totalMs),
+    cellClass: (s) => (isLive(s) ? 'live-elapsed' : ''),
   },
 ];
+
+/** Horizontal padding of a cell (styles.css). */
+const CELL_PADDING = 12;
+
+/**
+ * Whether a cell's text might not fit its column, by an upper bound on the width of its characters.
+ * Only those cells clip (with an ellipsis): a clip costs the compositor work for every row on screen
+ * in every frame, and most cells fit with room to spare.
+ */
+export function mayOverflow(column: Column, text: string, width: number, extra = 0): boolean {
+  const perChar = column.mono ? 7.2 : 8.5;
+  return text.length * perChar + extra > width - CELL_PADDING;
+}
 
 /** A CSS class for the status cell's colour. */
 export function statusClass(s: ExchangeSummary): string {

@@ -1,24 +1,30 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
+  type CSSProperties,
   type KeyboardEvent,
+  memo,
   type PointerEvent,
+  type ReactNode,
   useCallback,
   useEffect,
   useLayoutEffect,
   useMemo,
+  useReducer,
   useRef,
   useState,
 } from 'react';
+import { flushSync } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../../api/api-context.tsx';
 import { moveSelection, select, setFollowNewest, setSort } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
-import type { SortKey } from '../../store/sort.ts';
+import type { SortKey, SortSpec } from '../../store/sort.ts';
 import { COLUMNS, type Column } from './columns.tsx';
 import { RequestRow } from './request-row.tsx';
 
 const ROW_HEIGHT = 22;
 const HEADER_HEIGHT = 24;
+/** Rows rendered beyond each edge of the viewport. */
+const OVERSCAN = 8;
 const MIN_WIDTH = 40;
 const WIDTHS_KEY = 'tokentap.columnWidths';
 
@@ -34,6 +40,35 @@ function loadWidths(): Record<string, number> {
     // No storage (or junk in it): the defaults do.
   }
   return defaults;
+}
+
+/**
+ * The rows on screen, from arithmetic alone (every row is ROW_HEIGHT tall): no per-row measurements,
+ * nothing proportional to the row count. The window always holds `length` rows (fewer only when the
+ * list is shorter), so row slots (index modulo length) stay stable as it moves.
+ */
+interface RowWindow {
+  first: number;
+  length: number;
+}
+
+/** Rows in the window for a viewport `height` px tall (the sticky header included). */
+function windowLength(height: number): number {
+  return Math.ceil(Math.max(0, height - HEADER_HEIGHT) / ROW_HEIGHT) + 1 + 2 * OVERSCAN;
+}
+
+/** The largest scrollTop: the last row's bottom at the viewport's bottom. */
+function maxScrollTop(count: number, height: number): number {
+  return Math.max(0, HEADER_HEIGHT + count * ROW_HEIGHT - height);
+}
+
+function rowWindow(count: number, scrollTop: number, height: number, followNewest: boolean): RowWindow {
+  const length = windowLength(height);
+  const last = Math.max(0, count - length);
+  // Following, the list is (or is about to be, in this commit's layout effect) at the bottom.
+  const top = followNewest ? maxScrollTop(count, height) : scrollTop;
+  const first = Math.min(last, Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN));
+  return { first, length: Math.min(length, count) };
 }
 
 /** The virtualized request list: sortable, resizable columns, arrow-key selection, follow-newest. */
@@ -52,33 +87,85 @@ export function RequestList() {
   );
   const scrollRef = useRef<HTMLDivElement>(null);
   const [widths, setWidths] = useState(loadWidths);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  // The scroll position and viewport height, kept outside React: a scroll re-renders only when it
+  // brings other rows into the window.
+  const viewport = useRef({ scrollTop: 0, height: 400 });
+  const count = ids.length;
+  const win = rowWindow(count, viewport.current.scrollTop, viewport.current.height, followNewest);
+  const latest = useRef({ count, followNewest, first: win.first });
+  latest.current = { count, followNewest, first: win.first };
 
-  const virtualizer = useVirtualizer({
-    count: ids.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    scrollMargin: HEADER_HEIGHT,
-    initialRect: { width: 800, height: 400 },
-  });
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = () => {
+      const { count, followNewest, first } = latest.current;
+      const { height } = viewport.current;
+      viewport.current.scrollTop = el.scrollTop;
+      // Dragging the scrollbar away from the bottom stops following (as the wheel does).
+      if (followNewest && el.scrollTop < maxScrollTop(count, height) - ROW_HEIGHT) {
+        setFollowNewest(false);
+        return;
+      }
+      // Rendered right away, so the rows scrolled into view are painted in this very frame.
+      if (rowWindow(count, el.scrollTop, height, followNewest).first !== first) flushSync(rerender);
+    };
+    const measure = () => {
+      const height = el.clientHeight;
+      if (height > 0 && height !== viewport.current.height) {
+        viewport.current.height = height;
+        rerender();
+      }
+    };
+    measure();
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    observer?.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      observer?.disconnect();
+    };
+  }, []);
 
   const onSelect = useCallback((id: string) => void select(api, id), [api]);
 
-  // Follow the newest row as rows arrive. Straight to the bottom in one write: the virtualizer's
-  // scrollToIndex re-measures over several frames, which at one call per frame piles up layouts.
+  // Follow the newest row as rows arrive (or the viewport resizes): one scroll write, to a position
+  // known without reading layout (the write itself lays out once, which this frame needed anyway).
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (followNewest && el && ids.length > 0) el.scrollTop = el.scrollHeight;
-  }, [followNewest, ids.length]);
+    if (!followNewest || !el || count === 0) return;
+    const bottom = maxScrollTop(count, viewport.current.height);
+    if (viewport.current.scrollTop === bottom) return;
+    viewport.current.scrollTop = bottom;
+    el.scrollTop = bottom;
+  });
+
+  // The selected row's index: found again only when the list moved it (a sort, a filter).
+  const selectedAt = useRef(-1);
+  const selectedIndex = useMemo(() => {
+    if (selectedId === null) return -1;
+    const guess = selectedAt.current;
+    return ids[guess] === selectedId ? guess : ids.indexOf(selectedId);
+  }, [ids, selectedId]);
+  selectedAt.current = selectedIndex;
 
   // Keep the selected row in view when the keyboard moves it.
-  const selectedIndex = useMemo(
-    () => (selectedId === null ? -1 : ids.indexOf(selectedId)),
-    [ids, selectedId],
-  );
   useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
+    const el = scrollRef.current;
+    if (selectedIndex < 0 || !el) return;
+    const { scrollTop, height } = viewport.current;
+    const rowTop = selectedIndex * ROW_HEIGHT;
+    let next = scrollTop;
+    // The sticky header covers the top HEADER_HEIGHT px of the viewport.
+    if (rowTop < scrollTop) next = rowTop;
+    else if (rowTop + ROW_HEIGHT > scrollTop + height - HEADER_HEIGHT)
+      next = rowTop + ROW_HEIGHT - (height - HEADER_HEIGHT);
+    if (next === scrollTop) return;
+    el.scrollTop = next;
+    viewport.current.scrollTop = next;
+    rerender();
+  }, [selectedIndex]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
@@ -96,12 +183,7 @@ export function RequestList() {
     moveSelection(api, move);
   };
 
-  const gridColumns = COLUMNS.map((c) => `${widths[c.key] ?? c.width}px`).join(' ');
-  const totalWidth = COLUMNS.reduce((sum, c) => sum + (widths[c.key] ?? c.width), 0);
-  const byId = useInspector.getState().byId;
-  const items = virtualizer.getVirtualItems();
-
-  const resize = (key: SortKey, width: number) => {
+  const resize = useCallback((key: SortKey, width: number) => {
     setWidths((current) => {
       const next = { ...current, [key]: Math.max(MIN_WIDTH, Math.round(width)) };
       try {
@@ -111,7 +193,42 @@ export function RequestList() {
       }
       return next;
     });
-  };
+  }, []);
+
+  // Column widths as custom properties: a resize restyles the cells without re-rendering a row.
+  const columnStyle = useMemo(() => {
+    const style: Record<string, string> = {};
+    for (const c of COLUMNS) style[`--w-${c.key}`] = `${widths[c.key] ?? c.width}px`;
+    return style as CSSProperties;
+  }, [widths]);
+  const totalWidth = COLUMNS.reduce((sum, c) => sum + (widths[c.key] ?? c.width), 0);
+  const byId = useInspector.getState().byId;
+
+  // Rows in slot order (index modulo the window length), not index order: as the window moves, the
+  // rows leaving it become the ones entering with new content and a new position, and no element
+  // ever moves in the DOM (a moved element is styled and laid out from scratch, like a new one).
+  // Assistive technology gets the order from aria-rowindex.
+  const rows: ReactNode[] = new Array(win.length).fill(null);
+  for (let index = win.first; index < win.first + win.length && index < count; index++) {
+    const id = ids[index];
+    const summary = id === undefined ? undefined : byId.get(id);
+    if (summary === undefined) continue;
+    const slot = index % win.length;
+    rows[slot] = (
+      <RequestRow
+        // Slots, not ids: a row scrolled in reuses the DOM of the one scrolled out (text updates
+        // instead of creating a dozen elements), and a row that stays in view keeps its slot and is
+        // not rendered again.
+        key={slot}
+        summary={summary}
+        index={index}
+        selected={summary.id === selectedId}
+        top={index * ROW_HEIGHT}
+        widths={widths}
+        onSelect={onSelect}
+      />
+    );
+  }
 
   return (
     <div className="request-list">
@@ -121,7 +238,7 @@ export function RequestList() {
         ref={scrollRef}
         role="grid"
         aria-label="Requests"
-        aria-rowcount={ids.length + 1}
+        aria-rowcount={count + 1}
         aria-colcount={COLUMNS.length}
         aria-activedescendant={selectedId !== null && selectedIndex >= 0 ? `row-${selectedId}` : undefined}
         aria-busy={listLoading}
@@ -130,54 +247,15 @@ export function RequestList() {
         onWheel={(event) => {
           if (event.deltaY < 0 && followNewest) setFollowNewest(false);
         }}
-        style={{ ['--grid-cols' as string]: gridColumns }}
+        style={columnStyle}
         data-rev={rev}
       >
+        <HeaderRow widths={widths} totalWidth={totalWidth} sort={sort} onResize={resize} />
         {/* biome-ignore lint/a11y/useSemanticElements: part of the virtualized ARIA grid */}
-        <div
-          className="grid-header"
-          role="row"
-          tabIndex={-1}
-          aria-rowindex={1}
-          style={{ width: totalWidth, height: HEADER_HEIGHT }}
-        >
-          {COLUMNS.map((column) => (
-            <HeaderCell
-              key={column.key}
-              column={column}
-              width={widths[column.key] ?? column.width}
-              sortDir={sort.key === column.key ? sort.dir : null}
-              onResize={resize}
-            />
-          ))}
+        <div className="grid-body" role="rowgroup" style={{ height: count * ROW_HEIGHT, width: totalWidth }}>
+          {rows}
         </div>
-        {/* biome-ignore lint/a11y/useSemanticElements: part of the virtualized ARIA grid */}
-        <div
-          className="grid-body"
-          role="rowgroup"
-          style={{ height: virtualizer.getTotalSize(), width: totalWidth }}
-        >
-          {items.map((item) => {
-            const id = ids[item.index];
-            const summary = id === undefined ? undefined : byId.get(id);
-            if (summary === undefined) return null;
-            return (
-              <RequestRow
-                // Slots, not ids: consecutive indexes modulo the window size are always the same keys,
-                // so a row scrolled in reuses the DOM of the one scrolled out (text updates instead of
-                // creating a dozen elements), and a row that stays in view keeps its slot.
-                key={item.index % items.length}
-                summary={summary}
-                index={item.index}
-                selected={summary.id === selectedId}
-                top={item.start - HEADER_HEIGHT}
-                height={ROW_HEIGHT}
-                onSelect={onSelect}
-              />
-            );
-          })}
-        </div>
-        {ids.length === 0 && (
+        {count === 0 && (
           <div className="list-empty" role="status">
             {listLoading
               ? 'Loading…'
@@ -190,6 +268,37 @@ export function RequestList() {
     </div>
   );
 }
+
+interface HeaderRowProps {
+  widths: Record<string, number>;
+  totalWidth: number;
+  sort: SortSpec;
+  onResize: (key: SortKey, width: number) => void;
+}
+
+/** The column headers: rendered again only when a width or the sort changes, not per batch. */
+const HeaderRow = memo(function HeaderRow({ widths, totalWidth, sort, onResize }: HeaderRowProps) {
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: part of the virtualized ARIA grid
+    <div
+      className="grid-header"
+      role="row"
+      tabIndex={-1}
+      aria-rowindex={1}
+      style={{ width: totalWidth, height: HEADER_HEIGHT }}
+    >
+      {COLUMNS.map((column) => (
+        <HeaderCell
+          key={column.key}
+          column={column}
+          width={widths[column.key] ?? column.width}
+          sortDir={sort.key === column.key ? sort.dir : null}
+          onResize={onResize}
+        />
+      ))}
+    </div>
+  );
+});
 
 interface HeaderCellProps {
   column: Column;
@@ -217,7 +326,7 @@ function HeaderCell({ column, width, sortDir, onResize }: HeaderCellProps) {
     <div
       role="columnheader"
       tabIndex={-1}
-      className={`header-cell ${column.numeric ? 'num' : ''}`}
+      className={`header-cell header-${column.key}${column.numeric ? ' num' : ''}`}
       aria-sort={sortDir === null ? 'none' : sortDir === 'asc' ? 'ascending' : 'descending'}
       title={column.title}
     >

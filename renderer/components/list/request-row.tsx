@@ -1,29 +1,37 @@
 import { memo } from 'react';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { isLive } from '../../format.ts';
-import { COLUMNS, statusClass } from './columns.tsx';
-import { useNow } from './ticker.ts';
+import { COLUMNS, mayOverflow, statusClass } from './columns.tsx';
+import { LiveElapsed } from './ticker.tsx';
 
 interface RowProps {
   summary: ExchangeSummary;
   index: number;
   selected: boolean;
   top: number;
-  height: number;
+  /** Column widths (px) by key: the same object until a column is resized. */
+  widths: Readonly<Record<string, number>>;
   onSelect: (id: string) => void;
 }
 
-/** One row of the list; re-renders only when its own summary, place or selection changes. */
+/** Room the status dot takes before the status text (styles.css). */
+const STATUS_DOT = 10;
+
+/**
+ * One row of the list; re-renders only when its own summary, place, selection or the column widths
+ * change. A fixed-size box with strict containment (styles.css): laying it out never reaches the rest
+ * of the list. Stripes come from the list's background, so a row's classes change only with its status
+ * or selection.
+ */
 export const RequestRow = memo(function RequestRow({
   summary,
   index,
   selected,
   top,
-  height,
+  widths,
   onSelect,
 }: RowProps) {
   const live = isLive(summary);
-  const now = useNow(live);
   return (
     // biome-ignore lint/a11y/useSemanticElements: a virtualized row is positioned, so not a <tr>
     <div
@@ -33,21 +41,29 @@ export const RequestRow = memo(function RequestRow({
       aria-rowindex={index + 2}
       aria-selected={selected}
       data-id={summary.id}
-      className={`row ${selected ? 'selected' : ''} row-${statusClass(summary)} ${index % 2 ? 'odd' : ''}`}
-      style={{ transform: `translateY(${top}px)`, height }}
+      className={`row row-${statusClass(summary)}${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
       onMouseDown={() => onSelect(summary.id)}
     >
-      {COLUMNS.map((column) => (
-        // biome-ignore lint/a11y/useSemanticElements: part of the virtualized ARIA grid
-        <div
-          role="gridcell"
-          tabIndex={-1}
-          key={column.key}
-          className={`cell cell-${column.key} ${column.numeric ? 'num' : ''}`}
-        >
-          {column.render(summary, now)}
-        </div>
-      ))}
+      {COLUMNS.map((column) => {
+        const text = column.text(summary);
+        const prefix = column.prefix?.(summary) ?? null;
+        const extra = column.key === 'status' && live ? STATUS_DOT : 0;
+        const clip = prefix !== null || mayOverflow(column, text, widths[column.key] ?? column.width, extra);
+        const tone = column.cellClass?.(summary) ?? '';
+        return (
+          // biome-ignore lint/a11y/useSemanticElements: part of the virtualized ARIA grid
+          <div
+            role="gridcell"
+            tabIndex={-1}
+            key={column.key}
+            className={`cell cell-${column.key}${column.numeric ? ' num' : ''}${clip ? ' clip' : ''}${tone ? ` ${tone}` : ''}`}
+          >
+            {prefix}
+            {column.key === 'duration' && live ? <LiveElapsed summary={summary} /> : text}
+          </div>
+        );
+      })}
     </div>
   );
 });

@@ -1,4 +1,6 @@
 import { useSyncExternalStore } from 'react';
+import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import { elapsedMs, formatMs } from '../../format.ts';
 
 const TICK_MS = 250;
 const listeners = new Set<() => void>();
@@ -24,10 +26,14 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-const idle = () => () => undefined;
 const read = () => now;
 
-/** The wall clock, ticking four times a second while `live`; rows that are done never re-render for it. */
-export function useNow(live: boolean): number {
-  return useSyncExternalStore(live ? subscribe : idle, read);
+/** The wall clock, ticking four times a second while anything reads it. */
+export function useNow(): number {
+  return useSyncExternalStore(subscribe, read);
+}
+
+/** The elapsed time of a live exchange: the only part of its row that re-renders as the clock ticks. */
+export function LiveElapsed({ summary }: { summary: ExchangeSummary }) {
+  return formatMs(elapsedMs(summary, useNow()));
 }
