@@ -88,38 +88,58 @@ const API_KINDS: readonly ExchangeSummary['api'][] = [
 ];
 const STATES: readonly ExchangeSummary['state'][] = ['pending', 'streaming', 'complete', 'error', 'aborted'];
 
+/**
+ * A test over field values, remembered per distinct value: a column holds a few models, tenants and
+ * paths over 100,000 rows, so each is lower-cased and searched once, not once per row.
+ */
+function perValue(test: (value: string) => boolean): (value: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (value) => {
+    let result = seen.get(value);
+    if (result === undefined) {
+      result = test(value);
+      // Bounded: a column of unique values (error messages) costs a test per row, not memory.
+      if (seen.size < 4096) seen.set(value, result);
+    }
+    return result;
+  };
+}
+
 /** Free text: a case-insensitive substring of path, model, tenant, method, API, status, state or error. */
 function textMatcher(needle: string): Matcher {
   // What does not depend on the row is decided once, not 100,000 times.
   const apis = new Set(API_KINDS.filter((api) => api.includes(needle) || apiLabel(api).includes(needle)));
   const states = new Set(STATES.filter((state) => state.includes(needle)));
   const digits = /^\d+$/.test(needle);
+  const contains = perValue((value) => lower(value).includes(needle));
   return (s) =>
     apis.has(s.api) ||
     states.has(s.state) ||
-    lower(s.path).includes(needle) ||
-    (s.model !== null && lower(s.model).includes(needle)) ||
-    (s.tenant !== null && lower(s.tenant).includes(needle)) ||
-    lower(s.method).includes(needle) ||
+    contains(s.path) ||
+    (s.model !== null && contains(s.model)) ||
+    (s.tenant !== null && contains(s.tenant)) ||
+    contains(s.method) ||
     (digits && s.status !== null && String(s.status).includes(needle)) ||
     (s.error !== null && lower(s.error.message).includes(needle));
 }
 
 function fieldMatcher(field: TextField, value: string): Matcher {
-  const test = valueTest(value, field === 'api' || field === 'path');
+  const exact = valueTest(value, field === 'api' || field === 'path');
+  // API kinds and states are lower-case already; the rest is compared lower-cased.
+  const test = perValue(field === 'api' || field === 'state' ? exact : (v) => exact(lower(v)));
   switch (field) {
     case 'model':
-      return (s) => s.model !== null && test(lower(s.model));
+      return (s) => s.model !== null && test(s.model);
     case 'tenant':
-      return (s) => s.tenant !== null && test(lower(s.tenant));
+      return (s) => s.tenant !== null && test(s.tenant);
     case 'api':
       return (s) => test(s.api) || test(apiLabel(s.api));
     case 'method':
-      return (s) => test(lower(s.method));
+      return (s) => test(s.method);
     case 'state':
       return (s) => test(s.state);
     case 'path':
-      return (s) => test(lower(s.path));
+      return (s) => test(s.path);
   }
 }
 
