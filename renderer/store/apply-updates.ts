@@ -27,7 +27,10 @@ const ENDED = new Set(['complete', 'error', 'aborted']);
 
 /**
  * Applies one batch of live updates to the store with a single `setState`. The only place live
- * updates touch the store.
+ * updates touch the store. Like `byId`, the `order` and `ids` arrays are changed in place (appends
+ * and moves; copying 100,000 ids twice per frame cost more than the rest of the batch, and made
+ * ~100 MB/s of garbage at 2,000 events/s); `rev` changes with every batch so subscribers notice.
+ * Filtering, sorting and loading replace them with new arrays.
  */
 export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
   const state = useInspector.getState();
@@ -61,14 +64,12 @@ export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
   const { byId, order } = state;
   const isNew = new Set<string>();
   const before = new Map<string, ExchangeSummary>();
-  let newOrder = order;
   for (const summary of latest.values()) {
     const previous = byId.get(summary.id);
     if (previous !== undefined) before.set(summary.id, previous);
     if (previous === undefined) {
       isNew.add(summary.id);
-      if (newOrder === order) newOrder = order.slice();
-      newOrder.push(summary.id);
+      order.push(summary.id);
     }
     if (ENDED.has(summary.state) && (previous === undefined || !ENDED.has(previous.state))) {
       effects.exchangesEnded = true;
@@ -78,14 +79,14 @@ export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
   }
   const changed = [...latest.values()];
   // Batches may carry rows out of order; arrival order is by sequence number.
-  if (isNew.size > 0 && !inSeqOrder(newOrder, newOrder.length - isNew.size, byId)) {
-    newOrder.sort((a, b) => (byId.get(a)?.seq ?? 0) - (byId.get(b)?.seq ?? 0));
+  if (isNew.size > 0 && !inSeqOrder(order, order.length - isNew.size, byId)) {
+    order.sort((a, b) => (byId.get(a)?.seq ?? 0) - (byId.get(b)?.seq ?? 0));
   }
   useInspector.setState({
-    order: newOrder,
+    order,
     rev: state.rev + 1,
     facets: addFacets(state.facets, changed),
-    ids: updateView(state.ids, changed, byId, state.matcher, state.sort, before),
+    ids: updateView(state.ids, changed, byId, state.matcher, state.sort, before, true),
     status,
   });
   return effects;

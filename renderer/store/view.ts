@@ -53,11 +53,12 @@ export function updateView(
   matcher: Matcher,
   sort: SortSpec,
   previous: ReadonlyMap<string, ExchangeSummary>,
+  inPlace = false,
 ): string[] {
   const compare = comparatorFor(sort);
   let next: string[] | null = null;
   const mutable = (): string[] => {
-    next ??= ids.slice();
+    next ??= inPlace ? (ids as string[]) : ids.slice();
     return next;
   };
   for (const summary of changed) {

@@ -141,13 +141,14 @@ export function RequestList() {
     el.scrollTop = bottom;
   });
 
-  // The selected row's index: found again only when the list moved it (a sort, a filter).
+  // The selected row's index: searched for only when the list moved it (a sort, a filter, a row
+  // before it). `ids` changes in place with each batch (`rev`), so this is checked every render.
   const selectedAt = useRef(-1);
-  const selectedIndex = useMemo(() => {
-    if (selectedId === null) return -1;
+  let selectedIndex = -1;
+  if (selectedId !== null) {
     const guess = selectedAt.current;
-    return ids[guess] === selectedId ? guess : ids.indexOf(selectedId);
-  }, [ids, selectedId]);
+    selectedIndex = ids[guess] === selectedId ? guess : ids.indexOf(selectedId);
+  }
   selectedAt.current = selectedIndex;
 
   // Keep the selected row in view when the keyboard moves it.
