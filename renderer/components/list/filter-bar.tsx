@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { applySuggestion, type Suggestion, suggest } from '../../filter/query-suggest.ts';
-import { formatInt } from '../../format.ts';
+import { countOf, formatInt } from '../../format.ts';
 import { setFilter, setFollowNewest } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 
@@ -133,7 +133,7 @@ export function FilterBar() {
         </span>
       )}
       <span className="row-count" aria-live="polite">
-        {shown === total ? `${formatInt(total)} requests` : `${formatInt(shown)} of ${formatInt(total)}`}
+        {shown === total ? countOf(total, 'request') : `${formatInt(shown)} of ${formatInt(total)}`}
       </span>
       <label className="toggle" title="Scroll to each new request as it arrives">
         <input
