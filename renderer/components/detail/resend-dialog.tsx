@@ -3,6 +3,7 @@ import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { ResendRequest } from '../../../shared/inspector-contract.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { resendExchange } from '../../store/actions.ts';
+import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';
 import { prettyJson } from './json-view.tsx';
 
@@ -113,19 +114,7 @@ export function ResendDialog({
           Recordings hold no keys. Empty uses <code>{envKeyName(record)}</code> from the environment Tokentap
           runs in. The key is used for this one request and never stored.
         </p>
-        {error && (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="button" className="tool-button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="tool-button primary" disabled={sending}>
-            {sending ? 'Sending…' : 'Send'}
-          </button>
-        </div>
+        <FormFooter error={error} busy={sending} label="Send" busyLabel="Sending…" onCancel={onClose} />
       </form>
     </Modal>
   );

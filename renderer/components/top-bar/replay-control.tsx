@@ -5,6 +5,7 @@ import { useApi } from '../../api/api-context.tsx';
 import { countOf, formatInt } from '../../format.ts';
 import { refreshSessions, startReplayMode, stopReplayMode } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
+import { FormFooter } from '../form-footer.tsx';
 import { Popover } from '../popover.tsx';
 
 /** The speeds offered: 0 sends everything as fast as possible. */
@@ -232,19 +233,7 @@ function ReplayForm({ close }: { close: () => void }) {
           Send an error event mid-stream
         </label>
       </fieldset>
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="dialog-buttons">
-        <button type="button" className="tool-button" onClick={close}>
-          Cancel
-        </button>
-        <button type="submit" className="tool-button primary" disabled={starting}>
-          {starting ? 'Starting…' : 'Start replay'}
-        </button>
-      </div>
+      <FormFooter error={error} busy={starting} label="Start replay" busyLabel="Starting…" onCancel={close} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import type { ProxyStatus } from '../../../shared/inspector-contract.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { updateSettings } from '../../store/actions.ts';
+import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';
 
 /** Listen address and upstream; saving restarts the proxy, and a port in use shows here. */
@@ -45,19 +46,13 @@ export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClo
           spellCheck={false}
           required
         />
-        {error && (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="button" className="tool-button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="tool-button primary" disabled={saving}>
-            {saving ? 'Restarting the proxy…' : 'Save and restart proxy'}
-          </button>
-        </div>
+        <FormFooter
+          error={error}
+          busy={saving}
+          label="Save and restart proxy"
+          busyLabel="Restarting the proxy…"
+          onCancel={onClose}
+        />
       </form>
     </Modal>
   );
