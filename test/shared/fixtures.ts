@@ -1,30 +1,20 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ApiKind } from '../../shared/api-kind.ts';
 import { createInterpreter } from '../../shared/llm-interpreter.ts';
 import type { InterpretedResponse, WireEvent } from '../../shared/llm-response.ts';
 import { createNdjsonDecoder } from '../../shared/ndjson-decoder.ts';
 import { createSseDecoder } from '../../shared/sse-decoder.ts';
 import type { WireDecoder } from '../../shared/wire-decoder.ts';
+import { listFixtures, readFixture, readFixtureText } from '../support/fixtures.ts';
 
-const dir = fileURLToPath(new URL('../fixtures/streams/', import.meta.url));
-
+// The shared-logic tests read the same recordings as the proxy tests, through the same helpers.
 /** Names of the fixture files whose name ends with `suffix`. */
-export function fixtureNames(suffix: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(suffix))
-    .sort();
-}
+export const fixtureNames = (suffix: string): string[] => listFixtures(suffix);
 
 /** A fixture's raw bytes. */
-export function fixtureBytes(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(dir + name));
-}
+export const fixtureBytes = (name: string): Uint8Array => new Uint8Array(readFixture(name));
 
 /** A fixture's text. */
-export function fixtureText(name: string): string {
-  return readFileSync(dir + name, 'utf8');
-}
+export const fixtureText = readFixtureText;
 
 /** A fixture parsed as JSON. */
 export function fixtureJson(name: string): unknown {
