@@ -3,80 +3,42 @@
  * sending traffic through its proxy to a fake upstream, and the UI in real headless Chromium.
  * Screenshots go to test-results/e2e/ — look at them.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import OpenAI from 'openai';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type OpenAI from 'openai';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, launchChromium } from '../support/chromium.ts';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.ts';
 import { loadSseFixture, readFixture } from '../support/fixtures.ts';
 import { expectValidHar } from '../support/har-validate.ts';
-import { type HeadlessProcess, startHeadlessProcess } from '../support/headless-process.ts';
+import { chromiumOrWarn, startUiApp, type UiApp } from '../support/ui-app.ts';
 
-const executable = chromiumPath();
-if (!executable) {
-  console.warn(
-    '\n!!! Chromium not found: the end-to-end UI tests are SKIPPED. Install it with `apt-get install -y chromium` (CI does). !!!\n',
-  );
-}
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-results', 'e2e');
-const TOKEN = 'e2e-token';
+const executable = chromiumOrWarn('the end-to-end UI tests');
 const ANSWER = 'The capital of Mexico is Mexico City.';
 
-let upstream: FakeUpstream;
-let app: HeadlessProcess;
-let browser: BrowserContext;
+let ui: UiApp;
 let page: Page;
 let openai: OpenAI;
 let work: string;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
+const shot = (name: string) => ui.shot(name);
 
 describe.skipIf(!executable)('the inspector UI in Chromium', () => {
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'tokentap-e2e-'));
-    await mkdir(SHOTS, { recursive: true });
-    const rendererDir = join(work, 'renderer');
-    await build({
-      configFile: join(ROOT, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir: rendererDir, emptyOutDir: true },
+    ui = await startUiApp(executable as string, {
+      sdkKey: 'sk-proj-e2eTESTkey0123456789abcdefWXYZ',
+      routes(upstream) {
+        upstream.respond('POST /v1/chat/completions', {
+          chunks: loadSseFixture('openai-chat-stream-usage.sse', { pacingMs: 120 }),
+        });
+        upstream.respond('POST /v1/embeddings', {
+          body: readFixture('openai-embeddings-base64.compact.json'),
+        });
+      },
     });
-    upstream = await startFakeUpstream();
-    upstream.respond('POST /v1/chat/completions', {
-      chunks: loadSseFixture('openai-chat-stream-usage.sse', { pacingMs: 120 }),
-    });
-    upstream.respond('POST /v1/embeddings', { body: readFixture('openai-embeddings-base64.compact.json') });
-    app = await startHeadlessProcess({
-      UPSTREAM: upstream.url,
-      TOKENTAP_TOKEN: TOKEN,
-      TOKENTAP_DATA_DIR: join(work, 'data'),
-      TOKENTAP_RENDERER_DIR: rendererDir,
-    });
-    openai = new OpenAI({
-      apiKey: 'sk-proj-e2eTESTkey0123456789abcdefWXYZ',
-      baseURL: `${app.proxyUrl}/v1`,
-      maxRetries: 0,
-    });
-    browser = await launchChromium(executable as string);
-    page = await browser.newPage();
-    await page.goto(`${app.uiUrl}/?token=${TOKEN}`);
-    await page.getByText('Listening on').waitFor();
+    ({ page, openai, work } = ui);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    app?.child.kill('SIGTERM');
-    await app?.exited;
-    await upstream?.close();
-    await rm(work, { recursive: true, force: true });
+    await ui?.close();
   });
 
   it('shows a row while the stream runs, then its tokens when it ends', async () => {

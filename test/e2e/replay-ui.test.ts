@@ -3,43 +3,27 @@
  * official OpenAI SDK as the client, a fake upstream, and the UI in real headless Chromium.
  * Screenshots go to test-results/e2e/replay-*.png — look at them.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { chromiumPath, launchChromium } from '../support/chromium.ts';
-import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.ts';
+import type { FakeUpstream } from '../support/fake-upstream.ts';
 import { loadSseFixture } from '../support/fixtures.ts';
-import { type HeadlessProcess, startHeadlessProcess } from '../support/headless-process.ts';
+import { chromiumOrWarn, startUiApp, type UiApp } from '../support/ui-app.ts';
 
-const executable = chromiumPath();
-if (!executable) {
-  console.warn(
-    '\n!!! Chromium not found: the replay and resend UI tests are SKIPPED. Install it with `apt-get install -y chromium` (CI does). !!!\n',
-  );
-}
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-results', 'e2e');
-const TOKEN = 'e2e-replay-token';
+const executable = chromiumOrWarn('the replay and resend UI tests');
 const ANSWER = 'The capital of Mexico is Mexico City.';
 const SDK_KEY = 'sk-proj-e2eREPLAYkey0123456789abcdefWXYZ';
 const TYPED_KEY = 'sk-typed-in-the-form-0123456789QRST';
 
+let ui: UiApp;
 let upstream: FakeUpstream;
-let app: HeadlessProcess;
-let browser: BrowserContext;
 let page: Page;
 let openai: OpenAI;
 let work: string;
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `replay-${name}.png`) });
-}
+const shot = (name: string) => ui.shot(`replay-${name}`);
 
 async function ask(question: string): Promise<string> {
   const stream = await openai.chat.completions.create({
@@ -59,39 +43,21 @@ const banner = () => page.getByRole('status', { name: 'Replay mode' });
 
 describe.skipIf(!executable)('replay and resend from the UI in Chromium', () => {
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'tokentap-e2e-replay-'));
-    await mkdir(SHOTS, { recursive: true });
-    const rendererDir = join(work, 'renderer');
-    await build({
-      configFile: join(ROOT, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir: rendererDir, emptyOutDir: true },
-    });
-    upstream = await startFakeUpstream();
-    upstream.respond('POST /v1/chat/completions', {
-      chunks: loadSseFixture('openai-chat-stream-usage.sse', { pacingMs: 40 }),
-    });
-    app = await startHeadlessProcess({
-      UPSTREAM: upstream.url,
-      TOKENTAP_TOKEN: TOKEN,
-      TOKENTAP_DATA_DIR: join(work, 'data'),
-      TOKENTAP_RENDERER_DIR: rendererDir,
+    ui = await startUiApp(executable as string, {
+      sdkKey: SDK_KEY,
+      routes(fake) {
+        fake.respond('POST /v1/chat/completions', {
+          chunks: loadSseFixture('openai-chat-stream-usage.sse', { pacingMs: 40 }),
+        });
+      },
       // Resend must use the key typed in the form, not one from the environment.
-      OPENAI_API_KEY: '',
+      env: { OPENAI_API_KEY: '' },
     });
-    openai = new OpenAI({ apiKey: SDK_KEY, baseURL: `${app.proxyUrl}/v1`, maxRetries: 0 });
-    browser = await launchChromium(executable as string);
-    page = await browser.newPage();
-    await page.goto(`${app.uiUrl}/?token=${TOKEN}`);
-    await page.getByText('Listening on').waitFor();
+    ({ upstream, page, openai, work } = ui);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    app?.child.kill('SIGTERM');
-    await app?.exited;
-    await upstream?.close();
-    await rm(work, { recursive: true, force: true });
+    await ui?.close();
   });
 
   it('starts a replay from the UI, and the SDK is answered from the recording', async () => {
