@@ -29,37 +29,100 @@ export function costUsd(api: ApiKind, model: string | null, usage: Usage | null)
   const priced: PriceUsage = { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens };
   if (usage.cachedTokens !== null) priced.cache_read_tokens = usage.cachedTokens;
   if (usage.cacheWriteTokens !== undefined) priced.cache_write_tokens = usage.cacheWriteTokens;
-  const narrowed = narrowedProvider(providerId, model, priced);
-  if (narrowed === null) return null;
+  const pricing = modelPricing(providerId, model, priced);
+  if (pricing === null) return null;
+  if (pricing.kind === 'linear') {
+    const cacheRead = priced.cache_read_tokens ?? 0;
+    const cacheWrite = priced.cache_write_tokens ?? 0;
+    // The same refusal the library makes: cached parts cannot exceed the input they are part of.
+    if (cacheRead + cacheWrite > usage.inputTokens) return null;
+    const { base, perToken } = pricing;
+    return (
+      base +
+      usage.inputTokens * perToken.input +
+      usage.outputTokens * perToken.output +
+      cacheRead * perToken.cacheRead +
+      cacheWrite * perToken.cacheWrite
+    );
+  }
   try {
-    return calcPrice(priced, model, { provider: narrowed })?.total_price ?? null;
+    return calcPrice(priced, model, { provider: pricing.provider })?.total_price ?? null;
   } catch {
     // The library throws on inconsistent usage (e.g. more cached than total input) from odd servers.
     return null;
   }
 }
 
-// Matching a model name against a provider's whole catalogue costs ~100 µs a call, on every
-// exchange. The match depends only on (provider, model), so it is made once: the first call
-// resolves it, and later calls price against a provider narrowed to the matched model. Unknown
-// models are remembered as null.
-const narrowedProviders = new Map<string, Provider | null>();
-const NARROWED_LIMIT = 512;
+/**
+ * How to price one (provider, model). Pricing a call through the library costs tens of µs, on
+ * every exchange, and most of it is matching the model and resolving its price units, which
+ * depend only on (provider, model). So that is done once:
+ * - `linear`: the model's prices are flat per-token rates (no tiers, no time-of-day or dated
+ *   variants), so its price is affine in the token counts. The coefficients are read off the
+ *   library itself, by pricing unit usages; nothing is hand-written.
+ * - `library`: anything else is priced by the library each time, against the provider narrowed
+ *   to the matched model.
+ */
+type ModelPricing =
+  | {
+      kind: 'linear';
+      base: number;
+      perToken: { input: number; output: number; cacheRead: number; cacheWrite: number };
+    }
+  | { kind: 'library'; provider: Provider };
 
-function narrowedProvider(providerId: string, model: string, usage: PriceUsage): Provider | null {
+const pricings = new Map<string, ModelPricing | null>();
+const PRICINGS_LIMIT = 512;
+
+function modelPricing(providerId: string, model: string, usage: PriceUsage): ModelPricing | null {
   const key = `${providerId}\u0000${model}`;
-  const cached = narrowedProviders.get(key);
+  const cached = pricings.get(key);
   if (cached !== undefined) return cached;
-  let narrowed: Provider | null = null;
+  let pricing: ModelPricing | null = null;
   try {
     const provider = findProvider({ providerId });
     const result = provider ? calcPrice(usage, model, { provider }) : null;
-    // A fallback match (Azure → OpenAI prices) names the provider whose catalogue matched.
-    if (result) narrowed = { ...result.provider, models: [result.model] };
+    if (result) {
+      // A fallback match (Azure → OpenAI prices) names the provider whose catalogue matched.
+      const narrowed: Provider = { ...result.provider, models: [result.model] };
+      pricing = linearPricing(narrowed, model, result.model.prices) ?? {
+        kind: 'library',
+        provider: narrowed,
+      };
+    }
   } catch {
     return null; // inconsistent usage: do not remember anything about the model
   }
-  if (narrowedProviders.size >= NARROWED_LIMIT) narrowedProviders.clear();
-  narrowedProviders.set(key, narrowed);
-  return narrowed;
+  if (pricings.size >= PRICINGS_LIMIT) pricings.clear();
+  pricings.set(key, pricing);
+  return pricing;
+}
+
+const PER = 1_000_000;
+
+/** The affine coefficients of a flat-priced model, measured through the library; null if it is not flat. */
+function linearPricing(provider: Provider, model: string, prices: unknown): ModelPricing | null {
+  if (Array.isArray(prices) || typeof prices !== 'object' || prices === null) return null;
+  if (!Object.values(prices).every((price) => price === undefined || typeof price === 'number')) return null;
+  const total = (usage: PriceUsage): number => {
+    const result = calcPrice(usage, model, { provider });
+    if (!result) throw new Error('unpriced');
+    return result.total_price;
+  };
+  try {
+    const base = total({ input_tokens: 0, output_tokens: 0 });
+    const input = total({ input_tokens: PER, output_tokens: 0 });
+    return {
+      kind: 'linear',
+      base,
+      perToken: {
+        input: (input - base) / PER,
+        output: (total({ input_tokens: 0, output_tokens: PER }) - base) / PER,
+        cacheRead: (total({ input_tokens: PER, output_tokens: 0, cache_read_tokens: PER }) - input) / PER,
+        cacheWrite: (total({ input_tokens: PER, output_tokens: 0, cache_write_tokens: PER }) - input) / PER,
+      },
+    };
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,6 @@
+import { calcPrice, findProvider, type Usage as PriceUsage } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
+import type { ApiKind } from '../../shared/api-kind.ts';
 import { createEmbeddingsInterpreter } from '../../shared/embeddings-interpreter.ts';
 import { costUsd, priceProvider } from '../../shared/price.ts';
 import type { Usage } from '../../shared/usage.ts';
@@ -74,4 +76,51 @@ describe('costUsd', () => {
     expect(priceProvider('anthropic.messages')).toBe('anthropic');
     expect(priceProvider('ollama.chat')).toBeNull();
   });
+});
+
+describe('costUsd agrees with the library for every catalogued model', () => {
+  // The fast path reads per-token rates off the library once per model; priced call by call,
+  // the library must give the same answer for every model it knows, flat-priced or not.
+  const usages: Usage[] = [
+    usage(0, 0),
+    usage(14, 8),
+    usage(1_234_567, 89_012, { cachedTokens: 1_000_000 }),
+    usage(4912, 87, { cachedTokens: 3000, cacheWriteTokens: 1500 }),
+    usage(250_000, 3, { cachedTokens: 0, cacheWriteTokens: 0 }),
+  ];
+  const providers: Array<[ApiKind, string]> = [
+    ['openai.chat', 'openai'],
+    ['anthropic.messages', 'anthropic'],
+    ['azure.chat', 'azure'],
+  ];
+  for (const [api, providerId] of providers) {
+    it(`${providerId}: every model, several usages`, () => {
+      const provider = findProvider({ providerId });
+      expect(provider?.models.length).toBeGreaterThan(3);
+      let compared = 0;
+      for (const info of provider?.models ?? []) {
+        for (const u of usages) {
+          const priced: PriceUsage = { input_tokens: u.inputTokens, output_tokens: u.outputTokens };
+          if (u.cachedTokens !== null) priced.cache_read_tokens = u.cachedTokens;
+          if (u.cacheWriteTokens !== undefined) priced.cache_write_tokens = u.cacheWriteTokens;
+          let expected: number | null;
+          try {
+            expected = calcPrice(priced, info.id, { providerId })?.total_price ?? null;
+          } catch {
+            expected = null;
+          }
+          const actual = costUsd(api, info.id, u);
+          if (expected === null) expect(actual, info.id).toBeNull();
+          else {
+            expect(actual, `${info.id} ${JSON.stringify(priced)}`).not.toBeNull();
+            expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(
+              Math.abs(expected) * 1e-9 + 1e-15,
+            );
+            compared++;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(10);
+    });
+  }
 });
