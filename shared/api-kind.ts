@@ -1,11 +1,15 @@
+/** Every wire protocol Tokentap tells apart; the one list the type, validation and filters share. */
+export const API_KINDS = [
+  'openai.chat',
+  'openai.responses',
+  'openai.embeddings',
+  'anthropic.messages',
+  'ollama.chat',
+  'azure.chat',
+  'azure.responses',
+  'azure.embeddings',
+  'http',
+] as const;
+
 /** The wire protocol an exchange speaks, decided from its path (and, for Azure, its shape). */
-export type ApiKind =
-  | 'openai.chat'
-  | 'openai.responses'
-  | 'openai.embeddings'
-  | 'anthropic.messages'
-  | 'ollama.chat'
-  | 'azure.chat'
-  | 'azure.responses'
-  | 'azure.embeddings'
-  | 'http';
+export type ApiKind = (typeof API_KINDS)[number];

@@ -4,7 +4,8 @@ import type { MergedResult } from './merged-result.ts';
 import type { Usage } from './usage.ts';
 
 /** Where an exchange is in its life. */
-export type ExchangeState = 'pending' | 'streaming' | 'complete' | 'error' | 'aborted';
+export const EXCHANGE_STATES = ['pending', 'streaming', 'complete', 'error', 'aborted'] as const;
+export type ExchangeState = (typeof EXCHANGE_STATES)[number];
 
 export interface ExchangeTimings {
   /** Request start to response headers. */

@@ -1,6 +1,6 @@
-import type { ApiKind } from './api-kind.ts';
+import { API_KINDS } from './api-kind.ts';
 import type { ExchangeErrorKind } from './capture-events.ts';
-import type { ExchangeRecord, ExchangeState, IntegrityFlag } from './exchange-record.ts';
+import { EXCHANGE_STATES, type ExchangeRecord, type IntegrityFlag } from './exchange-record.ts';
 import { isRecord } from './json-fields.ts';
 import {
   arrayOf,
@@ -16,26 +16,6 @@ import {
   type Shape,
   string,
 } from './shape-check.ts';
-
-const API_KINDS = [
-  'openai.chat',
-  'openai.responses',
-  'openai.embeddings',
-  'anthropic.messages',
-  'ollama.chat',
-  'azure.chat',
-  'azure.responses',
-  'azure.embeddings',
-  'http',
-] as const satisfies readonly ApiKind[];
-
-const STATES = [
-  'pending',
-  'streaming',
-  'complete',
-  'error',
-  'aborted',
-] as const satisfies readonly ExchangeState[];
 
 const ERROR_KINDS = [
   'client-aborted',
@@ -105,7 +85,7 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
   tenant: nullable(string),
   stream: boolean,
   status: nullable(integer),
-  state: oneOf(STATES),
+  state: oneOf(EXCHANGE_STATES),
   usage: nullable(
     object(
       {

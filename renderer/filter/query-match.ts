@@ -1,4 +1,5 @@
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import { API_KINDS } from '../../shared/api-kind.ts';
+import { EXCHANGE_STATES, type ExchangeSummary } from '../../shared/exchange-record.ts';
 import { isErrorSummary } from '../../shared/usage-totals.ts';
 import { apiLabel } from '../format.ts';
 import type { CompareOp, NumField, ParsedQuery, Term, TextField } from './query-parse.ts';
@@ -75,19 +76,6 @@ function compilePositive(term: Term): Matcher {
 // V8 lower-cases an already lower-case ASCII string without copying; a cache costs more than that.
 const lower = (value: string): string => value.toLowerCase();
 
-const API_KINDS: readonly ExchangeSummary['api'][] = [
-  'openai.chat',
-  'openai.responses',
-  'openai.embeddings',
-  'anthropic.messages',
-  'ollama.chat',
-  'azure.chat',
-  'azure.responses',
-  'azure.embeddings',
-  'http',
-];
-const STATES: readonly ExchangeSummary['state'][] = ['pending', 'streaming', 'complete', 'error', 'aborted'];
-
 /**
  * A test over field values, remembered per distinct value: a column holds a few models, tenants and
  * paths over 100,000 rows, so each is lower-cased and searched once, not once per row.
@@ -109,7 +97,7 @@ function perValue(test: (value: string) => boolean): (value: string) => boolean 
 function textMatcher(needle: string): Matcher {
   // What does not depend on the row is decided once, not 100,000 times.
   const apis = new Set(API_KINDS.filter((api) => api.includes(needle) || apiLabel(api).includes(needle)));
-  const states = new Set(STATES.filter((state) => state.includes(needle)));
+  const states = new Set(EXCHANGE_STATES.filter((state) => state.includes(needle)));
   const digits = /^\d+$/.test(needle);
   const contains = perValue((value) => lower(value).includes(needle));
   return (s) =>

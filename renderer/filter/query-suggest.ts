@@ -1,3 +1,4 @@
+import { EXCHANGE_STATES } from '../../shared/exchange-record.ts';
 import { HAS_VALUES, IS_VALUES, NUM_FIELDS, quoteValue } from './query-parse.ts';
 
 /** Values seen in the captured exchanges, for autocomplete. */
@@ -94,7 +95,7 @@ function valuesFor(key: string, facets: Facets): readonly string[] {
     case 'has':
       return HAS_VALUES;
     case 'state':
-      return ['pending', 'streaming', 'complete', 'error', 'aborted'];
+      return EXCHANGE_STATES;
     default:
       return [];
   }
