@@ -1,21 +1,41 @@
 /**
- * Builds the Electron main process and the preload (the renderer has its own vite.config.ts):
- * `vite build -c vite.electron.config.ts --mode main` → dist/electron/main.js (ESM), and
- * `--mode preload` → dist/electron/preload.cjs (CommonJS: a sandboxed preload can only
- * `require('electron')`). Dependencies (undici, genai-prices …) are bundled, so at run time the
- * bundles import nothing but `electron` and Node built-ins; the package ships without node_modules.
+ * Builds the Electron main process, the preload and the analysis worker (the renderer has its own
+ * vite.config.ts): `vite build -c vite.electron.config.ts --mode main` → dist/electron/main.js
+ * (ESM), `--mode preload` → dist/electron/preload.cjs (CommonJS: a sandboxed preload can only
+ * `require('electron')`) and `--mode worker` → dist/electron/analysis-worker.js (ESM: the
+ * worker_threads entry that main.js starts from its own folder). Dependencies (undici,
+ * genai-prices …) are bundled, so at run time the bundles import nothing but `electron` and Node
+ * built-ins, and the worker not even `electron` (the build fails if it tries); the package ships
+ * without node_modules.
  */
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { quickStartFromReadme } from './electron/desktop/quick-start.ts';
 
 const ENTRIES = {
   main: { input: 'electron/main.ts', format: 'es', fileName: 'main.js' },
   preload: { input: 'electron/preload.ts', format: 'cjs', fileName: 'preload.cjs' },
+  worker: { input: 'electron/capture/analysis-worker.ts', format: 'es', fileName: 'analysis-worker.js' },
 } as const;
 
-const external = ['electron', /^node:/, ...builtinModules];
+type Mode = keyof typeof ENTRIES;
+const isMode = (mode: string): mode is Mode => Object.hasOwn(ENTRIES, mode);
+
+const nodeBuiltins = [/^node:/, ...builtinModules];
+
+function noElectronImports(): Plugin {
+  return {
+    name: 'tokentap:no-electron-in-worker',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === 'electron' || source.startsWith('electron/')) {
+        this.error(`the analysis worker cannot import "${source}" (imported by ${importer ?? 'the entry'})`);
+      }
+      return null;
+    },
+  };
+}
 
 function readme(): string {
   try {
@@ -26,26 +46,31 @@ function readme(): string {
 }
 
 export default defineConfig(({ mode }) => {
-  if (mode !== 'main' && mode !== 'preload') {
-    throw new Error(`vite.electron.config.ts: --mode must be "main" or "preload", not "${mode}"`);
+  if (!isMode(mode)) {
+    const modes = Object.keys(ENTRIES).map((m) => `"${m}"`);
+    throw new Error(`vite.electron.config.ts: --mode must be ${modes.join(', ')}, not "${mode}"`);
   }
   const entry = ENTRIES[mode];
   return {
+    // A worker thread has no `electron` module: fail the build rather than ship a worker that
+    // dies as it starts.
+    plugins: mode === 'worker' ? [noElectronImports()] : [],
     publicDir: false,
     define: { __TOKENTAP_QUICK_START__: JSON.stringify(quickStartFromReadme(readme())) },
-    // Bundle every dependency: only `electron` and Node built-ins stay imports.
+    // Bundle every dependency: only `electron` (not in the worker) and Node built-ins stay imports.
     ssr: { noExternal: true, target: 'node' },
     build: {
       ssr: entry.input,
       outDir: 'dist/electron',
-      // main and preload are two builds into one folder.
+      // main, preload and worker are three builds into one folder.
       emptyOutDir: false,
       target: 'node22',
       sourcemap: true,
       minify: false,
       copyPublicDir: false,
       rollupOptions: {
-        external,
+        // Not `electron` for the worker, so that importing it reaches noElectronImports.
+        external: mode === 'worker' ? nodeBuiltins : ['electron', ...nodeBuiltins],
         output: { format: entry.format, entryFileNames: entry.fileName, codeSplitting: false },
       },
     },

@@ -63,13 +63,14 @@ export async function buildRenderer(): Promise<void> {
   }
 }
 
-/** Builds dist/electron (main and preload) when stale. */
+/** Builds dist/electron (main, preload and the analysis worker) when stale. */
 export async function buildElectron(): Promise<void> {
   const inputs = ['electron', 'shared', 'vite.electron.config.ts', 'README.md', 'package.json'];
-  if (!stale(['dist/electron/main.js', 'dist/electron/preload.cjs'], inputs)) return;
-  console.log('Building the main process and the preload…');
+  const outputs = ['dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/electron/analysis-worker.js'];
+  if (!stale(outputs, inputs)) return;
+  console.log('Building the main process, the preload and the analysis worker…');
   const { build } = await import('vite');
-  for (const mode of ['main', 'preload']) {
+  for (const mode of ['main', 'preload', 'worker']) {
     await build({ configFile: join(ROOT, 'vite.electron.config.ts'), root: ROOT, mode, logLevel: 'warn' });
   }
 }

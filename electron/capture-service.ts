@@ -1,32 +1,37 @@
-import { CapturePipeline, type CapturePipelineOptions } from './capture/capture-pipeline.ts';
+import { AnalysisThread, type AnalysisThreadOptions } from './capture/analysis-thread.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import type { ProxyConfig } from './proxy-config.ts';
 
-export interface CaptureServiceOptions extends ProxyConfig, CapturePipelineOptions {}
+export interface CaptureServiceOptions extends ProxyConfig, AnalysisThreadOptions {}
 
 export interface CaptureService {
   readonly proxy: RunningProxy;
-  readonly pipeline: CapturePipeline;
+  readonly analysis: AnalysisThread;
   /** Stops accepting traffic, then analyses what is still queued. */
   close(): Promise<void>;
 }
 
-/** The proxy and its capture pipeline, wired together: what the desktop app and `npm run serve` both run. */
+/** The proxy and its capture analysis, wired together: what the tests and the benchmark run. */
 export async function startCaptureService(options: CaptureServiceOptions): Promise<CaptureService> {
-  const pipeline = new CapturePipeline(options);
-  const proxy = await startProxy({
-    listen: options.listen,
-    upstream: options.upstream,
-    headersTimeoutMs: options.headersTimeoutMs,
-    sink: pipeline.queue,
-  });
+  const analysis = new AnalysisThread(options);
+  let proxy: RunningProxy;
+  try {
+    proxy = await startProxy({
+      listen: options.listen,
+      upstream: options.upstream,
+      headersTimeoutMs: options.headersTimeoutMs,
+      sink: analysis.queue,
+    });
+  } catch (error) {
+    await analysis.close();
+    throw error;
+  }
   return {
     proxy,
-    pipeline,
+    analysis,
     async close() {
       await proxy.close();
-      pipeline.queue.resume();
-      pipeline.queue.flush();
+      await analysis.close();
     },
   };
 }

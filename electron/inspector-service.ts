@@ -12,7 +12,7 @@ import type {
   Settings,
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
-import { CapturePipeline } from './capture/capture-pipeline.ts';
+import { AnalysisThread } from './capture/analysis-thread.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
@@ -45,8 +45,7 @@ export class InspectorService {
   readonly handlers: InspectorHandlers;
   readonly #options: InspectorServiceOptions;
   readonly #store: SessionStore;
-  readonly #pipeline: CapturePipeline;
-  readonly #inFlight = new Map<string, ExchangeRecord>();
+  readonly #analysis: AnalysisThread;
   readonly #listeners = new Set<UpdateListener>();
   #settings: Settings;
   #proxy: RunningProxy | null = null;
@@ -59,14 +58,13 @@ export class InspectorService {
     this.#options = options;
     this.#store = store;
     this.#settings = settings;
-    this.#pipeline = new CapturePipeline({
+    this.#analysis = new AnalysisThread({
       log: options.log,
-      onChange: (record) => {
-        this.#inFlight.set(record.id, record);
-        for (const listener of this.#listeners) listener.exchange(record);
+      // Only while someone watches: the analysis worker sends summaries of exchanges in flight.
+      onUpdates: (batch) => {
+        for (const listener of this.#listeners) for (const update of batch) listener.push(update);
       },
       onRecord: (record) => {
-        this.#inFlight.delete(record.id);
         this.#store.append(record);
         for (const listener of this.#listeners) listener.exchange(record);
         if (record.resentFrom !== undefined) this.#resolveResend(record);
@@ -89,14 +87,14 @@ export class InspectorService {
     return this.#proxy;
   }
 
-  get pipeline(): CapturePipeline {
-    return this.#pipeline;
-  }
-
   /** Adds a listener for live changes; returns its removal. */
   subscribe(listener: UpdateListener): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#analysis.liveUpdates = true;
+    return () => {
+      this.#listeners.delete(listener);
+      this.#analysis.liveUpdates = this.#listeners.size > 0;
+    };
   }
 
   async status(): Promise<ProxyStatus> {
@@ -106,7 +104,7 @@ export class InspectorService {
       proxyUrl: this.#proxy?.url ?? null,
       upstream: this.#settings.upstream,
       error: this.#proxyError,
-      capturePaused: this.#pipeline.paused,
+      capturePaused: this.#analysis.paused,
       session: await this.#store.info(this.#store.currentId),
       replay: this.#replay?.status() ?? null,
     };
@@ -159,7 +157,7 @@ export class InspectorService {
       throw new Error(
         `The proxy is not listening (${this.#proxyError ?? 'stopped'}), so nothing can be resent`,
       );
-    if (this.#pipeline.paused)
+    if (this.#analysis.paused)
       throw new Error('Capture is paused: resume it to resend, or the new exchange would not be recorded');
     const original = await this.#store.record(edits.id, edits.session);
     if (!original) throw new Error(`No exchange "${edits.id}" in this session`);
@@ -203,8 +201,7 @@ export class InspectorService {
   async close(): Promise<void> {
     await this.#proxy?.close();
     this.#proxy = null;
-    this.#pipeline.queue.resume();
-    this.#pipeline.queue.flush();
+    await this.#analysis.close();
     await this.#store.close();
   }
 
@@ -218,7 +215,7 @@ export class InspectorService {
         listen,
         upstream,
         headersTimeoutMs: this.#options.headersTimeoutMs,
-        sink: this.#pipeline.queue,
+        sink: this.#analysis.queue,
         responder: this.#replay,
       });
       this.#proxyError = null;
@@ -235,9 +232,15 @@ export class InspectorService {
     return status;
   }
 
-  #currentSummaries(summaries: ExchangeSummary[]): ExchangeSummary[] {
-    if (this.#inFlight.size === 0) return summaries;
-    return [...summaries, ...[...this.#inFlight.values()].map(summarise)].sort((a, b) => a.seq - b.seq);
+  /** The current session's summaries, finished and in flight. */
+  async #currentSummaries(session: string | null): Promise<ExchangeSummary[]> {
+    // In flight first: an exchange that ends in between is then found in the store, and kept once.
+    const inFlight = await this.#analysis.inFlight();
+    const summaries = await this.#store.summaries(session);
+    if (inFlight.length === 0) return summaries;
+    const finished = new Set(summaries.map((s) => s.id));
+    const current = inFlight.filter((s) => !finished.has(s.id));
+    return [...summaries, ...current].sort((a, b) => a.seq - b.seq);
   }
 
   async #records(request: ExportRequest): Promise<ExchangeRecord[]> {
@@ -265,18 +268,18 @@ export class InspectorService {
         return this.#broadcastStatus();
       },
       'capture.setPaused': async (paused) => {
-        this.#pipeline.paused = paused;
+        this.#analysis.paused = paused;
         return this.#broadcastStatus();
       },
-      'exchanges.list': async (session) => {
-        const summaries = await store.summaries(session);
-        return session === null || session === store.currentId
-          ? this.#currentSummaries(summaries)
-          : summaries;
-      },
+      'exchanges.list': (session) =>
+        session === null || session === store.currentId
+          ? this.#currentSummaries(session)
+          : store.summaries(session),
       'exchanges.get': async (id, session) => {
-        const live = session === null || session === store.currentId ? this.#inFlight.get(id) : undefined;
-        return live ? structuredClone(live) : store.record(id, session);
+        const current = session === null || session === store.currentId;
+        // Asked of the worker first: an exchange that ends meanwhile is in the store by the answer.
+        const live = current ? await this.#analysis.liveRecord(id) : null;
+        return live ?? store.record(id, session);
       },
       'usage.get': async (session) => usageTotals(await store.summaries(session)),
       'sessions.list': () => store.list(),

@@ -8,7 +8,6 @@ import { linkAnalyzer } from './analyzers/link-analyzer.ts';
 import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
 import { metadataAnalyzer } from './analyzers/metadata-analyzer.ts';
 import { timingsAnalyzer } from './analyzers/timings-analyzer.ts';
-import { CaptureQueue } from './capture-queue.ts';
 import { type CaptureLimits, ExchangeAssembler } from './exchange-assembler.ts';
 
 export const DEFAULT_LIMITS: CaptureLimits = {
@@ -33,8 +32,6 @@ export interface CapturePipelineOptions {
   limits?: CaptureLimits | undefined;
   /** Replaces the default analyzers (tests). */
   analyzers?: AnalyzerFactory[] | undefined;
-  /** Body bytes waiting for analysis before body parts are dropped. */
-  queueBytes?: number | undefined;
   /** Receives each exchange's final record. */
   onRecord(record: ExchangeRecord): void;
   /** An exchange in flight changed; the record is the live object under construction. */
@@ -43,11 +40,11 @@ export interface CapturePipelineOptions {
 }
 
 /**
- * The analysis side of the tee: a bounded queue the proxy pushes into, and the assemblers that
- * turn each exchange's events into a record. `sink` is what the proxy gets.
+ * The analysis side of the tee: turns each exchange's capture events into a record by running
+ * the analyzers over them. It runs in the analysis worker (see analysis-worker.ts), never on the
+ * thread that forwards traffic.
  */
 export class CapturePipeline {
-  readonly queue: CaptureQueue;
   readonly #assemblers = new Map<string, ExchangeAssembler>();
   readonly #options: CapturePipelineOptions;
   readonly #limits: CaptureLimits;
@@ -62,25 +59,36 @@ export class CapturePipeline {
     this.#limits = options.limits ?? DEFAULT_LIMITS;
     this.#analyzers = options.analyzers ?? defaultAnalyzers(this.#limits);
     this.#log = options.log ?? ((message) => console.warn(`[tokentap] ${message}`));
-    this.queue = new CaptureQueue({
-      maxBytes: options.queueBytes ?? 64 * 1024 * 1024,
-      sliceMs: 4,
-      consume: (event) => this.#consume(event),
-      onDrop: (id) => this.#dropped.add(id),
-      onConsumerError: (error, event) =>
-        this.#log(`capture of exchange ${event.exchangeId} failed at ${event.type}: ${describe(error)}`),
-    });
   }
-
-  // Drops are noticed on the forwarding path, before the exchange's events are consumed.
-  readonly #dropped = new Set<string>();
 
   /** Exchanges started but not yet over. */
   get inFlight(): number {
     return this.#assemblers.size;
   }
 
-  #consume(event: CaptureEvent): void {
+  /** The record under construction of an exchange in flight (the live object: read it, don't keep it). */
+  liveRecord(exchangeId: string): ExchangeRecord | undefined {
+    return this.#assemblers.get(exchangeId)?.draft.record;
+  }
+
+  /** Every exchange in flight, as its live record. */
+  *liveRecords(): IterableIterator<ExchangeRecord> {
+    for (const assembler of this.#assemblers.values()) yield assembler.draft.record;
+  }
+
+  /**
+   * Analyses one event. `dropped`: the capture queue dropped some of this exchange's body parts
+   * (said on its last event). A consumer that throws is logged and the event skipped.
+   */
+  consume(event: CaptureEvent, dropped = false): void {
+    try {
+      this.#consume(event, dropped);
+    } catch (error) {
+      this.#log(`capture of exchange ${event.exchangeId} failed at ${event.type}: ${describe(error)}`);
+    }
+  }
+
+  #consume(event: CaptureEvent, dropped: boolean): void {
     if (event.type === 'request-start') {
       if (this.paused) return;
       const assembler = new ExchangeAssembler(
@@ -103,12 +111,7 @@ export class CapturePipeline {
     }
     const assembler = this.#assemblers.get(event.exchangeId);
     if (!assembler) return;
-    if (
-      (event.type === 'response-end' || event.type === 'exchange-error') &&
-      this.#dropped.delete(event.exchangeId)
-    ) {
-      assembler.markDropped();
-    }
+    if (dropped) assembler.markDropped();
     assembler.handle(event);
   }
 }

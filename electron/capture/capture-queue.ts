@@ -1,29 +1,34 @@
 import type { CaptureEvent, CaptureSink } from '../../shared/capture-events.ts';
 
 export interface CaptureQueueOptions {
-  /** Body bytes the queue may hold before it starts dropping body parts (never control events). */
+  /**
+   * Body bytes the analysis side may hold (queued here, or handed over and not yet released)
+   * before body parts are dropped. Control events are never dropped.
+   */
   maxBytes: number;
-  /** How long one drain turn may run before it yields back to forwarding, in ms. */
-  sliceMs: number;
-  /** Receives events in order, off the forwarding path. */
-  consume(event: CaptureEvent): void;
-  /** Called once per exchange that lost analysis detail to a full queue. */
+  /** Body bytes handed over per drain turn at most, so one turn stays short. */
+  batchBytes: number;
+  /**
+   * Receives the events of one drain turn, in order, off the forwarding path. Their body bytes
+   * stay counted against `maxBytes` until the consumer calls `release`.
+   */
+  consume(events: CaptureEvent[]): void;
+  /** Called once per exchange that lost analysis detail to a full queue, on the forwarding path. */
   onDrop(exchangeId: string): void;
-  /** Called when the consumer throws; the event is skipped and draining goes on. */
-  onConsumerError(error: unknown, event: CaptureEvent): void;
 }
 
 /**
  * The bounded hand-off between forwarding and analysis. `push` is O(1) and never blocks: the
- * proxy calls it on its hot path. Draining happens later, in time slices, so analysis can never
- * delay a byte of traffic by more than one slice. When the analysis side falls behind (or is
- * paused) and the queue is full, body parts are dropped and their exchange is marked; control
- * events (starts, heads, ends, errors) are small and always kept, so every exchange still ends.
+ * proxy calls it on its hot path. Draining happens later, once per event-loop turn, in batches.
+ * When the analysis side falls behind (or is paused) and the budget is spent, body parts are
+ * dropped and their exchange is marked; control events (starts, heads, ends, errors) are small
+ * and always kept, so every exchange still ends.
  */
 export class CaptureQueue implements CaptureSink {
   readonly #options: CaptureQueueOptions;
   #events: CaptureEvent[] = [];
   #head = 0;
+  /** Body bytes queued or handed over and not released. */
   #bytes = 0;
   #scheduled = false;
   #paused = false;
@@ -34,9 +39,19 @@ export class CaptureQueue implements CaptureSink {
     this.#options = options;
   }
 
-  /** Events waiting to be analysed. */
+  /** Events waiting to be handed over. */
   get length(): number {
     return this.#events.length - this.#head;
+  }
+
+  /** Body bytes queued or held by the analysis side. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** True while handing over is stopped. */
+  get paused(): boolean {
+    return this.#paused;
   }
 
   /** Body parts dropped since start. */
@@ -63,7 +78,12 @@ export class CaptureQueue implements CaptureSink {
     this.#schedule();
   }
 
-  /** Stops draining (analysis stalls); forwarding is unaffected. */
+  /** The analysis side is done with this many body bytes. */
+  release(bytes: number): void {
+    this.#bytes = Math.max(0, this.#bytes - bytes);
+  }
+
+  /** Stops handing events over (analysis stalls); forwarding is unaffected. */
   pause(): void {
     this.#paused = true;
   }
@@ -73,9 +93,9 @@ export class CaptureQueue implements CaptureSink {
     this.#schedule();
   }
 
-  /** Drains everything now, synchronously (shutdown, tests). */
+  /** Hands everything queued over now, synchronously (shutdown, ordering with control messages). */
   flush(): void {
-    this.#drain(Number.POSITIVE_INFINITY);
+    while (this.length > 0) this.#drainBatch();
   }
 
   #schedule(): void {
@@ -87,35 +107,35 @@ export class CaptureQueue implements CaptureSink {
   #turn = (): void => {
     this.#scheduled = false;
     if (this.#paused) return;
-    this.#drain(this.#options.sliceMs);
+    this.#drainBatch();
     if (this.length > 0) this.#schedule();
   };
 
-  #drain(budgetMs: number): void {
-    const deadline = performance.now() + budgetMs;
+  #drainBatch(): void {
     const events = this.#events;
-    let checked = 0;
-    while (this.#head < events.length) {
-      const event = events[this.#head] as CaptureEvent;
-      events[this.#head] = undefined as unknown as CaptureEvent;
-      this.#head++;
-      if (event.type === 'request-body-part' || event.type === 'response-body-part') {
-        this.#bytes -= event.data.byteLength;
-      }
-      try {
-        this.#options.consume(event);
-      } catch (error) {
-        this.#options.onConsumerError(error, event);
-      }
-      // Reading the clock is not free; look every 64 events.
-      if ((++checked & 63) === 0 && performance.now() > deadline) break;
+    let end = this.#head;
+    let bytes = 0;
+    while (end < events.length && bytes < this.#options.batchBytes) {
+      const event = events[end++] as CaptureEvent;
+      if (event.type === 'request-body-part' || event.type === 'response-body-part')
+        bytes += event.data.byteLength;
     }
-    if (this.#head === events.length) {
+    let batch: CaptureEvent[];
+    if (this.#head === 0 && end === events.length) {
+      // The usual case: everything queued goes in one batch, without copying the array.
+      batch = events;
       this.#events = [];
-      this.#head = 0;
-    } else if (this.#head > 4096 && this.#head * 2 > events.length) {
-      this.#events = events.slice(this.#head);
-      this.#head = 0;
+    } else {
+      batch = events.slice(this.#head, end);
+      this.#head = end;
+      if (this.#head === events.length) {
+        this.#events = [];
+        this.#head = 0;
+      } else if (this.#head > 4096 && this.#head * 2 > events.length) {
+        this.#events = events.slice(this.#head);
+        this.#head = 0;
+      }
     }
+    this.#options.consume(batch);
   }
 }

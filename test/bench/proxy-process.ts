@@ -31,7 +31,7 @@ if (mode === 'tokentap') {
     },
     ...(queueBytesArg ? { queueBytes: Number(queueBytesArg) } : {}),
   });
-  const { queue } = service.pipeline;
+  const { queue } = service.analysis;
   serveCommands(async (cmd) => {
     switch (cmd) {
       case 'stats':
@@ -39,7 +39,7 @@ if (mode === 'tokentap') {
           ...(await baseStats()),
           queueLength: queue.length,
           droppedParts: queue.droppedParts,
-          inFlight: service.pipeline.inFlight,
+          inFlight: (await service.analysis.stats()).inFlight,
           records,
         };
       case 'pause':

@@ -3,8 +3,6 @@ import { createServer } from 'node:net';
 import { APIError } from 'openai';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Analyzer } from '../../electron/capture/analyzer.ts';
-import { DEFAULT_LIMITS, defaultAnalyzers } from '../../electron/capture/capture-pipeline.ts';
 import { startCaptureService } from '../../electron/capture-service.ts';
 import { startProxy } from '../../electron/proxy/proxy-server.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
@@ -186,14 +184,8 @@ describe('client and upstream failures', () => {
 
 describe('the analysis side never hurts forwarding', () => {
   it('isolates a throwing analyzer: traffic flows, the other analyzers still run, the failure is logged', async () => {
-    const exploding: Analyzer = {
-      name: 'exploding',
-      onResponseData() {
-        throw new Error('boom');
-      },
-    };
     const { upstream, openai, nextRecord, logs } = await start({
-      analyzers: [...defaultAnalyzers(DEFAULT_LIMITS), () => exploding],
+      analyzersModule: new URL('../support/analyzers/exploding.ts', import.meta.url),
     });
     upstream.respond('POST /v1/chat/completions', { chunks: loadSseFixture('openai-chat-stream-usage.sse') });
     const stream = await openai.chat.completions.create({ ...chat, stream: true });
@@ -208,16 +200,36 @@ describe('the analysis side never hurts forwarding', () => {
   it('drops analysis detail, never traffic, when the stalled analysis side fills the queue', async () => {
     const { upstream, openai, service, nextRecord } = await start({ queueBytes: 2048 });
     upstream.respond('POST /v1/chat/completions', { chunks: loadSseFixture('openai-chat-stream-usage.sse') });
-    service.pipeline.queue.pause();
+    service.analysis.queue.pause();
     const stream = await openai.chat.completions.create({ ...chat, stream: true });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('The capital of Mexico is Mexico City.');
-    expect(service.pipeline.queue.droppedParts).toBeGreaterThan(0);
-    service.pipeline.queue.resume();
+    expect(service.analysis.queue.droppedParts).toBeGreaterThan(0);
+    service.analysis.queue.resume();
     const record = await nextRecord();
     expect(record.integrity).toContain('analysis-dropped');
     expect(record.state).toBe('complete');
+  });
+
+  it('keeps forwarding when the analysis worker dies, and a new worker captures what follows', async () => {
+    const { upstream, proxyUrl, openai, nextRecord, logs } = await start({
+      analyzersModule: new URL('../support/analyzers/worker-killing.ts', import.meta.url),
+    });
+    upstream.respond('POST /v1/kill-the-analysis-worker', { status: 200, body: '{"ok":true}' });
+    const killed = await request(`${proxyUrl}/v1/kill-the-analysis-worker`, { method: 'POST', body: '{}' });
+    expect(killed.statusCode).toBe(200);
+    expect(await killed.body.text()).toBe('{"ok":true}');
+    // What was handed to the dying worker goes with it; the next exchange goes to the new one.
+    await until(() => logs.some((line) => line.includes('the analysis worker exited (code 70)')));
+    upstream.respond('POST /v1/chat/completions', { chunks: loadSseFixture('openai-chat-stream-usage.sse') });
+    const stream = await openai.chat.completions.create({ ...chat, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('The capital of Mexico is Mexico City.');
+    const record = await nextRecord();
+    expect(record.path).toBe('/v1/chat/completions');
+    expect(record.usage?.totalTokens).toBe(22);
   });
 });
 

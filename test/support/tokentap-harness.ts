@@ -3,7 +3,6 @@
  * upstream, with a way to await the records it produces. Tests talk to it over real sockets.
  */
 import OpenAI from 'openai';
-import type { AnalyzerFactory } from '../../electron/capture/analyzer.ts';
 import type { CaptureLimits } from '../../electron/capture/exchange-assembler.ts';
 import { type CaptureService, startCaptureService } from '../../electron/capture-service.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
@@ -31,7 +30,8 @@ export interface HarnessOptions {
   headersTimeoutMs?: number;
   limits?: CaptureLimits;
   queueBytes?: number;
-  analyzers?: AnalyzerFactory[];
+  /** A module in test/support/analyzers/ whose default export makes the analyzers. */
+  analyzersModule?: URL;
   /** Appended to the upstream URL (the UPSTREAM path prefix). */
   upstreamPrefix?: string;
 }
@@ -49,7 +49,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
     limits: options.limits,
     queueBytes: options.queueBytes,
-    analyzers: options.analyzers,
+    analyzersModule: options.analyzersModule,
     log: (message) => logs.push(message),
     onRecord(record) {
       // A JSON round trip: what a session file would hold, and proof the record is plain data.

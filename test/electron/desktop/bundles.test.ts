@@ -1,9 +1,16 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { build, parseAst } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  AnalysisWorkerData,
+  FromWorker,
+  ToWorker,
+} from '../../../electron/capture/analysis-protocol.ts';
 import { cspFromHtml, scriptSourceProblems } from '../../../electron/desktop/content-security-policy.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -56,7 +63,9 @@ async function filesUnder(dir: string, ext: string): Promise<string[]> {
 
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'tokentap-bundles-'));
-  for (const mode of ['main', 'preload']) {
+  // As in the package: dist/electron/*.js under a package.json that makes .js files ES modules.
+  await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
+  for (const mode of ['main', 'preload', 'worker']) {
     await build({
       configFile: join(ROOT, 'vite.electron.config.ts'),
       root: ROOT,
@@ -107,6 +116,42 @@ describe('built bundles', () => {
     expect(code).toMatch(/exposeInMainWorld\("tokentap"/);
     // The contract's channel names are bundled in, not imported.
     expect(code).toContain('"exchanges.list"');
+  });
+
+  it('the analysis worker is an ES module of its own next to main.js, importing only Node built-ins', async () => {
+    const code = await readFile(join(out, 'electron', 'analysis-worker.js'), 'utf8');
+    // A worker thread has no `electron`, and the package ships no node_modules. The one computed
+    // import is the analyzers module a test may name in workerData.
+    const imports = runtimeImports(code).filter((s) => !s.startsWith('(computed'));
+    expect(imports).toContain('node:worker_threads');
+    expect(imports.filter((s) => !isNodeBuiltin(s))).toEqual([]);
+    expect(code).toMatch(/^import \{[^}]*\bparentPort\b[^}]*\} from "node:worker_threads";$/m);
+    // The pipeline is inside it, not a chunk beside it.
+    expect(code).toMatch(/\bCapturePipeline = class\b/);
+    // main.js starts it from its own folder.
+    const main = await readFile(join(out, 'electron', 'main.js'), 'utf8');
+    expect(main).toContain('"./analysis-worker.js"');
+  });
+
+  it('the analysis worker bundle runs as a worker thread and answers a query', async () => {
+    const workerData: AnalysisWorkerData = { limits: undefined, analyzersModule: null };
+    const worker = new Worker(join(out, 'electron', 'analysis-worker.js'), { workerData });
+    try {
+      const answer = new Promise<FromWorker>((resolve, reject) => {
+        worker.on('message', (message: FromWorker) => {
+          if (message.type === 'answer') resolve(message);
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the worker exited (${code}) before answering`)));
+      });
+      const query: ToWorker = { type: 'query', id: 1, query: 'stats' };
+      worker.postMessage(query);
+      expect(await answer).toEqual({ type: 'answer', id: 1, value: { inFlight: 0 } });
+    } finally {
+      const exited = once(worker, 'exit');
+      await worker.terminate();
+      await exited;
+    }
   });
 
   it('the renderer bundle has no Node imports', async () => {

@@ -1,0 +1,122 @@
+/**
+ * What the forwarding thread and the analysis worker say to each other. Capture events cross
+ * in batches: the body parts' bytes are copied into one buffer that is transferred (not cloned),
+ * and each body-part event carries its offset and length in that buffer instead of its bytes.
+ */
+import type {
+  CaptureEvent,
+  RequestBodyPartEvent,
+  ResponseBodyPartEvent,
+} from '../../shared/capture-events.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+import type { CaptureLimits } from './exchange-assembler.ts';
+
+type BodyPartEvent = RequestBodyPartEvent | ResponseBodyPartEvent;
+
+/** A body part without its bytes: they are at `offset`, `length` in the batch's buffer. */
+export interface PackedBodyPart {
+  type: BodyPartEvent['type'];
+  exchangeId: string;
+  t: number;
+  offset: number;
+  length: number;
+}
+
+/** A control event; `dropped` on an exchange's last event says the queue dropped some of its body. */
+export type PackedControl = Exclude<CaptureEvent, BodyPartEvent> & { dropped?: true };
+
+export type PackedEvent = PackedBodyPart | PackedControl;
+
+export interface EventBatch {
+  type: 'events';
+  events: PackedEvent[];
+  /** The body parts' bytes, back to back; transferred with the message. */
+  bytes: ArrayBuffer;
+}
+
+export interface AnalysisWorkerData {
+  limits: CaptureLimits | undefined;
+  /** A module whose default export makes the analyzers from the limits (tests); null: the defaults. */
+  analyzersModule: string | null;
+}
+
+export type AnalysisQuery =
+  | { query: 'record'; exchangeId: string }
+  | { query: 'in-flight' }
+  | { query: 'stats' }
+  | { query: 'idle' };
+
+export interface AnalysisAnswers {
+  record: ExchangeRecord | null;
+  'in-flight': ExchangeSummary[];
+  stats: { inFlight: number };
+  idle: null;
+}
+
+/** Forwarding thread → worker. */
+export type ToWorker =
+  | EventBatch
+  | { type: 'capture-paused'; paused: boolean }
+  | { type: 'live-updates'; on: boolean }
+  | ({ type: 'query'; id: number } & AnalysisQuery);
+
+/** Worker → forwarding thread. */
+export type FromWorker =
+  | { type: 'released'; bytes: number }
+  | { type: 'record'; record: ExchangeRecord }
+  | { type: 'updates'; batch: LiveUpdate[] }
+  | { type: 'log'; message: string }
+  | { type: 'answer'; id: number; value: AnalysisAnswers[keyof AnalysisAnswers] };
+
+/** Packs a drained batch for the worker; `dropped` holds exchanges that lost body parts (consumed here). */
+export function packEvents(events: readonly CaptureEvent[], dropped: Set<string>): EventBatch {
+  let total = 0;
+  for (const event of events) {
+    if (event.type === 'request-body-part' || event.type === 'response-body-part')
+      total += event.data.byteLength;
+  }
+  const bytes = new Uint8Array(total);
+  const packed: PackedEvent[] = new Array(events.length);
+  let offset = 0;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as CaptureEvent;
+    if (event.type === 'request-body-part' || event.type === 'response-body-part') {
+      const { data } = event;
+      bytes.set(data, offset);
+      packed[i] = {
+        type: event.type,
+        exchangeId: event.exchangeId,
+        t: event.t,
+        offset,
+        length: data.byteLength,
+      };
+      offset += data.byteLength;
+    } else if (
+      (event.type === 'response-end' || event.type === 'exchange-error') &&
+      dropped.size > 0 &&
+      dropped.delete(event.exchangeId)
+    ) {
+      packed[i] = { ...event, dropped: true };
+    } else {
+      packed[i] = event;
+    }
+  }
+  return { type: 'events', events: packed, bytes: bytes.buffer };
+}
+
+/**
+ * Calls `each` with every event of a batch. Each body part gets its own copy of its bytes, so
+ * an exchange that keeps them does not keep the whole batch's buffer alive.
+ */
+export function unpackEvents(batch: EventBatch, each: (event: CaptureEvent, dropped: boolean) => void): void {
+  const { bytes } = batch;
+  for (const packed of batch.events) {
+    if ('offset' in packed) {
+      const { type, exchangeId, t, offset, length } = packed;
+      each({ type, exchangeId, t, data: Buffer.from(bytes.slice(offset, offset + length)) }, false);
+    } else {
+      each(packed, packed.dropped === true);
+    }
+  }
+}

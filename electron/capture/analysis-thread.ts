@@ -1,0 +1,186 @@
+import { Worker } from 'node:worker_threads';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+import {
+  type AnalysisAnswers,
+  type AnalysisQuery,
+  type AnalysisWorkerData,
+  type FromWorker,
+  packEvents,
+  type ToWorker,
+} from './analysis-protocol.ts';
+import { CaptureQueue } from './capture-queue.ts';
+import type { CaptureLimits } from './exchange-assembler.ts';
+
+export interface AnalysisThreadOptions {
+  limits?: CaptureLimits | undefined;
+  /** A module whose default export makes the analyzers from the limits (tests); absent: the defaults. */
+  analyzersModule?: URL | undefined;
+  /** Body bytes the analysis side may hold before body parts are dropped (default 64 MiB). */
+  queueBytes?: number | undefined;
+  /** Receives each exchange's final record. */
+  onRecord(record: ExchangeRecord): void;
+  /** Live summaries of exchanges in flight, at most one batch per frame, while `liveUpdates` is on. */
+  onUpdates?: ((batch: LiveUpdate[]) => void) | undefined;
+  log?: ((message: string) => void) | undefined;
+}
+
+// From source (npm run serve, tests) the worker is the .ts file; in the Electron build it is the
+// bundle next to main.js.
+const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './analysis-worker.ts' : './analysis-worker.js';
+
+/** Body bytes handed to the worker per message at most: a turn of copying stays well under a millisecond. */
+const BATCH_BYTES = 1024 * 1024;
+
+/**
+ * The analysis side of the tee as the forwarding thread sees it: `queue` is the sink the proxy
+ * pushes capture events into, and a worker thread runs the capture pipeline over them. The
+ * forwarding thread only copies body bytes into a batch once per event-loop turn.
+ */
+export class AnalysisThread {
+  readonly queue: CaptureQueue;
+  readonly #options: AnalysisThreadOptions;
+  readonly #log: (message: string) => void;
+  #worker: Worker;
+  /** Exchanges that lost body parts to a full queue, until their last event is handed over. */
+  readonly #dropped = new Set<string>();
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #nextQuery = 0;
+  /** Body bytes handed to the worker and not yet released by it. */
+  #outstanding = 0;
+  #paused = false;
+  #live = false;
+  #closed = false;
+
+  constructor(options: AnalysisThreadOptions) {
+    this.#options = options;
+    this.#log = options.log ?? ((message) => console.warn(`[tokentap] ${message}`));
+    this.queue = new CaptureQueue({
+      maxBytes: options.queueBytes ?? 64 * 1024 * 1024,
+      batchBytes: BATCH_BYTES,
+      consume: (events) => {
+        const batch = packEvents(events, this.#dropped);
+        this.#outstanding += batch.bytes.byteLength;
+        this.#worker.postMessage(batch, [batch.bytes]);
+      },
+      onDrop: (id) => this.#dropped.add(id),
+    });
+    this.#worker = this.#startWorker();
+  }
+
+  /** While paused, exchanges that start are forwarded but not captured. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  set paused(paused: boolean) {
+    this.#paused = paused;
+    this.#send({ type: 'capture-paused', paused });
+  }
+
+  /** Whether `onUpdates` receives live summaries; turning it on sends everything in flight first. */
+  set liveUpdates(on: boolean) {
+    if (on === this.#live) return;
+    this.#live = on;
+    this.#send({ type: 'live-updates', on });
+  }
+
+  /** The current state of an exchange in flight; null once it is over (its record was delivered). */
+  liveRecord(exchangeId: string): Promise<ExchangeRecord | null> {
+    return this.#ask({ query: 'record', exchangeId });
+  }
+
+  /** Summaries of the exchanges in flight. */
+  inFlight(): Promise<ExchangeSummary[]> {
+    return this.#ask({ query: 'in-flight' });
+  }
+
+  stats(): Promise<{ inFlight: number }> {
+    return this.#ask({ query: 'stats' });
+  }
+
+  /** Resolves once everything pushed so far has been analysed and its records delivered. */
+  async idle(): Promise<void> {
+    await this.#ask({ query: 'idle' });
+  }
+
+  /** Analyses what is queued, delivers the records, then stops the worker. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.queue.resume();
+    await this.idle();
+    this.#closed = true;
+    await this.#worker.terminate();
+  }
+
+  #startWorker(): Worker {
+    const data: AnalysisWorkerData = {
+      limits: this.#options.limits,
+      analyzersModule: this.#options.analyzersModule?.href ?? null,
+    };
+    const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: data });
+    // The proxy's server keeps the process alive; analysis alone must not.
+    worker.unref();
+    worker.on('message', this.#receive);
+    worker.on('error', (error) => this.#log(`the analysis worker failed: ${error.stack ?? error.message}`));
+    worker.on('exit', (code) => this.#onExit(worker, code));
+    return worker;
+  }
+
+  #receive = (message: FromWorker): void => {
+    switch (message.type) {
+      case 'released':
+        this.#outstanding -= message.bytes;
+        this.queue.release(message.bytes);
+        return;
+      case 'record':
+        this.#options.onRecord(message.record);
+        return;
+      case 'updates':
+        this.#options.onUpdates?.(message.batch);
+        return;
+      case 'log':
+        this.#log(message.message);
+        return;
+      case 'answer': {
+        const pending = this.#pending.get(message.id);
+        this.#pending.delete(message.id);
+        pending?.resolve(message.value);
+        return;
+      }
+    }
+  };
+
+  /**
+   * A worker that dies (a crash, running out of memory) takes the exchanges it was analysing with
+   * it; forwarding never noticed. A new one takes over from the next batch.
+   */
+  #onExit(worker: Worker, code: number): void {
+    if (this.#closed || worker !== this.#worker) return;
+    this.#log(
+      `the analysis worker exited (code ${code}); exchanges in flight lose their capture, starting a new one`,
+    );
+    for (const pending of this.#pending.values()) pending.reject(new Error('the analysis worker exited'));
+    this.#pending.clear();
+    this.queue.release(this.#outstanding);
+    this.#outstanding = 0;
+    this.#worker = this.#startWorker();
+    if (this.#paused) this.#send({ type: 'capture-paused', paused: true });
+    if (this.#live) this.#send({ type: 'live-updates', on: true });
+  }
+
+  #ask<Q extends AnalysisQuery>(query: Q): Promise<AnalysisAnswers[Q['query']]> {
+    if (this.#closed) return Promise.reject(new Error('the analysis thread is closed'));
+    const id = this.#nextQuery++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#send({ type: 'query', id, ...query });
+    });
+  }
+
+  /** Control messages and queries come after every event pushed before them (unless analysis is stalled). */
+  #send(message: ToWorker): void {
+    if (!this.queue.paused) this.queue.flush();
+    this.#worker.postMessage(message);
+  }
+}

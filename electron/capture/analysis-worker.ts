@@ -1,0 +1,80 @@
+/**
+ * The analysis worker: a worker thread that runs the capture pipeline, so parsing, merging and
+ * pricing never share a thread (or a heap, or its garbage collections) with forwarding. It gets
+ * capture events in batches from AnalysisThread and sends back final records, live summaries
+ * (coalesced per frame, only while someone watches) and answers to queries.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { summarise } from '../../shared/exchange-summary.ts';
+import { UpdateBatcher } from '../bridge/update-batcher.ts';
+import type {
+  AnalysisAnswers,
+  AnalysisQuery,
+  AnalysisWorkerData,
+  FromWorker,
+  ToWorker,
+} from './analysis-protocol.ts';
+import { unpackEvents } from './analysis-protocol.ts';
+import type { AnalyzerFactory } from './analyzer.ts';
+import { CapturePipeline, DEFAULT_LIMITS } from './capture-pipeline.ts';
+
+const port = parentPort;
+if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-thread.ts)');
+const post = (message: FromWorker): void => port.postMessage(message);
+
+const { limits, analyzersModule } = workerData as AnalysisWorkerData;
+const analyzers: AnalyzerFactory[] | undefined = analyzersModule
+  ? (await import(analyzersModule)).default(limits ?? DEFAULT_LIMITS)
+  : undefined;
+
+let live: UpdateBatcher | null = null;
+const pipeline = new CapturePipeline({
+  limits,
+  analyzers,
+  log: (message) => post({ type: 'log', message }),
+  onRecord: (record) => post({ type: 'record', record }),
+  onChange: (record) => live?.exchange(record),
+});
+
+function setLive(on: boolean): void {
+  live?.close();
+  live = null;
+  if (!on) return;
+  live = new UpdateBatcher({ send: (batch) => post({ type: 'updates', batch }) });
+  live.ready();
+  // Whoever starts watching sees what is already in flight.
+  for (const record of pipeline.liveRecords()) live.exchange(record);
+}
+
+function answer(query: AnalysisQuery): AnalysisAnswers[keyof AnalysisAnswers] {
+  switch (query.query) {
+    case 'record':
+      return (pipeline.liveRecord(query.exchangeId) ?? null) as ExchangeRecord | null;
+    case 'in-flight':
+      return [...pipeline.liveRecords()].map(summarise);
+    case 'stats':
+      return { inFlight: pipeline.inFlight };
+    case 'idle':
+      // Messages are handled in order: everything sent before this query has been analysed.
+      return null;
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'events':
+      unpackEvents(message, (event, dropped) => pipeline.consume(event, dropped));
+      post({ type: 'released', bytes: message.bytes.byteLength });
+      return;
+    case 'capture-paused':
+      pipeline.paused = message.paused;
+      return;
+    case 'live-updates':
+      setLive(message.on);
+      return;
+    case 'query':
+      post({ type: 'answer', id: message.id, value: answer(message) });
+      return;
+  }
+});
