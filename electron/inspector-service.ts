@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange-record.ts';
-import { summarise } from '../shared/exchange-summary.ts';
 import type {
   ExportRequest,
   InspectorHandlers,
@@ -13,6 +12,7 @@ import type {
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
 import { AnalysisThread } from './capture/analysis-thread.ts';
+import { type FinishedExchange, recordOf } from './capture/finished-exchange.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
@@ -32,7 +32,6 @@ export interface InspectorServiceOptions {
 
 /** Receives every live change; each transport batches them for its renderer. */
 export interface UpdateListener {
-  exchange(record: ExchangeRecord): void;
   push(update: LiveUpdate): void;
 }
 
@@ -51,8 +50,8 @@ export class InspectorService {
   #proxy: RunningProxy | null = null;
   #proxyError: string | null = null;
   #replay: ReplayResponder | null = null;
-  /** Resends waiting for their new exchange's record, by the nonce in their link header. */
-  readonly #resends = new Map<string, (record: ExchangeRecord) => void>();
+  /** Resends waiting for their new exchange, by the nonce in their link header. */
+  readonly #resends = new Map<string, (summary: ExchangeSummary) => void>();
 
   private constructor(options: InspectorServiceOptions, store: SessionStore, settings: Settings) {
     this.#options = options;
@@ -64,10 +63,11 @@ export class InspectorService {
       onUpdates: (batch) => {
         for (const listener of this.#listeners) for (const update of batch) listener.push(update);
       },
-      onRecord: (record) => {
-        this.#store.append(record);
-        for (const listener of this.#listeners) listener.exchange(record);
-        if (record.resentFrom !== undefined) this.#resolveResend(record);
+      onRecord: (exchange) => {
+        this.#store.append(exchange);
+        const { summary } = exchange;
+        for (const listener of this.#listeners) listener.push({ type: 'exchange', summary });
+        if (summary.resentFrom !== undefined) this.#resolveResend(exchange);
       },
     });
     this.handlers = this.#makeHandlers();
@@ -163,7 +163,7 @@ export class InspectorService {
     if (!original) throw new Error(`No exchange "${edits.id}" in this session`);
     const nonce = randomUUID();
     const plan = resendPlan(original, edits, this.#options.env, nonce);
-    const recorded = new Promise<ExchangeRecord>((resolve) => this.#resends.set(nonce, resolve));
+    const recorded = new Promise<ExchangeSummary>((resolve) => this.#resends.set(nonce, resolve));
     try {
       const response = await request(proxy.url + plan.path, {
         method: plan.method as 'POST',
@@ -182,7 +182,7 @@ export class InspectorService {
         );
       });
       try {
-        return summarise(await Promise.race([recorded, late]));
+        return await Promise.race([recorded, late]);
       } finally {
         clearTimeout(timer);
       }
@@ -191,10 +191,11 @@ export class InspectorService {
     }
   }
 
-  #resolveResend(record: ExchangeRecord): void {
-    const nonce = resendNonce(record.request.headers['x-tokentap-resent-from']);
+  #resolveResend(exchange: FinishedExchange): void {
+    if (this.#resends.size === 0) return;
+    const nonce = resendNonce(recordOf(exchange).request.headers['x-tokentap-resent-from']);
     const resolve = nonce === null ? undefined : this.#resends.get(nonce);
-    resolve?.(record);
+    resolve?.(exchange.summary);
   }
 
   /** Stops the proxy, analyses what is queued, and flushes and closes the session. */

@@ -11,6 +11,7 @@ import type {
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import type { LiveUpdate } from '../../shared/inspector-contract.ts';
 import type { CaptureLimits } from './exchange-assembler.ts';
+import type { FinishedExchange } from './finished-exchange.ts';
 
 type BodyPartEvent = RequestBodyPartEvent | ResponseBodyPartEvent;
 
@@ -39,6 +40,11 @@ export interface AnalysisWorkerData {
   limits: CaptureLimits | undefined;
   /** A module whose default export makes the analyzers from the limits (tests); null: the defaults. */
   analyzersModule: string | null;
+  /**
+   * One Int32 the worker adds the body bytes it is done with to, and the forwarding thread takes
+   * them from when its budget runs short: releasing costs no message.
+   */
+  released: SharedArrayBuffer;
 }
 
 export type AnalysisQuery =
@@ -63,8 +69,7 @@ export type ToWorker =
 
 /** Worker → forwarding thread. */
 export type FromWorker =
-  | { type: 'released'; bytes: number }
-  | { type: 'record'; record: ExchangeRecord }
+  | { type: 'record'; exchange: FinishedExchange }
   | { type: 'updates'; batch: LiveUpdate[] }
   | { type: 'log'; message: string }
   | { type: 'answer'; id: number; value: AnalysisAnswers[keyof AnalysisAnswers] };

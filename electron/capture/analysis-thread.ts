@@ -11,6 +11,7 @@ import {
 } from './analysis-protocol.ts';
 import { CaptureQueue } from './capture-queue.ts';
 import type { CaptureLimits } from './exchange-assembler.ts';
+import type { FinishedExchange } from './finished-exchange.ts';
 
 export interface AnalysisThreadOptions {
   limits?: CaptureLimits | undefined;
@@ -18,8 +19,8 @@ export interface AnalysisThreadOptions {
   analyzersModule?: URL | undefined;
   /** Body bytes the analysis side may hold before body parts are dropped (default 64 MiB). */
   queueBytes?: number | undefined;
-  /** Receives each exchange's final record. */
-  onRecord(record: ExchangeRecord): void;
+  /** Receives each exchange's final record, serialised. */
+  onRecord(exchange: FinishedExchange): void;
   /** Live summaries of exchanges in flight, at most one batch per frame, while `liveUpdates` is on. */
   onUpdates?: ((batch: LiveUpdate[]) => void) | undefined;
   log?: ((message: string) => void) | undefined;
@@ -31,6 +32,12 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './analysis-worker.ts' : 
 
 /** Body bytes handed to the worker per message at most: a turn of copying stays well under a millisecond. */
 const BATCH_BYTES = 1024 * 1024;
+/**
+ * How long events wait to be handed over. A message costs both threads some microseconds, so one
+ * per request would tax every request; a few milliseconds' wait means one per many, and nobody
+ * looks at analysis results that fast (the UI shows them at most once a frame).
+ */
+const HAND_OFF_MS = 4;
 
 /**
  * The analysis side of the tee as the forwarding thread sees it: `queue` is the sink the proxy
@@ -46,8 +53,12 @@ export class AnalysisThread {
   readonly #dropped = new Set<string>();
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   #nextQuery = 0;
-  /** Body bytes handed to the worker and not yet released by it. */
+  /** Body bytes handed to the worker and not yet reclaimed from it. */
   #outstanding = 0;
+  /** Where the worker counts the body bytes it is done with (see AnalysisWorkerData). */
+  readonly #released = new Int32Array(new SharedArrayBuffer(4));
+  /** Bytes a dead worker held, given back at the next reclaim. */
+  #lost = 0;
   #paused = false;
   #live = false;
   #closed = false;
@@ -58,6 +69,13 @@ export class AnalysisThread {
     this.queue = new CaptureQueue({
       maxBytes: options.queueBytes ?? 64 * 1024 * 1024,
       batchBytes: BATCH_BYTES,
+      handOffMs: HAND_OFF_MS,
+      reclaim: () => {
+        const released = Atomics.exchange(this.#released, 0, 0) + this.#lost;
+        this.#lost = 0;
+        this.#outstanding -= released;
+        return released;
+      },
       consume: (events) => {
         const batch = packEvents(events, this.#dropped);
         this.#outstanding += batch.bytes.byteLength;
@@ -117,6 +135,7 @@ export class AnalysisThread {
     const data: AnalysisWorkerData = {
       limits: this.#options.limits,
       analyzersModule: this.#options.analyzersModule?.href ?? null,
+      released: this.#released.buffer as SharedArrayBuffer,
     };
     const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: data });
     // The proxy's server keeps the process alive; analysis alone must not.
@@ -129,12 +148,8 @@ export class AnalysisThread {
 
   #receive = (message: FromWorker): void => {
     switch (message.type) {
-      case 'released':
-        this.#outstanding -= message.bytes;
-        this.queue.release(message.bytes);
-        return;
       case 'record':
-        this.#options.onRecord(message.record);
+        this.#options.onRecord(message.exchange);
         return;
       case 'updates':
         this.#options.onUpdates?.(message.batch);
@@ -162,8 +177,9 @@ export class AnalysisThread {
     );
     for (const pending of this.#pending.values()) pending.reject(new Error('the analysis worker exited'));
     this.#pending.clear();
-    this.queue.release(this.#outstanding);
-    this.#outstanding = 0;
+    // All it held comes back, released or not (its count is part of what was outstanding).
+    Atomics.store(this.#released, 0, 0);
+    this.#lost = this.#outstanding;
     this.#worker = this.#startWorker();
     if (this.#paused) this.#send({ type: 'capture-paused', paused: true });
     if (this.#live) this.#send({ type: 'live-updates', on: true });

@@ -18,12 +18,14 @@ import type {
 import { unpackEvents } from './analysis-protocol.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { CapturePipeline, DEFAULT_LIMITS } from './capture-pipeline.ts';
+import { finishExchange } from './finished-exchange.ts';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-thread.ts)');
 const post = (message: FromWorker): void => port.postMessage(message);
 
-const { limits, analyzersModule } = workerData as AnalysisWorkerData;
+const { limits, analyzersModule, released } = workerData as AnalysisWorkerData;
+const releasedBytes = new Int32Array(released);
 const analyzers: AnalyzerFactory[] | undefined = analyzersModule
   ? (await import(analyzersModule)).default(limits ?? DEFAULT_LIMITS)
   : undefined;
@@ -33,7 +35,7 @@ const pipeline = new CapturePipeline({
   limits,
   analyzers,
   log: (message) => post({ type: 'log', message }),
-  onRecord: (record) => post({ type: 'record', record }),
+  onRecord: (record) => post({ type: 'record', exchange: finishExchange(record) }),
   onChange: (record) => live?.exchange(record),
 });
 
@@ -65,7 +67,7 @@ port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'events':
       unpackEvents(message, (event, dropped) => pipeline.consume(event, dropped));
-      post({ type: 'released', bytes: message.bytes.byteLength });
+      Atomics.add(releasedBytes, 0, message.bytes.byteLength);
       return;
     case 'capture-paused':
       pipeline.paused = message.paused;

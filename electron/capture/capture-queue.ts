@@ -8,18 +8,22 @@ export interface CaptureQueueOptions {
   maxBytes: number;
   /** Body bytes handed over per drain turn at most, so one turn stays short. */
   batchBytes: number;
+  /** How long an event waits before it is handed over, so that one hand-off carries many. */
+  handOffMs: number;
   /**
    * Receives the events of one drain turn, in order, off the forwarding path. Their body bytes
-   * stay counted against `maxBytes` until the consumer calls `release`.
+   * stay counted against `maxBytes` until `reclaim` returns them.
    */
   consume(events: CaptureEvent[]): void;
+  /** Body bytes the consumer is done with since the last call; asked when the budget looks spent. */
+  reclaim(): number;
   /** Called once per exchange that lost analysis detail to a full queue, on the forwarding path. */
   onDrop(exchangeId: string): void;
 }
 
 /**
  * The bounded hand-off between forwarding and analysis. `push` is O(1) and never blocks: the
- * proxy calls it on its hot path. Draining happens later, once per event-loop turn, in batches.
+ * proxy calls it on its hot path. Draining happens a few milliseconds later, in batches.
  * When the analysis side falls behind (or is paused) and the budget is spent, body parts are
  * dropped and their exchange is marked; control events (starts, heads, ends, errors) are small
  * and always kept, so every exchange still ends.
@@ -28,7 +32,7 @@ export class CaptureQueue implements CaptureSink {
   readonly #options: CaptureQueueOptions;
   #events: CaptureEvent[] = [];
   #head = 0;
-  /** Body bytes queued or handed over and not released. */
+  /** Body bytes queued, or handed over and not reclaimed. */
   #bytes = 0;
   #scheduled = false;
   #paused = false;
@@ -46,6 +50,7 @@ export class CaptureQueue implements CaptureSink {
 
   /** Body bytes queued or held by the analysis side. */
   get bytes(): number {
+    this.#bytes -= this.#options.reclaim();
     return this.#bytes;
   }
 
@@ -62,6 +67,7 @@ export class CaptureQueue implements CaptureSink {
   push(event: CaptureEvent): void {
     if (event.type === 'request-body-part' || event.type === 'response-body-part') {
       const size = event.data.byteLength;
+      if (this.#bytes + size > this.#options.maxBytes) this.#bytes -= this.#options.reclaim();
       if (this.#bytes + size > this.#options.maxBytes) {
         this.#dropped++;
         if (!this.#droppedExchanges.has(event.exchangeId)) {
@@ -76,11 +82,6 @@ export class CaptureQueue implements CaptureSink {
     }
     this.#events.push(event);
     this.#schedule();
-  }
-
-  /** The analysis side is done with this many body bytes. */
-  release(bytes: number): void {
-    this.#bytes = Math.max(0, this.#bytes - bytes);
   }
 
   /** Stops handing events over (analysis stalls); forwarding is unaffected. */
@@ -101,14 +102,18 @@ export class CaptureQueue implements CaptureSink {
   #schedule(): void {
     if (this.#scheduled || this.#paused) return;
     this.#scheduled = true;
-    setImmediate(this.#turn);
+    setTimeout(this.#turn, this.#options.handOffMs);
   }
 
   #turn = (): void => {
     this.#scheduled = false;
     if (this.#paused) return;
     this.#drainBatch();
-    if (this.length > 0) this.#schedule();
+    // A backlog (after a pause) goes on at the next turn of the loop, a batch at a time.
+    if (this.length > 0 && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#turn);
+    }
   };
 
   #drainBatch(): void {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
 import type { SessionInfo } from '../../shared/inspector-contract.ts';
+import { type FinishedExchange, finishExchange } from '../capture/finished-exchange.ts';
 import { type IndexEntry, indexLine, loadIndex, readRecord } from './session-index.ts';
 import { SessionWriter } from './session-writer.ts';
 
@@ -55,10 +55,10 @@ export class SessionStore {
   }
 
   /** Appends a finished exchange to the current session. */
-  append(record: ExchangeRecord): void {
-    const entry = this.#writer.append(record);
+  append(exchange: FinishedExchange): void {
+    const entry = this.#writer.append(exchange);
     this.#current.entries.push(entry);
-    this.#current.byId.set(record.id, entry);
+    this.#current.byId.set(exchange.summary.id, entry);
   }
 
   /** Writes everything appended so far. */
@@ -139,10 +139,11 @@ export class SessionStore {
     const indexLines: string[] = [];
     let offset = 0;
     for (const record of records) {
-      const line = `${JSON.stringify(record)}\n`;
+      const { summary, json } = finishExchange(record);
+      const line = `${json}\n`;
       const length = Buffer.byteLength(line);
       lines.push(line);
-      indexLines.push(indexLine({ offset, length, summary: summarise(record) }));
+      indexLines.push(indexLine({ offset, length, summary }));
       offset += length;
     }
     const temp = join(this.#dir, `.${id}.tmp`);

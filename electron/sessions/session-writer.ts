@@ -1,6 +1,5 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
+import type { FinishedExchange } from '../capture/finished-exchange.ts';
 import { type IndexEntry, indexLine } from './session-index.ts';
 
 /** How long an appended record may wait before it is on disk. */
@@ -47,12 +46,12 @@ export class SessionWriter {
     return this.#offset;
   }
 
-  /** Queues a record; returns where its line will be. */
-  append(record: ExchangeRecord): IndexEntry {
+  /** Queues an exchange's line; returns where it will be. */
+  append(exchange: FinishedExchange): IndexEntry {
     // Kept as a string until written: a Buffer per line would be a malloc per exchange.
-    const line = `${JSON.stringify(record)}\n`;
+    const line = `${exchange.json}\n`;
     const length = Buffer.byteLength(line);
-    const entry: IndexEntry = { offset: this.#offset, length, summary: summarise(record) };
+    const entry: IndexEntry = { offset: this.#offset, length, summary: exchange.summary };
     this.#offset += length;
     this.#lines.push(line);
     this.#indexLines.push(indexLine(entry));

@@ -16,6 +16,7 @@ import type { UpdateListener } from '../../electron/inspector-service.ts';
 import { type IpcEventLike, type IpcListener, openIpcGateway } from '../../electron/ipc-gateway.ts';
 import { createDesktopApi, type IpcRendererLike } from '../../electron/preload-api.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import { summarise } from '../../shared/exchange-summary.ts';
 import type { InspectorHandlers, LiveUpdate } from '../../shared/inspector-contract.ts';
 import { streamRecord } from '../support/sample-records.ts';
 
@@ -147,7 +148,7 @@ async function run(shape: Shape, rate: number): Promise<RunResult> {
   });
   await new Promise((resolve) => setImmediate(resolve));
 
-  // ---- capture: exchanges progressing, one `exchange(record)` per event, as the pipeline calls it ----
+  // ---- capture: exchanges progressing, one summary per event (the analysis worker sends fewer) ----
   const template = streamRecord();
   let seq = 0;
   const newRecord = (): ExchangeRecord => {
@@ -179,7 +180,7 @@ async function run(shape: Shape, rate: number): Promise<RunResult> {
       waiting.set(record.id, queue);
     }
     queue.times.push(now);
-    source?.exchange(record);
+    source?.push({ type: 'exchange', summary: summarise(record) });
     emitted++;
     if (record.state === 'complete') {
       slot.record = newRecord();

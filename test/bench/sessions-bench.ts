@@ -3,10 +3,12 @@
  * in a child process (so its RSS is the main process's), then the session reopened in a fresh
  * process. Reports RSS growth (goal < 150 MB) and reopen time (goal < 3 s). BENCH_QUICK=1 shrinks it.
  */
+
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { finishExchange } from '../../electron/capture/finished-exchange.ts';
 
 const COUNT = process.env.BENCH_QUICK === '1' ? 10_000 : 100_000;
 const BODY_BYTES = 20 * 1024;
@@ -81,7 +83,7 @@ async function writePhase(dir: string): Promise<WriteResult> {
       request: { ...template.request, body },
       response: template.response && { ...template.response, body },
     };
-    store.append(record);
+    store.append(finishExchange(record));
     // Heavy traffic: 20 exchanges per flush window (400 per second at the 50 ms window).
     if (i % 20 === 19) await store.flush();
   }

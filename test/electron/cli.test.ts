@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishExchange } from '../../electron/capture/finished-exchange.ts';
 import { SessionStore } from '../../electron/sessions/session-store.ts';
 import { recordsToJsonl } from '../../shared/jsonl-format.ts';
 import { expectValidHar } from '../support/har-validate.ts';
@@ -30,7 +31,7 @@ async function tokentap(args: string[]): Promise<{ code: number; stdout: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tokentap-cli-'));
   const store = await SessionStore.open(dir, () => {});
-  for (const record of sampleRecords()) store.append(record);
+  for (const record of sampleRecords()) store.append(finishExchange(record));
   sessionId = store.currentId;
   await store.close();
 });

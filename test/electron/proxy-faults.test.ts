@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { APIError } from 'openai';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordOf } from '../../electron/capture/finished-exchange.ts';
 import { startCaptureService } from '../../electron/capture-service.ts';
 import { startProxy } from '../../electron/proxy/proxy-server.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
@@ -64,7 +65,7 @@ describe('client and upstream failures', () => {
       listen: { host: '127.0.0.1', port: 0 },
       upstream: parseUpstream(`http://127.0.0.1:${port}`),
       headersTimeoutMs: 5_000,
-      onRecord: (record) => records.push(record),
+      onRecord: (exchange) => records.push(recordOf(exchange)),
     });
     try {
       const res = await request(`${service.proxy.url}/v1/chat/completions`, {

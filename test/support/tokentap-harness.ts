@@ -4,6 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { CaptureLimits } from '../../electron/capture/exchange-assembler.ts';
+import { recordOf } from '../../electron/capture/finished-exchange.ts';
 import { type CaptureService, startCaptureService } from '../../electron/capture-service.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
@@ -51,9 +52,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     queueBytes: options.queueBytes,
     analyzersModule: options.analyzersModule,
     log: (message) => logs.push(message),
-    onRecord(record) {
-      // A JSON round trip: what a session file would hold, and proof the record is plain data.
-      records.push(JSON.parse(JSON.stringify(record)) as ExchangeRecord);
+    onRecord(exchange) {
+      // The record as the session file holds it.
+      records.push(recordOf(exchange));
       const next = waiting.shift();
       if (next) next(records[handed++] as ExchangeRecord);
     },

@@ -134,7 +134,11 @@ describe('built bundles', () => {
   });
 
   it('the analysis worker bundle runs as a worker thread and answers a query', async () => {
-    const workerData: AnalysisWorkerData = { limits: undefined, analyzersModule: null };
+    const workerData: AnalysisWorkerData = {
+      limits: undefined,
+      analyzersModule: null,
+      released: new SharedArrayBuffer(4),
+    };
     const worker = new Worker(join(out, 'electron', 'analysis-worker.js'), { workerData });
     try {
       const answer = new Promise<FromWorker>((resolve, reject) => {

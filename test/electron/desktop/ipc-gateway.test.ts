@@ -7,6 +7,7 @@ import { InspectorService, type UpdateListener } from '../../../electron/inspect
 import { ForeignSenderError, type IpcGateway, openIpcGateway } from '../../../electron/ipc-gateway.ts';
 import { createDesktopApi } from '../../../electron/preload-api.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import { summarise } from '../../../shared/exchange-summary.ts';
 import {
   CHANNELS,
   type Channel,
@@ -109,6 +110,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const template = streamRecord();
 function exchange(id: string, seq: number, state: ExchangeRecord['state'] = 'streaming'): ExchangeRecord {
   return { ...template, id, seq, state };
+}
+
+/** The update the analysis side sends when an exchange changed. */
+function changed(record: ExchangeRecord): LiveUpdate {
+  return { type: 'exchange', summary: summarise(record) };
 }
 
 function batches(contents: FakeWebContents): LiveUpdate[][] {
@@ -224,7 +230,7 @@ describe('IPC gateway: senders', () => {
   it('ignores a ready message from a foreign sender', async () => {
     const { ipcMain, contents, source, logs } = rig();
     ipcMain.emit(eventFrom(8), UPDATES_READY_CHANNEL);
-    source().exchange(exchange('a', 1));
+    source().push(changed(exchange('a', 1)));
     await sleep(40);
     expect(batches(contents)).toEqual([]);
     expect(logs.join('\n')).toMatch(/IPC updates\.ready refused/);
@@ -296,7 +302,7 @@ describe('IPC gateway: arguments', () => {
 describe('IPC gateway: live updates', () => {
   it('sends nothing before the renderer is ready, then what was held', async () => {
     const { ipcMain, contents, source } = rig();
-    source().exchange(exchange('a', 1));
+    source().push(changed(exchange('a', 1)));
     source().push({
       type: 'session',
       session: { id: 's', name: 's', createdAt: '', exchanges: 0, bytes: 0, current: true },
@@ -316,9 +322,9 @@ describe('IPC gateway: live updates', () => {
     const record = exchange('a', 1, 'pending');
     for (let i = 0; i < 500; i++) {
       record.state = i < 499 ? 'streaming' : 'complete';
-      source().exchange(record);
+      source().push(changed(record));
     }
-    source().exchange(exchange('b', 2));
+    source().push(changed(exchange('b', 2)));
     await sleep(40);
     const sent = batches(contents);
     expect(sent).toHaveLength(1);
@@ -333,7 +339,7 @@ describe('IPC gateway: live updates', () => {
 
   it('caps a batch and sends the rest in later frames', async () => {
     const { ipcMain, contents, source } = rig({ maxBatch: 10 });
-    for (let i = 0; i < 25; i++) source().exchange(exchange(`x${i}`, i));
+    for (let i = 0; i < 25; i++) source().push(changed(exchange(`x${i}`, i)));
     ipcMain.emit(own, UPDATES_READY_CHANNEL);
     await sleep(100);
     const sent = batches(contents);
@@ -351,7 +357,7 @@ describe('IPC gateway: live updates', () => {
     // Changes every millisecond, in small bursts, as a proxy with a few dozen streams makes them.
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
-        for (let k = 0; k < 20; k++, i++) source().exchange(exchange(`x${i % 50}`, i));
+        for (let k = 0; k < 20; k++, i++) source().push(changed(exchange(`x${i % 50}`, i)));
         if (performance.now() - started >= 400) {
           clearInterval(timer);
           resolve();
@@ -373,11 +379,11 @@ describe('IPC gateway: live updates', () => {
   it('holds updates while the renderer reloads, until it is ready again', async () => {
     const { ipcMain, contents, source, gateway } = rig();
     ipcMain.emit(own, UPDATES_READY_CHANNEL);
-    source().exchange(exchange('a', 1));
+    source().push(changed(exchange('a', 1)));
     await sleep(30);
     expect(batches(contents)).toHaveLength(1);
     gateway.holdUpdates();
-    source().exchange(exchange('b', 2));
+    source().push(changed(exchange('b', 2)));
     await sleep(40);
     expect(batches(contents)).toHaveLength(1);
     ipcMain.emit(own, UPDATES_READY_CHANNEL);
@@ -389,11 +395,11 @@ describe('IPC gateway: live updates', () => {
     const first = rig();
     first.ipcMain.emit(own, UPDATES_READY_CHANNEL);
     first.gateway.close();
-    first.source().exchange(exchange('a', 1));
+    first.source().push(changed(exchange('a', 1)));
     const second = rig();
     second.ipcMain.emit(own, UPDATES_READY_CHANNEL);
     second.contents.destroyed = true;
-    second.source().exchange(exchange('a', 1));
+    second.source().push(changed(exchange('a', 1)));
     second.gateway.command({ type: 'sessions.open' });
     await sleep(40);
     expect(first.contents.sent).toEqual([]);

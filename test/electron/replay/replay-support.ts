@@ -3,6 +3,7 @@
  * upstream (for fall-through), with the official OpenAI SDK pointed at it and its captures kept.
  */
 import OpenAI from 'openai';
+import { recordOf } from '../../../electron/capture/finished-exchange.ts';
 import { type CaptureService, startCaptureService } from '../../../electron/capture-service.ts';
 import { parseUpstream } from '../../../electron/proxy/upstream-target.ts';
 import { type ReplayOptions, ReplayResponder } from '../../../electron/replay/replay-responder.ts';
@@ -34,8 +35,8 @@ export async function startReplayHarness(
     upstream: parseUpstream(upstream.url),
     headersTimeoutMs: 10_000,
     log: () => {},
-    onRecord(record) {
-      const copy = JSON.parse(JSON.stringify(record)) as ExchangeRecord;
+    onRecord(exchange) {
+      const copy = recordOf(exchange);
       const next = waiting.shift();
       if (next) next(copy);
       else captured.push(copy);
