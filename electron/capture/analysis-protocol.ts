@@ -1,6 +1,6 @@
 /**
  * What the forwarding thread and the analysis worker say to each other. Capture events cross
- * in batches: the body parts' bytes are copied into one buffer that is transferred (not cloned),
+ * in batches: the body parts' bytes are copied into one buffer (moved, not cloned, when large),
  * and each body-part event carries its offset and length in that buffer instead of its bytes.
  */
 import type {
@@ -32,7 +32,7 @@ export type PackedEvent = PackedBodyPart | PackedControl;
 export interface EventBatch {
   type: 'events';
   events: PackedEvent[];
-  /** The body parts' bytes, back to back; transferred with the message. */
+  /** The body parts' bytes, back to back (transferred when large). */
   bytes: ArrayBuffer;
 }
 
@@ -69,7 +69,7 @@ export type ToWorker =
 
 /** Worker → forwarding thread. */
 export type FromWorker =
-  | { type: 'record'; exchange: FinishedExchange }
+  | { type: 'records'; exchanges: FinishedExchange[] }
   | { type: 'updates'; batch: LiveUpdate[] }
   | { type: 'log'; message: string }
   | { type: 'answer'; id: number; value: AnalysisAnswers[keyof AnalysisAnswers] };

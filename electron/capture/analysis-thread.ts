@@ -38,6 +38,8 @@ const BATCH_BYTES = 1024 * 1024;
  * looks at analysis results that fast (the UI shows them at most once a frame).
  */
 const HAND_OFF_MS = 4;
+/** Batches with at least this many body bytes are transferred rather than copied (measured: below it, copying is faster). */
+const TRANSFER_BYTES = 64 * 1024;
 
 /**
  * The analysis side of the tee as the forwarding thread sees it: `queue` is the sink the proxy
@@ -79,7 +81,8 @@ export class AnalysisThread {
       consume: (events) => {
         const batch = packEvents(events, this.#dropped);
         this.#outstanding += batch.bytes.byteLength;
-        this.#worker.postMessage(batch, [batch.bytes]);
+        // Copying a few kilobytes is cheaper than detaching a buffer; big batches move instead.
+        this.#worker.postMessage(batch, batch.bytes.byteLength >= TRANSFER_BYTES ? [batch.bytes] : []);
       },
       onDrop: (id) => this.#dropped.add(id),
     });
@@ -148,8 +151,8 @@ export class AnalysisThread {
 
   #receive = (message: FromWorker): void => {
     switch (message.type) {
-      case 'record':
-        this.#options.onRecord(message.exchange);
+      case 'records':
+        for (const exchange of message.exchanges) this.#options.onRecord(exchange);
         return;
       case 'updates':
         this.#options.onUpdates?.(message.batch);

@@ -4,6 +4,8 @@
  * capture events in batches from AnalysisThread and sends back final records, live summaries
  * (coalesced per frame, only while someone watches) and answers to queries.
  */
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { summarise } from '../../shared/exchange-summary.ts';
@@ -18,10 +20,26 @@ import type {
 import { unpackEvents } from './analysis-protocol.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { CapturePipeline, DEFAULT_LIMITS } from './capture-pipeline.ts';
-import { finishExchange } from './finished-exchange.ts';
+import { type FinishedExchange, finishExchange } from './finished-exchange.ts';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-thread.ts)');
+
+/**
+ * On a busy machine the forwarding thread must win the CPU whenever it has bytes to move. Linux
+ * keeps a nice value per thread, and /proc/thread-self names this thread's id; elsewhere the
+ * worker keeps normal priority.
+ */
+function yieldToForwarding(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    setPriority(threadId, constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not allowed or not there: analysis just competes on equal terms.
+  }
+}
+yieldToForwarding();
 const post = (message: FromWorker): void => port.postMessage(message);
 
 const { limits, analyzersModule, released } = workerData as AnalysisWorkerData;
@@ -30,12 +48,23 @@ const analyzers: AnalyzerFactory[] | undefined = analyzersModule
   ? (await import(analyzersModule)).default(limits ?? DEFAULT_LIMITS)
   : undefined;
 
+// Records go out together, once per turn: every message wakes the forwarding thread.
+let finished: FinishedExchange[] = [];
+function postRecords(): void {
+  if (finished.length === 0) return;
+  post({ type: 'records', exchanges: finished });
+  finished = [];
+}
+
 let live: UpdateBatcher | null = null;
 const pipeline = new CapturePipeline({
   limits,
   analyzers,
   log: (message) => post({ type: 'log', message }),
-  onRecord: (record) => post({ type: 'record', exchange: finishExchange(record) }),
+  onRecord: (record) => {
+    if (finished.length === 0) setImmediate(postRecords);
+    finished.push(finishExchange(record));
+  },
   onChange: (record) => live?.exchange(record),
 });
 
@@ -76,6 +105,8 @@ port.on('message', (message: ToWorker) => {
       setLive(message.on);
       return;
     case 'query':
+      // Records finished before the question are delivered before its answer.
+      postRecords();
       post({ type: 'answer', id: message.id, value: answer(message) });
       return;
   }

@@ -11,6 +11,8 @@ import { median } from './stats.ts';
 export interface CpuRound {
   wallMs: number;
   proxyCpuMs: number;
+  /** The proxy's main thread alone (forwarding; Tokentap's analysis runs in a worker thread). */
+  forwardingCpuMs: number;
   upstreamCpuMs: number;
   clientCpuMs: number;
   /** Capture body parts dropped during the round (Tokentap only). */
@@ -24,6 +26,7 @@ export interface CpuSummary {
   upstreamPct: number;
   clientPct: number;
   totalProxyCpuMs: number;
+  totalForwardingCpuMs: number;
   droppedParts: number;
 }
 
@@ -42,7 +45,7 @@ export class CpuMeter {
 
   /** The same target, with CPU read just after its own `before` and just before its own `after`. */
   wrap(target: Target, proxy: BenchChild | null): Target {
-    let start = { wall: 0, proxy: 0, upstream: 0, client: 0, dropped: 0 };
+    let start = { wall: 0, proxy: 0, forwarding: 0, upstream: 0, client: 0, dropped: 0 };
     return {
       ...target,
       before: async () => {
@@ -51,6 +54,7 @@ export class CpuMeter {
         start = {
           wall: nowMs(),
           proxy: proxyStats?.cpuMs ?? 0,
+          forwarding: proxyStats?.mainThreadCpuMs ?? 0,
           dropped: proxyStats?.droppedParts ?? 0,
           upstream: (await this.#upstream.stats()).cpuMs,
           client: clientCpuMs(),
@@ -65,6 +69,7 @@ export class CpuMeter {
         rounds.push({
           wallMs: wall - start.wall,
           proxyCpuMs: (proxyStats?.cpuMs ?? 0) - start.proxy,
+          forwardingCpuMs: (proxyStats?.mainThreadCpuMs ?? 0) - start.forwarding,
           upstreamCpuMs: upstream - start.upstream,
           clientCpuMs: client - start.client,
           droppedParts: (proxyStats?.droppedParts ?? 0) - start.dropped,
@@ -85,6 +90,7 @@ export class CpuMeter {
       upstreamPct: pct((r) => r.upstreamCpuMs),
       clientPct: pct((r) => r.clientCpuMs),
       totalProxyCpuMs: rounds.reduce((n, r) => n + r.proxyCpuMs, 0),
+      totalForwardingCpuMs: rounds.reduce((n, r) => n + r.forwardingCpuMs, 0),
       droppedParts: rounds.reduce((n, r) => n + r.droppedParts, 0),
     };
   }

@@ -21,6 +21,8 @@ export interface ProcessStats {
   arrayBuffers: number;
   /** CPU time used since the process started (user + system), in ms. */
   cpuMs: number;
+  /** The same for the main thread alone: the thread that forwards traffic. */
+  mainThreadCpuMs: number;
   /** Capture pipeline state; absent for processes without one. */
   queueLength?: number;
   droppedParts?: number;
@@ -73,6 +75,7 @@ export async function readRss(): Promise<number> {
 export async function baseStats(): Promise<ProcessStats> {
   const usage = process.memoryUsage();
   const cpu = process.cpuUsage();
+  const mainThread = process.threadCpuUsage();
   return {
     pid: process.pid,
     rss: await readRss(),
@@ -80,6 +83,7 @@ export async function baseStats(): Promise<ProcessStats> {
     external: usage.external,
     arrayBuffers: usage.arrayBuffers,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    mainThreadCpuMs: (mainThread.user + mainThread.system) / 1000,
   };
 }
 

@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { Target } from './client.ts';
 import { nowMs, sleep } from './clock.ts';
-import { CpuMeter } from './cpu.ts';
+import { CpuMeter, type CpuSummary } from './cpu.ts';
 import { BenchChild } from './ipc.ts';
 import { busyPercent, processCpuMs, readCpuTicks } from './machine-load.ts';
 import { formatTable, ms, type Row, signedMs, verdict } from './report.ts';
@@ -230,19 +230,27 @@ try {
   };
   latencyRows('1 request latency c=1', lat1.arms, { p50: 0.3, p99: 1 });
   const us = (value: number): string => `${value.toFixed(0)} µs`;
-  const perUnit = (summary: { totalProxyCpuMs: number }, units: number): number =>
-    (summary.totalProxyCpuMs * 1000) / units;
-  const lat1Units = lat1Opts.rounds * lat1Opts.perRound;
-  const cpuReqBare = perUnit(lat1Cpu.summary('bare'), lat1Units);
-  const cpuReqTokentap = perUnit(lat1Cpu.summary('proxied'), lat1Units);
-  rows.push({
-    scenario: '  proxy CPU per request c=1: bare → tokentap',
-    direct: us(cpuReqBare),
-    proxied: us(cpuReqTokentap),
-    added: `+${us(cpuReqTokentap - cpuReqBare)}`,
-    goal: '(context)',
-    result: '',
-  });
+  /** Two context rows: the proxy's CPU per unit of work, whole process and forwarding thread alone. */
+  const cpuRows = (unit: string, meter: CpuMeter, units: number): void => {
+    const bare = meter.summary('bare');
+    const tokentap = meter.summary('proxied');
+    for (const [what, total] of [
+      ['proxy CPU', (s: CpuSummary) => s.totalProxyCpuMs],
+      ['  of which forwarding thread', (s: CpuSummary) => s.totalForwardingCpuMs],
+    ] as const) {
+      const b = (total(bare) * 1000) / units;
+      const t = (total(tokentap) * 1000) / units;
+      rows.push({
+        scenario: `  ${what} per ${unit}: bare → tokentap`,
+        direct: us(b),
+        proxied: us(t),
+        added: `${t >= b ? '+' : '−'}${us(Math.abs(t - b))}`,
+        goal: '(context)',
+        result: '',
+      });
+    }
+  };
+  cpuRows('request c=1', lat1Cpu, lat1Opts.rounds * lat1Opts.perRound);
   latencyRows('1 request latency c=64', lat64.arms, {});
 
   for (const q of ['p50', 'p99'] as const) {
@@ -288,17 +296,7 @@ try {
     goal: '(context)',
     result: '',
   });
-  const chunkUnits = chunkOpts.rounds * chunkOpts.streams * chunkOpts.chunksPerStream;
-  const cpuChunkBare = perUnit(chunkCpu.summary('bare'), chunkUnits);
-  const cpuChunkTokentap = perUnit(chunkCpu.summary('proxied'), chunkUnits);
-  rows.push({
-    scenario: '  proxy CPU per chunk: bare → tokentap',
-    direct: us(cpuChunkBare),
-    proxied: us(cpuChunkTokentap),
-    added: `+${us(cpuChunkTokentap - cpuChunkBare)}`,
-    goal: '(context)',
-    result: '',
-  });
+  cpuRows('chunk', chunkCpu, chunkOpts.rounds * chunkOpts.streams * chunkOpts.chunksPerStream);
   const frameText = (f: typeof cp.frames): string =>
     `${f.framesReceived}/${f.framesSent}${f.lost + f.malformed + f.outOfOrder + f.errors > 0 ? ` (lost ${f.lost}, merged ${f.malformed}, reordered ${f.outOfOrder}, errors ${f.errors})` : ''}`;
   const framesOk = (f: typeof cp.frames): boolean =>
