@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Pool } from 'undici';
 import type { CaptureSink } from '../../shared/capture-events.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
+import { redactQuery } from '../../shared/redact-query.ts';
 import { ExchangeForwarder } from './exchange-forwarder.ts';
 import { requestHeadersToForward } from './forward-headers.ts';
 import { formatListenAddress, type ListenAddress } from './listen-address.ts';
@@ -128,7 +129,7 @@ function startExchange(sink: CaptureSink, id: string, req: IncomingMessage, star
     t: 0,
     startedAt,
     method: req.method ?? 'GET',
-    path: req.url ?? '/',
+    path: redactQuery(req.url ?? '/'),
     headers: redactHeaders(req.headers as Record<string, string | string[]>),
     tenant: key ? fingerprintApiKey(key) : null,
     organization: firstValue(req.headers['openai-organization']),

@@ -1,4 +1,5 @@
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { redactQuery } from '../../shared/redact-query.ts';
 import { differingFields, type NormalisedBody, normaliseBody } from './normalised-body.ts';
 
 interface Recording {
@@ -67,7 +68,8 @@ export class RecordingMatcher {
   closest(method: string, path: string, body: string, limit = 3): string[] {
     const wanted = normaliseBody(body, this.#ignored);
     const upper = method.toUpperCase();
-    const samePath = this.#all.filter((r) => r.record.path === path);
+    const redacted = redactQuery(path);
+    const samePath = this.#all.filter((r) => r.record.path === redacted);
     const ranked = samePath
       .filter((r) => r.record.method.toUpperCase() === upper)
       .map((r) => {
@@ -92,6 +94,7 @@ export class RecordingMatcher {
   }
 }
 
+// Recordings hold paths with secret query values redacted; a live request is compared the same way.
 function matchKey(method: string, path: string, body: string): string {
-  return `${method.toUpperCase()} ${path}\n${body}`;
+  return `${method.toUpperCase()} ${redactQuery(path)}\n${body}`;
 }

@@ -12,6 +12,7 @@ import type { HarNameValue, HarTimings } from '../../shared/har-types.ts';
 import { pathOfHarUrl } from '../../shared/har-url.ts';
 import { isRecord } from '../../shared/json-fields.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
+import { redactQuery } from '../../shared/redact-query.ts';
 import { checkFields } from '../../shared/shape-check.ts';
 import { DEFAULT_LIMITS, defaultAnalyzers } from '../capture/capture-pipeline.ts';
 import { ExchangeAssembler } from '../capture/exchange-assembler.ts';
@@ -66,8 +67,8 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     t: 0,
     startedAt: Date.parse(entry.startedDateTime),
     method: request.method,
-    path: pathOfHarUrl(request.url),
-    // The raw key goes no further than the fingerprint: it is never stored.
+    // The raw key goes no further than the fingerprint: it is never stored, in the URL or a header.
+    path: redactQuery(pathOfHarUrl(request.url)),
     headers: redactHeaders(rawRequestHeaders),
     tenant: key ? fingerprintApiKey(key) : null,
     organization: first(rawRequestHeaders['openai-organization']),

@@ -160,6 +160,26 @@ describe('what is forwarded', () => {
     });
   });
 
+  it('forwards a key in the query string untouched, and captures the path with it redacted', async () => {
+    await start();
+    const secret = 'AIzaSyTESTqueryKEY0123456789abcdef';
+    h.upstream.respond({ method: 'POST' }, { body: '{"ok":true}' });
+    const res = await rawRequest(
+      `${h.proxyUrl}/v1beta/models/gemini-2.0-flash:generateContent?alt=sse&key=${secret}`,
+      'POST',
+      '{}',
+      { 'content-type': 'application/json' },
+    );
+    expect(res.status).toBe(200);
+    expect(h.upstream.requests[0]?.url).toBe(
+      `/v1beta/models/gemini-2.0-flash:generateContent?alt=sse&key=${secret}`,
+    );
+    const record = await h.nextRecord();
+    expect(record.path).toBe('/v1beta/models/gemini-2.0-flash:generateContent?alt=sse&key=[redacted]');
+    expect(JSON.stringify(record)).not.toContain(secret);
+    expect(h.logs.join('\n')).not.toContain(secret);
+  });
+
   it('forwards GET without a body and keeps connections alive to the upstream', async () => {
     await start();
     h.upstream.respond('GET /v1/models', { body: '{"data":[]}' });
