@@ -111,15 +111,15 @@ export function packEvents(events: readonly CaptureEvent[], dropped: Set<string>
 }
 
 /**
- * Calls `each` with every event of a batch. Each body part gets its own copy of its bytes, so
- * an exchange that keeps them does not keep the whole batch's buffer alive.
+ * Calls `each` with every event of a batch. Body parts are views into the batch's buffer: the
+ * analysis copies what it keeps (CappedBytes) and decodes the rest to text at once.
  */
 export function unpackEvents(batch: EventBatch, each: (event: CaptureEvent, dropped: boolean) => void): void {
   const { bytes } = batch;
   for (const packed of batch.events) {
     if ('offset' in packed) {
       const { type, exchangeId, t, offset, length } = packed;
-      each({ type, exchangeId, t, data: Buffer.from(bytes.slice(offset, offset + length)) }, false);
+      each({ type, exchangeId, t, data: Buffer.from(bytes, offset, length) }, false);
     } else {
       each(packed, packed.dropped === true);
     }
