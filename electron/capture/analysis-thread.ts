@@ -43,8 +43,9 @@ const TRANSFER_BYTES = 64 * 1024;
 
 /**
  * The analysis side of the tee as the forwarding thread sees it: `queue` is the sink the proxy
- * pushes capture events into, and a worker thread runs the capture pipeline over them. The
- * forwarding thread only copies body bytes into a batch once per event-loop turn.
+ * pushes capture events into, and a worker thread runs the capture pipeline over them. All the
+ * forwarding thread does for analysis is push events and, every few milliseconds, copy their
+ * body bytes into one batch for the worker.
  */
 export class AnalysisThread {
   readonly queue: CaptureQueue;
@@ -129,7 +130,8 @@ export class AnalysisThread {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.queue.resume();
-    await this.idle();
+    // A worker that died meanwhile has nothing more to deliver; stopping goes on.
+    await this.idle().catch(() => undefined);
     this.#closed = true;
     await this.#worker.terminate();
   }

@@ -183,29 +183,32 @@ describe('client and upstream failures', () => {
   });
 });
 
+/** Streams a recorded chat answer through the proxy and checks that the SDK got all of it. */
+async function streamsTheAnswer({ upstream, openai }: Harness): Promise<void> {
+  upstream.respond('POST /v1/chat/completions', { chunks: loadSseFixture('openai-chat-stream-usage.sse') });
+  const stream = await openai.chat.completions.create({ ...chat, stream: true });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  expect(text).toBe('The capital of Mexico is Mexico City.');
+}
+
 describe('the analysis side never hurts forwarding', () => {
   it('isolates a throwing analyzer: traffic flows, the other analyzers still run, the failure is logged', async () => {
-    const { upstream, openai, nextRecord, logs } = await start({
+    const harness = await start({
       analyzersModule: new URL('../support/analyzers/exploding.ts', import.meta.url),
     });
-    upstream.respond('POST /v1/chat/completions', { chunks: loadSseFixture('openai-chat-stream-usage.sse') });
-    const stream = await openai.chat.completions.create({ ...chat, stream: true });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(text).toBe('The capital of Mexico is Mexico City.');
+    await streamsTheAnswer(harness);
+    const { nextRecord, logs } = harness;
     const record = await nextRecord();
     expect(record.usage?.totalTokens).toBe(22);
     expect(logs.join('\n')).toContain('analyzer exploding.onResponseData failed');
   });
 
   it('drops analysis detail, never traffic, when the stalled analysis side fills the queue', async () => {
-    const { upstream, openai, service, nextRecord } = await start({ queueBytes: 2048 });
-    upstream.respond('POST /v1/chat/completions', { chunks: loadSseFixture('openai-chat-stream-usage.sse') });
+    const harness = await start({ queueBytes: 2048 });
+    const { service, nextRecord } = harness;
     service.analysis.queue.pause();
-    const stream = await openai.chat.completions.create({ ...chat, stream: true });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(text).toBe('The capital of Mexico is Mexico City.');
+    await streamsTheAnswer(harness);
     expect(service.analysis.queue.droppedParts).toBeGreaterThan(0);
     service.analysis.queue.resume();
     const record = await nextRecord();
@@ -214,20 +217,17 @@ describe('the analysis side never hurts forwarding', () => {
   });
 
   it('keeps forwarding when the analysis worker dies, and a new worker captures what follows', async () => {
-    const { upstream, proxyUrl, openai, nextRecord, logs } = await start({
+    const harness = await start({
       analyzersModule: new URL('../support/analyzers/worker-killing.ts', import.meta.url),
     });
+    const { upstream, proxyUrl, nextRecord, logs } = harness;
     upstream.respond('POST /v1/kill-the-analysis-worker', { status: 200, body: '{"ok":true}' });
     const killed = await request(`${proxyUrl}/v1/kill-the-analysis-worker`, { method: 'POST', body: '{}' });
     expect(killed.statusCode).toBe(200);
     expect(await killed.body.text()).toBe('{"ok":true}');
     // What was handed to the dying worker goes with it; the next exchange goes to the new one.
     await until(() => logs.some((line) => line.includes('the analysis worker exited (code 70)')));
-    upstream.respond('POST /v1/chat/completions', { chunks: loadSseFixture('openai-chat-stream-usage.sse') });
-    const stream = await openai.chat.completions.create({ ...chat, stream: true });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(text).toBe('The capital of Mexico is Mexico City.');
+    await streamsTheAnswer(harness);
     const record = await nextRecord();
     expect(record.path).toBe('/v1/chat/completions');
     expect(record.usage?.totalTokens).toBe(22);
