@@ -33,11 +33,13 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './analysis-worker.ts' : 
 /** Body bytes handed to the worker per message at most: a turn of copying stays well under a millisecond. */
 const BATCH_BYTES = 1024 * 1024;
 /**
- * How long events wait to be handed over. A message costs both threads some microseconds, so one
- * per request would tax every request; a few milliseconds' wait means one per many, and nobody
- * looks at analysis results that fast (the UI shows them at most once a frame).
+ * How far apart hand-offs are at least, and how long the last events wait at most. A message
+ * costs both threads some microseconds and wakes the worker, so one per request would tax every
+ * request; a few milliseconds apart means one per many, and nobody looks at analysis results that
+ * fast (the UI shows them at most once a frame).
  */
 const HAND_OFF_MS = 4;
+const MAX_WAIT_MS = 10;
 /** Batches with at least this many body bytes are transferred rather than copied (measured: below it, copying is faster). */
 const TRANSFER_BYTES = 64 * 1024;
 
@@ -73,6 +75,7 @@ export class AnalysisThread {
       maxBytes: options.queueBytes ?? 64 * 1024 * 1024,
       batchBytes: BATCH_BYTES,
       handOffMs: HAND_OFF_MS,
+      maxWaitMs: MAX_WAIT_MS,
       reclaim: () => {
         const released = Atomics.exchange(this.#released, 0, 0) + this.#lost;
         this.#lost = 0;

@@ -48,7 +48,11 @@ const analyzers: AnalyzerFactory[] | undefined = analyzersModule
   ? (await import(analyzersModule)).default(limits ?? DEFAULT_LIMITS)
   : undefined;
 
-// Records go out together, once per turn: every message wakes the forwarding thread.
+/**
+ * Records go out together, at most one message per RECORDS_MS: every message wakes the forwarding
+ * thread. (A record is on disk within a hand-off, this and the session writer's 50 ms.)
+ */
+const RECORDS_MS = 10;
 let finished: FinishedExchange[] = [];
 function postRecords(): void {
   if (finished.length === 0) return;
@@ -62,7 +66,7 @@ const pipeline = new CapturePipeline({
   analyzers,
   log: (message) => post({ type: 'log', message }),
   onRecord: (record) => {
-    if (finished.length === 0) setImmediate(postRecords);
+    if (finished.length === 0) setTimeout(postRecords, RECORDS_MS);
     finished.push(finishExchange(record));
   },
   onChange: (record) => live?.exchange(record),

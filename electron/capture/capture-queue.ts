@@ -8,8 +8,14 @@ export interface CaptureQueueOptions {
   maxBytes: number;
   /** Body bytes handed over per drain turn at most, so one turn stays short. */
   batchBytes: number;
-  /** How long an event waits before it is handed over, so that one hand-off carries many. */
+  /**
+   * Hand-offs are at least this far apart, so that one carries many events. The first event
+   * pushed after that is handed over at the end of its event-loop turn: the forwarding thread is
+   * awake then anyway, and a timer would wake it once more.
+   */
   handOffMs: number;
+  /** When no more events come, the last ones are handed over after at most this long (a timer). */
+  maxWaitMs: number;
   /**
    * Receives the events of one drain turn, in order, off the forwarding path. Their body bytes
    * stay counted against `maxBytes` until `reclaim` returns them.
@@ -23,7 +29,7 @@ export interface CaptureQueueOptions {
 
 /**
  * The bounded hand-off between forwarding and analysis. `push` is O(1) and never blocks: the
- * proxy calls it on its hot path. Draining happens a few milliseconds later, in batches.
+ * proxy calls it on its hot path. Events are handed over in batches, a few milliseconds apart.
  * When the analysis side falls behind (or is paused) and the budget is spent, body parts are
  * dropped and their exchange is marked; control events (starts, heads, ends, errors) are small
  * and always kept, so every exchange still ends.
@@ -35,6 +41,8 @@ export class CaptureQueue implements CaptureSink {
   /** Body bytes queued, or handed over and not reclaimed. */
   #bytes = 0;
   #scheduled = false;
+  #fallback: NodeJS.Timeout | null = null;
+  #lastHandOff = Number.NEGATIVE_INFINITY;
   #paused = false;
   #dropped = 0;
   readonly #droppedExchanges = new Set<string>();
@@ -101,16 +109,23 @@ export class CaptureQueue implements CaptureSink {
 
   #schedule(): void {
     if (this.#scheduled || this.#paused) return;
-    this.#scheduled = true;
-    setTimeout(this.#turn, this.#options.handOffMs);
+    if (performance.now() - this.#lastHandOff >= this.#options.handOffMs) {
+      this.#scheduled = true;
+      setImmediate(this.#turn);
+    } else {
+      this.#fallback ??= setTimeout(this.#turn, this.#options.maxWaitMs);
+    }
   }
 
   #turn = (): void => {
     this.#scheduled = false;
-    if (this.#paused) return;
+    if (this.#fallback) clearTimeout(this.#fallback);
+    this.#fallback = null;
+    if (this.#paused || this.length === 0) return;
+    this.#lastHandOff = performance.now();
     this.#drainBatch();
     // A backlog (after a pause) goes on at the next turn of the loop, a batch at a time.
-    if (this.length > 0 && !this.#scheduled) {
+    if (this.length > 0) {
       this.#scheduled = true;
       setImmediate(this.#turn);
     }
