@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build, parseAst } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  AnalysisWorkerData,
-  FromWorker,
-  ToWorker,
+import {
+  type AnalysisWorkerData,
+  type FromWorker,
+  packEvents,
+  type ToWorker,
 } from '../../../electron/capture/analysis-protocol.ts';
 import { cspFromHtml, scriptSourceProblems } from '../../../electron/desktop/content-security-policy.ts';
+import type { CaptureEvent } from '../../../shared/capture-events.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BUILTINS = new Set(builtinModules);
@@ -133,7 +135,7 @@ describe('built bundles', () => {
     expect(main).toContain('"./analysis-worker.js"');
   });
 
-  it('the analysis worker bundle runs as a worker thread and answers a query', async () => {
+  it('the analysis worker bundle runs as a worker thread and analyses an exchange', async () => {
     const workerData: AnalysisWorkerData = {
       limits: undefined,
       analyzersModule: null,
@@ -141,16 +143,59 @@ describe('built bundles', () => {
     };
     const worker = new Worker(join(out, 'electron', 'analysis-worker.js'), { workerData });
     try {
-      const answer = new Promise<FromWorker>((resolve, reject) => {
+      const received: FromWorker[] = [];
+      const answered = new Promise<void>((resolve, reject) => {
         worker.on('message', (message: FromWorker) => {
-          if (message.type === 'answer') resolve(message);
+          received.push(message);
+          if (message.type === 'answer') resolve();
         });
         worker.once('error', reject);
         worker.once('exit', (code) => reject(new Error(`the worker exited (${code}) before answering`)));
       });
-      const query: ToWorker = { type: 'query', id: 1, query: 'stats' };
-      worker.postMessage(query);
-      expect(await answer).toEqual({ type: 'answer', id: 1, value: { inFlight: 0 } });
+      const exchangeId = 'bundle-check';
+      const request = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      const response = JSON.stringify({
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        model: 'gpt-4o-2024-08-06',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Hello!' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10 },
+      });
+      const events: CaptureEvent[] = [
+        {
+          type: 'request-start',
+          exchangeId,
+          t: 0,
+          startedAt: Date.now(),
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+          tenant: null,
+          organization: null,
+          project: null,
+        },
+        { type: 'request-body-part', exchangeId, t: 0.1, data: Buffer.from(request) },
+        { type: 'request-end', exchangeId, t: 0.2 },
+        {
+          type: 'response-head',
+          exchangeId,
+          t: 1,
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        },
+        { type: 'response-body-part', exchangeId, t: 1.1, data: Buffer.from(response) },
+        { type: 'response-end', exchangeId, t: 1.2 },
+      ];
+      worker.postMessage(packEvents(events, new Set()) satisfies ToWorker);
+      worker.postMessage({ type: 'query', id: 1, query: 'idle' } satisfies ToWorker);
+      await answered;
+      const records = received.flatMap((m) => (m.type === 'records' ? m.exchanges : []));
+      expect(records.map((r) => r.summary)).toMatchObject([
+        { id: exchangeId, api: 'openai.chat', model: 'gpt-4o-2024-08-06', state: 'complete' },
+      ]);
+      // Priced by the bundled genai-prices.
+      expect(records[0]?.summary.costUsd).toBeGreaterThan(0);
+      expect(JSON.parse(records[0]?.json ?? '{}').merged.text).toBe('Hello!');
     } finally {
       const exited = once(worker, 'exit');
       await worker.terminate();
