@@ -24,17 +24,36 @@ export const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set([
  * what is captured, stored and shown.
  */
 export function redactQuery(path: string): string {
+  return mapSecretQueryValues(path, () => REDACTED);
+}
+
+/** Whether a captured path had a secret query value redacted (a resend needs the key again). */
+export function hasRedactedQuery(path: string): boolean {
+  return mapSecretQueryValues(path, (value) => (value === REDACTED ? '' : value)) !== path;
+}
+
+/** A captured path with its redacted secret query values filled in with `secret` (for a resend). */
+export function fillRedactedQuery(path: string, secret: string): string {
+  return mapSecretQueryValues(path, (value) => (value === REDACTED ? encodeURIComponent(secret) : value));
+}
+
+/** Replaces the (raw) value of each secret query parameter; the rest stays byte for byte. */
+function mapSecretQueryValues(path: string, replace: (value: string) => string): string {
   const start = path.indexOf('?');
   if (start === -1) return path;
-  const query = path.slice(start + 1);
   let changed = false;
-  const parts = query.split('&').map((part) => {
-    const eq = part.indexOf('=');
-    if (eq === -1) return part;
-    if (!SECRET_QUERY_PARAMS.has(paramName(part.slice(0, eq)))) return part;
-    changed = true;
-    return `${part.slice(0, eq)}=${REDACTED}`;
-  });
+  const parts = path
+    .slice(start + 1)
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      if (eq === -1 || !SECRET_QUERY_PARAMS.has(paramName(part.slice(0, eq)))) return part;
+      const value = part.slice(eq + 1);
+      const next = replace(value);
+      if (next === value) return part;
+      changed = true;
+      return `${part.slice(0, eq)}=${next}`;
+    });
   return changed ? `${path.slice(0, start + 1)}${parts.join('&')}` : path;
 }
 

@@ -4,6 +4,7 @@ import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { ResendRequest } from '../../shared/inspector-contract.ts';
 import { isRecord } from '../../shared/json-fields.ts';
 import { SECRET_HEADERS } from '../../shared/redact-headers.ts';
+import { fillRedactedQuery, hasRedactedQuery } from '../../shared/redact-query.ts';
 import { RESENT_FROM_HEADER } from '../proxy/proxy-responder.ts';
 
 /** A captured request made ready to send again. */
@@ -37,8 +38,9 @@ function envKeyNames(api: ApiKind): string[] {
 /**
  * The request to send for a resend: the captured method, path, headers and body, with the edits
  * applied (`body`, then `model`), Tokentap's link header, and the API key from the request or the
- * environment, in the header the original used. Recordings hold no keys (their auth headers read
- * `[redacted]`), so a request that carried one cannot be resent without one: that throws.
+ * environment, in the header the original used (or its URL). Recordings hold no keys (their auth
+ * headers and `?key=` values read `[redacted]`), so a request that carried one cannot be resent
+ * without one: that throws.
  */
 export function resendPlan(
   record: ExchangeRecord,
@@ -65,7 +67,12 @@ export function resendPlan(
     headers[lower] = value;
   }
   const names = envKeyNames(record.api);
-  const key = edits.apiKey || names.map((n) => env[n]).find((v) => typeof v === 'string' && v !== '');
+  // The environment only fills in a key header the original carried; a key given goes where the
+  // original's went (its URL, when that is where it was).
+  const envKey =
+    keyHeader === null ? undefined : names.map((n) => env[n]).find((v) => typeof v === 'string' && v !== '');
+  const urlKeyOnly = keyHeader === null && hasRedactedQuery(record.path);
+  const key = urlKeyOnly ? undefined : edits.apiKey || envKey;
   if (key) {
     keyHeader ??=
       record.api === 'anthropic.messages'
@@ -80,7 +87,22 @@ export function resendPlan(
     );
   }
   headers[RESENT_FROM_HEADER] = `${record.id}; nonce=${nonce}`;
-  return { method: record.method, path: record.path, headers, body: body === '' ? null : body };
+  return {
+    method: record.method,
+    path: resendPath(record.path, edits.apiKey),
+    headers,
+    body: body === '' ? null : body,
+  };
+}
+
+/** A key that was in the URL (`?key=`) was redacted too; only the user can give it back. */
+function resendPath(path: string, apiKey: string | undefined): string {
+  if (!hasRedactedQuery(path)) return path;
+  if (!apiKey)
+    throw new Error(
+      'This request carried a key in its URL, and recordings never keep keys: give one to resend it',
+    );
+  return fillRedactedQuery(path, apiKey);
 }
 
 function withModel(body: string, model: string): string {

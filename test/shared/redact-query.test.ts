@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactQuery } from '../../shared/redact-query.ts';
+import { fillRedactedQuery, hasRedactedQuery, redactQuery } from '../../shared/redact-query.ts';
 
 describe('redactQuery', () => {
   it('leaves paths without secrets exactly as they are', () => {
@@ -26,5 +26,16 @@ describe('redactQuery', () => {
 
   it('survives malformed percent-encoding in names', () => {
     expect(redactQuery('/x?%E0%A4%A=1&key=s')).toBe('/x?%E0%A4%A=1&key=[redacted]');
+  });
+});
+
+describe('fillRedactedQuery', () => {
+  it('puts a key back where it was redacted, encoded, and nowhere else', () => {
+    const captured = redactQuery('/v1beta/models/g:generateContent?alt=sse&key=AIza-old');
+    expect(hasRedactedQuery(captured)).toBe(true);
+    expect(hasRedactedQuery('/v1/chat/completions?x=[redacted]')).toBe(false);
+    expect(fillRedactedQuery(captured, 'AIza new&key')).toBe(
+      '/v1beta/models/g:generateContent?alt=sse&key=AIza%20new%26key',
+    );
   });
 });

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { resendPlan } from '../../../electron/replay/resend-request.ts';
+import { jsonRecord } from '../../support/sample-records.ts';
+
+describe('resendPlan', () => {
+  // A Gemini-style call: the key was in the URL, and no auth header was sent.
+  const template = jsonRecord();
+  const record = {
+    ...template,
+    api: 'http' as const,
+    path: '/v1beta/models/g:generateContent?key=[redacted]',
+    request: { ...template.request, headers: { 'content-type': 'application/json' } },
+  };
+
+  it('asks for the key again when the recording had one in its URL', () => {
+    expect(() => resendPlan(record, {}, { OPENAI_API_KEY: 'sk-not-for-urls' }, 'n1')).toThrow(
+      /key in its URL/,
+    );
+  });
+
+  it('puts the given key back into the URL', () => {
+    const plan = resendPlan(record, { apiKey: 'AIza-given' }, {}, 'n1');
+    expect(plan.path).toBe('/v1beta/models/g:generateContent?key=AIza-given');
+  });
+
+  it('never adds a key from the environment to a request that carried none', () => {
+    const keyless = { ...record, path: '/v1/models' };
+    const plan = resendPlan(keyless, {}, { OPENAI_API_KEY: 'sk-env-key' }, 'n1');
+    expect(JSON.stringify(plan)).not.toContain('sk-env-key');
+    expect(plan.headers.authorization).toBeUndefined();
+  });
+});
