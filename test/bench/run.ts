@@ -141,7 +141,7 @@ try {
     warmup: scale(2000, 300),
   });
   log('2/7 time to first chunk');
-  const ttfb = await timeToFirstChunk([direct, proxied], {
+  const ttfb = await timeToFirstChunk([direct, proxied, barePipe], {
     rounds: scale(4, 2),
     perRound: scale(400, 100),
     warmup: scale(100, 30),
@@ -253,19 +253,7 @@ try {
   cpuRows('request c=1', lat1Cpu, lat1Opts.rounds * lat1Opts.perRound);
   latencyRows('1 request latency c=64', lat64.arms, {});
 
-  for (const q of ['p50', 'p99'] as const) {
-    const d = arm(ttfb.arms, 'direct')[q];
-    const p = arm(ttfb.arms, 'proxied')[q];
-    const goal = q === 'p99' ? 1.5 : undefined;
-    rows.push({
-      scenario: `2 time to first chunk ${q}`,
-      direct: ms(d),
-      proxied: ms(p),
-      added: signedMs(p - d),
-      goal: goal === undefined ? '' : `≤ ${goal} ms`,
-      result: goal === undefined ? '' : verdict(p - d <= goal),
-    });
-  }
+  latencyRows('2 time to first chunk', ttfb.arms, { p99: 1.5 });
 
   const cd = arm(chunks, 'direct');
   const cp = arm(chunks, 'proxied');
