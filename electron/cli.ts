@@ -1,10 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { dataDir } from './data-dir.ts';
 import { runServe } from './headless.ts';
 import { replayCommand } from './replay/replay-command.ts';
-import { exportFile } from './sessions/session-files.ts';
-import { readSessionRecords, sessionIds } from './sessions/session-reader.ts';
+import { streamWriter, writeExport, writeExportFile } from './sessions/export-writer.ts';
+import { sessionIds, sessionRecords } from './sessions/session-reader.ts';
 import { TOKENTAP_VERSION } from './version.ts';
 
 const HELP = `tokentap ${TOKENTAP_VERSION} — an inspector for LLM API traffic
@@ -99,13 +98,10 @@ async function exportCommand(
     );
     return 1;
   }
-  const records = await readSessionRecords(directory, id, (warning) =>
-    console.warn(`tokentap: ${id}: ${warning}`),
-  );
-  await writeFile(output, exportFile(format, records, id).content);
-  console.log(
-    `Wrote ${records.length} exchange${records.length === 1 ? '' : 's'} of session ${id} to ${output}`,
-  );
+  const records = sessionRecords(directory, id, (warning) => console.warn(`tokentap: ${id}: ${warning}`));
+  // Streamed to the file: a session of any size exports in constant memory.
+  const count = await writeExportFile(output, (out) => writeExport(format, records, streamWriter(out)));
+  console.log(`Wrote ${count} exchange${count === 1 ? '' : 's'} of session ${id} to ${output}`);
   return 0;
 }
 

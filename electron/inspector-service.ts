@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import { request } from 'undici';
 import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange-record.ts';
 import type {
@@ -18,7 +19,14 @@ import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
 import { resendNonce, resendPlan } from './replay/resend-request.ts';
-import { exportFile, parseImportFile } from './sessions/session-files.ts';
+import {
+  type ExportFileInfo,
+  exportFile,
+  exportFileInfo,
+  streamWriter,
+  writeExport,
+} from './sessions/export-writer.ts';
+import { importSessionFile } from './sessions/import-session-file.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
 
@@ -131,10 +139,7 @@ export class InspectorService {
   async #replaySession(request: ReplayStartRequest): Promise<ProxyStatus> {
     const sessionId = request.session ?? this.#store.currentId;
     const records: ExchangeRecord[] = [];
-    for (const summary of await this.#store.summaries(request.session)) {
-      const record = await this.#store.record(summary.id, request.session);
-      if (record) records.push(record);
-    }
+    for await (const record of await this.#store.records(null, request.session)) records.push(record);
     return this.startReplay(records, {
       source: sessionId,
       speed: request.speed,
@@ -198,6 +203,21 @@ export class InspectorService {
     resolve?.(exchange.summary);
   }
 
+  /**
+   * Writes an export into `out` (a file, an HTTP response) one record at a time, so a session of
+   * any size goes out in constant memory; `begin` hears what the file is called first.
+   */
+  async exportTo(
+    request: ExportRequest,
+    out: Writable,
+    begin?: (file: ExportFileInfo) => void,
+  ): Promise<number> {
+    // Found (or refused) before `begin`: an unknown session is an error, not an empty download.
+    const records = await this.#store.records(request.ids, request.session);
+    begin?.(exportFileInfo(request.format, request.session ?? this.#store.currentId));
+    return writeExport(request.format, records, streamWriter(out));
+  }
+
   /** Stops the proxy, analyses what is queued, and flushes and closes the session. */
   async close(): Promise<void> {
     await this.#proxy?.close();
@@ -244,16 +264,6 @@ export class InspectorService {
     return [...summaries, ...current].sort((a, b) => a.seq - b.seq);
   }
 
-  async #records(request: ExportRequest): Promise<ExchangeRecord[]> {
-    const ids = request.ids ?? (await this.#store.summaries(request.session)).map((s) => s.id);
-    const records: ExchangeRecord[] = [];
-    for (const id of ids) {
-      const record = await this.#store.record(id, request.session);
-      if (record) records.push(record);
-    }
-    return records;
-  }
-
   #makeHandlers(): InspectorHandlers {
     const store = this.#store;
     return {
@@ -294,12 +304,14 @@ export class InspectorService {
         await store.delete(id);
         return undefined;
       },
-      'export.build': async (request) => {
-        const name = request.session ?? store.currentId;
-        return exportFile(request.format, await this.#records(request), name);
-      },
+      'export.build': async (request) =>
+        exportFile(
+          request.format,
+          await store.records(request.ids, request.session),
+          request.session ?? store.currentId,
+        ),
       'import.load': async (file) => {
-        const records = parseImportFile(file.name, file.content);
+        const records = importSessionFile(file.name, file.content);
         const session = await store.importRecords(records, file.name);
         return { session, imported: records.length };
       },

@@ -156,6 +156,7 @@ function focusWindow(): void {
 function installMenu(inspector: InspectorService, directory: string): void {
   const actions = fileActions({
     handlers: inspector.handlers,
+    exportTo: (request, out) => inspector.exportTo(request, out),
     dialogs: dialogs(),
     command: (command) => gateway?.command(command),
     saveDir: app.getPath('downloads'),

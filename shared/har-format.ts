@@ -66,6 +66,30 @@ export function recordsToHar(records: readonly ExchangeRecord[], options: HarExp
   };
 }
 
+/**
+ * The text of `recordsToHar` as `JSON.stringify(har, null, 2)` writes it, in three kinds of
+ * pieces, so that a session of any size is written out one entry at a time: `head`, then
+ * `entry(record, i)` for each record, then `tail(count)`. Joined, they are that very text.
+ */
+export function harTextPieces(options: HarExportOptions): {
+  head: string;
+  entry(record: ExchangeRecord, index: number): string;
+  tail(count: number): string;
+} {
+  const shell = JSON.stringify(recordsToHar([], options), null, 2);
+  const at = shell.indexOf('"entries": []') + '"entries": ['.length;
+  const head = shell.slice(0, at);
+  const rest = shell.slice(at + 1);
+  // Entries sit three levels deep: six spaces before each of their lines.
+  const indent = '      ';
+  return {
+    head,
+    entry: (record, index) =>
+      `${index === 0 ? '\n' : ',\n'}${indent}${JSON.stringify(recordToHarEntry(record), null, 2).replaceAll('\n', `\n${indent}`)}`,
+    tail: (count) => (count === 0 ? `]${rest}` : `\n    ]${rest}`),
+  };
+}
+
 /** One record as a HAR entry with Tokentap's `_` fields. */
 export function recordToHarEntry(record: ExchangeRecord): HarEntry {
   const url = harUrlOf(record.path, record.request.headers);

@@ -1,6 +1,13 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { AppCommand, ExportFormat, InspectorHandlers } from '../../shared/inspector-contract.ts';
+import type { Writable } from 'node:stream';
+import type {
+  AppCommand,
+  ExportFormat,
+  ExportRequest,
+  InspectorHandlers,
+} from '../../shared/inspector-contract.ts';
+import { exportFileInfo, writeExportFile } from '../sessions/export-writer.ts';
 
 export interface FileFilter {
   name: string;
@@ -20,6 +27,8 @@ export interface Dialogs {
 
 export interface FileActionsOptions {
   handlers: InspectorHandlers;
+  /** Streams an export (InspectorService.exportTo): a big session never sits in memory whole. */
+  exportTo(request: ExportRequest, out: Writable): Promise<number>;
   dialogs: Dialogs;
   /** Tells the renderer what to show (after an import). */
   command(command: AppCommand): void;
@@ -78,14 +87,15 @@ export function fileActions(options: FileActionsOptions) {
     /** Exports the current session. */
     async exportSession(format: ExportFormat): Promise<void> {
       try {
-        const file = await handlers['export.build']({ format, session: null, ids: null });
+        const { session } = await handlers['status.get']();
+        const { fileName } = exportFileInfo(format, session.id);
         const path = await dialogs.chooseSaveFile({
           title: `Export ${format === 'har' ? 'HAR' : 'JSONL'}`,
-          defaultPath: join(options.saveDir, file.fileName),
+          defaultPath: join(options.saveDir, fileName),
           filters: [{ name: format.toUpperCase(), extensions: [format] }],
         });
         if (path === null) return;
-        await writeFile(path, file.content);
+        await writeExportFile(path, (out) => options.exportTo({ format, session: null, ids: null }, out));
       } catch (error) {
         await failed('Export')(error);
       }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { ExportFile, ExportFormat, InspectorHandlers } from '../../shared/inspector-contract.ts';
+import type { ExportFormat, ExportRequest } from '../../shared/inspector-contract.ts';
 import { ARGUMENT_CHECKS } from '../bridge/ipc-arguments.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type { InspectorService } from '../inspector-service.ts';
@@ -47,7 +47,6 @@ class HttpError extends Error {
 export async function startUiServer(options: UiServerOptions): Promise<RunningUiServer> {
   const { service } = options;
   const token = options.token || randomBytes(24).toString('base64url');
-  const handlers = service.handlers;
   const sockets = new Set<Socket>();
   let guard: RequestGuard | undefined;
 
@@ -73,7 +72,7 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
         'Missing or wrong token: open the URL `npm run serve` printed, with its ?token=',
       );
     }
-    await route(req, res, url, handlers);
+    await route(req, res, url, service);
   }
 
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -132,8 +131,9 @@ async function route(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  handlers: InspectorHandlers,
+  service: InspectorService,
 ): Promise<void> {
+  const { handlers } = service;
   const method = req.method ?? 'GET';
   const path = url.pathname;
   const session = url.searchParams.get('session') || null;
@@ -205,14 +205,11 @@ async function route(
     const format = url.searchParams.get('format') ?? 'jsonl';
     if (format !== 'har' && format !== 'jsonl') throw new HttpError(400, 'format must be har or jsonl');
     const ids = url.searchParams.get('ids');
-    return sendFile(
-      res,
-      await handlers['export.build']({
-        format: format as ExportFormat,
-        session,
-        ids: ids ? ids.split(',').filter(Boolean) : null,
-      }),
-    );
+    return sendExport(res, service, {
+      format: format as ExportFormat,
+      session,
+      ids: ids ? ids.split(',').filter(Boolean) : null,
+    });
   }
   if (method === 'POST' && path === '/api/export') {
     // The filtered rows can be thousands of ids: too many for a URL, so they come as a JSON body.
@@ -223,7 +220,7 @@ async function route(
     const [request] = ARGUMENT_CHECKS['export.build']([
       { format: body.format ?? 'jsonl', session: body.session ?? session, ids: body.ids ?? null },
     ]);
-    return sendFile(res, await handlers['export.build'](request));
+    return sendExport(res, service, request);
   }
   if (method === 'POST' && path === '/api/import') {
     const name = url.searchParams.get('name') || 'import';
@@ -233,13 +230,19 @@ async function route(
   throw new HttpError(404, `No API route ${method} ${path}`);
 }
 
-/** An export as a download. */
-function sendFile(res: ServerResponse, file: ExportFile): void {
-  res.writeHead(200, {
-    'content-type': file.mimeType,
-    'content-disposition': `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`,
-  });
-  res.end(file.content);
+/** An export as a download, streamed record by record (a failure midway cuts the download). */
+async function sendExport(
+  res: ServerResponse,
+  service: InspectorService,
+  request: ExportRequest,
+): Promise<void> {
+  await service.exportTo(request, res, (file) =>
+    res.writeHead(200, {
+      'content-type': file.mimeType,
+      'content-disposition': `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`,
+    }),
+  );
+  res.end();
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -53,11 +53,44 @@ export async function loadIndex(dataPath: string, indexPath: string): Promise<Lo
 
 /** Reads one record back from its line. */
 export async function readRecord(dataPath: string, entry: IndexEntry): Promise<ExchangeRecord> {
+  for await (const record of readRecords(dataPath, [entry])) return record;
+  throw new Error('unreachable: readRecords yields one record per entry');
+}
+
+/** How much of a data file one read takes in when many records are read. */
+const READ_WINDOW_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The records at these index entries, in the order given, read as they are asked for: one open
+ * file and large reads that each take in many lines (not a read per record), and never more than
+ * one window of the file in memory, so a session of any size can be streamed out.
+ */
+export async function* readRecords(
+  dataPath: string,
+  entries: readonly IndexEntry[],
+): AsyncGenerator<ExchangeRecord> {
+  if (entries.length === 0) return;
   const handle = await open(dataPath, 'r');
   try {
-    const buffer = Buffer.alloc(entry.length);
-    await handle.read(buffer, 0, entry.length, entry.offset);
-    return JSON.parse(buffer.toString('utf8')) as ExchangeRecord;
+    let window = Buffer.alloc(0);
+    let windowStart = 0;
+    for (const entry of entries) {
+      const end = entry.offset + entry.length;
+      if (entry.offset < windowStart || end > windowStart + window.length) {
+        const size = entries.length === 1 ? entry.length : Math.max(READ_WINDOW_BYTES, entry.length);
+        const buffer = Buffer.allocUnsafe(size);
+        const { bytesRead } = await handle.read(buffer, 0, size, entry.offset);
+        if (bytesRead < entry.length)
+          throw new Error(
+            `${dataPath}: the line at byte ${entry.offset} ends before its ${entry.length} bytes`,
+          );
+        window = buffer.subarray(0, bytesRead);
+        windowStart = entry.offset;
+      }
+      yield JSON.parse(
+        window.toString('utf8', entry.offset - windowStart, end - windowStart),
+      ) as ExchangeRecord;
+    }
   } finally {
     await handle.close();
   }

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { loadIndex, readRecord } from './session-index.ts';
+import { loadIndex, readRecords } from './session-index.ts';
 
 /** The session ids in a data directory, newest first, without opening or creating anything. */
 export async function sessionIds(dataDir: string): Promise<string[]> {
@@ -19,10 +19,19 @@ export async function readSessionRecords(
   id: string,
   warn: (message: string) => void,
 ): Promise<ExchangeRecord[]> {
+  const records: ExchangeRecord[] = [];
+  for await (const record of sessionRecords(dataDir, id, warn)) records.push(record);
+  return records;
+}
+
+/** The same, one record at a time as they are read: for sessions too large to hold. */
+export async function* sessionRecords(
+  dataDir: string,
+  id: string,
+  warn: (message: string) => void,
+): AsyncGenerator<ExchangeRecord> {
   const dataPath = join(dataDir, 'sessions', `${id}.jsonl`);
   const { entries, warnings } = await loadIndex(dataPath, join(dataDir, 'sessions', `${id}.index.jsonl`));
   for (const warning of warnings) warn(warning);
-  const records: ExchangeRecord[] = [];
-  for (const entry of entries) records.push(await readRecord(dataPath, entry));
-  return records;
+  yield* readRecords(dataPath, entries);
 }

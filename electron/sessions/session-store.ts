@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import type { SessionInfo } from '../../shared/inspector-contract.ts';
 import { type FinishedExchange, finishExchange } from '../capture/finished-exchange.ts';
-import { type IndexEntry, indexLine, loadIndex, readRecord } from './session-index.ts';
+import { type IndexEntry, indexLine, loadIndex, readRecord, readRecords } from './session-index.ts';
 import { SessionWriter } from './session-writer.ts';
 
 /** An opened session: where each exchange's line is, plus its summary. */
@@ -114,6 +114,26 @@ export class SessionStore {
     if (!entry) return null;
     if (sessionId === this.#currentId) await this.#writer.flush();
     return readRecord(this.#dataPath(sessionId), entry);
+  }
+
+  /**
+   * Full records of a session, read from disk as they are asked for: all of them in capture order,
+   * or those of `exchangeIds` in that order (ids the session does not have are skipped). Resolves
+   * once the session is found (or rejects), before any record is read.
+   */
+  async records(
+    exchangeIds: readonly string[] | null,
+    id: string | null,
+  ): Promise<AsyncGenerator<ExchangeRecord>> {
+    const sessionId = id ?? this.#currentId;
+    const { entries, byId } = await this.#entries(sessionId);
+    // A snapshot: the current session goes on growing meanwhile; what is in it is flushed first.
+    const wanted =
+      exchangeIds === null
+        ? entries.slice()
+        : exchangeIds.map((exchangeId) => byId.get(exchangeId)).filter((e) => e !== undefined);
+    if (sessionId === this.#currentId) await this.#writer.flush();
+    return readRecords(this.#dataPath(sessionId), wanted);
   }
 
   /** Deletes a past session (the current one cannot be deleted). */

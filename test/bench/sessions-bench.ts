@@ -29,6 +29,10 @@ interface ReopenResult {
   exchanges: number;
   rssMb: number;
   readOneMs: number;
+  /** The whole session exported as HAR (to a sink that discards it): time, size, peak RSS growth. */
+  exportSeconds: number;
+  exportMb: number;
+  exportRssPeakGrowthMb: number;
 }
 
 export interface SessionsBenchResult extends WriteResult, ReopenResult {
@@ -125,12 +129,38 @@ async function reopenPhase(dir: string, sessionId: string): Promise<ReopenResult
   const readStarted = performance.now();
   await readRecord(join(sessions, `${sessionId}.jsonl`), entries[Math.floor(entries.length / 2)] as never);
   const readOneMs = performance.now() - readStarted;
+  const rssMb = mb(process.memoryUsage().rss);
+
+  // The export streams: however big the session, memory must not grow with it.
+  const { readRecords } = await import('../../electron/sessions/session-index.ts');
+  const { streamWriter, writeExport } = await import('../../electron/sessions/export-writer.ts');
+  const { Writable } = await import('node:stream');
+  let exportBytes = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      exportBytes += chunk.length;
+      done();
+    },
+  });
+  gc();
+  const rssStart = process.memoryUsage().rss;
+  let rssPeak = rssStart;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 20);
+  const exportStarted = performance.now();
+  await writeExport('har', readRecords(join(sessions, `${sessionId}.jsonl`), entries), streamWriter(sink));
+  const exportSeconds = (performance.now() - exportStarted) / 1000;
+  clearInterval(sampler);
   await store.close();
   return {
     reopenSeconds: Math.round(reopenSeconds * 1000) / 1000,
     exchanges: entries.length,
-    rssMb: mb(process.memoryUsage().rss),
+    rssMb,
     readOneMs: Math.round(readOneMs * 100) / 100,
+    exportSeconds: Math.round(exportSeconds * 100) / 100,
+    exportMb: mb(exportBytes),
+    exportRssPeakGrowthMb: mb(rssPeak - rssStart),
   };
 }
 
@@ -153,6 +183,9 @@ if (import.meta.main) {
     );
     console.log(`  append throughput        ${Math.round(result.count / result.writeSeconds)} exchanges/s`);
     console.log(`  read one record back     ${result.readOneMs} ms`);
+    console.log(
+      `  export all as HAR        ${result.exportSeconds} s for ${result.exportMb} MB, RSS peak +${result.exportRssPeakGrowthMb} MB (streamed: independent of the session's size)`,
+    );
     const { mkdir, writeFile } = await import('node:fs/promises');
     const results = new URL('../../bench-results/', import.meta.url);
     await mkdir(results, { recursive: true });

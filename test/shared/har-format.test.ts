@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import {
+  harTextPieces,
   isTokentapHarEntry,
   recordsToHar,
   recordToHarEntry,
@@ -142,5 +143,17 @@ describe('Tokentap HAR export', () => {
     );
     delete entry._usage;
     expect(() => tokentapHarEntryToRecord(entry)).toThrow('missing field `_usage`');
+  });
+});
+
+describe('harTextPieces', () => {
+  it('joins into exactly the pretty-printed HAR document, for no, one and many records', () => {
+    const all = sampleRecords();
+    for (const records of [[], all.slice(0, 1), all]) {
+      const pieces = harTextPieces({ version: '9.9.9' });
+      const text =
+        pieces.head + records.map((r, i) => pieces.entry(r, i)).join('') + pieces.tail(records.length);
+      expect(text).toBe(JSON.stringify(recordsToHar(records, { version: '9.9.9' }), null, 2));
+    }
   });
 });

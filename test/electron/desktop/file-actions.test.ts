@@ -46,8 +46,10 @@ function scriptedDialogs(answers: { open?: string | null; save?: string | null }
 
 function actions(dialogs: Dialogs, commands: AppCommand[] = []) {
   if (!service) throw new Error('no service');
+  const running = service;
   return fileActions({
     handlers: service.handlers,
+    exportTo: (request, out) => running.exportTo(request, out),
     dialogs,
     command: (command) => commands.push(command),
     saveDir: dir,

@@ -112,6 +112,9 @@ describe('the API', () => {
     expect(detail.chunks.length).toBeGreaterThan(5);
     expect(JSON.stringify(detail)).not.toContain(TEST_API_KEY);
     expect((await h.api('/api/exchanges/nope')).status).toBe(404);
+    const noSession = await h.api('/api/export?format=har&session=no-such-session');
+    expect(noSession.status).toBe(400);
+    expect(await noSession.text()).toContain('There is no session');
 
     const usage = (await (await h.api('/api/usage')).json()) as UsageTotals;
     expect(usage.byModel.find((r) => r.model === 'gpt-4o-2024-08-06')).toMatchObject({
