@@ -10,6 +10,7 @@ import type {
   UsageTotals,
 } from '../../../shared/inspector-contract.ts';
 import { loadSseFixture, readFixture } from '../../support/fixtures.ts';
+import { createGate } from '../../support/gate.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
 import { jsonRecord } from '../../support/sample-records.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
@@ -283,6 +284,37 @@ describe('the API', () => {
       body: JSON.stringify({ format: 'jsonl', ids: 'a,b' }),
     });
     expect(notIds.status).toBe(400);
+  });
+
+  it('lists and reads an exchange while it streams, then lists it once when it has ended', async () => {
+    const gate = createGate();
+    const chunks = loadSseFixture('openai-chat-stream-usage.sse').map((c) => c.data);
+    h.upstream.respond('POST /v1/chat/completions', { kind: 'gated', chunks, gate });
+    gate.release(2);
+    const stream = await h.openai.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'capital of Mexico?' }],
+      stream: true,
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    // In flight: the analysis worker answers for it until its record is in the session.
+    let live: ExchangeSummary | undefined;
+    while (!live) {
+      const list = (await (await h.api('/api/exchanges')).json()) as ExchangeSummary[];
+      live = list.find((s) => s.state === 'streaming');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const detail = (await (await h.api(`/api/exchanges/${live.id}`)).json()) as ExchangeRecord;
+    expect(detail.state).toBe('streaming');
+    expect(detail.chunks.length).toBeGreaterThan(0);
+    expect(JSON.stringify(detail)).not.toContain(TEST_API_KEY);
+    gate.releaseAll();
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      // Read to the end.
+    }
+    const ended = await listUntil(1);
+    expect(ended.filter((s) => s.id === live?.id)).toMatchObject([{ state: 'complete' }]);
   });
 
   it('pushes live updates over the WebSocket in batches, the stream seen while it runs', async () => {
