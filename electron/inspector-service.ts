@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { request } from 'undici';
 import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange-record.ts';
 import type {
   ExportRequest,
@@ -13,12 +12,12 @@ import type {
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
 import { AnalysisThread } from './capture/analysis-thread.ts';
-import { type FinishedExchange, recordOf } from './capture/finished-exchange.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
-import { resendNonce, resendPlan } from './replay/resend-request.ts';
+import { resendPlan } from './replay/resend-request.ts';
+import { Resender } from './replay/resender.ts';
 import {
   type ExportFileInfo,
   exportFile,
@@ -58,8 +57,7 @@ export class InspectorService {
   #proxy: RunningProxy | null = null;
   #proxyError: string | null = null;
   #replay: ReplayResponder | null = null;
-  /** Resends waiting for their new exchange, by the nonce in their link header. */
-  readonly #resends = new Map<string, (summary: ExchangeSummary) => void>();
+  readonly #resender = new Resender();
 
   private constructor(options: InspectorServiceOptions, store: SessionStore, settings: Settings) {
     this.#options = options;
@@ -75,7 +73,7 @@ export class InspectorService {
         this.#store.append(exchange);
         const { summary } = exchange;
         for (const listener of this.#listeners) listener.push({ type: 'exchange', summary });
-        if (summary.resentFrom !== undefined) this.#resolveResend(exchange);
+        this.#resender.captured(exchange);
       },
     });
     this.handlers = this.#makeHandlers();
@@ -167,40 +165,7 @@ export class InspectorService {
     const original = await this.#store.record(edits.id, edits.session);
     if (!original) throw new Error(`No exchange "${edits.id}" in this session`);
     const nonce = randomUUID();
-    const plan = resendPlan(original, edits, this.#options.env, nonce);
-    const recorded = new Promise<ExchangeSummary>((resolve) => this.#resends.set(nonce, resolve));
-    try {
-      const response = await request(proxy.url + plan.path, {
-        method: plan.method as 'POST',
-        headers: plan.headers,
-        body: plan.body,
-      });
-      // Read to the end: the exchange is recorded once its response is over.
-      for await (const _ of response.body) {
-        // Nothing to keep: the capture has every byte.
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error('The resend was sent, but its capture did not arrive in time')),
-          30_000,
-        );
-      });
-      try {
-        return await Promise.race([recorded, late]);
-      } finally {
-        clearTimeout(timer);
-      }
-    } finally {
-      this.#resends.delete(nonce);
-    }
-  }
-
-  #resolveResend(exchange: FinishedExchange): void {
-    if (this.#resends.size === 0) return;
-    const nonce = resendNonce(recordOf(exchange).request.headers['x-tokentap-resent-from']);
-    const resolve = nonce === null ? undefined : this.#resends.get(nonce);
-    resolve?.(exchange.summary);
+    return this.#resender.send(proxy.url, resendPlan(original, edits, this.#options.env, nonce), nonce);
   }
 
   /**

@@ -1,0 +1,53 @@
+import { request } from 'undici';
+import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import { type FinishedExchange, recordOf } from '../capture/finished-exchange.ts';
+import { type ResendPlan, resendNonce } from './resend-request.ts';
+
+/** How long a resend waits for its capture once the response has been read. */
+const CAPTURE_WAIT_MS = 30_000;
+
+/**
+ * Sends captured requests again through Tokentap's own proxy, so each is captured like any other
+ * exchange, and waits for that new exchange: the nonce in its link header says which it is.
+ */
+export class Resender {
+  readonly #waiting = new Map<string, (summary: ExchangeSummary) => void>();
+
+  /** Sends the plan to the proxy and resolves with the new exchange once it has been captured. */
+  async send(proxyUrl: string, plan: ResendPlan, nonce: string): Promise<ExchangeSummary> {
+    const recorded = new Promise<ExchangeSummary>((resolve) => this.#waiting.set(nonce, resolve));
+    try {
+      const response = await request(proxyUrl + plan.path, {
+        method: plan.method as 'POST',
+        headers: plan.headers,
+        body: plan.body,
+      });
+      // Read to the end: the exchange is recorded once its response is over.
+      for await (const _ of response.body) {
+        // Nothing to keep: the capture has every byte.
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('The resend was sent, but its capture did not arrive in time')),
+          CAPTURE_WAIT_MS,
+        );
+      });
+      try {
+        return await Promise.race([recorded, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    } finally {
+      this.#waiting.delete(nonce);
+    }
+  }
+
+  /** An exchange was captured: if it is a resend being waited for, that wait is over. */
+  captured(exchange: FinishedExchange): void {
+    if (this.#waiting.size === 0 || exchange.summary.resentFrom === undefined) return;
+    const nonce = resendNonce(recordOf(exchange).request.headers['x-tokentap-resent-from']);
+    const resolve = nonce === null ? undefined : this.#waiting.get(nonce);
+    resolve?.(exchange.summary);
+  }
+}
