@@ -230,5 +230,14 @@ export interface AppCommandSource {
   onCommand?(listener: (command: AppCommand) => void): () => void;
 }
 
+/**
+ * The browser client's extra: a URL the browser can download an export from by itself, streamed
+ * to disk however large (null when the export must be built first: a selection of rows, whose ids
+ * do not fit in a URL). The desktop bridge has none.
+ */
+export interface ExportLinks {
+  exportUrl?(request: ExportRequest): string | null;
+}
+
 /** What the Electron preload exposes as `window.tokentap`: the inspector API plus menu commands. */
 export type DesktopApi = InspectorApi & Required<AppCommandSource>;

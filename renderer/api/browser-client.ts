@@ -1,6 +1,7 @@
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import type {
   ExportFile,
+  ExportLinks,
   ExportRequest,
   ImportResult,
   InspectorApi,
@@ -95,7 +96,9 @@ type Listener = (batch: LiveUpdate[]) => void;
  * `InspectorApi` over the headless server's HTTP API and its `/api/events` WebSocket: what the UI uses
  * in a browser, where there is no preload bridge.
  */
-export function createBrowserClient(opts: BrowserClientOptions = {}): InspectorApi & CancellableApi {
+export function createBrowserClient(
+  opts: BrowserClientOptions = {},
+): InspectorApi & CancellableApi & Required<ExportLinks> {
   const origin = opts.origin ?? window.location.origin;
   const token = opts.token === undefined ? tokenFromLocation() : opts.token;
   const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
@@ -309,5 +312,13 @@ export function createBrowserClient(opts: BrowserClientOptions = {}): InspectorA
   }
 
   const base = build({});
-  return { ...base, withOptions: (options: CallOptions) => build(options) };
+  return {
+    ...base,
+    withOptions: (options: CallOptions) => build(options),
+    // A link the browser downloads by itself, token and all: the page's own URL carries it too.
+    exportUrl: (request: ExportRequest) =>
+      request.ids === null
+        ? url('/api/export', { format: request.format, session: request.session, token })
+        : null,
+  };
 }

@@ -3,13 +3,15 @@ import type {
   AppCommand,
   AppCommandSource,
   ExportFormat,
+  ExportLinks,
+  ExportRequest,
   InspectorApi,
   ReplayStartRequest,
   ResendRequest,
   Settings,
 } from '../../shared/inspector-contract.ts';
 import { type CallOptions, isAbortError, withCallOptions } from '../api/call-options.ts';
-import { downloadFile } from '../download.ts';
+import { downloadFile, downloadUrl } from '../download.ts';
 import { compileQuery } from '../filter/query-match.ts';
 import { parseQuery } from '../filter/query-parse.ts';
 import { countOf } from '../format.ts';
@@ -426,14 +428,19 @@ export async function exportExchanges(
   scope: 'all' | 'filtered',
 ): Promise<void> {
   const { viewSession, ids } = get();
+  const request: ExportRequest = {
+    format,
+    session: viewSession,
+    ids: scope === 'filtered' ? [...ids] : null,
+  };
+  // In a browser a whole session downloads straight from the server, streamed to disk.
+  const link = (api as ExportLinks).exportUrl?.(request) ?? null;
+  if (link) {
+    downloadUrl(link);
+    return;
+  }
   const label = `Exporting ${scope === 'filtered' ? countOf(ids.length, 'filtered exchange') : 'the session'} as ${format.toUpperCase()}`;
-  const file = await runTask(label, (options) =>
-    withCallOptions(api, options).export.build({
-      format,
-      session: viewSession,
-      ids: scope === 'filtered' ? [...ids] : null,
-    }),
-  );
+  const file = await runTask(label, (options) => withCallOptions(api, options).export.build(request));
   if (file) downloadFile(file);
 }
 

@@ -105,6 +105,17 @@ describe('browser client (InspectorApi over HTTP + WebSocket)', () => {
     );
   });
 
+  it('gives a whole session as a link the browser downloads by itself; a selection has none', () => {
+    const api = createBrowserClient({ origin, token: 'tok en', fetch: async () => new Response('') });
+    const link = new URL(api.exportUrl({ format: 'har', session: 's 1', ids: null }) ?? '');
+    expect(link.origin + link.pathname).toBe(`${origin}/api/export`);
+    expect(Object.fromEntries(link.searchParams)).toEqual({ format: 'har', session: 's 1', token: 'tok en' });
+    expect(api.exportUrl({ format: 'jsonl', session: null, ids: null })).toBe(
+      `${origin}/api/export?format=jsonl&token=tok+en`,
+    );
+    expect(api.exportUrl({ format: 'har', session: null, ids: ['a'] })).toBeNull();
+  });
+
   it('sends replay and resend to their routes; the key only in the resend body', async () => {
     const { calls, fetchImpl } = fakeFetch(() => json({ id: 'new' }));
     const api = createBrowserClient({ origin, token: 't', fetch: fetchImpl });
