@@ -3,8 +3,10 @@ import {
   CHANNELS,
   type Channel,
   COMMANDS_CHANNEL,
+  type ExportRequest,
   type InspectorHandlers,
   type InspectorRequests,
+  SAVE_EXPORT_CHANNEL,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
 } from '../shared/inspector-contract.ts';
@@ -54,6 +56,8 @@ export interface IpcGatewayOptions {
   handlers: InspectorHandlers;
   /** Where live updates come from (`InspectorService.subscribe`); returns the unsubscribe. */
   subscribe(listener: UpdateListener): () => void;
+  /** Saves an export where the user picks, streamed (the menu's file actions); absent: not offered. */
+  saveExport?(request: ExportRequest): Promise<string | null>;
   log(message: string): void;
   /** Batching, as `UpdateBatcher` takes it (16 ms, 2000 by default). */
   intervalMs?: number;
@@ -111,6 +115,15 @@ export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
     });
   };
   for (const channel of CHANNELS) register(channel);
+  const { saveExport } = options;
+  if (saveExport) {
+    ipcMain.handle(SAVE_EXPORT_CHANNEL, (event, ...args) => {
+      if (!trusted(event, SAVE_EXPORT_CHANNEL)) throw new ForeignSenderError(SAVE_EXPORT_CHANNEL);
+      // The same request as an in-memory export, checked the same way.
+      const [request] = ARGUMENT_CHECKS['export.build'](args);
+      return saveExport(request);
+    });
+  }
 
   const batcher = new UpdateBatcher({
     send: (batch) => {
@@ -138,6 +151,7 @@ export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
       batcher.close();
       ipcMain.removeListener(UPDATES_READY_CHANNEL, onReady);
       for (const channel of CHANNELS) ipcMain.removeHandler(channel);
+      if (saveExport) ipcMain.removeHandler(SAVE_EXPORT_CHANNEL);
     },
   };
 }

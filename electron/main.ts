@@ -18,7 +18,7 @@ import {
 import { appMenuTemplate } from './desktop/app-menu.ts';
 import { externalUrl, isAppUrl } from './desktop/app-url.ts';
 import { cspFromHtml, DEFAULT_CSP } from './desktop/content-security-policy.ts';
-import { type Dialogs, fileActions } from './desktop/file-actions.ts';
+import { type Dialogs, type FileActions, fileActions } from './desktop/file-actions.ts';
 import { InspectorService } from './inspector-service.ts';
 import { type IpcGateway, openIpcGateway } from './ipc-gateway.ts';
 import { DEFAULT_HEADERS_TIMEOUT_MS } from './proxy/proxy-server.ts';
@@ -35,6 +35,7 @@ const preload = join(import.meta.dirname, 'preload.cjs');
 let service: InspectorService | null = null;
 let window: BrowserWindow | null = null;
 let gateway: IpcGateway | null = null;
+let actions: FileActions | null = null;
 let shutDown = false;
 
 // The same folder `npm run serve` uses (~/.config/Tokentap), whatever package.json's name is.
@@ -95,7 +96,7 @@ function dialogs(): Dialogs {
   };
 }
 
-function createWindow(inspector: InspectorService): void {
+function createWindow(inspector: InspectorService, files: FileActions): void {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -122,6 +123,7 @@ function createWindow(inspector: InspectorService): void {
     appUrl,
     handlers: inspector.handlers,
     subscribe: (listener) => inspector.subscribe(listener),
+    saveExport: (request) => files.saveExport(request),
     log,
   });
   gateway = ipc;
@@ -153,8 +155,9 @@ function focusWindow(): void {
   window.focus();
 }
 
-function installMenu(inspector: InspectorService, directory: string): void {
-  const actions = fileActions({
+/** The file work of the menu and the window (import, export), done in the main process. */
+function makeFileActions(inspector: InspectorService): FileActions {
+  return fileActions({
     handlers: inspector.handlers,
     exportTo: (request, out) => inspector.exportTo(request, out),
     dialogs: dialogs(),
@@ -162,17 +165,20 @@ function installMenu(inspector: InspectorService, directory: string): void {
     saveDir: app.getPath('downloads'),
     quickStart: __TOKENTAP_QUICK_START__,
   });
+}
+
+function installMenu(files: FileActions, directory: string): void {
   const template = appMenuTemplate(
     {
-      newSession: () => void actions.newSession(),
+      newSession: () => void files.newSession(),
       openSession: () => {
         focusWindow();
         gateway?.command({ type: 'sessions.open' });
       },
-      importFile: () => void actions.importFile(),
-      exportHar: () => void actions.exportSession('har'),
-      exportJsonl: () => void actions.exportSession('jsonl'),
-      quickStart: () => void actions.quickStart(),
+      importFile: () => void files.importFile(),
+      exportHar: () => void files.exportSession('har'),
+      exportJsonl: () => void files.exportSession('jsonl'),
+      quickStart: () => void files.quickStart(),
       showDataFolder: () => void shell.openPath(directory),
     },
     process.platform,
@@ -197,8 +203,9 @@ async function start(): Promise<void> {
       ? `proxy on ${status.proxyUrl} → ${status.upstream}`
       : `proxy NOT listening: ${status.error}`,
   );
-  installMenu(service, directory);
-  createWindow(service);
+  actions = makeFileActions(service);
+  installMenu(actions, directory);
+  createWindow(service, actions);
 }
 
 /** Flushes the session before the app goes; the first quit waits for it, then quits for real. */
@@ -234,7 +241,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (window === null && service !== null) createWindow(service);
+    if (window === null && service !== null && actions !== null) createWindow(service, actions);
   });
   app.on('before-quit', onBeforeQuit);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => app.quit());

@@ -5,6 +5,7 @@ import {
   type DesktopApi,
   type InspectorRequests,
   type LiveUpdate,
+  SAVE_EXPORT_CHANNEL,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
 } from '../shared/inspector-contract.ts';
@@ -50,16 +51,18 @@ const isCommand = (value: unknown): value is AppCommand =>
  * unsubscribe. Deliberately no generic `invoke`/`send`: the page can only ask what the contract allows.
  */
 export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
+  const invoke = async (channel: string, ...args: unknown[]): Promise<unknown> => {
+    try {
+      return await ipc.invoke(channel, ...args);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(message.replace(REMOTE_ERROR_PREFIX, ''));
+    }
+  };
   const call =
     <C extends Channel>(channel: C) =>
-    async (...args: InspectorRequests[C]['args']): Promise<InspectorRequests[C]['result']> => {
-      try {
-        return (await ipc.invoke(channel, ...args)) as InspectorRequests[C]['result'];
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new Error(message.replace(REMOTE_ERROR_PREFIX, ''));
-      }
-    };
+    async (...args: InspectorRequests[C]['args']): Promise<InspectorRequests[C]['result']> =>
+      (await invoke(channel, ...args)) as InspectorRequests[C]['result'];
   const subscribeUpdates = channelListeners(ipc, UPDATES_CHANNEL, isBatch);
   const subscribeCommands = channelListeners(ipc, COMMANDS_CHANNEL, isCommand);
   let readySent = false;
@@ -88,5 +91,6 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
       return unsubscribe;
     },
     onCommand: (listener) => subscribeCommands(listener),
+    saveExport: async (request) => (await invoke(SAVE_EXPORT_CHANNEL, request)) as string | null,
   };
 }

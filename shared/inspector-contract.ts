@@ -239,5 +239,16 @@ export interface ExportLinks {
   exportUrl?(request: ExportRequest): string | null;
 }
 
-/** What the Electron preload exposes as `window.tokentap`: the inspector API plus menu commands. */
-export type DesktopApi = InspectorApi & Required<AppCommandSource>;
+/** The IPC channel on which the desktop window asks the main process to save an export. */
+export const SAVE_EXPORT_CHANNEL = 'export.save';
+
+/**
+ * The desktop bridge's extra: the main process asks where to save (a native dialog) and streams
+ * the export into that file, however large. Resolves with the path, or null when cancelled.
+ */
+export interface ExportSaver {
+  saveExport?(request: ExportRequest): Promise<string | null>;
+}
+
+/** What the Electron preload exposes as `window.tokentap`: the inspector API, menu commands and saving. */
+export type DesktopApi = InspectorApi & Required<AppCommandSource> & Required<ExportSaver>;

@@ -60,6 +60,23 @@ export function fileActions(options: FileActionsOptions) {
       detail: error instanceof Error ? error.message : String(error),
     });
 
+  /**
+   * Asks where to save an export and streams it there; resolves with the path, or null when the
+   * user cancels. Failures are thrown to the caller (the window shows them in its own UI).
+   */
+  async function saveExport(request: ExportRequest): Promise<string | null> {
+    const sessionName = request.session ?? (await handlers['status.get']()).session.id;
+    const { fileName } = exportFileInfo(request.format, sessionName);
+    const path = await dialogs.chooseSaveFile({
+      title: `Export ${request.format === 'har' ? 'HAR' : 'JSONL'}`,
+      defaultPath: join(options.saveDir, fileName),
+      filters: [{ name: request.format.toUpperCase(), extensions: [request.format] }],
+    });
+    if (path === null) return null;
+    await writeExportFile(path, (out) => options.exportTo(request, out));
+    return path;
+  }
+
   return {
     async newSession(): Promise<void> {
       await handlers['sessions.create']().catch(failed('New session'));
@@ -84,18 +101,12 @@ export function fileActions(options: FileActionsOptions) {
       }
     },
 
-    /** Exports the current session. */
+    saveExport,
+
+    /** File → Export: the current session. */
     async exportSession(format: ExportFormat): Promise<void> {
       try {
-        const { session } = await handlers['status.get']();
-        const { fileName } = exportFileInfo(format, session.id);
-        const path = await dialogs.chooseSaveFile({
-          title: `Export ${format === 'har' ? 'HAR' : 'JSONL'}`,
-          defaultPath: join(options.saveDir, fileName),
-          filters: [{ name: format.toUpperCase(), extensions: [format] }],
-        });
-        if (path === null) return;
-        await writeExportFile(path, (out) => options.exportTo({ format, session: null, ids: null }, out));
+        await saveExport({ format, session: null, ids: null });
       } catch (error) {
         await failed('Export')(error);
       }
@@ -114,3 +125,5 @@ export function fileActions(options: FileActionsOptions) {
     },
   };
 }
+
+export type FileActions = ReturnType<typeof fileActions>;

@@ -5,6 +5,7 @@ import type {
   ExportFormat,
   ExportLinks,
   ExportRequest,
+  ExportSaver,
   InspectorApi,
   ReplayStartRequest,
   ResendRequest,
@@ -433,13 +434,20 @@ export async function exportExchanges(
     session: viewSession,
     ids: scope === 'filtered' ? [...ids] : null,
   };
+  const label = `Exporting ${scope === 'filtered' ? countOf(ids.length, 'filtered exchange') : 'the session'} as ${format.toUpperCase()}`;
+  // The desktop app saves where the user picks, streamed by the main process.
+  const desktop = api as ExportSaver;
+  if (desktop.saveExport) {
+    const path = await runTask(label, async () => (await desktop.saveExport?.(request)) ?? null);
+    if (path) notify('info', `Exported to ${path}`);
+    return;
+  }
   // In a browser a whole session downloads straight from the server, streamed to disk.
   const link = (api as ExportLinks).exportUrl?.(request) ?? null;
   if (link) {
     downloadUrl(link);
     return;
   }
-  const label = `Exporting ${scope === 'filtered' ? countOf(ids.length, 'filtered exchange') : 'the session'} as ${format.toUpperCase()}`;
   const file = await runTask(label, (options) => withCallOptions(api, options).export.build(request));
   if (file) downloadFile(file);
 }

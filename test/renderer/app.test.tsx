@@ -3,6 +3,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExportRequest } from '../../shared/inspector-contract.ts';
 import { nextFrame, renderApp, setupDomTests } from './support/dom.tsx';
 import { MemoryApi } from './support/memory-api.ts';
 import { buildExchange, sampleRecords, summaryOf } from './support/records.ts';
@@ -315,6 +316,29 @@ describe('export and import', () => {
         ids: ['ex-chat', 'ex-tools', 'ex-responses', 'ex-anthropic', 'ex-ollama'],
       },
     ]);
+  });
+
+  it('in the desktop app, has the main process save the export where the user picks', async () => {
+    const api = Object.assign(new MemoryApi(records), {
+      saved: [] as ExportRequest[],
+      async saveExport(request: ExportRequest) {
+        this.saved.push(request);
+        return '/home/me/tokentap-session.har';
+      },
+    });
+    const user = userEvent.setup();
+    renderApp(api);
+    await waitFor(() => expect(dataRows()).toHaveLength(records.length));
+    const { names } = captureDownloads();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await user.click(screen.getByRole('button', { name: /Session as HAR/ }));
+    await waitFor(() =>
+      expect(screen.getByText(/Exported to \/home\/me\/tokentap-session\.har/)).toBeDefined(),
+    );
+    expect(api.saved).toEqual([{ format: 'har', session: null, ids: null }]);
+    // Nothing built in the window, nothing downloaded by it.
+    expect(api.calls.find((c) => c.channel === 'export.build')).toBeUndefined();
+    expect(names).toEqual([]);
   });
 
   it('imports a JSONL file and opens it read-only', async () => {

@@ -100,6 +100,33 @@ describe('menu file actions', () => {
     expect(har.log.version).toBe('1.2');
   });
 
+  it('saves the exchanges the window chose, streamed to the file the user picked', async () => {
+    if (!service) throw new Error('no service');
+    const imported = await service.handlers['import.load']({
+      name: 'chrome.har',
+      content: await readFile(HAR, 'utf8'),
+    });
+    const ids = (await service.handlers['exchanges.list'](imported.session.id)).map((s) => s.id);
+    const target = join(dir, 'chosen.jsonl');
+    const { dialogs, saveRequests } = scriptedDialogs({ save: target });
+    const saved = await actions(dialogs).saveExport({
+      format: 'jsonl',
+      session: imported.session.id,
+      ids: [ids[0] as string],
+    });
+    expect(saved).toBe(target);
+    expect(saveRequests[0]?.defaultPath).toContain(imported.session.id);
+    const lines = (await readFile(target, 'utf8')).trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([ids[0]]);
+    expect(
+      await actions(scriptedDialogs({ save: null }).dialogs).saveExport({
+        format: 'har',
+        session: null,
+        ids: null,
+      }),
+    ).toBeNull();
+  });
+
   it('File → Export JSONL… cancelled writes nothing', async () => {
     const { dialogs, messages, saveRequests } = scriptedDialogs({ save: null });
     await actions(dialogs).exportSession('jsonl');

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InspectorService, type UpdateListener } from '../../../electron/inspector-service.ts';
-import { ForeignSenderError, type IpcGateway, openIpcGateway } from '../../../electron/ipc-gateway.ts';
+import {
+  ForeignSenderError,
+  type IpcGateway,
+  type IpcGatewayOptions,
+  openIpcGateway,
+} from '../../../electron/ipc-gateway.ts';
 import { createDesktopApi } from '../../../electron/preload-api.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import { summarise } from '../../../shared/exchange-summary.ts';
@@ -68,7 +73,9 @@ afterEach(() => {
   for (const gateway of gateways.splice(0)) gateway.close();
 });
 
-function rig(options: { appUrl?: string; maxBatch?: number } = {}): Rig {
+function rig(
+  options: { appUrl?: string; maxBatch?: number; saveExport?: IpcGatewayOptions['saveExport'] } = {},
+): Rig {
   const ipcMain = new FakeIpcMain();
   const contents = new FakeWebContents(7);
   const { handlers, calls } = recordingHandlers();
@@ -88,6 +95,7 @@ function rig(options: { appUrl?: string; maxBatch?: number } = {}): Rig {
     },
     log: (message) => logs.push(message),
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+    ...(options.saveExport === undefined ? {} : { saveExport: options.saveExport }),
   });
   gateways.push(gateway);
   return {
@@ -186,6 +194,35 @@ describe('IPC gateway: channels', () => {
     expect(r.unsubscribed()).toBe(true);
     // A new window gets a new gateway on the same channels.
     expect(() => rig()).not.toThrow();
+  });
+});
+
+describe('IPC gateway: saving an export', () => {
+  it('saves through the main process for the app window only, with the request checked', async () => {
+    const asked: unknown[] = [];
+    const { ipcMain, gateway, logs } = rig({
+      saveExport: async (request) => {
+        asked.push(request);
+        return '/home/me/out.har';
+      },
+    });
+    const request = { format: 'har', session: null, ids: ['a'] };
+    expect(await ipcMain.invoke(own, 'export.save', request)).toBe('/home/me/out.har');
+    expect(asked).toEqual([request]);
+    await expect(ipcMain.invoke(eventFrom(8), 'export.save', request)).rejects.toThrow(
+      /did not come from Tokentap's window/,
+    );
+    expect(logs.join('\n')).toMatch(/IPC export\.save refused/);
+    await expect(
+      ipcMain.invoke(own, 'export.save', { format: 'zip', session: null, ids: null }),
+    ).rejects.toThrow(/format/);
+    expect(asked).toHaveLength(1);
+    gateway.close();
+    expect(ipcMain.handlers.has('export.save')).toBe(false);
+  });
+
+  it('offers no saving when the main process gives none', () => {
+    expect(rig().ipcMain.handlers.has('export.save')).toBe(false);
   });
 });
 

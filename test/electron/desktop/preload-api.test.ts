@@ -22,7 +22,7 @@ function surface(value: object, prefix = ''): string[] {
 }
 
 describe('preload bridge (window.tokentap)', () => {
-  it('exposes one method per contract channel and the two subscriptions, nothing else', () => {
+  it('exposes one method per contract channel, the two subscriptions and saving, nothing else', () => {
     const api = createDesktopApi(new FakeIpcRenderer());
     expect(surface(api).sort()).toMatchInlineSnapshot(`
       [
@@ -36,6 +36,7 @@ describe('preload bridge (window.tokentap)', () => {
         "onUpdates",
         "replay.start",
         "replay.stop",
+        "saveExport",
         "sessions.create",
         "sessions.delete",
         "sessions.list",
@@ -56,11 +57,13 @@ describe('preload bridge (window.tokentap)', () => {
     await api.exchanges.get('id-1', null);
     await api.export.build({ format: 'jsonl', session: 's', ids: null });
     await api.sessions.delete('s');
+    await api.saveExport({ format: 'har', session: null, ids: ['a'] });
     expect(ipc.invoked).toEqual([
       { channel: 'status.get', args: [] },
       { channel: 'exchanges.get', args: ['id-1', null] },
       { channel: 'export.build', args: [{ format: 'jsonl', session: 's', ids: null }] },
       { channel: 'sessions.delete', args: ['s'] },
+      { channel: 'export.save', args: [{ format: 'har', session: null, ids: ['a'] }] },
     ]);
   });
 
