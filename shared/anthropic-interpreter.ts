@@ -1,4 +1,4 @@
-import { arr, isRecord, type JsonRecord, num, parseJson, rec, str } from './json-fields.ts';
+import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { copyMerged, emptyMerged } from './merged-draft.ts';
 import type { ToolCall } from './merged-result.ts';
@@ -84,8 +84,7 @@ export function createAnthropicInterpreter(): ResponseInterpreter {
       switch (str(json.type) ?? event.event) {
         case 'message_start': {
           const message = rec(json.message);
-          const m = str(message?.model);
-          if (m !== null && m !== '') model = m;
+          model = nonEmptyStr(message?.model) ?? model;
           readUsage(message?.usage, false);
           return false;
         }
@@ -120,8 +119,7 @@ export function createAnthropicInterpreter(): ResponseInterpreter {
     readBody(json: unknown): void {
       if (!isRecord(json)) return;
       terminated = true;
-      const m = str(json.model);
-      if (m !== null && m !== '') model = m;
+      model = nonEmptyStr(json.model) ?? model;
       merged.finishReason = str(json.stop_reason);
       readUsage(json.usage, true);
       arr(json.content).forEach((block, index) => {

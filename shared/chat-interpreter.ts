@@ -1,4 +1,4 @@
-import { arr, isRecord, type JsonRecord, num, parseJson, rec, str } from './json-fields.ts';
+import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { appendText, copyMerged, emptyMerged } from './merged-draft.ts';
 import type { ToolCall } from './merged-result.ts';
@@ -20,8 +20,7 @@ export function createChatInterpreter(): ResponseInterpreter {
 
   function readHeader(json: JsonRecord): void {
     // Azure's leading prompt-filter chunk names no model (''), so only a real name counts.
-    const m = str(json.model);
-    if (m !== null && m !== '') model = m;
+    model = nonEmptyStr(json.model) ?? model;
     // `usage: null` rides on every chunk under include_usage; vLLM repeats a cumulative one, so the last wins.
     const u = normaliseChatUsage(json.usage);
     if (u !== null) usage = u;

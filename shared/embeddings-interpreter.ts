@@ -1,4 +1,4 @@
-import { isRecord, str } from './json-fields.ts';
+import { isRecord, nonEmptyStr } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter } from './llm-response.ts';
 import { copyMerged, emptyMerged } from './merged-draft.ts';
 import type { Usage } from './usage.ts';
@@ -18,8 +18,7 @@ export function createEmbeddingsInterpreter(): ResponseInterpreter {
     readBody(json: unknown): void {
       if (!isRecord(json)) return;
       terminated = true;
-      const m = str(json.model);
-      if (m !== null && m !== '') model = m;
+      model = nonEmptyStr(json.model) ?? model;
       usage = normaliseEmbeddingsUsage(json.usage);
     },
     snapshot(): InterpretedResponse {

@@ -11,6 +11,11 @@ export function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/** A string with something in it, else null (a model named '' names no model). */
+export function nonEmptyStr(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
 /** The value when it is a finite number, else null. */
 export function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;

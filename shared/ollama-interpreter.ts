@@ -1,4 +1,4 @@
-import { arr, isRecord, type JsonRecord, parseJson, rec, str } from './json-fields.ts';
+import { arr, isRecord, type JsonRecord, nonEmptyStr, parseJson, rec, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { appendText, copyMerged, emptyMerged } from './merged-draft.ts';
 import type { Usage } from './usage.ts';
@@ -13,8 +13,7 @@ export function createOllamaInterpreter(): ResponseInterpreter {
   let streamError: InterpretedResponse['streamError'] = null;
 
   function readMessage(json: JsonRecord): boolean {
-    const m = str(json.model);
-    if (m !== null && m !== '') model = m;
+    model = nonEmptyStr(json.model) ?? model;
     const error = str(json.error);
     if (error !== null) streamError = { type: 'error', message: error };
     let output = false;

@@ -1,4 +1,4 @@
-import { arr, isRecord, type JsonRecord, num, parseJson, rec, str } from './json-fields.ts';
+import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { appendText, copyMerged, emptyMerged } from './merged-draft.ts';
 import type { ToolCall } from './merged-result.ts';
@@ -41,8 +41,7 @@ export function createResponsesInterpreter(): ResponseInterpreter {
 
   function readResponse(response: JsonRecord | null, type: string): void {
     if (response === null) return;
-    const m = str(response.model);
-    if (m !== null && m !== '') model = m;
+    model = nonEmptyStr(response.model) ?? model;
     const u = normaliseResponsesUsage(response.usage);
     if (u !== null) usage = u;
     if (!TERMINATORS.has(type)) return;
