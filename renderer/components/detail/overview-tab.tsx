@@ -71,6 +71,13 @@ export function OverviewTab({
   // While the replay runs, the recordings that answered are in its source session.
   const replaySource = useInspector((s) => s.status?.replay?.source ?? null);
   const ms = (v: number | null) => (v === null ? (live ? '…' : none) : formatMs(v));
+  // A count not known yet reads '…' while the exchange runs, then "unknown" (never 0).
+  const pending = live ? '…' : unknown;
+  const tokens = (pick: (u: NonNullable<typeof usage>) => number | null) => {
+    if (!usage) return pending;
+    const value = pick(usage);
+    return value === null ? unknown : formatInt(value);
+  };
   return (
     <div className="overview">
       <section aria-labelledby="ov-integrity">
@@ -121,30 +128,12 @@ export function OverviewTab({
           <h3 id="ov-usage">Usage and cost</h3>
           <table className="kv-table">
             <tbody>
-              <Row label="Input tokens">{usage ? formatInt(usage.inputTokens) : live ? '…' : unknown}</Row>
-              <Row label="Cached input">
-                {usage
-                  ? usage.cachedTokens === null
-                    ? unknown
-                    : formatInt(usage.cachedTokens)
-                  : live
-                    ? '…'
-                    : unknown}
-              </Row>
-              <Row label="Output tokens">{usage ? formatInt(usage.outputTokens) : live ? '…' : unknown}</Row>
-              <Row label="Reasoning">
-                {usage
-                  ? usage.reasoningTokens === null
-                    ? unknown
-                    : formatInt(usage.reasoningTokens)
-                  : live
-                    ? '…'
-                    : unknown}
-              </Row>
-              <Row label="Total tokens">{usage ? formatInt(usage.totalTokens) : live ? '…' : unknown}</Row>
-              <Row label="Cost">
-                {summary.costUsd === null ? (live ? '…' : unknown) : formatCost(summary.costUsd)}
-              </Row>
+              <Row label="Input tokens">{tokens((u) => u.inputTokens)}</Row>
+              <Row label="Cached input">{tokens((u) => u.cachedTokens)}</Row>
+              <Row label="Output tokens">{tokens((u) => u.outputTokens)}</Row>
+              <Row label="Reasoning">{tokens((u) => u.reasoningTokens)}</Row>
+              <Row label="Total tokens">{tokens((u) => u.totalTokens)}</Row>
+              <Row label="Cost">{summary.costUsd === null ? pending : formatCost(summary.costUsd)}</Row>
             </tbody>
           </table>
         </section>

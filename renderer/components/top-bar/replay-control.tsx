@@ -164,66 +164,36 @@ function ReplayForm({ close }: { close: () => void }) {
           />
           Drop the usage
         </label>
-        <div className="check">
-          <input
-            id={`${id}-cut`}
-            type="checkbox"
-            checked={faults.cutAfter}
-            onChange={(e) => patch({ cutAfter: e.target.checked })}
-          />
-          <label htmlFor={`${id}-cut`}>Cut the connection after</label>
-          <input
-            type="number"
-            min={0}
-            step={1}
-            className="num-input"
-            aria-label="Events before the cut"
-            value={faults.cutEvents}
-            disabled={!faults.cutAfter}
-            onChange={(e) => patch({ cutEvents: e.target.value })}
-          />
-          events
-        </div>
-        <div className="check">
-          <input
-            id={`${id}-delay`}
-            type="checkbox"
-            checked={faults.delay}
-            onChange={(e) => patch({ delay: e.target.checked })}
-          />
-          <label htmlFor={`${id}-delay`}>Delay the first byte by</label>
-          <input
-            type="number"
-            min={0}
-            step={1}
-            className="num-input"
-            aria-label="Milliseconds before the first byte"
-            value={faults.delayMs}
-            disabled={!faults.delay}
-            onChange={(e) => patch({ delayMs: e.target.value })}
-          />
-          ms
-        </div>
-        <div className="check">
-          <input
-            id={`${id}-rate`}
-            type="checkbox"
-            checked={faults.rateLimit}
-            onChange={(e) => patch({ rateLimit: e.target.checked })}
-          />
-          <label htmlFor={`${id}-rate`}>Rate limit: 429 with retry-after</label>
-          <input
-            type="number"
-            min={0}
-            step={1}
-            className="num-input"
-            aria-label="Retry-after seconds"
-            value={faults.retryAfter}
-            disabled={!faults.rateLimit}
-            onChange={(e) => patch({ retryAfter: e.target.value })}
-          />
-          s
-        </div>
+        <FaultWithAmount
+          id={`${id}-cut`}
+          label="Cut the connection after"
+          checked={faults.cutAfter}
+          onCheck={(checked) => patch({ cutAfter: checked })}
+          amountLabel="Events before the cut"
+          amount={faults.cutEvents}
+          onAmount={(value) => patch({ cutEvents: value })}
+          unit="events"
+        />
+        <FaultWithAmount
+          id={`${id}-delay`}
+          label="Delay the first byte by"
+          checked={faults.delay}
+          onCheck={(checked) => patch({ delay: checked })}
+          amountLabel="Milliseconds before the first byte"
+          amount={faults.delayMs}
+          onAmount={(value) => patch({ delayMs: value })}
+          unit="ms"
+        />
+        <FaultWithAmount
+          id={`${id}-rate`}
+          label="Rate limit: 429 with retry-after"
+          checked={faults.rateLimit}
+          onCheck={(checked) => patch({ rateLimit: checked })}
+          amountLabel="Retry-after seconds"
+          amount={faults.retryAfter}
+          onAmount={(value) => patch({ retryAfter: value })}
+          unit="s"
+        />
         <label className="check">
           <input
             type="checkbox"
@@ -235,6 +205,41 @@ function ReplayForm({ close }: { close: () => void }) {
       </fieldset>
       <FormFooter error={error} busy={starting} label="Start replay" busyLabel="Starting…" onCancel={close} />
     </form>
+  );
+}
+
+/** A fault that takes a number: its checkbox, its label, and the number (editable once checked). */
+function FaultWithAmount(props: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onCheck(checked: boolean): void;
+  amountLabel: string;
+  amount: string;
+  onAmount(value: string): void;
+  unit: string;
+}) {
+  return (
+    <div className="check">
+      <input
+        id={props.id}
+        type="checkbox"
+        checked={props.checked}
+        onChange={(e) => props.onCheck(e.target.checked)}
+      />
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        type="number"
+        min={0}
+        step={1}
+        className="num-input"
+        aria-label={props.amountLabel}
+        value={props.amount}
+        disabled={!props.checked}
+        onChange={(e) => props.onAmount(e.target.value)}
+      />
+      {props.unit}
+    </div>
   );
 }
 
