@@ -4,50 +4,19 @@
  */
 import { CHAT_BODY, exchange, openPool, runLoops, type Target } from './client.ts';
 import { interleaved } from './rounds.ts';
-import { type ArmResult, combineRounds, median, summarize } from './stats.ts';
+import { type SampledLatencyOptions, sampledLatency } from './sampled-latency.ts';
+import { type ArmResult, median } from './stats.ts';
 
-export interface LatencyOptions {
-  concurrency: number;
-  rounds: number;
-  /** Requests per arm per round. */
-  perRound: number;
-  warmup: number;
-}
+export type LatencyOptions = SampledLatencyOptions;
 
 export async function requestLatency(
   targets: readonly Target[],
   opts: LatencyOptions,
 ): Promise<{ arms: Record<string, ArmResult>; errors: number }> {
-  let errors = 0;
-  const pools = new Map(targets.map((t) => [t.name, openPool(t.url, opts.concurrency)]));
-  const once = async (target: Target, samples: number[] | null): Promise<void> => {
-    const pool = pools.get(target.name);
-    if (!pool) throw new Error(`no pool for ${target.name}`);
-    try {
-      const r = await exchange(pool, 's=fast', CHAT_BODY);
-      if (r.status !== 200) errors++;
-      else samples?.push(r.endAt - r.start);
-    } catch {
-      errors++;
-    }
-  };
-  try {
-    for (const target of targets) {
-      await runLoops(opts.concurrency, { count: opts.warmup, durationMs: 20_000 }, () => once(target, null));
-    }
-    const results = await interleaved(targets, opts.rounds, async (target) => {
-      const samples: number[] = [];
-      await runLoops(opts.concurrency, { count: opts.perRound, durationMs: 20_000 }, () =>
-        once(target, samples),
-      );
-      return summarize(samples);
-    });
-    const arms: Record<string, ArmResult> = {};
-    for (const [name, rounds] of results) arms[name] = combineRounds(rounds);
-    return { arms, errors };
-  } finally {
-    await Promise.all([...pools.values()].map((p) => p.close()));
-  }
+  return sampledLatency(targets, opts, async (pool) => {
+    const r = await exchange(pool, 's=fast', CHAT_BODY);
+    return r.status === 200 ? r.endAt - r.start : null;
+  });
 }
 
 export interface ThroughputOptions {

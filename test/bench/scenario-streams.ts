@@ -2,9 +2,10 @@
  * Streaming: time to first chunk (goal 2) and per-chunk latency with many concurrent paced
  * streams, with every frame accounted for (goals 3 and 6).
  */
-import { exchange, openPool, runLoops, STREAM_BODY, type Target } from './client.ts';
+import { exchange, openPool, STREAM_BODY, type Target } from './client.ts';
 import { sleep } from './clock.ts';
 import { interleaved } from './rounds.ts';
+import { sampledLatency } from './sampled-latency.ts';
 import { SseFrameReader } from './sse-reader.ts';
 import { type ArmResult, combineRounds, type LatencySummary, summarize } from './stats.ts';
 
@@ -12,33 +13,10 @@ export async function timeToFirstChunk(
   targets: readonly Target[],
   opts: { rounds: number; perRound: number; warmup: number },
 ): Promise<{ arms: Record<string, ArmResult>; errors: number }> {
-  let errors = 0;
-  const pools = new Map(targets.map((t) => [t.name, openPool(t.url, 1)]));
-  const once = async (target: Target, samples: number[] | null): Promise<void> => {
-    const pool = pools.get(target.name);
-    if (!pool) throw new Error(`no pool for ${target.name}`);
-    try {
-      const r = await exchange(pool, 's=stream', STREAM_BODY);
-      if (r.status !== 200 || Number.isNaN(r.firstDataAt)) errors++;
-      else samples?.push(r.firstDataAt - r.start);
-    } catch {
-      errors++;
-    }
-  };
-  try {
-    for (const target of targets)
-      await runLoops(1, { count: opts.warmup, durationMs: 20_000 }, () => once(target, null));
-    const results = await interleaved(targets, opts.rounds, async (target) => {
-      const samples: number[] = [];
-      await runLoops(1, { count: opts.perRound, durationMs: 20_000 }, () => once(target, samples));
-      return summarize(samples);
-    });
-    const arms: Record<string, ArmResult> = {};
-    for (const [name, rounds] of results) arms[name] = combineRounds(rounds);
-    return { arms, errors };
-  } finally {
-    await Promise.all([...pools.values()].map((p) => p.close()));
-  }
+  return sampledLatency(targets, { ...opts, concurrency: 1 }, async (pool) => {
+    const r = await exchange(pool, 's=stream', STREAM_BODY);
+    return r.status !== 200 || Number.isNaN(r.firstDataAt) ? null : r.firstDataAt - r.start;
+  });
 }
 
 export interface FrameAccount {
