@@ -4,7 +4,7 @@ import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { ExportRequest } from '../../shared/inspector-contract.ts';
-import { nextFrame, renderApp, setupDomTests } from './support/dom.tsx';
+import { dataRows, grid, nextFrame, renderApp, setupDomTests } from './support/dom.tsx';
 import { MemoryApi } from './support/memory-api.ts';
 import { buildExchange, sampleRecords, summaryOf } from './support/records.ts';
 
@@ -16,16 +16,6 @@ const byId = (id: string): ExchangeRecord => {
   if (!r) throw new Error(id);
   return r;
 };
-
-function grid() {
-  return screen.getByRole('grid', { name: 'Requests' });
-}
-
-function dataRows() {
-  return within(grid())
-    .getAllByRole('row')
-    .filter((row) => row.hasAttribute('data-id'));
-}
 
 async function renderWithRecords() {
   const api = new MemoryApi(records);

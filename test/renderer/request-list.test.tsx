@@ -3,23 +3,13 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { nextFrame, renderApp, setupDomTests } from './support/dom.tsx';
+import { dataRows, grid, nextFrame, renderApp, setupDomTests } from './support/dom.tsx';
 import { MemoryApi } from './support/memory-api.ts';
 import { sampleRecords, summaryOf } from './support/records.ts';
 
 setupDomTests();
 
 const ROW_HEIGHT = 22;
-
-function grid() {
-  return screen.getByRole('grid', { name: 'Requests' });
-}
-
-function dataRows() {
-  return within(grid())
-    .getAllByRole('row')
-    .filter((row) => row.hasAttribute('data-id'));
-}
 
 function rowOf(id: string): HTMLElement {
   const row = dataRows().find((r) => r.getAttribute('data-id') === id);

@@ -1,4 +1,4 @@
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { ApiProvider } from '../../../renderer/api/api-context.tsx';
 import { App } from '../../../renderer/components/app.tsx';
@@ -45,4 +45,16 @@ export function renderApp(api: InspectorApi) {
 /** Resolves after the next animation frame (when queued live batches are applied). */
 export function nextFrame(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
+/** The request list. */
+export function grid(): HTMLElement {
+  return screen.getByRole('grid', { name: 'Requests' });
+}
+
+/** The list's rows that show an exchange (not the header). */
+export function dataRows(): HTMLElement[] {
+  return within(grid())
+    .getAllByRole('row')
+    .filter((row) => row.hasAttribute('data-id'));
 }
