@@ -36,6 +36,25 @@ export const STREAM_BODY = Buffer.from(
   }),
 );
 
+/**
+ * An agent's turn: a long conversation re-sent whole (~300 KB: a system prompt, tool results and
+ * earlier answers), streamed. Built once; every request sends the same bytes.
+ */
+export const AGENT_BODY = Buffer.from(
+  JSON.stringify({
+    model: 'gpt-4o-mini',
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [
+      { role: 'system', content: 'You are a coding agent. '.repeat(400) },
+      ...Array.from({ length: 60 }, (_, i) => ({
+        role: i % 2 === 0 ? 'user' : 'assistant',
+        content: `Turn ${i}: ${'the file contents and tool output the agent keeps re-sending. '.repeat(75)}`,
+      })),
+    ],
+  }),
+);
+
 export function openPool(url: string, connections: number): Pool {
   return new Pool(url, {
     connections,

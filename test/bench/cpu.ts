@@ -5,7 +5,7 @@
  */
 import type { Target } from './client.ts';
 import { nowMs } from './clock.ts';
-import type { BenchChild } from './ipc.ts';
+import type { ProcessStats } from './ipc.ts';
 import { median } from './stats.ts';
 
 export interface CpuRound {
@@ -35,16 +35,21 @@ function clientCpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
+/** Anything whose CPU can be read: a forked bench child, or a proxy read through /proc. */
+export interface StatsSource {
+  stats(): Promise<ProcessStats>;
+}
+
 export class CpuMeter {
-  readonly #upstream: BenchChild;
+  readonly #upstream: StatsSource;
   readonly #rounds = new Map<string, CpuRound[]>();
 
-  constructor(upstream: BenchChild) {
+  constructor(upstream: StatsSource) {
     this.#upstream = upstream;
   }
 
   /** The same target, with CPU read just after its own `before` and just before its own `after`. */
-  wrap(target: Target, proxy: BenchChild | null): Target {
+  wrap(target: Target, proxy: StatsSource | null): Target {
     let start = { wall: 0, proxy: 0, forwarding: 0, upstream: 0, client: 0, dropped: 0 };
     return {
       ...target,

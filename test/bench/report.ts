@@ -24,22 +24,19 @@ export function verdict(ok: boolean): 'PASS' | 'MISS' {
 }
 
 export function formatTable(rows: readonly Row[]): string {
-  const header: Row = {
-    scenario: 'scenario',
-    direct: 'direct',
-    proxied: 'proxied',
-    added: 'added',
-    goal: 'goal',
-    result: '',
-  };
   const cells = (r: Row): string[] => [r.scenario, r.direct, r.proxied, r.added, r.goal, r.result];
-  const all = [header, ...rows].map(cells);
-  const widths = (all[0] ?? []).map((_, i) => Math.max(...all.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]): string =>
-    c
-      .map((text, i) => (i === 0 ? text.padEnd(widths[i] ?? 0) : text.padStart(widths[i] ?? 0)))
+  return formatGrid(['scenario', 'direct', 'proxied', 'added', 'goal', ''], rows.map(cells));
+}
+
+/** A plain-text table: the first column left-aligned, the others right-aligned, a rule under the header. */
+export function formatGrid(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((c) => (c[i] ?? '').length)));
+  const line = (c: readonly string[]): string =>
+    widths
+      .map((width, i) => (i === 0 ? (c[i] ?? '').padEnd(width) : (c[i] ?? '').padStart(width)))
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(cells(header)), rule, ...rows.map((r) => line(cells(r)))].join('\n');
+  return [line(header), rule, ...rows.map(line)].join('\n');
 }

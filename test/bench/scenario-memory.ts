@@ -4,7 +4,7 @@
  */
 import { CHAT_BODY, exchange, openPool, runLoops, STREAM_BODY } from './client.ts';
 import { nowMs, sleep } from './clock.ts';
-import type { BenchChild, ProcessStats } from './ipc.ts';
+import type { ProcessStats } from './ipc.ts';
 
 export interface MemoryResult {
   streams: number;
@@ -17,7 +17,14 @@ export interface MemoryResult {
   openMs: number;
 }
 
-export async function memoryPerStream(proxy: BenchChild, streams: number): Promise<MemoryResult> {
+/** A proxy to measure; `gc` (where the process exposes it) makes RSS readings steadier. */
+export interface MeasuredProxy {
+  url: string;
+  stats(): Promise<ProcessStats>;
+  gc?(): Promise<void>;
+}
+
+export async function memoryPerStream(proxy: MeasuredProxy, streams: number): Promise<MemoryResult> {
   const pool = openPool(proxy.url, streams);
   try {
     // Warm the proxy (JIT, first upstream connection), then settle and measure.
@@ -28,7 +35,7 @@ export async function memoryPerStream(proxy: BenchChild, streams: number): Promi
       await exchange(pool, 's=stream', STREAM_BODY);
     });
     await sleep(500);
-    await proxy.command('gc');
+    await proxy.gc?.();
     await sleep(200);
     const before = await proxy.stats();
 
@@ -64,14 +71,14 @@ export async function memoryPerStream(proxy: BenchChild, streams: number): Promi
     const openMs = nowMs() - t0;
     // Let every stream carry a couple of events, so buffers in steady state are counted.
     await sleep(2_500);
-    await proxy.command('gc');
+    await proxy.gc?.();
     await sleep(200);
     const during = await proxy.stats();
 
     for (const abort of aborts) abort();
     await Promise.race([Promise.all(runs), sleep(10_000)]);
     await sleep(1_000);
-    await proxy.command('gc');
+    await proxy.gc?.();
     const after = await proxy.stats();
     return {
       streams,

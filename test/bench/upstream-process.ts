@@ -4,6 +4,8 @@
  *
  * - `s=fast`   a small non-streaming chat completion, zero latency (test/support/synthetic-llm.ts);
  * - `s=stream` a short synthetic chat stream, first chunk at once (time to first chunk);
+ * - `s=agent`  an agent-sized turn: the request (~300 KB) is read, then a ~20 KB chat stream is
+ *              sent at once (40 content events of 300 characters, usage, [DONE]);
  * - `s=ticks`  `n` SSE events `every` ms, each carrying `bench_seq` and `bench_ts` (nowMs() taken
  *              just before the write), then `[DONE]`; with `id`, a client that goes away early is
  *              reported to the parent with the time the upstream saw the close.
@@ -24,6 +26,10 @@ upstream.respond({ method: 'POST', path: '/v1/chat/completions', query: { s: 'fa
 upstream.respond(
   { method: 'POST', path: '/v1/chat/completions', query: { s: 'stream' } },
   syntheticStreamScript({ chunkCount: 3, intervalMs: 1, firstDelayMs: 0 }),
+);
+upstream.respond(
+  { method: 'POST', path: '/v1/chat/completions', query: { s: 'agent' } },
+  syntheticStreamScript({ chunkCount: 40, intervalMs: 0, firstDelayMs: 0, token: ' agent'.repeat(50) }),
 );
 upstream.respond(
   { method: 'POST', path: '/v1/chat/completions', query: { s: 'ticks' } },
