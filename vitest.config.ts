@@ -1,5 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// The project runs on Node 24 (a devDependency; every `npm run …` uses it). A bare
+// `node_modules/.bin/vitest` takes whatever Node is on PATH and fails in confusing ways on older
+// ones, so say so in one line instead.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 24) {
+  console.error(
+    `tokentap: the tests need Node 24, this is Node ${process.versions.node}: run them with \`npm test\` (or \`npm exec -- vitest …\`), which use the project's Node 24.`,
+  );
+  process.exit(1);
+}
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
