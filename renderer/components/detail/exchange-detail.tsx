@@ -6,6 +6,7 @@ import { select } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { statusClass } from '../list/columns.tsx';
 import { type TabDef, Tabs } from '../tabs.tsx';
+import { CopyAsCodeMenu } from './copy-as-code-menu.tsx';
 import { OverviewTab } from './overview-tab.tsx';
 import { ReplayTab } from './replay-tab.tsx';
 import { RequestTab } from './request-tab.tsx';
@@ -73,6 +74,7 @@ export function ExchangeDetail() {
           {apiLabel(summary.api)}
           {summary.model ? ` · ${summary.model}` : ''}
         </span>
+        <CopyAsCodeMenu record={record} />
         <button
           type="button"
           className="tool-button resend-button"
