@@ -63,7 +63,12 @@ export function CopyAsCodeMenu({ record }: { record: ExchangeRecord | null }) {
               </label>
             </fieldset>
             <Tabs tabs={TARGET_TABS} active={target} onChange={setTarget} label="Copy as language">
-              <pre className="code-block small" aria-label={`${TARGET_LABELS[target]} code`}>
+              <pre
+                className="code-block small"
+                role="region"
+                tabIndex={0}
+                aria-label={`${TARGET_LABELS[target]} code`}
+              >
                 {code}
               </pre>
               <CopyButton text={code} what={`request as ${TARGET_LABELS[target]}`} />
