@@ -63,14 +63,9 @@ export function CopyAsCodeMenu({ record }: { record: ExchangeRecord | null }) {
               </label>
             </fieldset>
             <Tabs tabs={TARGET_TABS} active={target} onChange={setTarget} label="Copy as language">
-              <pre
-                className="code-block small"
-                role="region"
-                tabIndex={0}
-                aria-label={`${TARGET_LABELS[target]} code`}
-              >
-                {code}
-              </pre>
+              <section aria-label={`${TARGET_LABELS[target]} code`}>
+                <pre className="code-block small">{code}</pre>
+              </section>
               <CopyButton text={code} what={`request as ${TARGET_LABELS[target]}`} />
             </Tabs>
           </div>
