@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../../api/api-context.tsx';
 import { setCapturePaused, setPane } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
+import { ThemeToggle } from '../../theme/theme-toggle.tsx';
 import { BaseUrl } from './base-url.tsx';
 import { ImportExport } from './import-export.tsx';
 import { ReplayControl } from './replay-control.tsx';
@@ -80,6 +81,7 @@ export function TopBar() {
       >
         Usage
       </button>
+      <ThemeToggle />
       <button
         type="button"
         className="tool-button"
