@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../api/api-context.tsx';
-import { loadSession, startInspector } from '../store/actions.ts';
+import { ShortcutsHelp } from '../keyboard/shortcuts-help.tsx';
+import { useShortcut } from '../keyboard/use-shortcut.ts';
+import { loadSession, moveSelection, select, startInspector } from '../store/actions.ts';
 import { useInspector } from '../store/inspector-store.ts';
 import { ExchangeDetail } from './detail/exchange-detail.tsx';
 import { FilterBar } from './list/filter-bar.tsx';
@@ -31,6 +33,19 @@ export function App() {
   const main = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
   const viewed = sessions.find((s) => s.id === viewSession);
+  const [helpOpen, setHelpOpen] = useState(false);
+
+  useShortcut(['next', 'previous', 'open', 'close', 'filter', 'help'], (name) => {
+    if (name === 'next' || name === 'previous') moveSelection(api, name === 'next' ? 1 : -1);
+    else if (name === 'filter') document.querySelector<HTMLInputElement>('.filter-input')?.focus();
+    else if (name === 'help') setHelpOpen(true);
+    else if (name === 'close') {
+      if (!hasSelection) return false;
+      void select(api, null);
+    } else if (!hasSelection) moveSelection(api, 'first');
+    else document.querySelector<HTMLElement>('.detail-tabs [role="tab"][aria-selected="true"]')?.focus();
+    return undefined;
+  });
 
   const setSplitSaved = (value: number) => {
     const v = Math.max(20, Math.min(85, value));
@@ -98,6 +113,7 @@ export function App() {
         )}
       </div>
       <TaskBar />
+      {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
     </div>
   );
 }

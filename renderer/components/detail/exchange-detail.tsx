@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApi } from '../../api/api-context.tsx';
 import { apiLabel, statusLabel } from '../../format.ts';
+import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { select } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { statusClass } from '../list/columns.tsx';
@@ -36,11 +37,23 @@ export function ExchangeDetail() {
       viewSession: s.viewSession,
     })),
   );
+  useShortcut(
+    ['previousTab', 'nextTab'],
+    (name) => {
+      const at = TABS.findIndex((t) => t.key === tab);
+      const next = TABS[(at + (name === 'nextTab' ? 1 : TABS.length - 1)) % TABS.length];
+      if (next) setTab(next.key);
+      return undefined;
+    },
+    summary !== undefined,
+  );
   if (summary === undefined) {
     return (
       <div className="detail-empty">
         <p>Select a request to see its details.</p>
-        <p className="muted">↑ ↓ move through the list; the filter bar narrows it down.</p>
+        <p className="muted">
+          j / k or ↑ / ↓ move through the list, / focuses the filter, ? lists every shortcut.
+        </p>
       </div>
     );
   }

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { MergedResult } from '../../../shared/merged-result.ts';
 import { formatMs } from '../../format.ts';
+import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { buildTimeline, frameAt } from '../../replay/replay-timeline.ts';
 import { setReplay } from '../../store/actions.ts';
 import { type ReplaySpeed, useInspector } from '../../store/inspector-store.ts';
@@ -47,6 +48,20 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
     return () => cancelAnimationFrame(frame);
   }, [playing, speed, durationMs, seekEpoch]);
 
+  const atEnd = positionMs >= durationMs;
+  const play = () => {
+    if (playing) setReplay({ playing: false });
+    else setReplay({ exchangeId: record.id, playing: true, positionMs: atEnd ? 0 : positionMs });
+  };
+  useShortcut(
+    'playPause',
+    () => {
+      play();
+      return undefined;
+    },
+    timeline.streamed,
+  );
+
   if (!timeline.streamed) {
     return (
       <div className="replay-tab">
@@ -61,16 +76,10 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
 
   const index = frameAt(frames, positionMs);
   const merged = index >= 0 ? (frames[index]?.merged ?? EMPTY) : EMPTY;
-  const atEnd = positionMs >= durationMs;
   const seek = (ms: number) => {
     setReplay({ exchangeId: record.id, positionMs: Math.max(0, Math.min(durationMs, ms)) });
     setSeekEpoch((e) => e + 1);
   };
-  const play = () => {
-    if (playing) setReplay({ playing: false });
-    else setReplay({ exchangeId: record.id, playing: true, positionMs: atEnd ? 0 : positionMs });
-  };
-
   return (
     <div className="replay-tab">
       <div className="replay-controls" role="toolbar" aria-label="Replay controls">
