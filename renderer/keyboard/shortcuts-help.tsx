@@ -9,10 +9,10 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
         <tbody>
           {Object.entries(SHORTCUTS).map(([name, shortcut]) => (
             <tr key={name}>
-              <th scope="row">
+              <th scope="row" className="shortcut-key">
                 <kbd>{shortcut.label}</kbd>
               </th>
-              <td>{shortcut.does}</td>
+              <td className="shortcut-does">{shortcut.does}</td>
             </tr>
           ))}
         </tbody>
