@@ -1,7 +1,8 @@
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import { BodyView } from '../json-tree/body-view.tsx';
 import { type Conversation, type Part, readConversation } from './conversation.ts';
 import { HeadersTable } from './headers-table.tsx';
-import { CodeBlock, prettyJson } from './json-view.tsx';
+import { prettyJson } from './json-view.tsx';
 
 function PartView({ part }: { part: Part }) {
   switch (part.kind) {
@@ -79,9 +80,9 @@ export function ConversationView({ conversation }: { conversation: Conversation 
   );
 }
 
-/** Request headers, the conversation (when the body is a chat), and the body as pretty JSON. */
+/** Request headers, the conversation (when the body is a chat), and the body as a JSON tree. */
 export function RequestTab({ record }: { record: ExchangeRecord }) {
-  const { pretty, json, ok } = prettyJson(record.request.body);
+  const { json, ok } = prettyJson(record.request.body);
   const conversation = ok ? readConversation(json) : null;
   return (
     <div className="request-tab">
@@ -104,7 +105,7 @@ export function RequestTab({ record }: { record: ExchangeRecord }) {
         {record.request.body === '' ? (
           <p className="muted">No body.</p>
         ) : (
-          <CodeBlock text={pretty} label="Request body" />
+          <BodyView text={record.request.body} label="Request body" />
         )}
       </section>
     </div>

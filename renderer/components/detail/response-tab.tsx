@@ -3,8 +3,8 @@ import { createWireDecoder } from '../../../shared/create-wire-decoder.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { WireEvent } from '../../../shared/llm-response.ts';
 import { countOf, formatMs } from '../../format.ts';
+import { BodyView } from '../json-tree/body-view.tsx';
 import { HeadersTable } from './headers-table.tsx';
-import { CodeBlock, prettyJson } from './json-view.tsx';
 import { MergedView } from './merged-view.tsx';
 
 interface TimedEvent {
@@ -34,11 +34,7 @@ function RawWire({ record }: { record: ExchangeRecord }) {
   const [shown, setShown] = useState(PAGE);
   if (events.length === 0) {
     const body = record.response?.body ?? '';
-    return body === '' ? (
-      <p className="muted">No body.</p>
-    ) : (
-      <CodeBlock text={prettyJson(body).pretty} label="Response body" />
-    );
+    return body === '' ? <p className="muted">No body.</p> : <BodyView text={body} label="Response body" />;
   }
   return (
     <>
