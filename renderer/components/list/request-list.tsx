@@ -18,7 +18,9 @@ import { useApi } from '../../api/api-context.tsx';
 import { moveSelection, select, setFollowNewest, setSort } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import type { SortKey, SortSpec } from '../../store/sort.ts';
+import { type ColumnLayout, loadColumnLayout, saveColumnLayout, visibleColumns } from './column-layout.ts';
 import { COLUMNS, type Column } from './columns.tsx';
+import { ColumnsMenu } from './columns-menu.tsx';
 import { RequestRow } from './request-row.tsx';
 
 const ROW_HEIGHT = 22;
@@ -87,6 +89,12 @@ export function RequestList() {
   );
   const scrollRef = useRef<HTMLDivElement>(null);
   const [widths, setWidths] = useState(loadWidths);
+  const [layout, setLayout] = useState(loadColumnLayout);
+  const columns = useMemo(() => visibleColumns(layout), [layout]);
+  const changeLayout = useCallback((next: ColumnLayout) => {
+    setLayout(next);
+    saveColumnLayout(next);
+  }, []);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   // The scroll position and viewport height, kept outside React: a scroll re-renders only when it
   // brings other rows into the window.
@@ -202,7 +210,7 @@ export function RequestList() {
     for (const c of COLUMNS) style[`--w-${c.key}`] = `${widths[c.key] ?? c.width}px`;
     return style as CSSProperties;
   }, [widths]);
-  const totalWidth = COLUMNS.reduce((sum, c) => sum + (widths[c.key] ?? c.width), 0);
+  const totalWidth = columns.reduce((sum, c) => sum + (widths[c.key] ?? c.width), 0);
   const byId = useInspector.getState().byId;
 
   // Rows in slot order (index modulo the window length), not index order: as the window moves, the
@@ -226,6 +234,7 @@ export function RequestList() {
         selected={summary.id === selectedId}
         top={index * ROW_HEIGHT}
         widths={widths}
+        columns={columns}
         onSelect={onSelect}
       />
     );
@@ -233,6 +242,9 @@ export function RequestList() {
 
   return (
     <div className="request-list">
+      <div className="columns-corner">
+        <ColumnsMenu layout={layout} onChange={changeLayout} />
+      </div>
       {/* biome-ignore lint/a11y/useSemanticElements: a virtualized grid of positioned rows cannot be a <table> */}
       <div
         className="grid-scroll"
@@ -240,7 +252,7 @@ export function RequestList() {
         role="grid"
         aria-label="Requests"
         aria-rowcount={count + 1}
-        aria-colcount={COLUMNS.length}
+        aria-colcount={columns.length}
         aria-activedescendant={selectedId !== null && selectedIndex >= 0 ? `row-${selectedId}` : undefined}
         aria-busy={listLoading}
         tabIndex={0}
@@ -251,7 +263,7 @@ export function RequestList() {
         style={columnStyle}
         data-rev={rev}
       >
-        <HeaderRow widths={widths} totalWidth={totalWidth} sort={sort} onResize={resize} />
+        <HeaderRow widths={widths} columns={columns} totalWidth={totalWidth} sort={sort} onResize={resize} />
         {/* biome-ignore lint/a11y/useSemanticElements: part of the virtualized ARIA grid */}
         <div className="grid-body" role="rowgroup" style={{ height: count * ROW_HEIGHT, width: totalWidth }}>
           {rows}
@@ -272,13 +284,14 @@ export function RequestList() {
 
 interface HeaderRowProps {
   widths: Record<string, number>;
+  columns: readonly Column[];
   totalWidth: number;
   sort: SortSpec;
   onResize: (key: SortKey, width: number) => void;
 }
 
 /** The column headers: rendered again only when a width or the sort changes, not per batch. */
-const HeaderRow = memo(function HeaderRow({ widths, totalWidth, sort, onResize }: HeaderRowProps) {
+const HeaderRow = memo(function HeaderRow({ widths, columns, totalWidth, sort, onResize }: HeaderRowProps) {
   return (
     // biome-ignore lint/a11y/useSemanticElements: part of the virtualized ARIA grid
     <div
@@ -288,7 +301,7 @@ const HeaderRow = memo(function HeaderRow({ widths, totalWidth, sort, onResize }
       aria-rowindex={1}
       style={{ width: totalWidth, height: HEADER_HEIGHT }}
     >
-      {COLUMNS.map((column) => (
+      {columns.map((column) => (
         <HeaderCell
           key={column.key}
           column={column}

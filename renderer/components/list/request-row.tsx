@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { isLive } from '../../format.ts';
-import { COLUMNS, mayOverflow, statusClass } from './columns.tsx';
+import { type Column, mayOverflow, statusClass } from './columns.tsx';
 import { LiveElapsed } from './ticker.tsx';
 
 interface RowProps {
@@ -11,6 +11,8 @@ interface RowProps {
   top: number;
   /** Column widths (px) by key: the same object until a column is resized. */
   widths: Readonly<Record<string, number>>;
+  /** The columns shown, in order: the same array until the layout changes. */
+  columns: readonly Column[];
   onSelect: (id: string) => void;
 }
 
@@ -18,8 +20,8 @@ interface RowProps {
 const STATUS_DOT = 10;
 
 /**
- * One row of the list; re-renders only when its own summary, place, selection or the column widths
- * change. A fixed-size box with strict containment (styles.css): laying it out never reaches the rest
+ * One row of the list; re-renders only when its own summary, place, selection, the column widths
+ * or the column layout change. A fixed-size box with strict containment (styles.css): laying it out never reaches the rest
  * of the list. Stripes come from the list's background, so a row's classes change only with its status
  * or selection.
  */
@@ -29,6 +31,7 @@ export const RequestRow = memo(function RequestRow({
   selected,
   top,
   widths,
+  columns,
   onSelect,
 }: RowProps) {
   const live = isLive(summary);
@@ -45,7 +48,7 @@ export const RequestRow = memo(function RequestRow({
       style={{ transform: `translateY(${top}px)` }}
       onMouseDown={() => onSelect(summary.id)}
     >
-      {COLUMNS.map((column) => {
+      {columns.map((column) => {
         const text = column.text(summary);
         const prefix = column.prefix?.(summary) ?? null;
         const extra = column.key === 'status' && live ? STATUS_DOT : 0;
