@@ -88,7 +88,9 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     onChange: () => {},
     onAnalyzerError: (analyzer: string, exchangeId: string, error: unknown) =>
       console.warn(
-        `[tokentap] analyzer ${analyzer} failed on imported exchange ${exchangeId}: ${String(error)}`,
+        new SecretScrubber(secrets).text(
+          `[tokentap] analyzer ${analyzer} failed on imported exchange ${exchangeId}: ${String(error)}`,
+        ),
       ),
   };
   const analyzers = defaultAnalyzers(DEFAULT_LIMITS).map((make) => make());

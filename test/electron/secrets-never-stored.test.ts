@@ -15,6 +15,7 @@ import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-reco
 import { createGate } from '../support/gate.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
 import { SECRET_HEADER_TABLE } from '../support/secret-headers.ts';
+import { startHarness } from '../support/tokentap-harness.ts';
 
 let h: HeadlessHarness;
 let feed: string[];
@@ -304,5 +305,29 @@ describe('an imported file', () => {
     expect(places[`jsonl ${jsonlSession}`]).toContain('"ocp-apim-subscription-key":"[redacted]"');
     expect(places[`jsonl ${harSession}`]).toContain('"x-goog-api-key":"[redacted]"');
     expect(leaked(JSON.stringify(places))).toEqual([]);
+  });
+});
+
+describe('a log line about an exchange', () => {
+  it('holds none of the keys its request carried, even when an analyzer quotes the body', async () => {
+    const harness = await startHarness({
+      analyzersModule: new URL('../support/analyzers/body-quoting.ts', import.meta.url),
+    });
+    try {
+      const key = newKey('logged');
+      const urlKey = newKey('urlkey');
+      harness.upstream.respond('*', { body: '{}', headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${harness.proxyUrl}/v1/chat/completions?key=${urlKey}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-goog-api-key': key },
+        body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: `${key} ${urlKey}` }] }),
+      });
+      await response.text();
+      await harness.nextRecord();
+      expect(harness.logs.join('\n')).toContain('body-quoting.onRequestEnd failed');
+      expect(leaked(harness.logs.join('\n'))).toEqual([]);
+    } finally {
+      await harness.close();
+    }
   });
 });
