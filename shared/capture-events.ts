@@ -31,11 +31,17 @@ export interface RequestStartEvent {
   organization: string | null;
   project: string | null;
   /**
-   * The secret values the request carried (each value of a secret header or query parameter,
-   * the token inside it): the analysis scrubs them from every byte it stores, shows or logs.
-   * In memory only, never written anywhere; absent: none.
+   * The secret values the request carried (each value of a secret header or query parameter, as
+   * sent): the analysis scrubs them, and the credentials inside them, from every byte it stores,
+   * shows or logs. In memory only, never written anywhere; absent: none.
    */
-  secrets?: string[];
+  secrets?: FoundSecret[];
+}
+
+/** A secret value as the redaction found it: the header (lowercased) or query parameter it was in. */
+export interface FoundSecret {
+  name: string;
+  value: string;
 }
 
 export interface RequestBodyPartEvent {

@@ -1,6 +1,5 @@
-import type { HeaderMap } from './capture-events.ts';
+import type { FoundSecret, HeaderMap } from './capture-events.ts';
 import { isSecretName } from './redact-rule.ts';
-import { secretPieces } from './redact-scrubber.ts';
 
 /** The well-known headers that carry an API key (a resend puts a key back into one of them). */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set([
@@ -35,11 +34,11 @@ export function isSecretHeader(lowerName: string): boolean {
 }
 
 /**
- * Returns a copy of a header map (names lowercased) with every secret value replaced. `secrets`,
- * when given, receives the values replaced (and the credentials inside them) so that the
- * analysis can scrub them from everything else it keeps.
+ * Returns a copy of a header map (names lowercased) with every secret value replaced. `found`,
+ * when given, receives the values replaced, as they were, so that the analysis can scrub them
+ * from everything else it keeps (expanding them there, off the forwarding path).
  */
-export function redactHeaders(headers: HeaderMap, secrets?: string[]): HeaderMap {
+export function redactHeaders(headers: HeaderMap, found?: FoundSecret[]): HeaderMap {
   const out: HeaderMap = {};
   for (const name in headers) {
     const value = headers[name];
@@ -49,13 +48,12 @@ export function redactHeaders(headers: HeaderMap, secrets?: string[]): HeaderMap
       out[lower] = value;
       continue;
     }
-    const cookie = lower === 'cookie' || lower === 'set-cookie' ? lower : null;
     if (Array.isArray(value)) {
       out[lower] = value.map(() => REDACTED);
-      if (secrets) for (const one of value) secretPieces(one, secrets, cookie);
+      if (found) for (const one of value) found.push({ name: lower, value: one });
     } else {
       out[lower] = REDACTED;
-      if (secrets) secretPieces(value, secrets, cookie);
+      found?.push({ name: lower, value });
     }
   }
   return out;

@@ -1,6 +1,6 @@
+import type { FoundSecret } from './capture-events.ts';
 import { REDACTED } from './redact-headers.ts';
 import { isSecretName } from './redact-rule.ts';
-import { secretPieces } from './redact-scrubber.ts';
 
 /**
  * Whether a query parameter's value is a secret, by the same rule as headers: Google's `?key=`,
@@ -15,16 +15,11 @@ export function isSecretQueryParam(name: string): boolean {
 /**
  * A request path with the values of secret query parameters replaced (`?key=[redacted]`); the
  * rest of the path and query are kept exactly as sent. What is forwarded is never changed: only
- * what is captured, stored and shown. `secrets`, when given, receives each value replaced, as
- * sent and decoded.
+ * what is captured, stored and shown. `found`, when given, receives each value replaced, as sent.
  */
-export function redactQuery(path: string, secrets?: string[]): string {
-  return mapSecretQueryValues(path, (value) => {
-    if (secrets) {
-      secretPieces(value, secrets);
-      const decoded = decodeComponent(value);
-      if (decoded !== value) secretPieces(decoded, secrets);
-    }
+export function redactQuery(path: string, found?: FoundSecret[]): string {
+  return mapSecretQueryValues(path, (value, name) => {
+    found?.push({ name, value });
     return REDACTED;
   });
 }
@@ -43,7 +38,7 @@ export function fillRedactedQuery(path: string, secret: string): string {
  * Replaces the (raw) value of each secret query parameter; the rest, separators included (`&`
  * and `;`), stays byte for byte.
  */
-function mapSecretQueryValues(path: string, replace: (value: string) => string): string {
+function mapSecretQueryValues(path: string, replace: (value: string, name: string) => string): string {
   const start = path.indexOf('?');
   if (start === -1) return path;
   let changed = false;
@@ -53,9 +48,11 @@ function mapSecretQueryValues(path: string, replace: (value: string) => string):
     .split(/([&;])/)
     .map((part, i) => {
       const eq = part.indexOf('=');
-      if (i % 2 === 1 || eq === -1 || !isSecretQueryParam(decodeComponent(part.slice(0, eq)))) return part;
+      if (i % 2 === 1 || eq === -1) return part;
+      const name = decodeComponent(part.slice(0, eq));
+      if (!isSecretQueryParam(name)) return part;
       const value = part.slice(eq + 1);
-      const next = replace(value);
+      const next = replace(value, name);
       if (next === value) return part;
       changed = true;
       return `${part.slice(0, eq)}=${next}`;
@@ -64,7 +61,7 @@ function mapSecretQueryValues(path: string, replace: (value: string) => string):
 }
 
 /** Percent-decodes a query component (`+` as a space); malformed encoding is taken as it is. */
-function decodeComponent(raw: string): string {
+export function decodeComponent(raw: string): string {
   const text = raw.replaceAll('+', ' ');
   try {
     return decodeURIComponent(text);

@@ -1,3 +1,4 @@
+import type { FoundSecret } from './capture-events.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
 import { redactHeaders } from './redact-headers.ts';
 import { redactQuery } from './redact-query.ts';
@@ -9,7 +10,7 @@ import { SecretScrubber } from './redact-scrubber.ts';
  * and those values scrubbed from everything else in it (bodies, chunks, merged answer, errors).
  */
 export function redactRecord(record: ExchangeRecord): ExchangeRecord {
-  const secrets: string[] = [];
+  const secrets: FoundSecret[] = [];
   const redacted: ExchangeRecord = {
     ...record,
     path: redactQuery(record.path, secrets),
@@ -19,6 +20,6 @@ export function redactRecord(record: ExchangeRecord): ExchangeRecord {
       headers: redactHeaders(record.response.headers, secrets),
     },
   };
-  const scrubber = new SecretScrubber(secrets);
+  const scrubber = SecretScrubber.of(secrets);
   return scrubber.empty ? redacted : scrubber.value(redacted);
 }

@@ -4,6 +4,9 @@
  * inside the request's JSON body, never reaches a stored, exported or displayed byte.
  */
 
+import type { FoundSecret } from './capture-events.ts';
+import { decodeComponent } from './redact-query.ts';
+
 /** Shorter values are not scrubbed: they would match ordinary text, and no real key is that short. */
 export const MIN_SECRET_LENGTH = 8;
 
@@ -31,6 +34,11 @@ export function secretPieces(
     }
     return;
   }
+  const bearer = BEARER.exec(whole);
+  if (bearer !== null) {
+    add(out, bearer[1] as string);
+    return;
+  }
   const parts = whole.split(/[\s,]+/);
   if (parts.length < 2) return;
   const scheme = parts[0] as string;
@@ -50,6 +58,8 @@ export function secretPieces(
     add(out, eq > 0 && /^[\w-]+$/.test(part.slice(0, eq)) ? unquote(part.slice(eq + 1)) : part);
   }
 }
+
+const BEARER = /^Bearer +([^\s,]+)$/i;
 
 function add(out: string[], piece: string): void {
   if (piece.length >= MIN_SECRET_LENGTH && piece !== REDACTED && !out.includes(piece)) out.push(piece);
@@ -86,9 +96,29 @@ function formsOf(secret: string): string[] {
   return [...new Set(forms)];
 }
 
+/**
+ * The secret values to scrub for what the redaction found: each value with the credentials
+ * inside it (see `secretPieces`), as sent and percent-decoded.
+ */
+export function secretsOf(found: readonly FoundSecret[]): string[] {
+  const out: string[] = [];
+  for (const { name, value } of found) {
+    const cookie = name === 'cookie' || name === 'set-cookie' ? name : null;
+    secretPieces(value, out, cookie);
+    const decoded = value.includes('%') || value.includes('+') ? decodeComponent(value) : value;
+    if (decoded !== value) secretPieces(decoded, out, cookie);
+  }
+  return out;
+}
+
 /** Removes a fixed set of secret values, in all their forms, from text and from whole records. */
 export class SecretScrubber {
   readonly #pattern: RegExp | null;
+
+  /** The scrubber for the secret values the redaction found. */
+  static of(found: readonly FoundSecret[]): SecretScrubber {
+    return new SecretScrubber(secretsOf(found));
+  }
 
   constructor(secrets: readonly string[]) {
     const forms = new Set<string>();

@@ -128,7 +128,7 @@ export class CapturePipeline {
     if (event.type === 'request-start') {
       if (this.paused) return;
       const id = event.exchangeId;
-      const scrubber = new SecretScrubber(event.secrets ?? []);
+      const scrubber = SecretScrubber.of(event.secrets ?? []);
       if (!scrubber.empty) this.#scrubbers.set(id, scrubber);
       const assembler = new ExchangeAssembler(
         event,

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type {
   CaptureEvent,
   ExchangeErrorKind,
+  FoundSecret,
   HeaderMap,
   RequestStartEvent,
 } from '../../shared/capture-events.ts';
@@ -64,7 +65,7 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
   const rawPath = pathOfHarUrl(request.url);
   const key = apiKeyOf(keyHeaders(rawRequestHeaders), rawPath);
   // The values redacted here are scrubbed from the whole record at the end, as live capture does.
-  const secrets: string[] = [];
+  const secrets: FoundSecret[] = [];
   const start: RequestStartEvent = {
     type: 'request-start',
     exchangeId: id,
@@ -88,7 +89,7 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     onChange: () => {},
     onAnalyzerError: (analyzer: string, exchangeId: string, error: unknown) =>
       console.warn(
-        new SecretScrubber(secrets).text(
+        SecretScrubber.of(secrets).text(
           `[tokentap] analyzer ${analyzer} failed on imported exchange ${exchangeId}: ${String(error)}`,
         ),
       ),
@@ -140,7 +141,7 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     const wireResponseBytes = response.bodySize ?? -1;
     if (wireResponseBytes > 0) done.response.bodyBytes = wireResponseBytes;
   }
-  return new SecretScrubber(secrets).value(done);
+  return SecretScrubber.of(secrets).value(done);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { FoundSecret } from '../../shared/capture-events.ts';
 import { isSecretHeader, REDACTED, redactHeaders } from '../../shared/redact-headers.ts';
+import { secretsOf } from '../../shared/redact-scrubber.ts';
 import { SECRET_HEADER_TABLE, VISIBLE_HEADER_TABLE } from '../support/secret-headers.ts';
 
 describe('isSecretHeader', () => {
@@ -15,8 +17,8 @@ describe('isSecretHeader', () => {
 });
 
 describe('redactHeaders', () => {
-  it('hands over the secret values it replaced, and the credentials inside them', () => {
-    const secrets: string[] = [];
+  it('hands over the values it replaced; the credentials inside them are the secrets to scrub', () => {
+    const found: FoundSecret[] = [];
     const out = redactHeaders(
       {
         authorization: 'Bearer sk-proj-abcdef0123456789',
@@ -25,8 +27,9 @@ describe('redactHeaders', () => {
         'set-cookie': ['sid=setCookieSECRET999; Path=/v1/chat/completions; HttpOnly'],
         'x-ratelimit-remaining-tokens': '29000',
       },
-      secrets,
+      found,
     );
+    const secrets = secretsOf(found);
     expect(out).toEqual({
       authorization: REDACTED,
       'x-goog-api-key': REDACTED,
@@ -49,15 +52,16 @@ describe('redactHeaders', () => {
   });
 
   it('takes the signature and credential out of an AWS SigV4 authorization, and a Basic password', () => {
-    const secrets: string[] = [];
+    const found: FoundSecret[] = [];
     redactHeaders(
       {
         authorization:
           'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/bedrock/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7',
         'proxy-authorization': `Basic ${btoa('user:hunter2hunter2')}`,
       },
-      secrets,
+      found,
     );
+    const secrets = secretsOf(found);
     expect(secrets).toContain('5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7');
     expect(secrets).toContain('AKIDEXAMPLE/20150830/us-east-1/bedrock/aws4_request');
     expect(secrets).toContain('hunter2hunter2');

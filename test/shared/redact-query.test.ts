@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { FoundSecret } from '../../shared/capture-events.ts';
 import { fillRedactedQuery, hasRedactedQuery, redactQuery } from '../../shared/redact-query.ts';
+import { secretsOf } from '../../shared/redact-scrubber.ts';
 
 describe('redactQuery', () => {
   it('leaves paths without secrets exactly as they are', () => {
@@ -86,9 +88,10 @@ describe('the query rule', () => {
   });
 
   it('hands over each value it replaced, as sent and decoded', () => {
-    const secrets: string[] = [];
-    redactQuery('/x?key=AIza%2Bsecret%2Fvalue&alt=sse', secrets);
-    expect(secrets).toEqual(['AIza%2Bsecret%2Fvalue', 'AIza+secret/value']);
+    const found: FoundSecret[] = [];
+    redactQuery('/x?key=AIza%2Bsecret%2Fvalue&alt=sse', found);
+    expect(found).toEqual([{ name: 'key', value: 'AIza%2Bsecret%2Fvalue' }]);
+    expect(secretsOf(found)).toEqual(['AIza%2Bsecret%2Fvalue', 'AIza+secret/value']);
   });
 });
 
