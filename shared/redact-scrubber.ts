@@ -115,9 +115,17 @@ export function secretsOf(found: readonly FoundSecret[]): string[] {
 export class SecretScrubber {
   readonly #pattern: RegExp | null;
 
-  /** The scrubber for the secret values the redaction found. */
+  /** The scrubber for the secret values the redaction found (one per key: keys repeat on every request). */
   static of(found: readonly FoundSecret[]): SecretScrubber {
-    return new SecretScrubber(secretsOf(found));
+    if (found.length === 0) return NOTHING;
+    const id = found.map(({ name, value }) => `${name}\0${value}`).join('\0');
+    let scrubber = scrubbers.get(id);
+    if (scrubber === undefined) {
+      scrubber = new SecretScrubber(secretsOf(found));
+      if (scrubbers.size >= SCRUBBER_CACHE) scrubbers.clear();
+      scrubbers.set(id, scrubber);
+    }
+    return scrubber;
   }
 
   constructor(secrets: readonly string[]) {
@@ -186,6 +194,10 @@ export class SecretScrubber {
     });
   }
 }
+
+const NOTHING = new SecretScrubber([]);
+const scrubbers = new Map<string, SecretScrubber>();
+const SCRUBBER_CACHE = 256;
 
 /** `text` (starting at `base` in the joined text) without the parts inside `ranges`. */
 function cut(text: string, base: number, ranges: ReadonlyArray<readonly [number, number]>): string {
