@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { decodeComponent } from '../../shared/redact-query.ts';
 
 /** Headers that carry an API key by themselves (no `Bearer`), in the order they are looked at. */
 const KEY_HEADERS = ['x-api-key', 'api-key', 'x-goog-api-key', 'ocp-apim-subscription-key'] as const;
@@ -24,15 +25,7 @@ export function apiKeyOf(headers: IncomingHttpHeaders, path?: string): string | 
     if (value) return value;
   }
   const inQuery = path === undefined || !path.includes('?') ? undefined : QUERY_KEY.exec(path)?.[1];
-  return inQuery ? decodeQueryValue(inQuery) : null;
-}
-
-function decodeQueryValue(raw: string): string {
-  try {
-    return decodeURIComponent(raw.replaceAll('+', ' '));
-  } catch {
-    return raw;
-  }
+  return inQuery ? decodeComponent(inQuery) : null;
 }
 
 // Keys repeat on every request; hashing each one once keeps the forwarding path cheap.
