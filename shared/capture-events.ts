@@ -1,7 +1,9 @@
 /**
  * Events the proxy emits on its forwarding path and the analysis side consumes.
  * `t` is milliseconds since the exchange started (sub-millisecond, monotonic clock).
- * Headers here are already redacted: no event ever carries an API key.
+ * Headers and query here are already redacted; the one exception is `RequestStartEvent.secrets`,
+ * which crosses to the analysis worker in memory so that it can scrub those values from
+ * everything it keeps, and is never stored.
  */
 export type CaptureEvent =
   | RequestStartEvent
@@ -28,6 +30,18 @@ export interface RequestStartEvent {
   tenant: string | null;
   organization: string | null;
   project: string | null;
+  /**
+   * The secret values the request carried (each value of a secret header or query parameter, as
+   * sent): the analysis scrubs them, and the credentials inside them, from every byte it stores,
+   * shows or logs. In memory only, never written anywhere; absent: none.
+   */
+  secrets?: FoundSecret[];
+}
+
+/** A secret value as the redaction found it: the header (lowercased) or query parameter it was in. */
+export interface FoundSecret {
+  name: string;
+  value: string;
 }
 
 export interface RequestBodyPartEvent {

@@ -1,30 +1,27 @@
+import type { FoundSecret } from './capture-events.ts';
 import { REDACTED } from './redact-headers.ts';
+import { isSecretName } from './redact-rule.ts';
 
 /**
- * Query parameters whose values are secrets: Google's `?key=`, `api-key`/`api_key`, OAuth's
- * `access_token`, Azure SAS signatures (`sig`) and the like.
+ * Whether a query parameter's value is a secret, by the same rule as headers: Google's `?key=`,
+ * `api-key`/`x-api-key`, OAuth's `access_token`, `auth`, Azure SAS and S3 signatures (`sig`,
+ * `X-Amz-Signature`) and the like, in any case. `name` is already percent-decoded; a PHP-style
+ * array suffix (`key[]`, `key[0]`) does not hide it.
  */
-export const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set([
-  'key',
-  'api-key',
-  'api_key',
-  'apikey',
-  'access_token',
-  'token',
-  'sig',
-  'signature',
-  'secret',
-  'client_secret',
-  'password',
-]);
+export function isSecretQueryParam(name: string): boolean {
+  return isSecretName(name.replace(/\[[^\]]*\]$/, ''));
+}
 
 /**
  * A request path with the values of secret query parameters replaced (`?key=[redacted]`); the
  * rest of the path and query are kept exactly as sent. What is forwarded is never changed: only
- * what is captured, stored and shown.
+ * what is captured, stored and shown. `found`, when given, receives each value replaced, as sent.
  */
-export function redactQuery(path: string): string {
-  return mapSecretQueryValues(path, () => REDACTED);
+export function redactQuery(path: string, found?: FoundSecret[]): string {
+  return mapSecretQueryValues(path, (value, name) => {
+    found?.push({ name, value });
+    return REDACTED;
+  });
 }
 
 /** Whether a captured path had a secret query value redacted (a resend needs the key again). */
@@ -37,30 +34,38 @@ export function fillRedactedQuery(path: string, secret: string): string {
   return mapSecretQueryValues(path, (value) => (value === REDACTED ? encodeURIComponent(secret) : value));
 }
 
-/** Replaces the (raw) value of each secret query parameter; the rest stays byte for byte. */
-function mapSecretQueryValues(path: string, replace: (value: string) => string): string {
+/**
+ * Replaces the (raw) value of each secret query parameter; the rest, separators included (`&`
+ * and `;`), stays byte for byte.
+ */
+function mapSecretQueryValues(path: string, replace: (value: string, name: string) => string): string {
   const start = path.indexOf('?');
   if (start === -1) return path;
   let changed = false;
+  // Split keeping the separators: odd entries are the `&`/`;` themselves.
   const parts = path
     .slice(start + 1)
-    .split('&')
-    .map((part) => {
+    .split(/([&;])/)
+    .map((part, i) => {
       const eq = part.indexOf('=');
-      if (eq === -1 || !SECRET_QUERY_PARAMS.has(paramName(part.slice(0, eq)))) return part;
+      if (i % 2 === 1 || eq === -1) return part;
+      const name = decodeComponent(part.slice(0, eq));
+      if (!isSecretQueryParam(name)) return part;
       const value = part.slice(eq + 1);
-      const next = replace(value);
+      const next = replace(value, name);
       if (next === value) return part;
       changed = true;
       return `${part.slice(0, eq)}=${next}`;
     });
-  return changed ? `${path.slice(0, start + 1)}${parts.join('&')}` : path;
+  return changed ? `${path.slice(0, start + 1)}${parts.join('')}` : path;
 }
 
-function paramName(raw: string): string {
+/** Percent-decodes a query component (`+` as a space); malformed encoding is taken as it is. */
+export function decodeComponent(raw: string): string {
+  const text = raw.replaceAll('+', ' ');
   try {
-    return decodeURIComponent(raw.replaceAll('+', ' ')).toLowerCase();
+    return decodeURIComponent(text);
   } catch {
-    return raw.toLowerCase();
+    return text;
   }
 }

@@ -33,10 +33,13 @@ export class UpdateBatcher {
     this.#maxBatch = options.maxBatch ?? 2000;
   }
 
-  /** An exchange changed; `record` may be the live object under construction (read at send time). */
-  exchange(record: ExchangeRecord): void {
+  /**
+   * An exchange changed; `record` may be the live object under construction (read at send time),
+   * `summary` what summarises it then (the analysis passes one that scrubs secrets).
+   */
+  exchange(record: ExchangeRecord, summary: () => ExchangeSummary = () => summarise(record)): void {
     this.#exchanges.delete(record.id);
-    this.#exchanges.set(record.id, () => summarise(record));
+    this.#exchanges.set(record.id, summary);
     this.#schedule();
   }
 

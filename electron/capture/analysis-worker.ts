@@ -8,7 +8,6 @@ import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type {
   AnalysisAnswers,
@@ -69,7 +68,7 @@ const pipeline = new CapturePipeline({
     if (finished.length === 0) setTimeout(postRecords, RECORDS_MS);
     finished.push(finishExchange(record));
   },
-  onChange: (record) => live?.exchange(record),
+  onChange: (record, summary) => live?.exchange(record, summary),
 });
 
 function setLive(on: boolean): void {
@@ -79,7 +78,7 @@ function setLive(on: boolean): void {
   live = new UpdateBatcher({ send: (batch) => post({ type: 'updates', batch }) });
   live.ready();
   // Whoever starts watching sees what is already in flight.
-  for (const record of pipeline.liveRecords()) live.exchange(record);
+  for (const { record, summary } of pipeline.liveExchanges()) live.exchange(record, summary);
 }
 
 function answer(query: AnalysisQuery): AnalysisAnswers[keyof AnalysisAnswers] {
@@ -87,7 +86,7 @@ function answer(query: AnalysisQuery): AnalysisAnswers[keyof AnalysisAnswers] {
     case 'record':
       return (pipeline.liveRecord(query.exchangeId) ?? null) as ExchangeRecord | null;
     case 'in-flight':
-      return [...pipeline.liveRecords()].map(summarise);
+      return pipeline.liveSummaries();
     case 'stats':
       return { inFlight: pipeline.inFlight };
     case 'idle':

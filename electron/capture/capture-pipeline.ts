@@ -1,5 +1,7 @@
 import type { CaptureEvent } from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import { summarise } from '../../shared/exchange-summary.ts';
+import { SecretScrubber } from '../../shared/redact-scrubber.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { chunkRecorder } from './analyzers/chunk-recorder.ts';
 import { costAnalyzer } from './analyzers/cost-analyzer.ts';
@@ -32,10 +34,13 @@ export interface CapturePipelineOptions {
   limits?: CaptureLimits | undefined;
   /** Replaces the default analyzers (tests). */
   analyzers?: AnalyzerFactory[] | undefined;
-  /** Receives each exchange's final record. */
+  /** Receives each exchange's final record (the secrets its request carried scrubbed out). */
   onRecord(record: ExchangeRecord): void;
-  /** An exchange in flight changed; the record is the live object under construction. */
-  onChange?: ((record: ExchangeRecord) => void) | undefined;
+  /**
+   * An exchange in flight changed; `summary` summarises it as it is when called (scrubbed), and
+   * `record` is the live object under construction, only for its id: it still holds secrets.
+   */
+  onChange?: ((record: ExchangeRecord, summary: () => ExchangeSummary) => void) | undefined;
   log?: ((message: string) => void) | undefined;
 }
 
@@ -46,6 +51,11 @@ export interface CapturePipelineOptions {
  */
 export class CapturePipeline {
   readonly #assemblers = new Map<string, ExchangeAssembler>();
+  /**
+   * Per exchange in flight, what removes the secrets its request carried from everything that
+   * leaves the pipeline: records, live views, summaries and log lines.
+   */
+  readonly #scrubbers = new Map<string, SecretScrubber>();
   readonly #options: CapturePipelineOptions;
   readonly #limits: CaptureLimits;
   readonly #analyzers: AnalyzerFactory[];
@@ -66,14 +76,37 @@ export class CapturePipeline {
     return this.#assemblers.size;
   }
 
-  /** The record under construction of an exchange in flight (the live object: read it, don't keep it). */
+  /** The record under construction of an exchange in flight, as a scrubbed copy. */
   liveRecord(exchangeId: string): ExchangeRecord | undefined {
-    return this.#assemblers.get(exchangeId)?.draft.record;
+    const record = this.#assemblers.get(exchangeId)?.draft.record;
+    return record && this.#scrubberOf(exchangeId).value(record);
   }
 
-  /** Every exchange in flight, as its live record. */
-  *liveRecords(): IterableIterator<ExchangeRecord> {
-    for (const assembler of this.#assemblers.values()) yield assembler.draft.record;
+  /** Every exchange in flight: its live record (only for its id) and its scrubbed summary. */
+  *liveExchanges(): IterableIterator<{ record: ExchangeRecord; summary: () => ExchangeSummary }> {
+    for (const [id, assembler] of this.#assemblers) {
+      const { record } = assembler.draft;
+      yield { record, summary: this.#summaryOf(id, record) };
+    }
+  }
+
+  /** Summaries of every exchange in flight, scrubbed. */
+  liveSummaries(): ExchangeSummary[] {
+    return [...this.liveExchanges()].map((exchange) => exchange.summary());
+  }
+
+  #scrubberOf(exchangeId: string): SecretScrubber {
+    return this.#scrubbers.get(exchangeId) ?? NO_SECRETS;
+  }
+
+  #summaryOf(exchangeId: string, record: ExchangeRecord): () => ExchangeSummary {
+    const scrubber = this.#scrubberOf(exchangeId);
+    return () => scrubber.value(summarise(record));
+  }
+
+  /** Logs a line about one exchange, with the secrets its request carried scrubbed out. */
+  #logAbout(exchangeId: string, message: string): void {
+    this.#log(this.#scrubberOf(exchangeId).text(message));
   }
 
   /**
@@ -84,13 +117,19 @@ export class CapturePipeline {
     try {
       this.#consume(event, dropped);
     } catch (error) {
-      this.#log(`capture of exchange ${event.exchangeId} failed at ${event.type}: ${describe(error)}`);
+      this.#logAbout(
+        event.exchangeId,
+        `capture of exchange ${event.exchangeId} failed at ${event.type}: ${describe(error)}`,
+      );
     }
   }
 
   #consume(event: CaptureEvent, dropped: boolean): void {
     if (event.type === 'request-start') {
       if (this.paused) return;
+      const id = event.exchangeId;
+      const scrubber = SecretScrubber.of(event.secrets ?? []);
+      if (!scrubber.empty) this.#scrubbers.set(id, scrubber);
       const assembler = new ExchangeAssembler(
         event,
         ++this.#seq,
@@ -98,15 +137,16 @@ export class CapturePipeline {
         this.#limits,
         {
           onRecord: (record) => {
-            this.#assemblers.delete(record.id);
-            this.#options.onRecord(record);
+            this.#assemblers.delete(id);
+            this.#scrubbers.delete(id);
+            this.#options.onRecord(scrubber.value(record));
           },
-          onChange: (record) => this.#options.onChange?.(record),
-          onAnalyzerError: (analyzer, id, error) =>
-            this.#log(`analyzer ${analyzer} failed on exchange ${id}: ${describe(error)}`),
+          onChange: (record) => this.#options.onChange?.(record, this.#summaryOf(id, record)),
+          onAnalyzerError: (analyzer, _id, error) =>
+            this.#logAbout(id, `analyzer ${analyzer} failed on exchange ${id}: ${describe(error)}`),
         },
       );
-      this.#assemblers.set(event.exchangeId, assembler);
+      this.#assemblers.set(id, assembler);
       return;
     }
     const assembler = this.#assemblers.get(event.exchangeId);
@@ -115,6 +155,8 @@ export class CapturePipeline {
     assembler.handle(event);
   }
 }
+
+const NO_SECRETS = new SecretScrubber([]);
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Pool } from 'undici';
-import type { CaptureSink } from '../../shared/capture-events.ts';
+import type { CaptureSink, FoundSecret } from '../../shared/capture-events.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
 import { redactQuery } from '../../shared/redact-query.ts';
 import { ExchangeForwarder } from './exchange-forwarder.ts';
@@ -122,18 +122,22 @@ function forward(
 }
 
 function startExchange(sink: CaptureSink, id: string, req: IncomingMessage, startedAt: number): void {
-  const key = apiKeyOf(req.headers);
+  const url = req.url ?? '/';
+  const key = apiKeyOf(req.headers, url);
+  // The key values themselves go to the analysis (in memory), which scrubs them from what it keeps.
+  const secrets: FoundSecret[] = [];
   sink.push({
     type: 'request-start',
     exchangeId: id,
     t: 0,
     startedAt,
     method: req.method ?? 'GET',
-    path: redactQuery(req.url ?? '/'),
-    headers: redactHeaders(req.headers as Record<string, string | string[]>),
+    path: redactQuery(url, secrets),
+    headers: redactHeaders(req.headers as Record<string, string | string[]>, secrets),
     tenant: key ? fingerprintApiKey(key) : null,
     organization: firstValue(req.headers['openai-organization']),
     project: firstValue(req.headers['openai-project']),
+    secrets,
   });
 }
 

@@ -1,16 +1,31 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { decodeComponent } from '../../shared/redact-query.ts';
 
-/** The API key a request carries, from `Authorization: Bearer`, `x-api-key` or `api-key`; null when none. */
-export function apiKeyOf(headers: IncomingHttpHeaders): string | null {
+/** Headers that carry an API key by themselves (no `Bearer`), in the order they are looked at. */
+const KEY_HEADERS = ['x-api-key', 'api-key', 'x-goog-api-key', 'ocp-apim-subscription-key'] as const;
+
+/** Google's `?key=` (and `api-key`/`api_key`): the first one in the query, any case. */
+const QUERY_KEY = /[?&;](?:key|api[-_]?key)=([^&;#]+)/i;
+
+/**
+ * The API key a request carries, from `Authorization: Bearer`, `x-api-key`, `api-key`,
+ * `x-goog-api-key` (Gemini), `ocp-apim-subscription-key` (Azure API Management) or, failing
+ * those, the URL's `?key=`; null when none.
+ */
+export function apiKeyOf(headers: IncomingHttpHeaders, path?: string): string | null {
   const authorization = headers.authorization;
   if (authorization) {
     const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (match?.[1]) return match[1];
   }
-  const key = headers['x-api-key'] ?? headers['api-key'];
-  const value = Array.isArray(key) ? key[0] : key;
-  return value?.trim() || null;
+  for (const name of KEY_HEADERS) {
+    const key = headers[name];
+    const value = (Array.isArray(key) ? key[0] : key)?.trim();
+    if (value) return value;
+  }
+  const inQuery = path === undefined || !path.includes('?') ? undefined : QUERY_KEY.exec(path)?.[1];
+  return inQuery ? decodeComponent(inQuery) : null;
 }
 
 // Keys repeat on every request; hashing each one once keeps the forwarding path cheap.

@@ -3,7 +3,7 @@ import type { HeaderMap } from '../../shared/capture-events.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { ResendRequest } from '../../shared/inspector-contract.ts';
 import { isRecord } from '../../shared/json-fields.ts';
-import { SECRET_HEADERS } from '../../shared/redact-headers.ts';
+import { isSecretHeader } from '../../shared/redact-headers.ts';
 import { fillRedactedQuery, hasRedactedQuery } from '../../shared/redact-query.ts';
 import { RESENT_FROM_HEADER } from '../proxy/proxy-responder.ts';
 
@@ -59,7 +59,7 @@ export function resendPlan(
   let keyHeader: string | null = null;
   for (const [name, value] of Object.entries(record.request.headers as HeaderMap)) {
     const lower = name.toLowerCase();
-    if (SECRET_HEADERS.has(lower)) {
+    if (isSecretHeader(lower)) {
       if (lower === 'authorization' || lower === 'x-api-key' || lower === 'api-key') keyHeader ??= lower;
       continue;
     }

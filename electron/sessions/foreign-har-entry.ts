@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type {
   CaptureEvent,
   ExchangeErrorKind,
+  FoundSecret,
   HeaderMap,
   RequestStartEvent,
 } from '../../shared/capture-events.ts';
@@ -13,6 +14,7 @@ import { pathOfHarUrl } from '../../shared/har-url.ts';
 import { isRecord } from '../../shared/json-fields.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
 import { redactQuery } from '../../shared/redact-query.ts';
+import { SecretScrubber } from '../../shared/redact-scrubber.ts';
 import { checkFields } from '../../shared/shape-check.ts';
 import { DEFAULT_LIMITS, defaultAnalyzers } from '../capture/capture-pipeline.ts';
 import { ExchangeAssembler } from '../capture/exchange-assembler.ts';
@@ -60,7 +62,10 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
   const phases = phasesOf(entry);
 
   const rawRequestHeaders = headerMapOf(request.headers);
-  const key = apiKeyOf(keyHeaders(rawRequestHeaders));
+  const rawPath = pathOfHarUrl(request.url);
+  const key = apiKeyOf(keyHeaders(rawRequestHeaders), rawPath);
+  // The values redacted here are scrubbed from the whole record at the end, as live capture does.
+  const secrets: FoundSecret[] = [];
   const start: RequestStartEvent = {
     type: 'request-start',
     exchangeId: id,
@@ -68,8 +73,8 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     startedAt: Date.parse(entry.startedDateTime),
     method: request.method,
     // The raw key goes no further than the fingerprint: it is never stored, in the URL or a header.
-    path: redactQuery(pathOfHarUrl(request.url)),
-    headers: redactHeaders(rawRequestHeaders),
+    path: redactQuery(rawPath, secrets),
+    headers: redactHeaders(rawRequestHeaders, secrets),
     tenant: key ? fingerprintApiKey(key) : null,
     organization: first(rawRequestHeaders['openai-organization']),
     project: first(rawRequestHeaders['openai-project']),
@@ -84,7 +89,9 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     onChange: () => {},
     onAnalyzerError: (analyzer: string, exchangeId: string, error: unknown) =>
       console.warn(
-        `[tokentap] analyzer ${analyzer} failed on imported exchange ${exchangeId}: ${String(error)}`,
+        SecretScrubber.of(secrets).text(
+          `[tokentap] analyzer ${analyzer} failed on imported exchange ${exchangeId}: ${String(error)}`,
+        ),
       ),
   };
   const analyzers = defaultAnalyzers(DEFAULT_LIMITS).map((make) => make());
@@ -97,7 +104,7 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
   emit({ type: 'request-end', t: phases.sentT });
 
   const failure = typeof response._error === 'string' && response._error !== '' ? response._error : null;
-  const responseHeaders = redactHeaders(headerMapOf(response.headers));
+  const responseHeaders = redactHeaders(headerMapOf(response.headers), secrets);
   if (response.status === 0) {
     // Browsers write status 0 for a request that got no response at all.
     emit({
@@ -134,7 +141,7 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     const wireResponseBytes = response.bodySize ?? -1;
     if (wireResponseBytes > 0) done.response.bodyBytes = wireResponseBytes;
   }
-  return done;
+  return SecretScrubber.of(secrets).value(done);
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -167,7 +174,7 @@ function keyHeaders(headers: HeaderMap): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   const authorization = first(headers.authorization);
   if (authorization !== null) out.authorization = authorization;
-  for (const name of ['x-api-key', 'api-key']) {
+  for (const name of ['x-api-key', 'api-key', 'x-goog-api-key', 'ocp-apim-subscription-key']) {
     const value = headers[name];
     if (value !== undefined) out[name] = value;
   }

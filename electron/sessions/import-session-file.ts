@@ -2,13 +2,19 @@ import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { importFormatOf, withoutBom } from '../../shared/import-format.ts';
 import { parseJson } from '../../shared/json-fields.ts';
 import { parseJsonl } from '../../shared/jsonl-format.ts';
+import { redactRecord } from '../../shared/redact-record.ts';
 import { harToRecords } from './har-import.ts';
 
 /**
  * The records of an imported session file, HAR or JSONL (told apart by content), all or nothing:
- * a bad file throws an Error naming the line or entry at fault.
+ * a bad file throws an Error naming the line or entry at fault. A foreign file may carry keys:
+ * every record is held to the capture's redaction rules.
  */
 export function importSessionFile(name: string, text: string): ExchangeRecord[] {
+  return readSessionFile(name, text).map(redactRecord);
+}
+
+function readSessionFile(name: string, text: string): ExchangeRecord[] {
   const clean = withoutBom(text);
   // Parsed once here and reused: a HAR can be large.
   const whole = parseJson(clean);
