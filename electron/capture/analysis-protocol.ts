@@ -3,10 +3,7 @@
  * in batches: the body parts' bytes are copied into one buffer (moved, not cloned, when large),
  * and each body-part event carries its offset and length in that buffer instead of its bytes.
  */
-import type {
-  RequestBodyPartEvent,
-  ResponseBodyPartEvent,
-} from '../../shared/capture-events.ts';
+import type { RequestBodyPartEvent, ResponseBodyPartEvent } from '../../shared/capture-events.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import type { LiveUpdate } from '../../shared/inspector-contract.ts';
 import type { QueuedEvent } from './capture-queue.ts';
