@@ -22,7 +22,7 @@ const CHUNKS = 96;
 /** A distinct, printable line per chunk, so a misplaced stretch cannot match by chance. */
 function chunkText(i: number): string {
   const line = `chunk ${String(i).padStart(4, '0')} `;
-  return line.repeat(Math.ceil(CHUNK / line.length)).slice(0, CHUNK - 1) + '\n';
+  return `${line.repeat(Math.ceil(CHUNK / line.length)).slice(0, CHUNK - 1)}\n`;
 }
 
 /** Reads a response body, counting bytes, with a way to wait until some number have arrived. */
