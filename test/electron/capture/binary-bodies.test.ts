@@ -4,6 +4,7 @@
  */
 import { toFile } from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resendPlan } from '../../../electron/replay/resend-request.ts';
 import { harToRecords } from '../../../electron/sessions/har-import.ts';
 import { capturedBodyBytes } from '../../../shared/body-bytes.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
@@ -13,6 +14,7 @@ import { parseJsonl, recordsToJsonl } from '../../../shared/jsonl-format.ts';
 import { expectValidHar } from '../../support/har-validate.ts';
 import { type Harness, startHarness } from '../../support/tokentap-harness.ts';
 import { wavTone } from '../../support/wav-tone.ts';
+import { startReplayHarness } from '../replay/replay-support.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -106,6 +108,33 @@ describe('binary bodies are stored losslessly', () => {
     const record = await h.nextRecord();
     expect(record.response?.encoding).toBe('base64');
     expect(Buffer.from(capturedBodyBytes(record.response ?? { body: '' })).equals(silence)).toBe(true);
+  });
+
+  it('replays a recorded speech answer byte for byte, and resends a recorded upload as its bytes', async () => {
+    h.upstream.respond('POST /v1/audio/speech', { body: SPEECH, headers: { 'content-type': 'audio/wav' } });
+    await (await h.openai.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hi' })).arrayBuffer();
+    const recorded = await h.nextRecord();
+    const replay = await startReplayHarness([recorded]);
+    try {
+      const answer = await replay.openai.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hi' });
+      expect(answer.headers.get('x-tokentap-replay')).toBe(recorded.id);
+      expect(Buffer.from(await answer.arrayBuffer()).equals(SPEECH)).toBe(true);
+    } finally {
+      await replay.close();
+    }
+    const upload = Buffer.concat([Buffer.from('--b\r\n\r\n'), SPEECH, Buffer.from('\r\n--b--\r\n')]);
+    const multipart = {
+      ...recorded,
+      request: {
+        headers: { 'content-type': 'multipart/form-data; boundary=b', authorization: '[redacted]' },
+        body: upload.toString('base64'),
+        encoding: 'base64' as const,
+        bodyTruncated: false,
+        bodyBytes: upload.byteLength,
+      },
+    };
+    const plan = resendPlan(multipart, { apiKey: 'sk-given' }, {}, 'n1');
+    expect(Buffer.isBuffer(plan.body) && plan.body.equals(upload)).toBe(true);
   });
 
   it('reads a record written before binary bodies (no encoding field) as text', () => {
