@@ -20,6 +20,8 @@ export class CappedBytes {
   #seen = 0;
   #skipped = 0;
   readonly #holes: BodyHole[] = [];
+  /** The text of the kept bytes, made once: the analyzers and the record read it (16 MiB bodies). */
+  #text: string | null = null;
 
   constructor(cap: number) {
     this.#cap = cap;
@@ -43,6 +45,7 @@ export class CappedBytes {
     this.#seen += bytes.byteLength;
     const take = Math.min(bytes.byteLength, this.#cap - this.#length);
     if (take <= 0) return;
+    this.#text = null;
     if (this.#length + take > this.#kept.length) {
       // Doubling: a body that arrives in many small chunks is copied O(n) times in all, not O(n²).
       const grown = Buffer.allocUnsafe(
@@ -69,7 +72,8 @@ export class CappedBytes {
 
   /** The kept bytes as UTF-8 text (a character cut by the cap or a hole becomes U+FFFD). */
   text(): string {
-    return this.#kept.toString('utf8', 0, this.#length);
+    this.#text ??= this.#kept.toString('utf8', 0, this.#length);
+    return this.#text;
   }
 
   /**

@@ -16,14 +16,18 @@ export function metadataAnalyzer(): Analyzer {
     onRequestEnd(draft) {
       const { record, requestBody } = draft;
       const text = requestBody.text();
-      const meta = readRequestMeta(record.api, text);
-      draft.requestJson = meta.json;
-      let { model, stream } = meta;
-      if (meta.json === undefined && requestBody.truncated) {
+      let model: string | null;
+      let stream: boolean;
+      if (requestBody.truncated) {
+        // A cut body is not JSON: parsing megabytes only to fail would cost a copy of them.
         const prefix = readRequestPrefixMeta(record.api, text);
         model = prefix.model;
         stream = prefix.stream === true;
         streamUnknown = prefix.stream === null;
+      } else {
+        const meta = readRequestMeta(record.api, text);
+        draft.requestJson = meta.json;
+        ({ model, stream } = meta);
       }
       draft.requestedModel = model;
       record.model = model;
