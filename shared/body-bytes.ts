@@ -6,9 +6,18 @@ export function base64Length(text: string): number {
   return Math.max(0, Math.floor((text.length * 3) / 4) - padding);
 }
 
-/** The bytes of a base64 text (no `Buffer` here: this runs in the page too). */
+/**
+ * The bytes of a base64 text (no `Buffer` here: this runs in the page too). Like `Buffer`, it
+ * never throws: characters that are not base64 (from a hand-edited file) are skipped.
+ */
 export function base64ToBytes(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    const clean = text.replace(/[^A-Za-z0-9+/]/g, '');
+    binary = atob(clean.slice(0, clean.length - (clean.length % 4 === 1 ? 1 : 0)));
+  }
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;

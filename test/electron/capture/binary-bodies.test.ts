@@ -6,7 +6,7 @@ import { toFile } from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resendPlan } from '../../../electron/replay/resend-request.ts';
 import { harToRecords } from '../../../electron/sessions/har-import.ts';
-import { capturedBodyBytes } from '../../../shared/body-bytes.ts';
+import { base64ToBytes, capturedBodyBytes } from '../../../shared/body-bytes.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import { harTextPieces } from '../../../shared/har-format.ts';
 import type { Har } from '../../../shared/har-types.ts';
@@ -175,3 +175,12 @@ function oldRecordShape(): Omit<ExchangeRecord, 'request'> {
     streamError: null,
   };
 }
+
+describe('base64ToBytes', () => {
+  it('decodes what Buffer decodes, and never throws on text that is not base64', () => {
+    const bytes = wavTone(1000);
+    expect(Buffer.from(base64ToBytes(bytes.toString('base64'))).equals(bytes)).toBe(true);
+    for (const bad of ['@@@', 'QUJD!', 'Q', '====', 'QUJDRA'])
+      expect(Buffer.from(base64ToBytes(bad)).equals(Buffer.from(bad, 'base64'))).toBe(true);
+  });
+});
