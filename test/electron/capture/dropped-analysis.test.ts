@@ -3,6 +3,7 @@
  * overflowing: the record keeps the true size and marks each hole where it is, and what it
  * kept is byte for byte what the upstream sent around those holes.
  */
+import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { capturedBodyBytes } from '../../../shared/body-bytes.ts';
@@ -112,5 +113,82 @@ describe('records after dropped analysis', () => {
     const entry = recordToHarEntry(record);
     expect(entry.response._holes).toEqual(holes);
     expect(tokentapHarEntryToRecord(JSON.parse(JSON.stringify(entry)))).toEqual(record);
+  });
+
+  it('mark the rest of a compressed body as one hole: past a gap it cannot be decompressed', async () => {
+    h = await startHarness({ queueBytes: 128 * 1024 });
+    const { upstream, proxyUrl, service, nextRecord } = h;
+    const gate = new Gate();
+    // Printable but incompressible: gzip keeps it about as large on the wire.
+    const chunks = Array.from({ length: 32 }, () => `${randomBytes(24 * 1024).toString('base64')}\n`);
+    upstream.respond('POST /v1/big', {
+      kind: 'gated',
+      chunks,
+      gate,
+      gzip: true,
+      headers: { 'content-type': 'text/plain' },
+    });
+    gate.release(1);
+    const response = await request(`${proxyUrl}/v1/big`, { method: 'POST', body: '{}' });
+    let received = 0;
+    const done = (async () => {
+      for await (const part of response.body) received += (part as Buffer).byteLength;
+    })();
+    const sentSoFar = () => upstream.requests[0]?.sentBody.byteLength ?? Number.POSITIVE_INFINITY;
+    const letThrough = async (count: number, total: number) => {
+      gate.release(count);
+      await gate.whenWritten(total);
+      await vi.waitFor(
+        () => expect(received, 'the client to have what was sent').toBeGreaterThanOrEqual(sentSoFar()),
+        {
+          timeout: 10_000,
+          interval: 5,
+        },
+      );
+    };
+    await letThrough(7, 8);
+    await service.analysis.idle();
+    service.analysis.queue.pause();
+    await letThrough(12, 20);
+    service.analysis.queue.resume();
+    gate.releaseAll();
+    await done;
+
+    const record = await nextRecord();
+    const wire = upstream.requests[0]?.sentBody as Buffer;
+    const original = Buffer.from(chunks.join(''));
+    const captured = record.response;
+    expect(captured?.bodyBytes).toBe(wire.byteLength);
+    const kept = Buffer.from(capturedBodyBytes(captured ?? { body: '' }));
+    expect(kept.byteLength).toBeGreaterThan(0);
+    expect(kept.byteLength).toBeLessThan(original.byteLength);
+    expect(kept.equals(original.subarray(0, kept.byteLength))).toBe(true);
+    const holes = captured?.holes ?? [];
+    expect(holes).toHaveLength(1);
+    expect(holes[0]?.at).toBe(kept.byteLength);
+    expect(captured?.bodyTruncated).toBe(false);
+  });
+
+  it('keep the true size of an upload whose parts were dropped, and mark the hole', async () => {
+    h = await startHarness({ queueBytes: 128 * 1024 });
+    const { upstream, proxyUrl, service, nextRecord } = h;
+    upstream.respond('POST /v1/files', {
+      body: '{"id":"file-1"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    const upload = Buffer.from(Array.from({ length: 64 }, (_, i) => chunkText(i)).join(''));
+    service.analysis.queue.pause();
+    const response = await request(`${proxyUrl}/v1/files`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: upload,
+    });
+    expect(await response.body.text()).toBe('{"id":"file-1"}');
+    service.analysis.queue.resume();
+    const record = await nextRecord();
+    expect(record.request.bodyBytes).toBe(upload.byteLength);
+    const holes = record.request.holes ?? [];
+    expect(holes.length).toBeGreaterThanOrEqual(1);
+    expectKeptAroundHoles(Buffer.from(capturedBodyBytes(record.request)), upload, holes);
   });
 });
