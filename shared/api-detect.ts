@@ -1,5 +1,6 @@
 import type { ApiKind } from './api-kind.ts';
 import { isRecord, parseJson, str } from './json-fields.ts';
+import { jsonPrefixFields } from './json-prefix-fields.ts';
 
 type Endpoint = 'chat' | 'responses' | 'embeddings';
 
@@ -49,11 +50,37 @@ export interface RequestMeta {
 export function readRequestMeta(api: ApiKind, body: string): RequestMeta {
   const json = parseJson(body);
   if (!isRecord(json)) return { model: null, stream: false, json };
-  // Azure routes by deployment name, so a body `model` (if any) is not the model that answers.
-  const model = api.startsWith('azure.') ? null : str(json.model);
-  // Ollama's native API streams unless told not to; everyone else only when asked.
-  const stream = api === 'ollama.chat' ? json.stream !== false : json.stream === true;
-  return { model: model === '' ? null : model, stream, json };
+  return { ...metaOf(api, str(json.model), json.stream), json };
+}
+
+const PREFIX_FIELDS: ReadonlySet<string> = new Set(['model', 'stream']);
+
+/**
+ * The model and stream flag from the start of a request body cut by the capture cap (a
+ * tolerant scan of the top-level fields, no parse). `stream` is null when the part kept does
+ * not say: the flag may come after megabytes of messages.
+ */
+export function readRequestPrefixMeta(
+  api: ApiKind,
+  prefix: string,
+): { model: string | null; stream: boolean | null } {
+  const fields = jsonPrefixFields(prefix, PREFIX_FIELDS);
+  const stream = fields.booleans.get('stream');
+  const meta = metaOf(api, fields.strings.get('model') ?? null, stream);
+  return { model: meta.model, stream: stream === undefined && api !== 'ollama.chat' ? null : meta.stream };
+}
+
+function metaOf(
+  api: ApiKind,
+  model: string | null,
+  stream: unknown,
+): { model: string | null; stream: boolean } {
+  return {
+    // Azure routes by deployment name, so a body `model` (if any) is not the model that answers.
+    model: api.startsWith('azure.') || model === '' ? null : model,
+    // Ollama's native API streams unless told not to; everyone else only when asked.
+    stream: api === 'ollama.chat' ? stream !== false : stream === true,
+  };
 }
 
 function pathOnly(path: string): string {

@@ -73,11 +73,30 @@ export const REPLAY_HEADER = 'x-tokentap-replay';
 
 export interface CapturedBody {
   headers: HeaderMap;
-  /** The captured body as text (decompressed), up to the capture cap. */
+  /**
+   * The captured body (decompressed), up to the capture cap: as text, or as base64 when
+   * `encoding` says so (audio, images, anything that is not UTF-8 text).
+   */
   body: string;
+  /** `base64` for a body that is not text; absent for text. */
+  encoding?: 'base64';
   bodyTruncated: boolean;
   /** Bytes seen on the wire, including any not captured. */
   bodyBytes: number;
+  /**
+   * Where bytes are missing from the captured body because the capture queue dropped them (absent
+   * when none are): `at` is the offset in the captured body's bytes, `bytes` how many wire bytes
+   * went missing there.
+   */
+  holes?: BodyHole[];
+}
+
+/** A stretch of body the capture queue dropped (traffic was not affected). */
+export interface BodyHole {
+  /** Offset in the captured body's bytes where the missing bytes belong. */
+  at: number;
+  /** Wire bytes missing there. */
+  bytes: number;
 }
 
 export interface RecordedChunk {

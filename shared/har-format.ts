@@ -1,11 +1,12 @@
+import { base64Length } from './body-bytes.ts';
 import type { HeaderMap } from './capture-events.ts';
-import type { CapturedBody, ExchangeRecord } from './exchange-record.ts';
+import type { BodyHole, CapturedBody, ExchangeRecord } from './exchange-record.ts';
 import { HAR_ENTRY_FIELDS, HAR_ENTRY_OPTIONAL_FIELDS } from './har-entry-shape.ts';
 import { harToHeaderMap, headerMapToHar } from './har-headers.ts';
 import type { Har, HarEntry, HarRequest, HarResponse, HarTimings } from './har-types.ts';
 import { harUrlOf, pathOfHarUrl, queryStringOf } from './har-url.ts';
 import { isRecord } from './json-fields.ts';
-import { arrayOf, boolean, checkFields, object, type Shape, string } from './shape-check.ts';
+import { arrayOf, boolean, checkFields, integer, object, type Shape, string } from './shape-check.ts';
 import {
   EXCHANGE_RECORD_FIELDS,
   EXCHANGE_RECORD_OPTIONAL_FIELDS,
@@ -120,7 +121,11 @@ const carriedFields: Record<string, Shape> = Object.fromEntries(
 const carriedOptionalFields: Record<string, Shape> = Object.fromEntries(
   CARRIED_OPTIONAL.map((key) => [`_${key}`, EXCHANGE_RECORD_OPTIONAL_FIELDS[key]]),
 );
-const bodyExtras: Record<string, Shape> = { _arrayHeaders: arrayOf(string), _bodyTruncated: boolean };
+const bodyExtras: Record<string, Shape> = {
+  _arrayHeaders: arrayOf(string),
+  _bodyTruncated: boolean,
+  _holes: arrayOf(object({ at: integer, bytes: integer })),
+};
 
 /**
  * The record a Tokentap HAR entry was made from. Throws an Error whose message is the reason
@@ -157,8 +162,11 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
     error: carried._error,
     organization: carried._organization,
     project: carried._project,
-    request: capturedBody(request, request.postData?.text ?? ''),
-    response: response._noResponse === true ? null : capturedBody(response, response.content.text ?? ''),
+    request: capturedBody(request, request.postData?.text ?? '', request.postData?.encoding),
+    response:
+      response._noResponse === true
+        ? null
+        : capturedBody(response, response.content.text ?? '', response.content.encoding),
     chunks: carried._chunks,
     gaps: carried._gaps,
     merged: carried._merged,
@@ -175,18 +183,28 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
   return record;
 }
 
-function capturedBody(message: HarRequest | HarResponse, body: string): CapturedBody {
+function capturedBody(
+  message: HarRequest | HarResponse,
+  body: string,
+  encoding: string | undefined,
+): CapturedBody {
   const arrayNames = message._arrayHeaders as string[] | undefined;
-  return {
+  const captured: CapturedBody = {
     headers: harToHeaderMap(message.headers, arrayNames),
     body,
     bodyTruncated: message._bodyTruncated === true,
     bodyBytes: message.bodySize,
   };
+  if (encoding === 'base64') captured.encoding = 'base64';
+  else if (encoding !== undefined) throw new Error(`body encoding \`${encoding}\` is not base64`);
+  const holes = message._holes as BodyHole[] | undefined;
+  if (holes !== undefined) captured.holes = holes;
+  return captured;
 }
 
 function harRequest(record: ExchangeRecord, url: string): HarRequest {
-  const { headers, body, bodyTruncated, bodyBytes } = record.request;
+  const captured = record.request;
+  const { headers, body, bodyBytes } = captured;
   const har = headerMapToHar(headers);
   const request: HarRequest = {
     method: record.method,
@@ -198,9 +216,12 @@ function harRequest(record: ExchangeRecord, url: string): HarRequest {
     headersSize: -1,
     bodySize: bodyBytes,
   };
-  if (body !== '')
+  if (body !== '') {
     request.postData = { mimeType: first(headers['content-type']) ?? 'application/octet-stream', text: body };
-  addBodyExtras(request, har.arrayNames, bodyTruncated);
+    // HAR 1.2 has `encoding` on response content only; Chrome and others write it on postData too.
+    if (captured.encoding) request.postData.encoding = captured.encoding;
+  }
+  addBodyExtras(request, har.arrayNames, captured);
   return request;
 }
 
@@ -222,26 +243,37 @@ function harResponse(record: ExchangeRecord): HarResponse {
       _noResponse: true,
     };
   }
-  const { headers, body, bodyTruncated, bodyBytes } = captured;
+  const { headers, body, bodyBytes } = captured;
   const har = headerMapToHar(headers);
+  const content: HarResponse['content'] = {
+    size: captured.encoding === 'base64' ? base64Length(body) : utf8Length(body),
+    mimeType: first(headers['content-type']) ?? 'x-unknown',
+    text: body,
+  };
+  if (captured.encoding) content.encoding = captured.encoding;
   const response: HarResponse = {
     status,
     statusText: STATUS_TEXT[status] ?? '',
     httpVersion: 'HTTP/1.1',
     cookies: [],
     headers: har.list,
-    content: { size: utf8Length(body), mimeType: first(headers['content-type']) ?? 'x-unknown', text: body },
+    content,
     redirectURL: first(headers.location) ?? '',
     headersSize: -1,
     bodySize: bodyBytes,
   };
-  addBodyExtras(response, har.arrayNames, bodyTruncated);
+  addBodyExtras(response, har.arrayNames, captured);
   return response;
 }
 
-function addBodyExtras(message: HarRequest | HarResponse, arrayNames: string[], truncated: boolean): void {
+function addBodyExtras(
+  message: HarRequest | HarResponse,
+  arrayNames: string[],
+  captured: CapturedBody,
+): void {
   if (arrayNames.length > 0) message._arrayHeaders = arrayNames;
-  if (truncated) message._bodyTruncated = true;
+  if (captured.bodyTruncated) message._bodyTruncated = true;
+  if (captured.holes) message._holes = captured.holes;
 }
 
 function harTimings(record: ExchangeRecord): HarTimings {

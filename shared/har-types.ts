@@ -53,6 +53,8 @@ export interface HarRequest {
 export interface HarPostData {
   mimeType: string;
   text: string;
+  /** `base64` when `text` holds binary content encoded so (not in HAR 1.2, but written by Chrome). */
+  encoding?: string;
 }
 
 export interface HarResponse {

@@ -52,12 +52,10 @@ const headerMapShape: Shape = {
   },
 };
 
-const capturedBody = object({
-  headers: headerMapShape,
-  body: string,
-  bodyTruncated: boolean,
-  bodyBytes: integer,
-});
+const capturedBody = object(
+  { headers: headerMapShape, body: string, bodyTruncated: boolean, bodyBytes: integer },
+  { encoding: oneOf(['base64']), holes: arrayOf(object({ at: integer, bytes: integer })) },
+);
 
 const nullableNumber = nullable(number);
 

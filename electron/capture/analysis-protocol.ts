@@ -3,13 +3,10 @@
  * in batches: the body parts' bytes are copied into one buffer (moved, not cloned, when large),
  * and each body-part event carries its offset and length in that buffer instead of its bytes.
  */
-import type {
-  CaptureEvent,
-  RequestBodyPartEvent,
-  ResponseBodyPartEvent,
-} from '../../shared/capture-events.ts';
+import type { RequestBodyPartEvent, ResponseBodyPartEvent } from '../../shared/capture-events.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+import type { QueuedEvent } from './capture-queue.ts';
 import type { CaptureLimits } from './exchange-assembler.ts';
 import type { FinishedExchange } from './finished-exchange.ts';
 
@@ -25,7 +22,7 @@ export interface PackedBodyPart {
 }
 
 /** A control event; `dropped` on an exchange's last event says the queue dropped some of its body. */
-export type PackedControl = Exclude<CaptureEvent, BodyPartEvent> & { dropped?: true };
+export type PackedControl = Exclude<QueuedEvent, BodyPartEvent> & { dropped?: true };
 
 export type PackedEvent = PackedBodyPart | PackedControl;
 
@@ -75,7 +72,7 @@ export type FromWorker =
   | { type: 'answer'; id: number; value: AnalysisAnswers[keyof AnalysisAnswers] };
 
 /** Packs a drained batch for the worker; `dropped` holds exchanges that lost body parts (consumed here). */
-export function packEvents(events: readonly CaptureEvent[], dropped: Set<string>): EventBatch {
+export function packEvents(events: readonly QueuedEvent[], dropped: Set<string>): EventBatch {
   let total = 0;
   for (const event of events) {
     if (event.type === 'request-body-part' || event.type === 'response-body-part')
@@ -85,7 +82,7 @@ export function packEvents(events: readonly CaptureEvent[], dropped: Set<string>
   const packed: PackedEvent[] = new Array(events.length);
   let offset = 0;
   for (let i = 0; i < events.length; i++) {
-    const event = events[i] as CaptureEvent;
+    const event = events[i] as QueuedEvent;
     if (event.type === 'request-body-part' || event.type === 'response-body-part') {
       const { data } = event;
       bytes.set(data, offset);
@@ -114,7 +111,7 @@ export function packEvents(events: readonly CaptureEvent[], dropped: Set<string>
  * Calls `each` with every event of a batch. Body parts are views into the batch's buffer: the
  * analysis copies what it keeps (CappedBytes) and decodes the rest to text at once.
  */
-export function unpackEvents(batch: EventBatch, each: (event: CaptureEvent, dropped: boolean) => void): void {
+export function unpackEvents(batch: EventBatch, each: (event: QueuedEvent, dropped: boolean) => void): void {
   const { bytes } = batch;
   for (const packed of batch.events) {
     if ('offset' in packed) {

@@ -12,6 +12,8 @@ import {
  * Decoded output is delivered with the arrival time of the network chunk that produced it.
  */
 export interface BodyDecoder {
+  /** False for `identity`: bytes pass through as they are, and a hole in them stays a hole. */
+  readonly decompresses: boolean;
   write(chunk: Uint8Array, t: number): void;
   /** Calls `done` once every decoded byte has been delivered (or decoding failed). */
   end(done: (error?: Error) => void): void;
@@ -50,6 +52,7 @@ function decompressorFor(encoding: string): Transform | null {
 
 function passThrough(deliver: Deliver): BodyDecoder {
   return {
+    decompresses: false,
     write: deliver,
     end: (done) => done(),
   };
@@ -63,6 +66,7 @@ function viaStream(stream: Transform, deliver: Deliver): BodyDecoder {
     failed = error;
   });
   return {
+    decompresses: true,
     write(chunk, t) {
       latestT = t;
       if (!failed) stream.write(chunk);

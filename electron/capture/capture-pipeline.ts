@@ -1,4 +1,3 @@
-import type { CaptureEvent } from '../../shared/capture-events.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { summarise } from '../../shared/exchange-summary.ts';
 import { SecretScrubber } from '../../shared/redact-scrubber.ts';
@@ -10,10 +9,12 @@ import { linkAnalyzer } from './analyzers/link-analyzer.ts';
 import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
 import { metadataAnalyzer } from './analyzers/metadata-analyzer.ts';
 import { timingsAnalyzer } from './analyzers/timings-analyzer.ts';
+import type { QueuedEvent } from './capture-queue.ts';
 import { type CaptureLimits, ExchangeAssembler } from './exchange-assembler.ts';
 
 export const DEFAULT_LIMITS: CaptureLimits = {
-  requestBodyBytes: 1024 * 1024,
+  // Coding agents send the whole conversation every turn: prompts of several MB are ordinary.
+  requestBodyBytes: 16 * 1024 * 1024,
   responseBodyBytes: 32 * 1024 * 1024,
 };
 
@@ -113,7 +114,7 @@ export class CapturePipeline {
    * Analyses one event. `dropped`: the capture queue dropped some of this exchange's body parts
    * (said on its last event). A consumer that throws is logged and the event skipped.
    */
-  consume(event: CaptureEvent, dropped = false): void {
+  consume(event: QueuedEvent, dropped = false): void {
     try {
       this.#consume(event, dropped);
     } catch (error) {
@@ -124,7 +125,7 @@ export class CapturePipeline {
     }
   }
 
-  #consume(event: CaptureEvent, dropped: boolean): void {
+  #consume(event: QueuedEvent, dropped: boolean): void {
     if (event.type === 'request-start') {
       if (this.paused) return;
       const id = event.exchangeId;

@@ -1,5 +1,21 @@
 import type { CaptureEvent, CaptureSink } from '../../shared/capture-events.ts';
 
+/**
+ * Stands in for body parts the queue dropped, in their place among the exchange's events: how
+ * many bytes of which body, so the record keeps true sizes and marks the hole where it is.
+ */
+export interface BodyGapEvent {
+  type: 'body-gap';
+  exchangeId: string;
+  side: 'request' | 'response';
+  /** When the first dropped part arrived (ms since the exchange started). */
+  t: number;
+  bytes: number;
+}
+
+/** What the queue hands over: the proxy's capture events, and gaps where it dropped body parts. */
+export type QueuedEvent = CaptureEvent | BodyGapEvent;
+
 export interface CaptureQueueOptions {
   /**
    * Body bytes the analysis side may hold (queued here, or handed over and not yet released)
@@ -20,7 +36,7 @@ export interface CaptureQueueOptions {
    * Receives the events of one drain turn, in order, off the forwarding path. Their body bytes
    * stay counted against `maxBytes` until `reclaim` returns them.
    */
-  consume(events: CaptureEvent[]): void;
+  consume(events: QueuedEvent[]): void;
   /** Body bytes the consumer is done with since the last call; asked when the budget looks spent. */
   reclaim(): number;
   /** Called once per exchange that lost analysis detail to a full queue, on the forwarding path. */
@@ -36,7 +52,12 @@ export interface CaptureQueueOptions {
  */
 export class CaptureQueue implements CaptureSink {
   readonly #options: CaptureQueueOptions;
-  #events: CaptureEvent[] = [];
+  #events: QueuedEvent[] = [];
+  /**
+   * The gap event still queued for each exchange's body (`request:id`, `response:id`), which
+   * further drops add to, so a stalled analysis side holds one small event per hole.
+   */
+  readonly #openGaps = new Map<string, BodyGapEvent>();
   #head = 0;
   /** Body bytes queued, or handed over and not reclaimed. */
   #bytes = 0;
@@ -76,14 +97,32 @@ export class CaptureQueue implements CaptureSink {
     if (event.type === 'request-body-part' || event.type === 'response-body-part') {
       const size = event.data.byteLength;
       if (this.#bytes + size > this.#options.maxBytes) this.#bytes -= this.#options.reclaim();
+      const side = event.type === 'request-body-part' ? 'request' : 'response';
+      const key = `${side}:${event.exchangeId}`;
       if (this.#bytes + size > this.#options.maxBytes) {
         this.#dropped++;
         if (!this.#droppedExchanges.has(event.exchangeId)) {
           this.#droppedExchanges.add(event.exchangeId);
           this.#options.onDrop(event.exchangeId);
         }
+        const open = this.#openGaps.get(key);
+        if (open) {
+          open.bytes += size;
+          return;
+        }
+        const gap: BodyGapEvent = {
+          type: 'body-gap',
+          exchangeId: event.exchangeId,
+          side,
+          t: event.t,
+          bytes: size,
+        };
+        this.#openGaps.set(key, gap);
+        this.#events.push(gap);
+        this.#schedule();
         return;
       }
+      if (this.#openGaps.size > 0) this.#openGaps.delete(key);
       this.#bytes += size;
     } else if (event.type === 'response-end' || event.type === 'exchange-error') {
       this.#droppedExchanges.delete(event.exchangeId);
@@ -136,11 +175,13 @@ export class CaptureQueue implements CaptureSink {
     let end = this.#head;
     let bytes = 0;
     while (end < events.length && bytes < this.#options.batchBytes) {
-      const event = events[end++] as CaptureEvent;
+      const event = events[end++] as QueuedEvent;
       if (event.type === 'request-body-part' || event.type === 'response-body-part')
         bytes += event.data.byteLength;
     }
-    let batch: CaptureEvent[];
+    // Gaps handed over can no longer grow; the next drop opens a new one.
+    this.#openGaps.clear();
+    let batch: QueuedEvent[];
     if (this.#head === 0 && end === events.length) {
       // The usual case: everything queued goes in one batch, without copying the array.
       batch = events;

@@ -1,8 +1,9 @@
-import type { CaptureEvent, RequestStartEvent } from '../../shared/capture-events.ts';
-import type { ExchangeRecord, ExchangeState } from '../../shared/exchange-record.ts';
+import type { HeaderMap, RequestStartEvent } from '../../shared/capture-events.ts';
+import type { CapturedBody, ExchangeRecord, ExchangeState } from '../../shared/exchange-record.ts';
 import type { Analyzer, ExchangeDraft } from './analyzer.ts';
 import { type BodyDecoder, createBodyDecoder } from './body-decoder.ts';
 import { CappedBytes } from './capped-bytes.ts';
+import type { QueuedEvent } from './capture-queue.ts';
 
 export interface CaptureLimits {
   /** Request body bytes kept per exchange (forwarding is never capped). */
@@ -26,6 +27,11 @@ export class ExchangeAssembler {
   readonly #analyzers: Analyzer[];
   readonly #hooks: AssemblerHooks;
   #bodyDecoder: BodyDecoder | null = null;
+  /**
+   * Wire bytes of a compressed response from its first dropped part on: past a hole the
+   * decompressor cannot go on, so all of it is one hole at the end.
+   */
+  #undecodable = 0;
   #requestEnded = false;
   #over = false;
 
@@ -59,7 +65,7 @@ export class ExchangeAssembler {
     return this.#over;
   }
 
-  handle(event: CaptureEvent): void {
+  handle(event: QueuedEvent): void {
     const draft = this.draft;
     switch (event.type) {
       case 'request-start':
@@ -95,11 +101,15 @@ export class ExchangeAssembler {
         if (response) response.bodyBytes += event.data.byteLength;
         draft.chunkTimes.push(event.t);
         // An encoding Tokentap cannot read is still captured, as bytes, but not interpreted.
-        if (this.#bodyDecoder) this.#bodyDecoder.write(event.data, event.t);
+        if (this.#undecodable > 0) this.#undecodable += event.data.byteLength;
+        else if (this.#bodyDecoder) this.#bodyDecoder.write(event.data, event.t);
         else draft.responseBody.add(event.data);
         this.#hooks.onChange(draft.record);
         return;
       }
+      case 'body-gap':
+        this.#gap(event.side, event.bytes);
+        return;
       case 'response-end':
         draft.endT = event.t;
         this.#finish();
@@ -119,12 +129,26 @@ export class ExchangeAssembler {
       this.draft.record.integrity.push('analysis-dropped');
   }
 
+  /** Body bytes the capture queue dropped: sizes stay true, and the hole is marked where it is. */
+  #gap(side: 'request' | 'response', bytes: number): void {
+    this.markDropped();
+    const { draft } = this;
+    if (side === 'request') {
+      if (!this.#requestEnded) draft.requestBody.skip(bytes);
+      else draft.record.request.bodyBytes += bytes;
+      return;
+    }
+    const response = draft.record.response;
+    if (response) response.bodyBytes += bytes;
+    if (this.#bodyDecoder?.decompresses === true || this.#undecodable > 0) this.#undecodable += bytes;
+    else draft.responseBody.skip(bytes);
+  }
+
   #endRequest(): void {
     if (this.#requestEnded) return;
     this.#requestEnded = true;
     const { record, requestBody } = this.draft;
-    record.request.body = requestBody.text();
-    record.request.bodyTruncated = requestBody.truncated;
+    storeBody(record.request, requestBody);
     record.request.bodyBytes = requestBody.seen;
     this.#run('onRequestEnd', (a) => a.onRequestEnd?.(this.draft));
   }
@@ -132,6 +156,7 @@ export class ExchangeAssembler {
   #finish(): void {
     this.#endRequest();
     const decoder = this.#bodyDecoder;
+    // Past a hole nothing more was written to a decompressor; what was is still delivered first.
     if (decoder) decoder.end(() => this.#complete());
     else this.#complete();
   }
@@ -141,8 +166,8 @@ export class ExchangeAssembler {
     const { draft } = this;
     const { record, responseBody } = draft;
     if (record.response) {
-      record.response.body = responseBody.text();
-      record.response.bodyTruncated = responseBody.truncated;
+      responseBody.skip(this.#undecodable);
+      storeBody(record.response, responseBody);
     }
     this.#run('onResponseEnd', (a) => a.onResponseEnd?.(draft));
     record.state = finalState(record);
@@ -162,6 +187,19 @@ export class ExchangeAssembler {
       }
     }
   }
+}
+
+/** Puts the captured bytes into the record's body: text, or base64 when they are not text. */
+function storeBody(target: CapturedBody, bytes: CappedBytes): void {
+  const stored = bytes.stored(first(target.headers['content-type']));
+  target.body = stored.body;
+  target.bodyTruncated = bytes.truncated;
+  if (stored.encoding) target.encoding = stored.encoding;
+  if (stored.holes) target.holes = stored.holes;
+}
+
+function first(value: HeaderMap[string] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function finalState(record: ExchangeRecord): ExchangeState {

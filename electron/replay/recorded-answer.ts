@@ -14,6 +14,8 @@ interface Plan {
   headers: HeaderMap;
   headersAt: number;
   pieces: TimedPiece[];
+  /** A binary body (base64 in the record): its bytes, sent instead of the one piece's text. */
+  binary: Buffer | null;
   endAt: number;
   /** Set when a fault cuts the connection at the end instead of ending the response. */
   cut: string | null;
@@ -46,6 +48,7 @@ function planOf(record: ExchangeRecord, faults: readonly ReplayFault[]): Plan {
   let pieces: TimedPiece[];
   let cut: string | null = null;
   let bodyBytes: number | null = null;
+  let binary: Buffer | null = null;
   if (record.chunks.length > 0) {
     const eventFaults = has('drop-usage') || has('error-mid-stream') || cutAfter !== null;
     pieces = eventFaults
@@ -66,6 +69,10 @@ function planOf(record: ExchangeRecord, faults: readonly ReplayFault[]): Plan {
     const endAt = Math.max(headersAt, record.timings.totalMs ?? 0);
     pieces = body === '' ? [] : [{ t: endAt, data: body }];
     bodyBytes = Buffer.byteLength(body);
+    if (response.encoding === 'base64') {
+      binary = Buffer.from(body, 'base64');
+      bodyBytes = binary.byteLength;
+    }
     if (cutAfter === 0) {
       pieces = [];
       cut = 'Tokentap replay fault cut-after=0: the connection was cut after the response headers';
@@ -77,6 +84,7 @@ function planOf(record: ExchangeRecord, faults: readonly ReplayFault[]): Plan {
     headers: replayHeaders(response.headers, record.id, bodyBytes),
     headersAt,
     pieces,
+    binary,
     endAt: cut ? lastT : Math.max(headersAt, lastT, record.timings.totalMs ?? 0),
     cut,
   };
@@ -117,7 +125,7 @@ async function play(
   for (const piece of plan.pieces) {
     await wait(piece.t);
     if (abandoned()) return;
-    const data = Buffer.from(piece.data, 'utf8');
+    const data = plan.binary ?? Buffer.from(piece.data, 'utf8');
     const flowing = res.write(data);
     tap.data(data);
     if (!flowing) await drained(res);

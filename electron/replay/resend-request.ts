@@ -12,7 +12,8 @@ export interface ResendPlan {
   method: string;
   path: string;
   headers: Record<string, string | string[]>;
-  body: string | null;
+  /** Text, or the bytes of a binary body (recorded as base64). */
+  body: string | Buffer | null;
 }
 
 // Framing and connection headers are the new request's own; secrets were never recorded.
@@ -53,7 +54,12 @@ export function resendPlan(
     throw new Error(
       `The captured request body was cut at ${Buffer.byteLength(record.request.body)} of ${record.request.bodyBytes} bytes; send an edited body to resend it`,
     );
+  if (edits.body === undefined && record.request.holes)
+    throw new Error(
+      'Parts of the captured request body were not captured (analysis fell behind); send an edited body to resend it',
+    );
   if (edits.model !== undefined) body = withModel(body, edits.model);
+  const binary = edits.body === undefined && record.request.encoding === 'base64';
 
   const headers: Record<string, string | string[]> = {};
   let keyHeader: string | null = null;
@@ -91,7 +97,7 @@ export function resendPlan(
     method: record.method,
     path: resendPath(record.path, edits.apiKey),
     headers,
-    body: body === '' ? null : body,
+    body: body === '' ? null : binary ? Buffer.from(body, 'base64') : body,
   };
 }
 

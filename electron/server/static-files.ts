@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = {
 
 /** Same-origin everything; the live feed is a WebSocket to this same server. */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+  "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** Serves the built renderer from `root`; unknown paths get index.html (the app routes itself). */
 export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {

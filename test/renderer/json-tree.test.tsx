@@ -2,8 +2,8 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BodyView } from '../../renderer/components/json-tree/body-view.tsx';
 import { formatPath, searchJson } from '../../renderer/components/json-tree/json-path.ts';
+import { TextBodyView as BodyView } from '../../renderer/components/json-tree/text-body-view.tsx';
 
 afterEach(cleanup);
 

@@ -1,5 +1,5 @@
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { BodyView } from '../json-tree/body-view.tsx';
+import { BodyView } from './body-view.tsx';
 import { type Conversation, type Part, readConversation } from './conversation.ts';
 import { HeadersTable } from './headers-table.tsx';
 import { prettyJson } from './json-view.tsx';
@@ -82,7 +82,8 @@ export function ConversationView({ conversation }: { conversation: Conversation 
 
 /** Request headers, the conversation (when the body is a chat), and the body as a JSON tree. */
 export function RequestTab({ record }: { record: ExchangeRecord }) {
-  const { json, ok } = prettyJson(record.request.body);
+  const text = record.request.encoding === undefined;
+  const { json, ok } = text ? prettyJson(record.request.body) : { json: undefined, ok: false };
   const conversation = ok ? readConversation(json) : null;
   return (
     <div className="request-tab">
@@ -102,11 +103,7 @@ export function RequestTab({ record }: { record: ExchangeRecord }) {
         <h3 id="req-body">
           Body{record.request.bodyTruncated && <span className="warn"> (truncated at capture)</span>}
         </h3>
-        {record.request.body === '' ? (
-          <p className="muted">No body.</p>
-        ) : (
-          <BodyView text={record.request.body} label="Request body" />
-        )}
+        <BodyView captured={record.request} label="Request body" name={`${record.id}-request`} />
       </section>
     </div>
   );

@@ -3,7 +3,7 @@ import { createWireDecoder } from '../../../shared/create-wire-decoder.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { WireEvent } from '../../../shared/llm-response.ts';
 import { countOf, formatMs } from '../../format.ts';
-import { BodyView } from '../json-tree/body-view.tsx';
+import { BodyHoles, BodyView } from './body-view.tsx';
 import { HeadersTable } from './headers-table.tsx';
 import { MergedView } from './merged-view.tsx';
 
@@ -33,11 +33,15 @@ function RawWire({ record }: { record: ExchangeRecord }) {
   const events = useMemo(() => wireEvents(record), [record]);
   const [shown, setShown] = useState(PAGE);
   if (events.length === 0) {
-    const body = record.response?.body ?? '';
-    return body === '' ? <p className="muted">No body.</p> : <BodyView text={body} label="Response body" />;
+    return record.response ? (
+      <BodyView captured={record.response} label="Response body" name={`${record.id}-response`} />
+    ) : (
+      <p className="muted">No body.</p>
+    );
   }
   return (
     <>
+      {record.response && <BodyHoles captured={record.response} />}
       <table className="wire-table" aria-label="Stream events">
         <thead>
           <tr>

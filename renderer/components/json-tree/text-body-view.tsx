@@ -4,8 +4,8 @@ import { JsonTree } from './json-tree.tsx';
 
 type View = 'tree' | 'raw';
 
-/** A captured body: a JSON object or array as a tree, the exact text one click away; other text as it is. */
-export function BodyView({ text, label }: { text: string; label: string }) {
+/** A text body: a JSON object or array as a tree, the exact text one click away; other text as it is. */
+export function TextBodyView({ text, label }: { text: string; label: string }) {
   const parsed = useMemo(() => {
     try {
       const value = JSON.parse(text) as unknown;
