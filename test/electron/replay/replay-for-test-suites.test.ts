@@ -111,7 +111,7 @@ describe('tokentap replay for test suites', () => {
       `tokentap replay: the proxy cannot listen on ${address}: the port is already in use (another Tokentap, or another server?). Pass --listen with another address (--listen :0 for a free port).\n`,
     );
     expect(clash.stdout()).toBe('');
-  });
+  }, 60_000);
 
   it('writes --port-file, serves the SDK, and with --strict exits 1 after a miss, printing its counts on SIGTERM', async () => {
     const portFile = join(root, 'strict', 'replay.url');
