@@ -7,10 +7,10 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordsToJsonl } from '../../shared/jsonl-format.ts';
 import { sampleRecords } from '../support/sample-records.ts';
-import { defaultEnv, runTokentap } from '../support/tokentap-process.ts';
+import { defaultEnv, killStartedTokentaps, runTokentap } from '../support/tokentap-process.ts';
 
 const IN_USE = 'the port is already in use (another Tokentap, or another server?)';
 let root: string;
@@ -33,6 +33,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   taken = `127.0.0.1:${(blocker.address() as { port: number }).port}`;
 });
+// A run that never exits (it did not fail, it started) is killed, not left holding its ports.
+afterEach(killStartedTokentaps);
 afterAll(async () => {
   await new Promise((resolve) => blocker.close(resolve));
   await rm(root, { recursive: true, force: true });

@@ -35,6 +35,17 @@ export function defaultEnv(dataDir: string, extra: Record<string, string> = {}):
   return env;
 }
 
+const started = new Set<TokentapProcess>();
+
+/** Kills (SIGKILL) every process started here that still runs, and waits for them: a failed test leaves none behind. */
+export async function killStartedTokentaps(): Promise<void> {
+  const all = [...started];
+  started.clear();
+  for (const run of all)
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+  await Promise.all(all.map((run) => run.exited));
+}
+
 /** Starts `tokentap ARGS…`. */
 export function startTokentap(
   args: string[],
@@ -61,7 +72,7 @@ export function startTokentap(
       resolve(done);
     }),
   );
-  return {
+  const run: TokentapProcess = {
     child,
     stdout: () => out,
     stderr: () => err,
@@ -86,6 +97,8 @@ export function startTokentap(
       });
     },
   };
+  started.add(run);
+  return run;
 }
 
 /** Runs `tokentap ARGS…` to its end. */

@@ -11,11 +11,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
-import { defaultEnv, startTokentap, type TokentapProcess } from '../../support/tokentap-process.ts';
+import {
+  defaultEnv,
+  killStartedTokentaps,
+  startTokentap,
+  type TokentapProcess,
+} from '../../support/tokentap-process.ts';
 
 let root: string;
 let recording: string;
-const running: TokentapProcess[] = [];
 const PROXY_LINE = /Tokentap proxy on (http:\/\/127\.0\.0\.1:\d+) /;
 
 /** The non-streamed chat completion of the samples: what the SDK asks for, and what it got. */
@@ -34,9 +38,7 @@ async function dataDir(name: string): Promise<string> {
 }
 
 function start(args: string[], dir: string, extra: Record<string, string> = {}): TokentapProcess {
-  const run = startTokentap(args, defaultEnv(dir, extra));
-  running.push(run);
-  return run;
+  return startTokentap(args, defaultEnv(dir, extra));
 }
 
 /** Reads the port file until it is there; every read that finds it must find a whole URL. */
@@ -60,12 +62,7 @@ beforeAll(async () => {
   const records = sampleRecords().filter((r) => r.response !== null && r.status !== null);
   await writeFile(recording, recordsToJsonl(records));
 });
-afterEach(async () => {
-  for (const run of running.splice(0)) {
-    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
-    await run.exited;
-  }
-});
+afterEach(killStartedTokentaps);
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
