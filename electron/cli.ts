@@ -18,6 +18,7 @@ Usage:
                                                    answer clients from a recording: the proxy only,
                                                    its base URL printed; until SIGTERM or Ctrl-C,
                                                    which print how many requests it served and missed
+  tokentap --help | --version
 
 Replay options:
   --listen ADDR      where the proxy listens (default LISTEN_ADDR, else a free port on 127.0.0.1)
@@ -30,8 +31,6 @@ Replay options:
   --fault F          repeatable: drop-usage, cut-after=N, delay-first-byte=MS,
                      rate-limit[=SECONDS], error-mid-stream
   Every address takes host:port, [v6]:port or :port; :0 picks a free port.
-
-  tokentap --help | --version
 
 Environment:
   LISTEN_ADDR        proxy address (default 127.0.0.1:3000 for serve; :0 = a free port)

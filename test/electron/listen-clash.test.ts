@@ -104,6 +104,22 @@ describe('an address that cannot be listened on', () => {
 });
 
 describe('bad option values: one line, exit code 2', () => {
+  it('--help documents every replay option and the address forms', async () => {
+    const help = await runTokentap(['--help'], defaultEnv(await dataDir()));
+    expect(help.code).toBe(0);
+    for (const option of [
+      '--listen ADDR',
+      '--ui [ADDR]',
+      '--port-file PATH',
+      '--strict',
+      '--speed N',
+      '--fallthrough',
+      '--fault F',
+    ])
+      expect(help.stdout).toContain(option);
+    expect(help.stdout).toContain(':0 picks a free port');
+  });
+
   const cases: [string, string[], string][] = [
     [
       'a speed that is not a number',

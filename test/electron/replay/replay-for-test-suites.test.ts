@@ -82,7 +82,7 @@ describe('tokentap replay for test suites', () => {
     expect(a[1]).not.toBe(b[1]);
     // serve keeps its documented defaults; the replays took free ports and started no UI.
     expect(serve.stdout()).toContain('Tokentap proxy on http://127.0.0.1:3000 ');
-    expect(s[1]).toMatch(/^http:\/\/127\.0\.0\.1:3001\/\?token=/);
+    expect(s[1]).toMatch(/^http:\/\/127\.0\.0\.1:3001\/[?#]token=/);
     for (const replay of [one, two]) {
       expect(replay.stdout()).not.toContain('Tokentap UI');
       expect(replay.stderr()).toBe('');
@@ -156,7 +156,10 @@ describe('tokentap replay for test suites', () => {
 
   it('adds the UI with --ui, on a free port, printed with its token', async () => {
     const replay = start(['replay', recording, '--ui'], await dataDir('with-ui'));
-    const ui = await replay.waitFor(/Tokentap UI on (http:\/\/127\.0\.0\.1:(\d+))\/\?token=(\S+)/, 'the UI');
+    const ui = await replay.waitFor(
+      /Tokentap UI on (http:\/\/127\.0\.0\.1:(\d+))\/[?#]token=(\S+)/,
+      'the UI',
+    );
     expect(ui[2]).not.toBe('3001');
     const status = await fetch(`${ui[1]}/api/status`, { headers: { authorization: `Bearer ${ui[3]}` } });
     expect(status.status).toBe(200);
