@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { dataDir } from './data-dir.ts';
 import { runServe } from './headless.ts';
+import { parseListenAddress } from './proxy/listen-address.ts';
 import { replayCommand } from './replay/replay-command.ts';
 import { streamWriter, writeExport, writeExportFile } from './sessions/export-writer.ts';
 import { sessionIds, sessionRecords } from './sessions/session-reader.ts';
@@ -13,26 +14,90 @@ Usage:
   tokentap export <session|latest> --format har|jsonl -o FILE
                                                    write a session as HAR 1.2 or JSONL
   tokentap sessions                                list the sessions in the data directory
-  tokentap replay <session|latest|file.har|file.jsonl> [--speed N] [--listen ADDR]
-                  [--fallthrough] [--fault F]...   answer clients from a recording (as serve, in
-                                                   replay mode); --speed 0 = as fast as possible;
-                                                   faults: drop-usage, cut-after=N,
-                                                   delay-first-byte=MS, rate-limit[=SECONDS],
-                                                   error-mid-stream
+  tokentap replay <session|latest|file.har|file.jsonl> [options]
+                                                   answer clients from a recording: the proxy only,
+                                                   its base URL printed; until SIGTERM or Ctrl-C,
+                                                   which print how many requests it served and missed
   tokentap --help | --version
 
+Replay options:
+  --listen ADDR      where the proxy listens (default LISTEN_ADDR, else a free port on 127.0.0.1)
+  --ui [ADDR]        also serve the UI, on ADDR or a free port; its URL is printed with the token
+  --port-file PATH   write the proxy's base URL (http://host:port, no newline) to PATH once it
+                     listens (atomically: a reader never sees half of it); removed at the end
+  --strict           exit 1 at the end if any request matched no recording (for CI)
+  --speed N          recorded pace times N; 0 = as fast as possible (default 1)
+  --fallthrough      misses go to UPSTREAM (and are captured) instead of a 404
+  --fault F          repeatable: drop-usage, cut-after=N, delay-first-byte=MS,
+                     rate-limit[=SECONDS], error-mid-stream
+  Every address takes host:port, [v6]:port or :port; :0 picks a free port.
+
 Environment:
-  LISTEN_ADDR        proxy address (default 127.0.0.1:3000)
+  LISTEN_ADDR        proxy address (default 127.0.0.1:3000 for serve; :0 = a free port)
   UPSTREAM           where requests go (default https://api.openai.com)
-  UI_ADDR            UI server address for serve (default 127.0.0.1:3001)
+  UI_ADDR            UI server address for serve (default 127.0.0.1:3001; :0 = a free port)
   TOKENTAP_TOKEN     fixed UI token (default: a random one, printed at start)
   TOKENTAP_DATA_DIR  where sessions live (default: ${dataDir()})
+
+Exit codes: 0 done, 1 failed (an address in use, a missing session, --strict misses), 2 bad usage.
 `;
 
-/** Runs the command line; returns the exit code. */
+/** Runs the command line; returns the exit code (-1: a server keeps running). Never throws: every failure is one line. */
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    // Node's text goes on about positionals after `--`; the first sentence is the point.
+    const [first] = (error as Error).message.split(/(?<=\.) /);
+    console.error(`tokentap: ${first} (see tokentap --help)`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  try {
+    return await run(command, rest, values);
+  } catch (error) {
+    const where = command === 'serve' || command === 'replay' ? `tokentap ${command}` : 'tokentap';
+    console.error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+/** `--ui` takes an address only when one follows (`--ui :0`, `--ui 127.0.0.1:4001`), else it means a free port. */
+function withUiValue(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (arg !== '--ui') {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next !== undefined && isAddress(next)) {
+      out.push(`--ui=${next}`);
+      i++;
+    } else out.push('--ui=');
+  }
+  return out;
+}
+
+function isAddress(text: string): boolean {
+  try {
+    parseListenAddress(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: withUiValue(argv),
     allowPositionals: true,
     options: {
       help: { type: 'boolean', short: 'h' },
@@ -41,11 +106,20 @@ export async function main(argv: string[]): Promise<number> {
       output: { type: 'string', short: 'o' },
       speed: { type: 'string' },
       listen: { type: 'string' },
+      ui: { type: 'string' },
+      'port-file': { type: 'string' },
+      strict: { type: 'boolean' },
       fallthrough: { type: 'boolean' },
       fault: { type: 'string', multiple: true },
     },
   });
-  const [command, ...rest] = positionals;
+}
+
+async function run(
+  command: string | undefined,
+  rest: string[],
+  values: ReturnType<typeof parseCommandLine>['values'],
+): Promise<number> {
   if (values.version) {
     console.log(TOKENTAP_VERSION);
     return 0;
@@ -66,11 +140,18 @@ export async function main(argv: string[]): Promise<number> {
     case 'export':
       return exportCommand(rest[0], values.format, values.output);
     case 'replay':
+      if (rest.length > 1) {
+        console.error(`tokentap replay: one recording at a time, not ${rest.length} (see tokentap --help)`);
+        return 2;
+      }
       return replayCommand(rest[0], {
         speed: values.speed,
         listen: values.listen,
         fallthrough: values.fallthrough === true,
         faults: values.fault ?? [],
+        ui: values.ui,
+        portFile: values['port-file'],
+        strict: values.strict === true,
       });
     default:
       console.error(`tokentap: unknown command "${command}"\n\n${HELP}`);

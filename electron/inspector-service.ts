@@ -35,6 +35,8 @@ export interface InspectorServiceOptions {
   env: NodeJS.ProcessEnv;
   headersTimeoutMs: number;
   log: (message: string) => void;
+  /** A proxy that cannot start fails `start` with its error, unlogged (the command line says it in one line). */
+  requireProxy?: boolean;
 }
 
 /** Receives every live change; each transport batches them for its renderer. */
@@ -84,7 +86,11 @@ export class InspectorService {
     const store = await SessionStore.open(options.dataDir, options.log);
     const settings = await loadSettings(options.dataDir, options.env);
     const service = new InspectorService(options, store, settings);
-    await service.#startProxy();
+    const failure = await service.#startProxy();
+    if (failure !== null && options.requireProxy) {
+      await service.close();
+      throw failure;
+    }
     return service;
   }
 
@@ -191,7 +197,8 @@ export class InspectorService {
     await this.#store.close();
   }
 
-  async #startProxy(): Promise<void> {
+  /** Starts the proxy; resolves with why it could not (also in the status), or null. */
+  async #startProxy(): Promise<unknown> {
     let listen: ListenAddress;
     let upstream: UpstreamTarget;
     try {
@@ -205,10 +212,12 @@ export class InspectorService {
         responder: this.#replay,
       });
       this.#proxyError = null;
+      return null;
     } catch (error) {
       this.#proxy = null;
       this.#proxyError = (error as Error).message;
-      this.#options.log(this.#proxyError);
+      if (!this.#options.requireProxy) this.#options.log(this.#proxyError);
+      return error;
     }
   }
 

@@ -27,6 +27,9 @@ import { DEFAULT_HEADERS_TIMEOUT_MS } from './proxy/proxy-server.ts';
 declare const __TOKENTAP_QUICK_START__: string;
 
 const log = (message: string) => console.warn(`[tokentap] ${message}`);
+/** What to do when the proxy cannot listen: the window stays open, so the settings can fix it. */
+const DESKTOP_PROXY_REMEDY =
+  'Pick another address in Settings, or start Tokentap with LISTEN_ADDR=:0 for a free port.';
 const devServerUrl = process.env.VITE_DEV_SERVER_URL;
 const rendererIndex = join(import.meta.dirname, '..', 'renderer', 'index.html');
 const appUrl = devServerUrl || pathToFileURL(rendererIndex).href;
@@ -201,7 +204,7 @@ async function start(): Promise<void> {
   log(
     status.proxyUrl
       ? `proxy on ${status.proxyUrl} → ${status.upstream}`
-      : `proxy NOT listening: ${status.error}`,
+      : `proxy NOT listening: ${status.error}. ${DESKTOP_PROXY_REMEDY}`,
   );
   actions = makeFileActions(service);
   installMenu(actions, directory);

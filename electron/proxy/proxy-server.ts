@@ -8,6 +8,7 @@ import { redactQuery } from '../../shared/redact-query.ts';
 import { ExchangeForwarder } from './exchange-forwarder.ts';
 import { requestHeadersToForward } from './forward-headers.ts';
 import { formatListenAddress, type ListenAddress } from './listen-address.ts';
+import { listenOn } from './listen-error.ts';
 import { openAiErrorBody } from './openai-error.ts';
 import {
   type BufferedRequest,
@@ -72,7 +73,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     else socket.destroy();
   });
 
-  await listen(server, options.listen);
+  await listenOn(server, options.listen);
   const bound = server.address() as AddressInfo;
   const address = { host: bound.address, port: bound.port };
   let closing: Promise<void> | undefined;
@@ -195,33 +196,4 @@ function hasBody(req: IncomingMessage): boolean {
 
 function firstValue(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
-}
-
-function listen(server: Server, address: ListenAddress): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      reject(new Error(`Cannot listen on ${formatListenAddress(address)}: ${explainListenError(error)}`));
-    };
-    server.once('error', onError);
-    server.listen(address.port, address.host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function explainListenError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'EADDRINUSE':
-      return 'the port is already in use (another Tokentap, or another server?)';
-    case 'EADDRNOTAVAIL':
-      return 'that address does not belong to this machine';
-    case 'EACCES':
-      return 'permission denied (ports below 1024 need privileges)';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name does not resolve';
-    default:
-      return error.message;
-  }
 }

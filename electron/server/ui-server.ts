@@ -7,6 +7,7 @@ import { ARGUMENT_CHECKS } from '../bridge/ipc-arguments.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type { InspectorService } from '../inspector-service.ts';
 import { formatListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
+import { listenOn } from '../proxy/listen-error.ts';
 import { checkReplayStartRequest, checkResendRequest } from '../replay/replay-arguments.ts';
 import { RequestGuard } from './request-guard.ts';
 import { serveStatic } from './static-files.ts';
@@ -100,16 +101,7 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
     socket.once('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new Error(
-          `Cannot serve the UI on ${formatListenAddress(options.listen)}: ${error.code ?? error.message}`,
-        ),
-      ),
-    );
-    server.listen(options.listen.port, options.listen.host, () => resolve());
-  });
+  await listenOn(server, options.listen);
   const bound = server.address() as AddressInfo;
   guard = new RequestGuard(token, bound.port, options.listen.host);
   const url = `http://${formatListenAddress({ host: options.listen.host, port: bound.port })}`;

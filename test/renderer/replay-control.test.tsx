@@ -2,9 +2,9 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { renderApp, setupDomTests } from './support/dom.tsx';
+import { dataRows, renderApp, setupDomTests } from './support/dom.tsx';
 import { MemoryApi } from './support/memory-api.ts';
-import { sampleRecords } from './support/records.ts';
+import { sampleRecords, summaryOf } from './support/records.ts';
 
 setupDomTests();
 
@@ -97,5 +97,30 @@ describe('replay control', () => {
     };
     await user.click(form.getByRole('button', { name: 'Start replay' }));
     await waitFor(() => expect(form.getByRole('alert').textContent).toBe('The session has no recordings'));
+  });
+
+  it('counts the current session live: exchanges captured while the app runs, and while the form is open', async () => {
+    const api = new MemoryApi();
+    const user = userEvent.setup();
+    renderApp(api);
+    await screen.findByRole('button', { name: 'Replay' });
+    const [first, second, third] = sampleRecords();
+    if (!first || !second || !third) throw new Error('not enough sample records');
+    // Captured after the app read the status (whose session info said 0).
+    act(() => {
+      api.progress(summaryOf(first), first);
+      api.progress(summaryOf(second), second);
+    });
+    await waitFor(() => expect(dataRows()).toHaveLength(2));
+    await user.click(screen.getByRole('button', { name: 'Replay' }));
+    const form = within(await screen.findByRole('dialog', { name: 'Replay' }));
+    const current = () => form.getByRole('option', { name: /^Current session/ }).textContent;
+    await waitFor(() => expect(current()).toMatch(/, 2 exchanges\)$/));
+    // One still streaming is in the list but not yet replayable; once it ends it counts.
+    act(() => api.progress({ ...summaryOf(third), state: 'streaming' }));
+    await waitFor(() => expect(dataRows()).toHaveLength(3));
+    expect(current()).toMatch(/, 2 exchanges\)$/);
+    act(() => api.progress(summaryOf(third), third));
+    await waitFor(() => expect(current()).toMatch(/, 3 exchanges\)$/));
   });
 });

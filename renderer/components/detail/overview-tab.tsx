@@ -14,7 +14,9 @@ import {
 } from '../../format.ts';
 import { selectLinked } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
+import { answerText, lastUserText } from './exchange-gist.ts';
 import { integrityWords } from './integrity-words.ts';
+import { TextExcerpt } from './text-excerpt.tsx';
 
 /** The value of `replayOf` when no recording matched. */
 const REPLAY_MISS = 'miss';
@@ -57,6 +59,37 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 
 const unknown = <span className="unknown">unknown</span>;
 const none = <span className="muted">—</span>;
+
+/** What was asked (the last user message) and what came back (the merged answer), by their first lines. */
+function ExchangeGist({ record, live }: { record: ExchangeRecord | null; live: boolean }) {
+  const waiting = <p className="muted">{live ? '…' : 'Loading details…'}</p>;
+  const asked = record === null ? null : lastUserText(record.request.body);
+  const answer = record === null ? null : answerText(record.merged);
+  return (
+    <div className="overview-columns overview-gist">
+      <section aria-labelledby="ov-asked">
+        <h3 id="ov-asked">Last user message</h3>
+        {record === null ? (
+          waiting
+        ) : asked === null ? (
+          <p className="muted">none in the request</p>
+        ) : (
+          <TextExcerpt text={asked} />
+        )}
+      </section>
+      <section aria-labelledby="ov-answer">
+        <h3 id="ov-answer">Answer</h3>
+        {record === null ? (
+          waiting
+        ) : answer === null ? (
+          <p className="muted">{record.merged === null ? 'no model answer in the response' : '(no text)'}</p>
+        ) : (
+          <TextExcerpt text={answer} />
+        )}
+      </section>
+    </div>
+  );
+}
 
 /** Timings, usage, cost, who and what, and how the response ended, in plain words. */
 export function OverviewTab({
@@ -103,6 +136,7 @@ export function OverviewTab({
           </ul>
         )}
       </section>
+      <ExchangeGist record={record} live={live} />
       <div className="overview-columns">
         <section aria-labelledby="ov-timings">
           <h3 id="ov-timings">Timings</h3>

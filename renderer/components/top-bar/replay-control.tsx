@@ -4,7 +4,7 @@ import type { ReplayFault, ReplayStatus, SessionInfo } from '../../../shared/ins
 import { useApi } from '../../api/api-context.tsx';
 import { countOf, formatInt } from '../../format.ts';
 import { refreshSessions, startReplayMode, stopReplayMode } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { type InspectorState, useInspector } from '../../store/inspector-store.ts';
 import { FormFooter } from '../form-footer.tsx';
 import { Popover } from '../popover.tsx';
 
@@ -35,6 +35,21 @@ export function faultLabel(fault: ReplayFault): string {
 /** The replayed session's name when it is a known session, else the source as given (a file name). */
 export function sourceName(source: string, sessions: readonly SessionInfo[]): string {
   return sessions.find((s) => s.id === source)?.name ?? source;
+}
+
+/**
+ * How many exchanges the live session holds now (those ended, which a replay of it would use), from
+ * the list while it shows the live session; null while it shows a past one or is loading (the
+ * session list's count stands in). The session info alone is a snapshot from when it was read.
+ */
+export function liveSessionCount(state: InspectorState): number | null {
+  if (state.viewSession !== null || state.listLoading) return null;
+  let ended = 0;
+  for (const id of state.order) {
+    const summary = state.byId.get(id);
+    if (summary !== undefined && summary.state !== 'pending' && summary.state !== 'streaming') ended++;
+  }
+  return ended;
 }
 
 interface FaultForm {
@@ -89,8 +104,12 @@ function faultsFrom(form: FaultForm): ReplayFault[] | string {
 function ReplayForm({ close }: { close: () => void }) {
   const api = useApi();
   const id = useId();
-  const { sessions, current } = useInspector(
-    useShallow((s) => ({ sessions: s.sessions, current: s.status?.session ?? null })),
+  const { sessions, current, liveCount } = useInspector(
+    useShallow((s) => ({
+      sessions: s.sessions,
+      current: s.sessions.find((info) => info.current) ?? s.status?.session ?? null,
+      liveCount: liveSessionCount(s),
+    })),
   );
   // '' is the current session (as it is when the replay starts).
   const [session, setSession] = useState('');
@@ -134,7 +153,8 @@ function ReplayForm({ close }: { close: () => void }) {
       <label htmlFor={`${id}-session`}>Recording</label>
       <select id={`${id}-session`} value={session} onChange={(e) => setSession(e.target.value)}>
         <option value="">
-          Current session{current ? ` (${current.name}, ${countOf(current.exchanges, 'exchange')})` : ''}
+          Current session
+          {current ? ` (${current.name}, ${countOf(liveCount ?? current.exchanges, 'exchange')})` : ''}
         </option>
         {others.map((s) => (
           <option key={s.id} value={s.id}>

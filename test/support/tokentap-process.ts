@@ -1,0 +1,113 @@
+/**
+ * The `tokentap` command as users run it (`bin/tokentap.js`), as a real child process with a data
+ * directory of its own and the address variables unset, so its defaults are the defaults.
+ */
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const TOKENTAP_BIN = join(import.meta.dirname, '..', '..', 'bin', 'tokentap.js');
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface TokentapProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<Exit>;
+  /** Waits until stdout+stderr match `pattern` (fails early, with the output, if the process exits). */
+  waitFor(pattern: RegExp, what: string): Promise<RegExpExecArray>;
+}
+
+/** The environment of a user who set nothing but where the data lives. */
+export function defaultEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TOKENTAP_DATA_DIR: dataDir,
+    // No renderer build from a test: `serve` is given a folder of its own (empty).
+    TOKENTAP_RENDERER_DIR: join(dataDir, 'no-renderer'),
+    ...extra,
+  };
+  for (const name of ['LISTEN_ADDR', 'UI_ADDR', 'TOKENTAP_TOKEN', 'UPSTREAM'])
+    if (!(name in extra)) delete env[name];
+  return env;
+}
+
+const started = new Set<TokentapProcess>();
+
+/** Kills (SIGKILL) every process started here that still runs, and waits for them: a failed test leaves none behind. */
+export async function killStartedTokentaps(): Promise<void> {
+  const all = [...started];
+  started.clear();
+  for (const run of all)
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+  await Promise.all(all.map((run) => run.exited));
+}
+
+/** Starts `tokentap ARGS…`. */
+export function startTokentap(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: Pick<SpawnOptions, 'uid' | 'gid'> = {},
+): TokentapProcess {
+  const child = spawn(process.execPath, [TOKENTAP_BIN, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+  });
+  let out = '';
+  let err = '';
+  let done: Exit | null = null;
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('close', (code, signal) => {
+      done = { code, signal };
+      resolve(done);
+    }),
+  );
+  const run: TokentapProcess = {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor(pattern, what) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(out + err);
+          if (match) {
+            child.stdout?.off('data', check);
+            child.stderr?.off('data', check);
+            resolve(match);
+          } else if (done) {
+            reject(new Error(`tokentap exited (${done.code ?? done.signal}) before ${what}:\n${out}${err}`));
+          }
+        };
+        // After the collecting listeners, so `out`/`err` already hold the new chunk.
+        child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
+        void exited.then(check);
+        check();
+      });
+    },
+  };
+  started.add(run);
+  return run;
+}
+
+/** Runs `tokentap ARGS…` to its end. */
+export async function runTokentap(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: Pick<SpawnOptions, 'uid' | 'gid'> = {},
+): Promise<Exit & { stdout: string; stderr: string }> {
+  const run = startTokentap(args, env, options);
+  const exit = await run.exited;
+  return { ...exit, stdout: run.stdout(), stderr: run.stderr() };
+}
