@@ -43,6 +43,8 @@ export interface RunningUiServer {
   readonly token: string;
   /** What the server holds for each live-feed client now. */
   liveClients(): LiveFeedClientState[];
+  /** Open connections now (at most `MAX_CONNECTIONS`). */
+  connectionCount(): number;
   close(): Promise<void>;
 }
 
@@ -149,6 +151,7 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
     openUrl: `${url}/?token=${encodeURIComponent(token)}`,
     token,
     liveClients: () => [...liveClients].map((client) => client.state),
+    connectionCount: () => sockets.size,
     async close() {
       for (const client of liveClients) client.close();
       for (const client of webSockets.clients) client.terminate();

@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { attachmentDisposition } from '../../../electron/server/content-disposition.ts';
 import { DEFAULT_TICKET_TTL_MS } from '../../../electron/server/download-tickets.ts';
@@ -275,6 +275,32 @@ describe('slow and odd clients', () => {
     const answer = await closed;
     clearInterval(trickle);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('holds at most 256 connections, so a flood cannot use up the process file handles', async () => {
+    const own = await startHeadlessHarness();
+    const ownPort = Number(new URL(own.ui.url).port);
+    const open = (): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(ownPort, '127.0.0.1', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    const flood: Socket[] = [];
+    try {
+      for (let i = 0; i < 256; i++) flood.push(await open());
+      await vi.waitFor(() => expect(own.ui.connectionCount(), 'the flood accepted').toBe(256));
+      const extra = await open();
+      await new Promise((resolve) => {
+        extra.once('close', resolve);
+        extra.on('error', () => undefined);
+      });
+      for (const socket of flood.splice(0, 10)) socket.destroy();
+      await vi.waitFor(() => expect(own.ui.connectionCount(), 'ten let go').toBe(246));
+      expect((await own.api('/api/status')).status).toBe(200);
+    } finally {
+      for (const socket of flood) socket.destroy();
+      await own.close();
+    }
   });
 
   it('makes a Content-Disposition no file name can break out of', () => {
