@@ -232,7 +232,7 @@ export function isSessionId(id: string): boolean {
 
 /** Rejects anything that is not exactly a session id. */
 function checkId(id: string): string {
-  if (!isSessionId(id)) throw new Error(`Invalid session id "${id}".`);
+  if (!isSessionId(id)) throw new Error(`There is no session "${id}" (not a session id).`);
   return id;
 }
 
