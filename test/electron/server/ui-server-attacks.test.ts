@@ -8,12 +8,12 @@ import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import { attachmentDisposition } from '../../../electron/server/content-disposition.ts';
 import { DEFAULT_TICKET_TTL_MS } from '../../../electron/server/download-tickets.ts';
 import type { ProxyStatus, SessionInfo } from '../../../shared/inspector-contract.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
 import { jsonRecord } from '../../support/sample-records.ts';
+import { webSocketOutcome } from '../../support/websocket-outcome.ts';
 
 let h: HeadlessHarness;
 let clock = 1_000_000;
@@ -48,18 +48,6 @@ function raw(
   });
 }
 
-function wsOutcome(url: string, origin?: string): Promise<string> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, origin ? { origin } : {});
-    ws.on('open', () => {
-      ws.close();
-      resolve('open');
-    });
-    ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
-    ws.on('error', () => resolve('error'));
-  });
-}
-
 async function currentSession(): Promise<SessionInfo> {
   return ((await (await h.api('/api/status')).json()) as ProxyStatus).session;
 }
@@ -69,8 +57,8 @@ describe('origins and hosts', () => {
     expect((await h.api('/api/status', { headers: { origin: 'null' } })).status).toBe(403);
     expect((await raw('GET', '/', { origin: 'null' })).status).toBe(403);
     const wsUrl = `${h.ui.url.replace('http', 'ws')}/api/events?token=${UI_TOKEN}`;
-    expect(await wsOutcome(wsUrl, 'null')).toBe('403');
-    expect(await wsOutcome(wsUrl, h.ui.url)).toBe('open');
+    expect(await webSocketOutcome(wsUrl, 'null')).toBe('403');
+    expect(await webSocketOutcome(wsUrl, h.ui.url)).toBe('open');
   });
 
   it.each([
@@ -108,7 +96,9 @@ describe('the token', () => {
     expect((await fetch(`${h.ui.url}/api/status?token=${UI_TOKEN}`)).status).toBe(401);
     expect((await fetch(`${h.ui.url}/api/export?format=jsonl&token=${UI_TOKEN}`)).status).toBe(401);
     expect((await h.api('/api/export?format=jsonl')).status).toBe(200);
-    expect(await wsOutcome(`${h.ui.url.replace('http', 'ws')}/api/events?token=${UI_TOKEN}`)).toBe('open');
+    expect(await webSocketOutcome(`${h.ui.url.replace('http', 'ws')}/api/events?token=${UI_TOKEN}`)).toBe(
+      'open',
+    );
   });
 
   it('gives single-use download tickets that expire, and only to the token', async () => {

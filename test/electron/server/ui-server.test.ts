@@ -14,6 +14,7 @@ import { createGate } from '../../support/gate.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
 import { jsonRecord } from '../../support/sample-records.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
+import { webSocketOutcome } from '../../support/websocket-outcome.ts';
 
 let h: HeadlessHarness;
 beforeEach(async () => {
@@ -90,16 +91,7 @@ describe('access control', () => {
 
   it('refuses WebSocket upgrades without the token or from a foreign origin', async () => {
     const wsUrl = `${h.ui.url.replace('http', 'ws')}/api/events`;
-    const outcome = (url: string, origin?: string) =>
-      new Promise<string>((resolve) => {
-        const ws = new WebSocket(url, origin ? { origin } : {});
-        ws.on('open', () => {
-          ws.close();
-          resolve('open');
-        });
-        ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
-        ws.on('error', () => resolve('error'));
-      });
+    const outcome = webSocketOutcome;
     expect(await outcome(wsUrl)).toBe('401');
     expect(await outcome(`${wsUrl}?token=${UI_TOKEN}`, 'https://evil.example')).toBe('403');
     expect(await outcome(`${wsUrl}?token=${UI_TOKEN}`)).toBe('open');
