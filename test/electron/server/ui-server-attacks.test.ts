@@ -293,6 +293,17 @@ describe('slow and odd clients', () => {
     }
   });
 
+  it.each([
+    '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+    '/..%2f..%2f..%2fetc%2fpasswd',
+    '/%E0%A4%A',
+    '/index.html%00.js',
+  ])('serves nothing outside the UI for %s', async (path) => {
+    const res = await raw('GET', path, {});
+    expect(res.body).not.toContain('root:');
+    expect([400, 403, 503]).toContain(res.status);
+  });
+
   it('makes a Content-Disposition no file name can break out of', () => {
     const header = attachmentDisposition('a"\r\nSet-Cookie: x=1; \\é日本.har');
     expect(header).not.toMatch(/[\r\n]/);
