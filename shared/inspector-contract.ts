@@ -232,11 +232,11 @@ export interface AppCommandSource {
 
 /**
  * The browser client's extra: a URL the browser can download an export from by itself, streamed
- * to disk however large (null when the export must be built first: a selection of rows, whose ids
- * do not fit in a URL). The desktop bridge has none.
+ * to disk however large. It carries a single-use, short-lived ticket, never the token (null when
+ * no ticket could be had: the export is then built by a call). The desktop bridge has none.
  */
 export interface ExportLinks {
-  exportUrl?(request: ExportRequest): string | null;
+  exportUrl?(request: ExportRequest): Promise<string | null>;
 }
 
 /** The IPC channel on which the desktop window asks the main process to save an export. */

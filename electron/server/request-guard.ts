@@ -22,23 +22,32 @@ export class RequestGuard {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!this.#hosts.has(host)) return `Host "${host}" is not this server`;
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== 'null') {
-      let originHost: string;
-      try {
-        originHost = new URL(origin).host.toLowerCase();
-      } catch {
-        return `Origin "${origin}" is not valid`;
-      }
-      if (!this.#hosts.has(originHost)) return `Origin "${origin}" may not use this server`;
+    if (origin === undefined) return null;
+    // `Origin: null` is a sandboxed iframe, a data: URL or a file: page: never this server's own.
+    if (origin === 'null') return 'Origin "null" may not use this server';
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host.toLowerCase();
+    } catch {
+      return `Origin "${origin}" is not valid`;
     }
+    if (!this.#hosts.has(originHost)) return `Origin "${origin}" may not use this server`;
     return null;
   }
 
-  /** True when the request carries the token (`Authorization: Bearer` or `?token=`). */
-  hasToken(req: IncomingMessage, url: URL): boolean {
+  /**
+   * True when the request carries the token in `Authorization: Bearer`. A query string's token is
+   * only looked at where `url` is given (the WebSocket, which a browser cannot give a header):
+   * elsewhere a URL with the token would end up in history, logs and shared links.
+   */
+  hasToken(req: IncomingMessage, url?: URL): boolean {
     const header = req.headers.authorization;
-    const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
-    if (!given) return false;
+    const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : url?.searchParams.get('token');
+    return given ? this.isToken(given) : false;
+  }
+
+  /** Compares in constant time. */
+  isToken(given: string): boolean {
     const candidate = Buffer.from(given);
     return candidate.length === this.#token.length && timingSafeEqual(candidate, this.#token);
   }

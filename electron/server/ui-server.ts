@@ -2,13 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { ExportFormat, ExportRequest } from '../../shared/inspector-contract.ts';
+import type { ExportRequest } from '../../shared/inspector-contract.ts';
 import { ARGUMENT_CHECKS } from '../bridge/ipc-arguments.ts';
-import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type { InspectorService } from '../inspector-service.ts';
 import { formatListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
 import { listenOn } from '../proxy/listen-error.ts';
 import { checkReplayStartRequest, checkResendRequest } from '../replay/replay-arguments.ts';
+import { isSessionId } from '../sessions/session-store.ts';
+import { attachmentDisposition } from './content-disposition.ts';
+import { type DownloadTicketOptions, DownloadTickets } from './download-tickets.ts';
+import {
+  DEFAULT_LIVE_FEED_LIMITS,
+  LiveFeedClient,
+  type LiveFeedClientState,
+  type LiveFeedLimits,
+} from './live-feed-client.ts';
+import { HttpError, readBody, readJson } from './request-body.ts';
 import { RequestGuard } from './request-guard.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -19,6 +28,12 @@ export interface UiServerOptions {
   rendererDir: string;
   /** Fixed token (`TOKENTAP_TOKEN`); random when absent. */
   token?: string | undefined;
+  /** What a slow live-feed reader may have buffered (tests make it small). */
+  liveFeed?: Partial<LiveFeedLimits>;
+  /** Download tickets' lifetime and clock (tests inject the clock). */
+  tickets?: DownloadTicketOptions;
+  /** How long a client may take to send a request's headers (slowloris); 10 s by default. */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningUiServer {
@@ -27,19 +42,21 @@ export interface RunningUiServer {
   /** The URL to open, with the token. */
   readonly openUrl: string;
   readonly token: string;
+  /** What the server holds for each live-feed client now. */
+  liveClients(): LiveFeedClientState[];
+  /** Open connections now (at most `MAX_CONNECTIONS`). */
+  connectionCount(): number;
   close(): Promise<void>;
 }
 
 /** Imports can be large HAR files; anything bigger is refused rather than buffered. */
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
-
-class HttpError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
+/** Settings, pause, replay: a few fields. */
+const MAX_SMALL_BODY_BYTES = 64 * 1024;
+/** An export's or a ticket's ids (up to a million), a resend's edited request body. */
+const MAX_LARGE_BODY_BYTES = 64 * 1024 * 1024;
+/** Browsers open a handful; a flood of idle connections must not use up the process's files. */
+const MAX_CONNECTIONS = 256;
 
 /**
  * The headless UI: the built renderer plus an HTTP + WebSocket API over the same handlers the
@@ -49,14 +66,28 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   const { service } = options;
   const token = options.token || randomBytes(24).toString('base64url');
   const sockets = new Set<Socket>();
+  const liveClients = new Set<LiveFeedClient>();
+  const liveLimits: LiveFeedLimits = { ...DEFAULT_LIVE_FEED_LIMITS, ...options.liveFeed };
+  const tickets = new DownloadTickets(options.tickets);
   let guard: RequestGuard | undefined;
 
-  const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 400;
-      sendJson(res, status, { error: { message: (error as Error).message } });
-    });
-  });
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server: Server = createServer(
+    {
+      headersTimeout,
+      // Checked this often (Node's default of 30 s would let a slow header trickle on far longer).
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => {
+      void handle(req, res).catch((error: unknown) => {
+        const status = error instanceof HttpError ? error.status : 400;
+        // A refused body is not read on: the connection goes once the answer is out.
+        if (status === 413) res.setHeader('connection', 'close');
+        sendJson(res, status, { error: { message: (error as Error).message } });
+      });
+    },
+  );
+  server.maxConnections = MAX_CONNECTIONS;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://ui.invalid');
@@ -67,13 +98,19 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
       await serveStatic(options.rendererDir, url.pathname, res);
       return;
     }
-    if (!guard?.hasToken(req, url)) {
+    // A download link carries a single-use ticket instead of the token.
+    if (req.method === 'GET' && url.pathname === '/api/export' && url.searchParams.has('ticket')) {
+      const request = tickets.redeem(url.searchParams.get('ticket') ?? '');
+      if (!request) throw new HttpError(403, 'This download link was used already or has expired');
+      return sendExport(res, service, request);
+    }
+    if (!guard?.hasToken(req)) {
       throw new HttpError(
         401,
-        'Missing or wrong token: open the URL `npm run serve` printed, with its ?token=',
+        'Missing or wrong token: open the URL `npm run serve` printed; API calls send it as Authorization: Bearer',
       );
     }
-    await route(req, res, url, service);
+    await route(req, res, url, service, tickets);
   }
 
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -86,13 +123,9 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
     if (guard?.hostProblem(req)) return refuse(403, 'Forbidden');
     if (!guard?.hasToken(req, url)) return refuse(401, 'Unauthorized');
     webSockets.handleUpgrade(req, socket, head, (ws) => {
-      const batcher = new UpdateBatcher({ send: (batch) => ws.send(JSON.stringify(batch)) });
-      const unsubscribe = service.subscribe(batcher);
-      batcher.ready();
-      ws.on('close', () => {
-        unsubscribe();
-        batcher.close();
-      });
+      const client = new LiveFeedClient(ws, socket, service, liveLimits);
+      liveClients.add(client);
+      ws.on('close', () => liveClients.delete(client));
     });
   });
 
@@ -109,7 +142,10 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
     url,
     openUrl: `${url}/?token=${encodeURIComponent(token)}`,
     token,
+    liveClients: () => [...liveClients].map((client) => client.state),
+    connectionCount: () => sockets.size,
     async close() {
+      for (const client of liveClients) client.close();
       for (const client of webSockets.clients) client.terminate();
       webSockets.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -124,18 +160,19 @@ async function route(
   res: ServerResponse,
   url: URL,
   service: InspectorService,
+  tickets: DownloadTickets,
 ): Promise<void> {
   const { handlers } = service;
   const method = req.method ?? 'GET';
   const path = url.pathname;
-  const session = url.searchParams.get('session') || null;
+  const session = sessionIdOrNull(url.searchParams.get('session') || null);
   const exchange = /^\/api\/exchanges\/([^/]+)$/.exec(path);
   const sessionPath = /^\/api\/sessions\/([^/]+)$/.exec(path);
   const resend = /^\/api\/exchanges\/([^/]+)\/resend$/.exec(path);
 
   if (method === 'GET' && path === '/api/status') return sendJson(res, 200, await handlers['status.get']());
   if (method === 'PUT' && path === '/api/settings') {
-    const body = (await readJson(req)) as { listenAddr?: unknown; upstream?: unknown };
+    const body = (await readJson(req, MAX_SMALL_BODY_BYTES)) as { listenAddr?: unknown; upstream?: unknown };
     if (typeof body.listenAddr !== 'string' || typeof body.upstream !== 'string') {
       throw new HttpError(400, 'Settings need "listenAddr" and "upstream" strings');
     }
@@ -146,20 +183,21 @@ async function route(
     );
   }
   if (method === 'POST' && path === '/api/capture') {
-    const body = (await readJson(req)) as { paused?: unknown };
+    const body = (await readJson(req, MAX_SMALL_BODY_BYTES)) as { paused?: unknown };
     if (typeof body.paused !== 'boolean') throw new HttpError(400, 'Send {"paused": true|false}');
     return sendJson(res, 200, await handlers['capture.setPaused'](body.paused));
   }
   if (method === 'GET' && path === '/api/exchanges')
     return sendJson(res, 200, await handlers['exchanges.list'](session));
   if (method === 'GET' && exchange) {
-    const record = await handlers['exchanges.get'](decodeURIComponent(exchange[1] as string), session);
+    const [id] = ARGUMENT_CHECKS['exchanges.get']([decodeURIComponent(exchange[1] as string), session]);
+    const record = await handlers['exchanges.get'](id, session);
     if (!record) throw new HttpError(404, `No exchange "${exchange[1]}" in this session`);
     return sendJson(res, 200, record);
   }
   if (method === 'POST' && resend) {
     // The body holds the edits ({body?, model?, apiKey?}); an empty body resends as captured.
-    const text = await readBody(req);
+    const text = await readBody(req, MAX_LARGE_BODY_BYTES);
     let edits: unknown = {};
     if (text.trim() !== '') {
       try {
@@ -176,7 +214,10 @@ async function route(
     return sendJson(res, 201, await handlers['exchanges.resend'](request));
   }
   if (method === 'POST' && path === '/api/replay') {
-    const request = checkReplayStartRequest({ session, ...((await readJson(req)) as object) });
+    const request = checkReplayStartRequest({
+      session,
+      ...((await readJson(req, MAX_SMALL_BODY_BYTES)) as object),
+    });
     return sendJson(res, 200, await handlers['replay.start'](request));
   }
   if (method === 'DELETE' && path === '/api/replay')
@@ -188,36 +229,43 @@ async function route(
   if (method === 'POST' && path === '/api/sessions')
     return sendJson(res, 201, await handlers['sessions.create']());
   if (method === 'DELETE' && sessionPath) {
-    await handlers['sessions.delete'](decodeURIComponent(sessionPath[1] as string));
+    // Exactly a session id: `<current>.index` or a path names another file, never a session.
+    const id = sessionIdOrNull(decodeURIComponent(sessionPath[1] as string));
+    await handlers['sessions.delete'](id as string);
     res.writeHead(204).end();
     return;
   }
   if (method === 'GET' && path === '/api/export') {
-    // Whole sessions (a link can download them); a selection of rows is POSTed, see below.
+    // Whole sessions, with the token in the header (the page's own fetch); links use tickets.
     const format = url.searchParams.get('format') ?? 'jsonl';
-    if (format !== 'har' && format !== 'jsonl') throw new HttpError(400, 'format must be har or jsonl');
     const ids = url.searchParams.get('ids');
-    return sendExport(res, service, {
-      format: format as ExportFormat,
-      session,
-      ids: ids ? ids.split(',').filter(Boolean) : null,
-    });
+    const [request] = ARGUMENT_CHECKS['export.build']([
+      { format, session, ids: ids ? ids.split(',').filter(Boolean) : null },
+    ]);
+    return sendExport(res, service, request);
   }
-  if (method === 'POST' && path === '/api/export') {
+  if (method === 'POST' && (path === '/api/export' || path === '/api/export/ticket')) {
     // The filtered rows can be thousands of ids: too many for a URL, so they come as a JSON body.
-    const json = await readJson(req);
+    const json = await readJson(req, MAX_LARGE_BODY_BYTES);
     if (typeof json !== 'object' || json === null || Array.isArray(json))
       throw new HttpError(400, 'Send {"format": "har"|"jsonl", "session": id|null, "ids": [...]|null}');
     const body = json as { format?: unknown; session?: unknown; ids?: unknown };
     const [request] = ARGUMENT_CHECKS['export.build']([
-      { format: body.format ?? 'jsonl', session: body.session ?? session, ids: body.ids ?? null },
+      {
+        format: body.format ?? 'jsonl',
+        session: body.session === undefined ? session : sessionIdOrNull(body.session),
+        ids: body.ids ?? null,
+      },
     ]);
+    // A link the browser downloads by itself carries this ticket, good for one download only.
+    if (path === '/api/export/ticket') return sendJson(res, 201, tickets.issue(request));
     return sendExport(res, service, request);
   }
   if (method === 'POST' && path === '/api/import') {
-    const name = url.searchParams.get('name') || 'import';
-    const content = await readBody(req);
-    return sendJson(res, 201, await handlers['import.load']({ name, content }));
+    const [file] = ARGUMENT_CHECKS['import.load']([
+      { name: url.searchParams.get('name') || 'import', content: await readBody(req, MAX_IMPORT_BYTES) },
+    ]);
+    return sendJson(res, 201, await handlers['import.load'](file));
   }
   throw new HttpError(404, `No API route ${method} ${path}`);
 }
@@ -231,7 +279,7 @@ async function sendExport(
   await service.exportTo(request, res, (file) =>
     res.writeHead(200, {
       'content-type': file.mimeType,
-      'content-disposition': `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`,
+      'content-disposition': attachmentDisposition(file.fileName),
     }),
   );
   res.end();
@@ -251,23 +299,10 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_IMPORT_BYTES)
-      throw new HttpError(413, `Bodies over ${MAX_IMPORT_BYTES} bytes are refused`);
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'The body is not JSON');
-  }
+/** A session id from a request, checked to be exactly one (400 otherwise); null stays null. */
+function sessionIdOrNull(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !isSessionId(value))
+    throw new HttpError(400, `Invalid session id ${JSON.stringify(value).slice(0, 100)}`);
+  return value;
 }

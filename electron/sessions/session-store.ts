@@ -83,8 +83,9 @@ export class SessionStore {
   async list(): Promise<SessionInfo[]> {
     const names = await readdir(this.#dir);
     const ids = names
-      .filter((n) => n.endsWith(DATA_EXT) && !n.endsWith(INDEX_EXT))
-      .map((n) => n.slice(0, -DATA_EXT.length));
+      .filter((n) => n.endsWith(DATA_EXT))
+      .map((n) => n.slice(0, -DATA_EXT.length))
+      .filter(isSessionId);
     const infos = await Promise.all(ids.map((id) => this.info(id).catch(() => null)));
     return infos
       .filter((info): info is SessionInfo => info !== null)
@@ -95,7 +96,8 @@ export class SessionStore {
 
   async info(id: string): Promise<SessionInfo> {
     const current = id === this.#currentId;
-    const bytes = current ? this.#writer.size : (await stat(this.#dataPath(checkId(id)))).size;
+    if (!current) checkId(id);
+    const bytes = current ? this.#writer.size : (await stat(this.#dataPath(id))).size;
     const entries = current ? this.#current : this.#opened.get(id);
     const exchanges = entries ? entries.entries.length : await this.#countIndexed(id);
     return { id, name: id, createdAt: createdAtOf(id), exchanges, bytes, current };
@@ -141,9 +143,8 @@ export class SessionStore {
     checkId(id);
     if (id === this.#currentId)
       throw new Error('The current session cannot be deleted; start a new session first.');
-    await stat(this.#dataPath(id)).catch(() => {
-      throw new Error(`There is no session "${id}".`);
-    });
+    // Looked up by exact name among the session files, never as a path built from the request.
+    if (!(await readdir(this.#dir)).includes(id + DATA_EXT)) throw new Error(`There is no session "${id}".`);
     this.#opened.delete(id);
     await rm(this.#dataPath(id), { force: true });
     await rm(this.#indexPath(id), { force: true });
@@ -221,9 +222,17 @@ function createdAtOf(id: string): string {
   return match ? `${match[1]}T${match[2]}:${match[3]}:${match[4]}.${match[5]}Z` : '';
 }
 
-/** Rejects anything that could leave the sessions folder. */
+// What newSessionId makes, plus importRecords' slug: no dot, so no id names another id's index file.
+const SESSION_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[0-9a-f]{4}(?:-[A-Za-z0-9-]+)?$/;
+
+/** True when `id` has exactly the form of a session id (never a path, never another file's name). */
+export function isSessionId(id: string): boolean {
+  return id.length <= 80 && SESSION_ID.test(id);
+}
+
+/** Rejects anything that is not exactly a session id. */
 function checkId(id: string): string {
-  if (!/^[A-Za-z0-9][\w.-]*$/.test(id) || id.includes('..')) throw new Error(`Invalid session id "${id}".`);
+  if (!isSessionId(id)) throw new Error(`There is no session "${id}" (not a session id).`);
   return id;
 }
 

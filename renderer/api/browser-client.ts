@@ -15,6 +15,8 @@ import type {
 } from '../../shared/inspector-contract.ts';
 import type { CallOptions, CancellableApi } from './call-options.ts';
 
+const TOKEN_KEY = 'tokentap.token';
+
 export interface BrowserClientOptions {
   /** Origin of the headless server, e.g. `http://127.0.0.1:3001`; defaults to the page's. */
   origin?: string;
@@ -24,15 +26,21 @@ export interface BrowserClientOptions {
   WebSocket?: typeof WebSocket;
 }
 
-/** The token from the page's `?token=`, remembered for reloads of the same tab. */
+/**
+ * The token from the page's `?token=`, remembered for this tab (a reload still works) and then
+ * taken out of the address bar, so it stays out of history, bookmarks and shared screenshots.
+ */
 export function tokenFromLocation(): string | null {
   try {
-    const fromUrl = new URLSearchParams(window.location.search).get('token');
+    const here = new URL(window.location.href);
+    const fromUrl = here.searchParams.get('token');
     if (fromUrl) {
-      window.sessionStorage.setItem('tokentap.token', fromUrl);
+      window.sessionStorage.setItem(TOKEN_KEY, fromUrl);
+      here.searchParams.delete('token');
+      window.history.replaceState(window.history.state, '', here.pathname + here.search + here.hash);
       return fromUrl;
     }
-    return window.sessionStorage.getItem('tokentap.token');
+    return window.sessionStorage.getItem(TOKEN_KEY);
   } catch {
     return null;
   }
@@ -315,10 +323,10 @@ export function createBrowserClient(
   return {
     ...base,
     withOptions: (options: CallOptions) => build(options),
-    // A link the browser downloads by itself, token and all: the page's own URL carries it too.
-    exportUrl: (request: ExportRequest) =>
-      request.ids === null
-        ? url('/api/export', { format: request.format, session: request.session, token })
-        : null,
+    // A link the browser downloads by itself: it carries a single-use ticket, never the token.
+    exportUrl: async (request: ExportRequest) => {
+      const { ticket } = await json<{ ticket: string }>({}, 'POST', '/api/export/ticket', {}, request);
+      return url('/api/export', { ticket });
+    },
   };
 }

@@ -443,7 +443,7 @@ export async function exportExchanges(
     return;
   }
   // In a browser a whole session downloads straight from the server, streamed to disk.
-  const link = (api as ExportLinks).exportUrl?.(request) ?? null;
+  const link = (await (api as ExportLinks).exportUrl?.(request).catch(() => null)) ?? null;
   if (link) {
     downloadUrl(link);
     return;

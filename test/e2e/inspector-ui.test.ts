@@ -141,6 +141,16 @@ describe.skipIf(!executable)('the inspector UI in Chromium', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: /Session as HAR/ }).click(),
     ]);
+    // The link the browser downloaded carries a single-use ticket, never the token.
+    expect(download.url()).toMatch(/\/api\/export\?ticket=[\w-]+$/);
+    expect(download.url()).not.toContain('e2e-token');
+    expect(page.url()).not.toContain('token');
+    // A reload of the tab still has the token (kept for the tab), though the URL has none.
+    await page.reload();
+    await page.getByText('Listening on').waitFor();
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: '/v1/chat/completions' }).count())
+      .toBe(1);
     const path = join(work, 'export.har');
     await download.saveAs(path);
     const har = JSON.parse(await readFile(path, 'utf8')) as {

@@ -105,15 +105,21 @@ describe('browser client (InspectorApi over HTTP + WebSocket)', () => {
     );
   });
 
-  it('gives a whole session as a link the browser downloads by itself; a selection has none', () => {
-    const api = createBrowserClient({ origin, token: 'tok en', fetch: async () => new Response('') });
-    const link = new URL(api.exportUrl({ format: 'har', session: 's 1', ids: null }) ?? '');
-    expect(link.origin + link.pathname).toBe(`${origin}/api/export`);
-    expect(Object.fromEntries(link.searchParams)).toEqual({ format: 'har', session: 's 1', token: 'tok en' });
-    expect(api.exportUrl({ format: 'jsonl', session: null, ids: null })).toBe(
-      `${origin}/api/export?format=jsonl&token=tok+en`,
+  it('gives an export as a link with a single-use ticket, never the token', async () => {
+    const { calls, fetchImpl } = fakeFetch(() => json({ ticket: 't-1', expiresAt: 0 }, 201));
+    const api = createBrowserClient({ origin, token: 'tok en', fetch: fetchImpl });
+    const link = await api.exportUrl({ format: 'har', session: 's 1', ids: null });
+    expect(link).toBe(`${origin}/api/export?ticket=t-1`);
+    expect(calls[0]?.url).toBe(`${origin}/api/export/ticket`);
+    expect(calls[0]?.init.method).toBe('POST');
+    expect(new Headers(calls[0]?.init.headers).get('authorization')).toBe('Bearer tok en');
+    expect(new Headers(calls[0]?.init.headers).get('content-type')).toBe('application/json');
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ format: 'har', session: 's 1', ids: null });
+    // A selection gets a ticket too: its ids travel in the ticket's body, not in the link.
+    expect(await api.exportUrl({ format: 'jsonl', session: null, ids: ['a'] })).toBe(
+      `${origin}/api/export?ticket=t-1`,
     );
-    expect(api.exportUrl({ format: 'har', session: null, ids: ['a'] })).toBeNull();
+    expect(JSON.parse(String(calls[1]?.init.body))).toEqual({ format: 'jsonl', session: null, ids: ['a'] });
   });
 
   it('sends replay and resend to their routes; the key only in the resend body', async () => {

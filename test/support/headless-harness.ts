@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { InspectorService } from '../../electron/inspector-service.ts';
-import { type RunningUiServer, startUiServer } from '../../electron/server/ui-server.ts';
+import {
+  type RunningUiServer,
+  startUiServer,
+  type UiServerOptions,
+} from '../../electron/server/ui-server.ts';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.ts';
 import { TEST_API_KEY } from './tokentap-harness.ts';
 
@@ -25,9 +29,10 @@ export interface HeadlessHarness {
   close(): Promise<void>;
 }
 
-/** Starts the service and UI server with a temporary data directory. */
+/** Starts the service and UI server with a temporary data directory (`uiOptions`: more server options). */
 export async function startHeadlessHarness(
   rendererDir = join(import.meta.dirname, 'no-renderer'),
+  uiOptions: Partial<UiServerOptions> = {},
 ): Promise<HeadlessHarness> {
   const upstream = await startFakeUpstream();
   const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-test-'));
@@ -43,6 +48,7 @@ export async function startHeadlessHarness(
     service,
     rendererDir,
     token: UI_TOKEN,
+    ...uiOptions,
   });
   const proxyUrl = service.proxy?.url as string;
   return {
@@ -52,8 +58,16 @@ export async function startHeadlessHarness(
     dataDir,
     logs,
     openai: new OpenAI({ apiKey: TEST_API_KEY, baseURL: `${proxyUrl}/v1`, maxRetries: 0 }),
+    // A body is JSON unless the test says otherwise (fetch would send a string as text/plain).
     api: (path, init = {}) =>
-      fetch(ui.url + path, { ...init, headers: { authorization: `Bearer ${UI_TOKEN}`, ...init.headers } }),
+      fetch(ui.url + path, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${UI_TOKEN}`,
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...init.headers,
+        },
+      }),
     async close() {
       await ui.close();
       await service.close();

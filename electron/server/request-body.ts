@@ -1,0 +1,56 @@
+import type { IncomingMessage } from 'node:http';
+
+/** An answer the UI server gives as `{"error":{"message"}}` with this status. */
+export class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// The types a cross-site <form> or no-cors fetch may send without a preflight: a body of one of
+// these was not sent by our own page, which always says what it sends.
+const SIMPLE_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+
+/**
+ * The request's body as text, at most `maxBytes` (413 before reading when Content-Length says
+ * more, else as soon as the bytes pass it). A non-empty body must have a type a page can only send
+ * with a CORS preflight, so no cross-site form can post one (415).
+ */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new HttpError(413, `Bodies over ${maxBytes} bytes are refused here`);
+  // Not a for-await: leaving it early destroys the socket, and the client would see a reset, not 413.
+  const { parts, size } = await new Promise<{ parts: Buffer[]; size: number }>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size > maxBytes) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        parts.length = 0;
+        req.pause();
+        reject(new HttpError(413, `Bodies over ${maxBytes} bytes are refused here`));
+      } else parts.push(chunk);
+    });
+    req.once('end', () => resolve({ parts, size }));
+    req.once('error', reject);
+  });
+  if (size > 0) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (type === '' || SIMPLE_TYPES.has(type))
+      throw new HttpError(415, 'Send the body as application/json (or the file type, for an import)');
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** The request's body parsed as JSON (see `readBody`). */
+export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const text = await readBody(req, maxBytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'The body is not JSON');
+  }
+}
