@@ -6,6 +6,8 @@ import { useShortcut } from '../keyboard/use-shortcut.ts';
 import { loadSession, moveSelection, select, startInspector } from '../store/actions.ts';
 import { useInspector } from '../store/inspector-store.ts';
 import { ExchangeDetail } from './detail/exchange-detail.tsx';
+import { loadColumnLayout, saveColumnLayout } from './list/column-layout.ts';
+import { ColumnsMenu } from './list/columns-menu.tsx';
 import { FilterBar } from './list/filter-bar.tsx';
 import { RequestList } from './list/request-list.tsx';
 import { TaskBar } from './task-bar.tsx';
@@ -34,6 +36,7 @@ export function App() {
   const dragging = useRef(false);
   const viewed = sessions.find((s) => s.id === viewSession);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [columnLayout, setColumnLayout] = useState(loadColumnLayout);
 
   useShortcut(['next', 'previous', 'open', 'close', 'filter', 'help'], (name) => {
     if (name === 'next' || name === 'previous') moveSelection(api, name === 'next' ? 1 : -1);
@@ -84,8 +87,16 @@ export function App() {
         }}
       >
         <section className="list-pane" aria-label="Requests">
-          <FilterBar />
-          <RequestList />
+          <FilterBar>
+            <ColumnsMenu
+              layout={columnLayout}
+              onChange={(next) => {
+                setColumnLayout(next);
+                saveColumnLayout(next);
+              }}
+            />
+          </FilterBar>
+          <RequestList layout={columnLayout} />
         </section>
         {sideOpen && (
           // biome-ignore lint/a11y/useSemanticElements: a focusable splitter has no native element

@@ -63,6 +63,8 @@ export function Tabs<K extends string>({ tabs, active, onChange, label, children
       <div
         className="tab-panel"
         role="tabpanel"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the ARIA tabs pattern makes a panel focusable, so a long one scrolls with the keyboard
+        tabIndex={0}
         id={`${base}-panel`}
         aria-labelledby={`${base}-tab-${active}`}
       >

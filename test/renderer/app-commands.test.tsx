@@ -28,7 +28,9 @@ describe('desktop menu commands', () => {
     expect(screen.queryByRole('list', { name: 'Sessions' })).toBeNull();
     act(() => api.command({ type: 'sessions.open' }));
     expect(await screen.findByRole('list', { name: 'Sessions' })).toBeTruthy();
-    expect(screen.getByRole('button', { name: /^Sessions/ }).getAttribute('aria-expanded')).toBe('true');
+    expect(
+      screen.getByRole('button', { name: /^Session .*: switch sessions$/ }).getAttribute('aria-expanded'),
+    ).toBe('true');
   });
 
   it('an import from the menu shows the imported session', async () => {
@@ -54,6 +56,6 @@ describe('desktop menu commands', () => {
     expect(api.commandListeners.size).toBe(0);
     const plain = new MemoryApi([]);
     renderApp(plain);
-    expect(await screen.findByRole('button', { name: /^Sessions/ })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: /^Session .*: switch sessions$/ })).toBeTruthy();
   });
 });

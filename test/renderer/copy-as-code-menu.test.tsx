@@ -21,7 +21,7 @@ async function openCopyAs() {
   });
   await user.pointer({ keys: '[MouseLeft]', target: row });
   const detail = await screen.findByRole('region', { name: 'Exchange detail' });
-  const button = within(detail).getByRole('button', { name: 'Copy request as code' });
+  const button = within(detail).getByRole('button', { name: 'Copy as…' });
   await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
   await user.click(button);
   return { user, detail: within(detail) };

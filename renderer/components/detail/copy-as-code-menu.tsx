@@ -32,7 +32,12 @@ export function CopyAsCodeMenu({ record }: { record: ExchangeRecord | null }) {
     );
   }
   return (
-    <Popover label="Copy as…" ariaLabel="Copy request as code" buttonClass="tool-button" align="end">
+    <Popover
+      label="Copy as…"
+      title="Copy this request as cURL, Python or Node code"
+      buttonClass="tool-button"
+      align="end"
+    >
       {() => {
         const code = copyAsCode(
           copyableOf(record),

@@ -17,6 +17,8 @@ interface TreeState {
   /** Ancestors of the current search hit: forced open. */
   forced: Set<string>;
   currentHit: string | null;
+  /** The current hit's path: a node on it shows the child it leads through even past its page. */
+  currentSteps: readonly PathStep[] | null;
   hits: Set<string>;
   query: string;
   toggle(key: string, open: boolean): void;
@@ -113,6 +115,11 @@ function JsonNode({
     ? value.map((v, i) => [i, v])
     : Object.entries(value as Record<string, unknown>);
   const shown = state.shown.get(key) ?? PAGE;
+  // The child the current search hit leads through, when it lies past the page shown.
+  const along = state.currentSteps;
+  const onPath = along !== null && along.length > steps.length && steps.every((s, i) => along[i] === s);
+  const via = onPath ? entries.findIndex(([childName]) => childName === along[steps.length]) : -1;
+  const beyond = via >= shown ? entries[via] : undefined;
   return (
     <li className="json-branch" data-path={key}>
       <div className={rowClass}>
@@ -140,6 +147,12 @@ function JsonNode({
               state={state}
             />
           ))}
+          {beyond !== undefined && (
+            <>
+              <li className="json-row json-gap muted">… {via - shown} more …</li>
+              <JsonNode name={beyond[0]} value={beyond[1]} steps={[...steps, beyond[0]]} state={state} />
+            </>
+          )}
           {entries.length > shown && (
             <li className="json-row">
               <button type="button" className="tool-button json-more" onClick={() => state.showMore(key)}>
@@ -189,6 +202,7 @@ export function JsonTree({ value, label }: { value: unknown; label: string }) {
     shown,
     forced,
     currentHit: currentKey,
+    currentSteps: current?.steps ?? null,
     hits: hitKeys,
     query,
     toggle: (key, open) => setToggled((m) => new Map(m).set(key, open)),

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { applySuggestion, type Suggestion, suggest } from '../../filter/query-suggest.ts';
@@ -10,7 +11,7 @@ const HELP =
   'status>=400, tokens>1000, cost>0.01, ttft>500. Space = and, - = not.';
 
 /** The filter query input with autocomplete from captured values, the row count and follow-newest. */
-export function FilterBar() {
+export function FilterBar({ children }: { children?: ReactNode }) {
   const { filterText, filterErrors, facets, shown, total, followNewest } = useInspector(
     useShallow((s) => ({
       filterText: s.filterText,
@@ -143,6 +144,7 @@ export function FilterBar() {
         />
         Follow newest
       </label>
+      {children}
     </div>
   );
 }

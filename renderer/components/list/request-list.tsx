@@ -18,9 +18,8 @@ import { useApi } from '../../api/api-context.tsx';
 import { moveSelection, select, setFollowNewest, setSort } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import type { SortKey, SortSpec } from '../../store/sort.ts';
-import { type ColumnLayout, loadColumnLayout, saveColumnLayout, visibleColumns } from './column-layout.ts';
+import { type ColumnLayout, visibleColumns } from './column-layout.ts';
 import { COLUMNS, type Column } from './columns.tsx';
-import { ColumnsMenu } from './columns-menu.tsx';
 import { RequestRow } from './request-row.tsx';
 
 const ROW_HEIGHT = 22;
@@ -74,7 +73,7 @@ function rowWindow(count: number, scrollTop: number, height: number, followNewes
 }
 
 /** The virtualized request list: sortable, resizable columns, arrow-key selection, follow-newest. */
-export function RequestList() {
+export function RequestList({ layout }: { layout: ColumnLayout }) {
   const api = useApi();
   const { ids, rev, selectedId, followNewest, sort, listLoading, total } = useInspector(
     useShallow((s) => ({
@@ -89,12 +88,7 @@ export function RequestList() {
   );
   const scrollRef = useRef<HTMLDivElement>(null);
   const [widths, setWidths] = useState(loadWidths);
-  const [layout, setLayout] = useState(loadColumnLayout);
   const columns = useMemo(() => visibleColumns(layout), [layout]);
-  const changeLayout = useCallback((next: ColumnLayout) => {
-    setLayout(next);
-    saveColumnLayout(next);
-  }, []);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   // The scroll position and viewport height, kept outside React: a scroll re-renders only when it
   // brings other rows into the window.
@@ -242,9 +236,6 @@ export function RequestList() {
 
   return (
     <div className="request-list">
-      <div className="columns-corner">
-        <ColumnsMenu layout={layout} onChange={changeLayout} />
-      </div>
       {/* biome-ignore lint/a11y/useSemanticElements: a virtualized grid of positioned rows cannot be a <table> */}
       <div
         className="grid-scroll"
@@ -348,7 +339,12 @@ function HeaderCell({ column, width, sortDir, onResize }: HeaderCellProps) {
         type="button"
         className="sort-button"
         onClick={() => setSort(column.key)}
-        aria-label={`${column.title}: sort ${sortDir === 'asc' ? 'descending' : 'ascending'}`}
+        aria-label={`${
+          // The visible label is part of the name (speech input users say what they see).
+          ` ${column.title.toLowerCase()} `.includes(` ${column.label.toLowerCase()} `)
+            ? column.title
+            : `${column.label}, ${column.title}`
+        }: sort ${sortDir === 'asc' ? 'descending' : 'ascending'}`}
       >
         {column.label}
         {sortDir !== null && <span aria-hidden="true">{sortDir === 'asc' ? ' ▲' : ' ▼'}</span>}

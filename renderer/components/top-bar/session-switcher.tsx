@@ -28,7 +28,7 @@ export function SessionSwitcher() {
           {viewSession !== null && <span className="badge">read-only</span>} ▾
         </>
       }
-      ariaLabel={`Sessions (showing ${name}${viewSession !== null ? ', read-only' : ''})`}
+      ariaLabel={`Session ${name}${viewSession !== null ? ' read-only' : ''}: switch sessions`}
       open={open}
       onOpenChange={setSessionsOpen}
     >
