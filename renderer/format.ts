@@ -1,4 +1,4 @@
-import type { ExchangeSummary } from '../shared/exchange-record.ts';
+import { type ExchangeError, type ExchangeSummary, UPSTREAM_HTTP_ERROR } from '../shared/exchange-record.ts';
 
 const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -81,7 +81,16 @@ export function statusLabel(summary: ExchangeSummary): string {
   if (summary.state === 'error' && summary.status === null) return 'failed';
   if (summary.status === null) return summary.state;
   if (summary.state === 'streaming') return `${summary.status} streaming`;
+  // An HTTP error answer, or an error reported inside a 2xx stream.
+  if (summary.state === 'error') return `${summary.status} error`;
   return String(summary.status);
+}
+
+/** An exchange's error in words: for an upstream HTTP error its status, the provider's type and code, and message. */
+export function errorWords(error: ExchangeError): string {
+  if (error.kind !== UPSTREAM_HTTP_ERROR) return `${error.kind}: ${error.message}`;
+  const names = [error.type, error.code !== error.type ? error.code : null].filter((n) => n !== null);
+  return `HTTP ${error.status}${names.length > 0 ? ` ${names.join(' · ')}` : ''}: ${error.message}`;
 }
 
 /** Milliseconds since the exchange started; for live rows. */

@@ -1,6 +1,11 @@
 import { API_KINDS } from './api-kind.ts';
-import type { ExchangeErrorKind } from './capture-events.ts';
-import { EXCHANGE_STATES, type ExchangeRecord, type IntegrityFlag } from './exchange-record.ts';
+import {
+  EXCHANGE_STATES,
+  type ExchangeError,
+  type ExchangeRecord,
+  type IntegrityFlag,
+  UPSTREAM_HTTP_ERROR,
+} from './exchange-record.ts';
 import { isRecord } from './json-fields.ts';
 import {
   arrayOf,
@@ -23,7 +28,8 @@ const ERROR_KINDS = [
   'upstream-timeout',
   'upstream-reset',
   'proxy-error',
-] as const satisfies readonly ExchangeErrorKind[];
+  UPSTREAM_HTTP_ERROR,
+] as const satisfies readonly ExchangeError['kind'][];
 
 const INTEGRITY_FLAGS = [
   'missing-terminator',
@@ -105,7 +111,13 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
     totalMs: nullableNumber,
     outputTokensPerSecond: nullableNumber,
   }),
-  error: nullable(object({ kind: oneOf(ERROR_KINDS), message: string })),
+  // An upstream HTTP error also carries the status and the provider's type and code.
+  error: nullable(
+    object(
+      { kind: oneOf(ERROR_KINDS), message: string },
+      { status: integer, type: nullable(string), code: nullable(string) },
+    ),
+  ),
   organization: nullable(string),
   project: nullable(string),
   request: capturedBody,
