@@ -62,11 +62,17 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'openai.chat': 'chat',
   'openai.responses': 'responses',
   'openai.embeddings': 'embeddings',
+  'openai.completions': 'completions',
+  'openai.transcriptions': 'transcriptions',
   'anthropic.messages': 'anthropic',
   'ollama.chat': 'ollama',
+  'ollama.generate': 'ollama generate',
+  'ollama.embed': 'ollama embed',
   'azure.chat': 'azure chat',
   'azure.responses': 'azure responses',
   'azure.embeddings': 'azure embeddings',
+  'azure.completions': 'azure completions',
+  'azure.transcriptions': 'azure transcriptions',
   http: 'http',
 };
 

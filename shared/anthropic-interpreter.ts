@@ -73,7 +73,11 @@ export function createAnthropicInterpreter(): ResponseInterpreter {
   function readUsage(usage: unknown, final: boolean): void {
     const u = rec(usage);
     if (u === null) return;
-    rawUsage = { ...rawUsage, ...Object.fromEntries(Object.entries(u).filter(([, v]) => num(v) !== null)) };
+    // Counts, and the object that splits cache writes by lifetime (5 minutes, 1 hour).
+    const kept = Object.entries(u).filter(
+      ([k, v]) => num(v) !== null || (k === 'cache_creation' && isRecord(v)),
+    );
+    rawUsage = { ...rawUsage, ...Object.fromEntries(kept) };
     if (final) finalUsageSeen = true;
   }
 

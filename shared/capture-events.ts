@@ -28,6 +28,8 @@ export interface RequestStartEvent {
   tenant: string | null;
   organization: string | null;
   project: string | null;
+  /** The upstream origin the request is forwarded to (no path, no credentials); absent when not forwarded. */
+  upstream?: string;
 }
 
 export interface RequestBodyPartEvent {

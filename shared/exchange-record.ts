@@ -109,6 +109,11 @@ export interface RecordedChunk {
 
 /** Everything captured about one exchange: one JSONL line of a session. */
 export interface ExchangeRecord extends ExchangeSummary {
+  /**
+   * The origin the proxy forwarded to (`https://api.deepseek.com`): it names the provider whose prices
+   * apply. Absent when unknown (replayed answers, foreign HAR imports, older records).
+   */
+  upstream?: string;
   organization: string | null;
   project: string | null;
   request: CapturedBody;

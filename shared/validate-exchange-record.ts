@@ -68,12 +68,13 @@ const capturedBody = object({
 const nullableNumber = nullable(number);
 
 /** The record fields that may be absent (links to other exchanges, added after the first format). */
-export type OptionalRecordField = 'resentFrom' | 'replayOf';
+export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream';
 
 /** The shape of the optional fields, checked when present. */
 export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape> = {
   resentFrom: string,
   replayOf: string,
+  upstream: string,
 };
 
 /**
@@ -101,7 +102,12 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
         reasoningTokens: nullableNumber,
         totalTokens: number,
       },
-      { cacheWriteTokens: number },
+      {
+        cacheWriteTokens: number,
+        cacheWrite1hTokens: number,
+        inputAudioTokens: number,
+        audioSeconds: number,
+      },
     ),
   ),
   costUsd: nullableNumber,

@@ -108,7 +108,7 @@ function forward(
   const t0 = buffered ? buffered.t0 : performance.now();
   const id = randomUUID();
   const { upstream, sink } = options;
-  startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now());
+  startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now(), upstream.origin);
   const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url);
   pool.dispatch(
     {
@@ -121,7 +121,14 @@ function forward(
   );
 }
 
-function startExchange(sink: CaptureSink, id: string, req: IncomingMessage, startedAt: number): void {
+/** `upstream`: the origin the request goes to (pricing follows it); none for an answer replay mode gives. */
+function startExchange(
+  sink: CaptureSink,
+  id: string,
+  req: IncomingMessage,
+  startedAt: number,
+  upstream?: string,
+): void {
   const key = apiKeyOf(req.headers);
   sink.push({
     type: 'request-start',
@@ -134,6 +141,7 @@ function startExchange(sink: CaptureSink, id: string, req: IncomingMessage, star
     tenant: key ? fingerprintApiKey(key) : null,
     organization: firstValue(req.headers['openai-organization']),
     project: firstValue(req.headers['openai-project']),
+    ...(upstream === undefined ? {} : { upstream }),
   });
 }
 

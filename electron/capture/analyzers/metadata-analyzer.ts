@@ -7,6 +7,7 @@ export function metadataAnalyzer(): Analyzer {
     name: 'metadata',
     onRequestStart(draft, event) {
       draft.record.api = detectApi(event.method, event.path);
+      if (event.upstream !== undefined) draft.record.upstream = event.upstream;
     },
     onRequestEnd(draft) {
       const meta = readRequestMeta(draft.record.api, draft.requestBody.text());
