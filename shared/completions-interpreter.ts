@@ -1,6 +1,8 @@
-import { arr, isRecord, type JsonRecord, nonEmptyStr, parseJson, rec, str } from './json-fields.ts';
+import { firstChoice } from './first-choice.ts';
+import { isRecord, type JsonRecord, nonEmptyStr, parseJson, rec, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { copyMerged, emptyMerged } from './merged-draft.ts';
+import { streamErrorOf } from './stream-error.ts';
 import type { Usage } from './usage.ts';
 import { normaliseChatUsage } from './usage-normalise.ts';
 
@@ -40,12 +42,7 @@ export function createCompletionsInterpreter(): ResponseInterpreter {
       const json = parseJson(event.data);
       if (!isRecord(json)) return false;
       const error = rec(json.error);
-      if (error !== null) {
-        streamError = {
-          type: str(error.type) ?? str(error.code) ?? 'error',
-          message: str(error.message) ?? '',
-        };
-      }
+      if (error !== null) streamError = streamErrorOf(error);
       return read(json);
     },
     readBody(json: unknown): void {
@@ -57,11 +54,4 @@ export function createCompletionsInterpreter(): ResponseInterpreter {
       return { model, merged: copyMerged(merged), usage, terminated, streamError };
     },
   };
-}
-
-function firstChoice(choices: unknown): JsonRecord | null {
-  for (const choice of arr(choices)) {
-    if (isRecord(choice) && (choice.index === undefined || choice.index === 0)) return choice;
-  }
-  return null;
 }

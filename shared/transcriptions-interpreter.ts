@@ -1,6 +1,7 @@
 import { isRecord, parseJson, rec, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { copyMerged, emptyMerged } from './merged-draft.ts';
+import { streamErrorOf } from './stream-error.ts';
 import type { Usage } from './usage.ts';
 import { normaliseTranscriptionUsage } from './usage-normalise.ts';
 
@@ -32,14 +33,9 @@ export function createTranscriptionsInterpreter(): ResponseInterpreter {
           merged.text = str(json.text) ?? merged.text;
           usage = normaliseTranscriptionUsage(json.usage) ?? usage;
           return false;
-        case 'error': {
-          const error = rec(json.error) ?? json;
-          streamError = {
-            type: str(error.type) ?? str(error.code) ?? 'error',
-            message: str(error.message) ?? '',
-          };
+        case 'error':
+          streamError = streamErrorOf(rec(json.error) ?? json);
           return false;
-        }
         default:
           return false;
       }

@@ -1,28 +1,9 @@
 import { UPSTREAM_HTTP_ERROR, type UpstreamHttpError } from './exchange-record.ts';
+import { STATUS_TEXT } from './har-format.ts';
 import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str } from './json-fields.ts';
 
 /** Longer messages are cut: an error body can be a whole HTML page or a stack trace. */
 const MESSAGE_LIMIT = 1000;
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-  529: 'Overloaded',
-};
 
 /** True for a status the upstream answers a failed request with. */
 export function isHttpErrorStatus(status: number | null): status is number {
@@ -39,8 +20,9 @@ export function isHttpErrorStatus(status: number | null): status is number {
 export function readUpstreamError(status: number, body: string): UpstreamHttpError {
   const json = errorJson(body);
   const found = json === undefined ? null : fromJson(json, status);
-  const message =
-    found?.message || textMessage(body) || `HTTP ${status}${REASONS[status] ? ` ${REASONS[status]}` : ''}`;
+  // 529 is Anthropic's own (overloaded), in no list of reason phrases.
+  const reason = STATUS_TEXT[status] ?? (status === 529 ? 'Overloaded' : undefined);
+  const message = found?.message || textMessage(body) || `HTTP ${status}${reason ? ` ${reason}` : ''}`;
   return {
     kind: UPSTREAM_HTTP_ERROR,
     status,
