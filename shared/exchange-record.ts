@@ -111,7 +111,7 @@ export interface RecordedChunk {
 export interface ExchangeRecord extends ExchangeSummary {
   /**
    * The origin the proxy forwarded to (`https://api.deepseek.com`): it names the provider whose prices
-   * apply. Absent when unknown (replayed answers, foreign HAR imports, older records).
+   * apply (a foreign HAR: the host its URL names). Absent when unknown (replayed answers, older records).
    */
   upstream?: string;
   organization: string | null;
