@@ -277,8 +277,7 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
-/** Reason phrases of the common statuses (HAR's `statusText`; the words of an error with an empty body). */
-export const STATUS_TEXT: Record<number, string> = {
+const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
   202: 'Accepted',

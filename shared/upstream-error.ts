@@ -1,5 +1,4 @@
 import { UPSTREAM_HTTP_ERROR, type UpstreamHttpError } from './exchange-record.ts';
-import { STATUS_TEXT } from './har-format.ts';
 import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str } from './json-fields.ts';
 
 /** Longer messages are cut: an error body can be a whole HTML page or a stack trace. */
@@ -20,9 +19,7 @@ export function isHttpErrorStatus(status: number | null): status is number {
 export function readUpstreamError(status: number, body: string): UpstreamHttpError {
   const json = errorJson(body);
   const found = json === undefined ? null : fromJson(json, status);
-  // 529 is Anthropic's own (overloaded), in no list of reason phrases.
-  const reason = STATUS_TEXT[status] ?? (status === 529 ? 'Overloaded' : undefined);
-  const message = found?.message || textMessage(body) || `HTTP ${status}${reason ? ` ${reason}` : ''}`;
+  const message = found?.message || textMessage(body) || `HTTP ${status}`;
   return {
     kind: UPSTREAM_HTTP_ERROR,
     status,
