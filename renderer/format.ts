@@ -1,4 +1,4 @@
-import type { ExchangeSummary } from '../shared/exchange-record.ts';
+import { type ExchangeError, type ExchangeSummary, UPSTREAM_HTTP_ERROR } from '../shared/exchange-record.ts';
 
 const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -62,11 +62,17 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'openai.chat': 'chat',
   'openai.responses': 'responses',
   'openai.embeddings': 'embeddings',
+  'openai.completions': 'completions',
+  'openai.transcriptions': 'transcriptions',
   'anthropic.messages': 'anthropic',
   'ollama.chat': 'ollama',
+  'ollama.generate': 'ollama generate',
+  'ollama.embed': 'ollama embed',
   'azure.chat': 'azure chat',
   'azure.responses': 'azure responses',
   'azure.embeddings': 'azure embeddings',
+  'azure.completions': 'azure completions',
+  'azure.transcriptions': 'azure transcriptions',
   http: 'http',
 };
 
@@ -81,7 +87,16 @@ export function statusLabel(summary: ExchangeSummary): string {
   if (summary.state === 'error' && summary.status === null) return 'failed';
   if (summary.status === null) return summary.state;
   if (summary.state === 'streaming') return `${summary.status} streaming`;
+  // An HTTP error answer, or an error reported inside a 2xx stream.
+  if (summary.state === 'error') return `${summary.status} error`;
   return String(summary.status);
+}
+
+/** An exchange's error in words: for an upstream HTTP error its status, the provider's type and code, and message. */
+export function errorWords(error: ExchangeError): string {
+  if (error.kind !== UPSTREAM_HTTP_ERROR) return `${error.kind}: ${error.message}`;
+  const names = [error.type, error.code !== error.type ? error.code : null].filter((n) => n !== null);
+  return `HTTP ${error.status}${names.length > 0 ? ` ${names.join(' · ')}` : ''}: ${error.message}`;
 }
 
 /** Milliseconds since the exchange started; for live rows. */

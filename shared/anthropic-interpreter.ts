@@ -2,6 +2,7 @@ import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str }
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { copyMerged, emptyMerged } from './merged-draft.ts';
 import type { ToolCall } from './merged-result.ts';
+import { streamErrorOf } from './stream-error.ts';
 import type { Usage } from './usage.ts';
 import { normaliseAnthropicUsage } from './usage-normalise.ts';
 
@@ -73,7 +74,11 @@ export function createAnthropicInterpreter(): ResponseInterpreter {
   function readUsage(usage: unknown, final: boolean): void {
     const u = rec(usage);
     if (u === null) return;
-    rawUsage = { ...rawUsage, ...Object.fromEntries(Object.entries(u).filter(([, v]) => num(v) !== null)) };
+    // Counts, and the object that splits cache writes by lifetime (5 minutes, 1 hour).
+    const kept = Object.entries(u).filter(
+      ([k, v]) => num(v) !== null || (k === 'cache_creation' && isRecord(v)),
+    );
+    rawUsage = { ...rawUsage, ...Object.fromEntries(kept) };
     if (final) finalUsageSeen = true;
   }
 
@@ -105,11 +110,9 @@ export function createAnthropicInterpreter(): ResponseInterpreter {
         case 'message_stop':
           terminated = true;
           return false;
-        case 'error': {
-          const error = rec(json.error);
-          streamError = { type: str(error?.type) ?? 'error', message: str(error?.message) ?? '' };
+        case 'error':
+          streamError = streamErrorOf(rec(json.error));
           return false;
-        }
         default:
           // ping and content_block_stop change nothing.
           return false;

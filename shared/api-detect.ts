@@ -2,7 +2,7 @@ import type { ApiKind } from './api-kind.ts';
 import { isRecord, parseJson, str } from './json-fields.ts';
 import { jsonPrefixFields } from './json-prefix-fields.ts';
 
-type Endpoint = 'chat' | 'responses' | 'embeddings';
+type Endpoint = 'chat' | 'responses' | 'embeddings' | 'completions' | 'transcriptions';
 
 const AZURE_DEPLOYMENT = /^\/openai\/deployments\/([^/]+)\/(.+)$/;
 const AZURE_V1 = /^\/openai\/v1\/(.+)$/;
@@ -24,6 +24,8 @@ export function detectApi(method: string, path: string): ApiKind {
   if (endpoint !== null) return `openai.${endpoint}`;
   if (p.endsWith('/v1/messages')) return 'anthropic.messages';
   if (p.endsWith('/api/chat')) return 'ollama.chat';
+  if (p.endsWith('/api/generate')) return 'ollama.generate';
+  if (p.endsWith('/api/embed')) return 'ollama.embed';
   return 'http';
 }
 
@@ -49,7 +51,14 @@ export interface RequestMeta {
 /** Reads the model and stream flag from a request body. */
 export function readRequestMeta(api: ApiKind, body: string): RequestMeta {
   const json = parseJson(body);
-  if (!isRecord(json)) return { model: null, stream: false, json };
+  if (!isRecord(json)) {
+    // Transcriptions upload the audio as multipart/form-data, with the model and stream flag as fields.
+    if (api.endsWith('.transcriptions')) {
+      const model = api.startsWith('azure.') ? null : formField(body, 'model');
+      return { model, stream: formField(body, 'stream') === 'true', json };
+    }
+    return { model: null, stream: false, json };
+  }
   return { ...metaOf(api, str(json.model), json.stream), json };
 }
 
@@ -67,7 +76,7 @@ export function readRequestPrefixMeta(
   const fields = jsonPrefixFields(prefix, PREFIX_FIELDS);
   const stream = fields.booleans.get('stream');
   const meta = metaOf(api, fields.strings.get('model') ?? null, stream);
-  return { model: meta.model, stream: stream === undefined && api !== 'ollama.chat' ? null : meta.stream };
+  return { model: meta.model, stream: stream === undefined && !streamsUnlessTold(api) ? null : meta.stream };
 }
 
 function metaOf(
@@ -78,9 +87,29 @@ function metaOf(
   return {
     // Azure routes by deployment name, so a body `model` (if any) is not the model that answers.
     model: api.startsWith('azure.') || model === '' ? null : model,
-    // Ollama's native API streams unless told not to; everyone else only when asked.
-    stream: api === 'ollama.chat' ? stream !== false : stream === true,
+    stream: streamsUnlessTold(api) ? stream !== false : stream === true,
   };
+}
+
+/** Ollama's native chat and generate stream unless told not to; everyone else only when asked. */
+function streamsUnlessTold(api: ApiKind): boolean {
+  return api === 'ollama.chat' || api === 'ollama.generate';
+}
+
+/** A small text field of a multipart/form-data body (`model`, `stream`), or null; the file parts are not parsed. */
+function formField(body: string, name: string): string | null {
+  // `; name=`, so that a file part's `filename="model"` is not taken for the field.
+  const at = body.search(new RegExp(`;\\s*name="${name}"`));
+  if (at === -1) return null;
+  // The part's headers end at its first blank line; its value is the line after.
+  const blank = /\r?\n\r?\n/g;
+  blank.lastIndex = at;
+  const gap = blank.exec(body);
+  if (gap === null) return null;
+  const from = gap.index + gap[0].length;
+  const end = body.slice(from, from + 512).search(/\r?\n/);
+  const value = body.slice(from, end === -1 ? from + 512 : from + end).trim();
+  return value === '' ? null : value;
 }
 
 function pathOnly(path: string): string {
@@ -96,5 +125,8 @@ function endpointOf(p: string): Endpoint | null {
   if (p.endsWith('/chat/completions')) return 'chat';
   if (p.endsWith('/responses')) return 'responses';
   if (p.endsWith('/embeddings')) return 'embeddings';
+  // The legacy text completions API (gpt-3.5-turbo-instruct, vLLM, llama.cpp): after chat, which ends the same way.
+  if (p.endsWith('/completions')) return 'completions';
+  if (p.endsWith('/audio/transcriptions')) return 'transcriptions';
   return null;
 }

@@ -3,11 +3,17 @@ export const API_KINDS = [
   'openai.chat',
   'openai.responses',
   'openai.embeddings',
+  'openai.completions',
+  'openai.transcriptions',
   'anthropic.messages',
   'ollama.chat',
+  'ollama.generate',
+  'ollama.embed',
   'azure.chat',
   'azure.responses',
   'azure.embeddings',
+  'azure.completions',
+  'azure.transcriptions',
   'http',
 ] as const;
 

@@ -30,6 +30,8 @@ export interface RequestStartEvent {
   tenant: string | null;
   organization: string | null;
   project: string | null;
+  /** The upstream origin the request is forwarded to (no path, no credentials); absent when not forwarded. */
+  upstream?: string;
   /**
    * The secret values the request carried (each value of a secret header or query parameter, as
    * sent): the analysis scrubs them, and the credentials inside them, from every byte it stores,

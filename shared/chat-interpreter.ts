@@ -1,7 +1,9 @@
+import { firstChoice } from './first-choice.ts';
 import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { appendText, copyMerged, emptyMerged } from './merged-draft.ts';
 import type { ToolCall } from './merged-result.ts';
+import { streamErrorOf } from './stream-error.ts';
 import type { Usage } from './usage.ts';
 import { normaliseChatUsage } from './usage-normalise.ts';
 
@@ -94,10 +96,7 @@ export function createChatInterpreter(): ResponseInterpreter {
       const error = rec(json.error);
       if (error !== null) {
         // OpenAI-compatible servers (vLLM, LiteLLM, OpenRouter) report a mid-stream failure as a chunk like this.
-        streamError = {
-          type: str(error.type) ?? str(error.code) ?? 'error',
-          message: str(error.message) ?? '',
-        };
+        streamError = streamErrorOf(error);
       }
       readHeader(json);
       const choice = firstChoice(json.choices);
@@ -133,13 +132,6 @@ export function createChatInterpreter(): ResponseInterpreter {
       return { model, merged: copyMerged(merged), usage, terminated, streamError };
     },
   };
-}
-
-function firstChoice(choices: unknown): JsonRecord | null {
-  for (const choice of arr(choices)) {
-    if (isRecord(choice) && (choice.index === undefined || choice.index === 0)) return choice;
-  }
-  return null;
 }
 
 // Some compatible servers answer with content parts instead of a string.

@@ -8,5 +8,5 @@ export function createWireDecoder(api: ApiKind, contentType: string | null): Wir
   const type = (contentType ?? '').toLowerCase();
   if (type.includes('ndjson') || type.includes('jsonl')) return createNdjsonDecoder();
   if (type.includes('text/event-stream')) return createSseDecoder();
-  return api === 'ollama.chat' ? createNdjsonDecoder() : createSseDecoder();
+  return api === 'ollama.chat' || api === 'ollama.generate' ? createNdjsonDecoder() : createSseDecoder();
 }

@@ -1,11 +1,17 @@
-import { isRecord, nonEmptyStr } from './json-fields.ts';
+import { isRecord, type JsonRecord, nonEmptyStr } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter } from './llm-response.ts';
 import { copyMerged, emptyMerged } from './merged-draft.ts';
 import type { Usage } from './usage.ts';
 import { normaliseEmbeddingsUsage } from './usage-normalise.ts';
 
-/** Creates an interpreter for embeddings responses, which are never streamed and carry no text. */
-export function createEmbeddingsInterpreter(): ResponseInterpreter {
+/**
+ * Creates an interpreter for embeddings responses, which are never streamed and carry no text;
+ * `readUsage` finds the counts in the body (OpenAI's `usage`, by default; Ollama's /api/embed has
+ * `prompt_eval_count` at the top).
+ */
+export function createEmbeddingsInterpreter(
+  readUsage: (body: JsonRecord) => Usage | null = (body) => normaliseEmbeddingsUsage(body.usage),
+): ResponseInterpreter {
   const merged = emptyMerged();
   let model: string | null = null;
   let usage: Usage | null = null;
@@ -19,7 +25,7 @@ export function createEmbeddingsInterpreter(): ResponseInterpreter {
       if (!isRecord(json)) return;
       terminated = true;
       model = nonEmptyStr(json.model) ?? model;
-      usage = normaliseEmbeddingsUsage(json.usage);
+      usage = readUsage(json);
     },
     snapshot(): InterpretedResponse {
       return { model, merged: copyMerged(merged), usage, terminated, streamError: null };

@@ -41,6 +41,26 @@ export type IntegrityFlag =
   /** The capture queue overflowed; some chunks of this exchange were not analysed (traffic was not affected). */
   | 'analysis-dropped';
 
+/** The error kind of an exchange the upstream answered with an HTTP error status (4xx, 5xx). */
+export const UPSTREAM_HTTP_ERROR = 'upstream-http-error';
+
+/**
+ * An HTTP error the upstream answered with: the exchange reached the provider and was refused.
+ * `type` and `code` are the provider's own words, read from its error body (OpenAI
+ * `error.type`/`error.code`, Anthropic `error.type`, Gemini `error.status` and the reason of its
+ * `ErrorInfo`), null where the body names none (plain text, HTML).
+ */
+export interface UpstreamHttpError {
+  kind: typeof UPSTREAM_HTTP_ERROR;
+  status: number;
+  type: string | null;
+  code: string | null;
+  message: string;
+}
+
+/** Why an exchange failed: the proxy's side of it (unreachable, reset, aborted …) or the upstream's HTTP error. */
+export type ExchangeError = { kind: ExchangeErrorKind; message: string } | UpstreamHttpError;
+
 /** The small, always-in-memory view of an exchange. */
 export interface ExchangeSummary {
   id: string;
@@ -58,7 +78,7 @@ export interface ExchangeSummary {
   usage: Usage | null;
   costUsd: number | null;
   timings: ExchangeTimings;
-  error: { kind: ExchangeErrorKind; message: string } | null;
+  error: ExchangeError | null;
   /** Set on a resend: the id of the exchange it resent (absent otherwise). */
   resentFrom?: string;
   /**
@@ -108,6 +128,11 @@ export interface RecordedChunk {
 
 /** Everything captured about one exchange: one JSONL line of a session. */
 export interface ExchangeRecord extends ExchangeSummary {
+  /**
+   * The origin the proxy forwarded to (`https://api.deepseek.com`): it names the provider whose prices
+   * apply (a foreign HAR: the host its URL names). Absent when unknown (replayed answers, older records).
+   */
+  upstream?: string;
   organization: string | null;
   project: string | null;
   request: CapturedBody;

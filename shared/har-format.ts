@@ -49,7 +49,11 @@ const CARRIED = [
 ] as const satisfies readonly (keyof ExchangeRecord)[];
 
 // Optional record fields, carried as `_<name>` only when the record has them.
-const CARRIED_OPTIONAL = ['resentFrom', 'replayOf'] as const satisfies readonly (keyof ExchangeRecord)[];
+const CARRIED_OPTIONAL = [
+  'resentFrom',
+  'replayOf',
+  'upstream',
+] as const satisfies readonly (keyof ExchangeRecord)[];
 
 export interface HarExportOptions {
   /** Tokentap's version, for `log.creator.version`. */

@@ -1,10 +1,13 @@
 import { createAnthropicInterpreter } from './anthropic-interpreter.ts';
 import type { ApiKind } from './api-kind.ts';
 import { createChatInterpreter } from './chat-interpreter.ts';
+import { createCompletionsInterpreter } from './completions-interpreter.ts';
 import { createEmbeddingsInterpreter } from './embeddings-interpreter.ts';
 import type { ResponseInterpreter } from './llm-response.ts';
 import { createOllamaInterpreter } from './ollama-interpreter.ts';
 import { createResponsesInterpreter } from './responses-interpreter.ts';
+import { createTranscriptionsInterpreter } from './transcriptions-interpreter.ts';
+import { normaliseOllamaUsage } from './usage-normalise.ts';
 
 /** The interpreter for an API kind's responses, or null for plain HTTP. */
 export function createInterpreter(api: ApiKind): ResponseInterpreter | null {
@@ -18,10 +21,19 @@ export function createInterpreter(api: ApiKind): ResponseInterpreter | null {
     case 'openai.embeddings':
     case 'azure.embeddings':
       return createEmbeddingsInterpreter();
+    case 'openai.completions':
+    case 'azure.completions':
+      return createCompletionsInterpreter();
+    case 'openai.transcriptions':
+    case 'azure.transcriptions':
+      return createTranscriptionsInterpreter();
     case 'anthropic.messages':
       return createAnthropicInterpreter();
     case 'ollama.chat':
+    case 'ollama.generate':
       return createOllamaInterpreter();
+    case 'ollama.embed':
+      return createEmbeddingsInterpreter(normaliseOllamaUsage);
     case 'http':
       return null;
   }

@@ -1,24 +1,22 @@
 import type { WireEvent } from './llm-response.ts';
+import { PendingLine } from './pending-line.ts';
 import type { WireDecoder } from './wire-decoder.ts';
 
 /** Creates an incremental newline-delimited JSON decoder: one event (named null) per non-blank line. */
 export function createNdjsonDecoder(): WireDecoder {
   const decoder = new TextDecoder('utf-8');
-  let pending = '';
+  // Text after the last newline, kept in pieces and joined once its newline arrives (linear, not quadratic).
+  const pending = new PendingLine();
 
   function feed(text: string, out: WireEvent[], final: boolean): void {
-    const buf = pending + text;
     let lineStart = 0;
-    for (let nl = buf.indexOf('\n', pending.length); nl !== -1; nl = buf.indexOf('\n', lineStart)) {
-      pushLine(buf.slice(lineStart, nl), out);
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', lineStart)) {
+      pushLine(pending.take(text.slice(lineStart, nl)), out);
       lineStart = nl + 1;
     }
-    pending = buf.slice(lineStart);
     // Unlike SSE, a last line without its newline is still a whole JSON value worth keeping.
-    if (final) {
-      pushLine(pending, out);
-      pending = '';
-    }
+    if (final) pushLine(pending.take(text.slice(lineStart)), out);
+    else pending.add(text.slice(lineStart));
   }
 
   return {

@@ -4,7 +4,11 @@ import { appendText, copyMerged, emptyMerged } from './merged-draft.ts';
 import type { Usage } from './usage.ts';
 import { normaliseOllamaUsage } from './usage-normalise.ts';
 
-/** Creates an interpreter for Ollama's native /api/chat: NDJSON lines, or one JSON body without streaming. */
+/**
+ * Creates an interpreter for Ollama's native /api/chat and /api/generate: NDJSON lines, or one JSON
+ * body without streaming. Chat's text is in `message.content`, generate's in `response` (its
+ * reasoning in `thinking`); the last line (`done: true`) carries the counts for both.
+ */
 export function createOllamaInterpreter(): ResponseInterpreter {
   const merged = emptyMerged();
   let model: string | null = null;
@@ -18,12 +22,12 @@ export function createOllamaInterpreter(): ResponseInterpreter {
     if (error !== null) streamError = { type: 'error', message: error };
     let output = false;
     const message = rec(json.message);
-    const content = str(message?.content);
+    const content = str(message?.content) ?? str(json.response);
     if (content !== null && content !== '') {
       merged.text += content;
       output = true;
     }
-    const thinking = str(message?.thinking);
+    const thinking = str(message?.thinking) ?? str(json.thinking);
     if (thinking !== null && thinking !== '') {
       merged.reasoning = appendText(merged.reasoning, thinking);
       output = true;

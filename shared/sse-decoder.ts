@@ -1,4 +1,5 @@
 import type { WireEvent } from './llm-response.ts';
+import { PendingLine } from './pending-line.ts';
 import type { WireDecoder } from './wire-decoder.ts';
 
 const LF = 0x0a;
@@ -10,7 +11,7 @@ export function createSseDecoder(): WireDecoder {
   // Streaming mode keeps a multi-byte character split across chunks; the default ignoreBOM strips a leading BOM.
   const decoder = new TextDecoder('utf-8');
   // Text after the last line break: a line is only complete once its terminator arrives.
-  let pending = '';
+  const pending = new PendingLine();
   // A chunk ended in CR: if the next one starts with LF, that LF is the same CRLF terminator.
   let skipLf = false;
   let eventType: string | null = null;
@@ -41,24 +42,23 @@ export function createSseDecoder(): WireDecoder {
   function feed(text: string, out: WireEvent[]): void {
     // The decoder returns '' while it holds a partial character; the CR state must survive that.
     if (text === '') return;
-    let chunk = text;
+    let lineStart = 0;
     if (skipLf) {
       skipLf = false;
-      if (chunk.charCodeAt(0) === LF) chunk = chunk.slice(1);
+      if (text.charCodeAt(0) === LF) lineStart = 1;
     }
-    const buf = pending + chunk;
-    let lineStart = 0;
-    for (let i = pending.length; i < buf.length; i++) {
-      const c = buf.charCodeAt(i);
+    // Only the new text is scanned: what is pending holds no line break.
+    for (let i = lineStart; i < text.length; i++) {
+      const c = text.charCodeAt(i);
       if (c !== LF && c !== CR) continue;
-      readLine(buf.slice(lineStart, i), out);
+      readLine(pending.take(text.slice(lineStart, i)), out);
       if (c === CR) {
-        if (i + 1 === buf.length) skipLf = true;
-        else if (buf.charCodeAt(i + 1) === LF) i++;
+        if (i + 1 === text.length) skipLf = true;
+        else if (text.charCodeAt(i + 1) === LF) i++;
       }
       lineStart = i + 1;
     }
-    pending = buf.slice(lineStart);
+    pending.add(text.slice(lineStart));
   }
 
   return {
@@ -71,7 +71,7 @@ export function createSseDecoder(): WireDecoder {
       const out: WireEvent[] = [];
       feed(decoder.decode(), out);
       // Per the spec an unterminated line and an event without its blank line are discarded at EOF.
-      pending = '';
+      pending.clear();
       eventType = null;
       dataLines = [];
       skipLf = false;

@@ -14,4 +14,10 @@ export interface Usage {
   totalTokens: number;
   /** Input tokens written to the prompt cache (a subset of inputTokens); Anthropic, OpenAI Responses. */
   cacheWriteTokens?: number;
+  /** Of the cache writes, those to the 1-hour cache, priced higher than 5-minute ones (a subset of cacheWriteTokens); Anthropic. */
+  cacheWrite1hTokens?: number;
+  /** Input tokens that were audio (a subset of inputTokens); OpenAI transcriptions (gpt-4o-transcribe). */
+  inputAudioTokens?: number;
+  /** Seconds of audio, for calls billed by duration rather than tokens (whisper-1 transcriptions; tokens are then 0). */
+  audioSeconds?: number;
 }

@@ -1,6 +1,11 @@
 import { API_KINDS } from './api-kind.ts';
-import type { ExchangeErrorKind } from './capture-events.ts';
-import { EXCHANGE_STATES, type ExchangeRecord, type IntegrityFlag } from './exchange-record.ts';
+import {
+  EXCHANGE_STATES,
+  type ExchangeError,
+  type ExchangeRecord,
+  type IntegrityFlag,
+  UPSTREAM_HTTP_ERROR,
+} from './exchange-record.ts';
 import { isRecord } from './json-fields.ts';
 import {
   arrayOf,
@@ -23,7 +28,8 @@ const ERROR_KINDS = [
   'upstream-timeout',
   'upstream-reset',
   'proxy-error',
-] as const satisfies readonly ExchangeErrorKind[];
+  UPSTREAM_HTTP_ERROR,
+] as const satisfies readonly ExchangeError['kind'][];
 
 const INTEGRITY_FLAGS = [
   'missing-terminator',
@@ -60,12 +66,13 @@ const capturedBody = object(
 const nullableNumber = nullable(number);
 
 /** The record fields that may be absent (links to other exchanges, added after the first format). */
-export type OptionalRecordField = 'resentFrom' | 'replayOf';
+export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream';
 
 /** The shape of the optional fields, checked when present. */
 export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape> = {
   resentFrom: string,
   replayOf: string,
+  upstream: string,
 };
 
 /**
@@ -93,7 +100,12 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
         reasoningTokens: nullableNumber,
         totalTokens: number,
       },
-      { cacheWriteTokens: number },
+      {
+        cacheWriteTokens: number,
+        cacheWrite1hTokens: number,
+        inputAudioTokens: number,
+        audioSeconds: number,
+      },
     ),
   ),
   costUsd: nullableNumber,
@@ -103,7 +115,13 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
     totalMs: nullableNumber,
     outputTokensPerSecond: nullableNumber,
   }),
-  error: nullable(object({ kind: oneOf(ERROR_KINDS), message: string })),
+  // An upstream HTTP error also carries the status and the provider's type and code.
+  error: nullable(
+    object(
+      { kind: oneOf(ERROR_KINDS), message: string },
+      { status: integer, type: nullable(string), code: nullable(string) },
+    ),
+  ),
   organization: nullable(string),
   project: nullable(string),
   request: capturedBody,

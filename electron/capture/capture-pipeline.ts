@@ -9,6 +9,7 @@ import { linkAnalyzer } from './analyzers/link-analyzer.ts';
 import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
 import { metadataAnalyzer } from './analyzers/metadata-analyzer.ts';
 import { timingsAnalyzer } from './analyzers/timings-analyzer.ts';
+import { upstreamErrorAnalyzer } from './analyzers/upstream-error-analyzer.ts';
 import type { QueuedEvent } from './capture-queue.ts';
 import { type CaptureLimits, ExchangeAssembler } from './exchange-assembler.ts';
 
@@ -24,6 +25,7 @@ export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
     metadataAnalyzer,
     linkAnalyzer,
     llmResponseAnalyzer,
+    upstreamErrorAnalyzer,
     () => chunkRecorder(limits.responseBodyBytes),
     timingsAnalyzer,
     costAnalyzer,

@@ -109,7 +109,7 @@ function forward(
   const t0 = buffered ? buffered.t0 : performance.now();
   const id = randomUUID();
   const { upstream, sink } = options;
-  startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now());
+  startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now(), upstream.origin);
   const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url);
   pool.dispatch(
     {
@@ -122,7 +122,14 @@ function forward(
   );
 }
 
-function startExchange(sink: CaptureSink, id: string, req: IncomingMessage, startedAt: number): void {
+/** `upstream`: the origin the request goes to (pricing follows it); none for an answer replay mode gives. */
+function startExchange(
+  sink: CaptureSink,
+  id: string,
+  req: IncomingMessage,
+  startedAt: number,
+  upstream?: string,
+): void {
   const url = req.url ?? '/';
   const key = apiKeyOf(req.headers, url);
   // The key values themselves go to the analysis (in memory), which scrubs them from what it keeps.
@@ -139,6 +146,7 @@ function startExchange(sink: CaptureSink, id: string, req: IncomingMessage, star
     organization: firstValue(req.headers['openai-organization']),
     project: firstValue(req.headers['openai-project']),
     secrets,
+    ...(upstream === undefined ? {} : { upstream }),
   });
 }
 

@@ -78,6 +78,8 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     tenant: key ? fingerprintApiKey(key) : null,
     organization: first(rawRequestHeaders['openai-organization']),
     project: first(rawRequestHeaders['openai-project']),
+    // The host the call went to names the provider whose prices apply (api.deepseek.com …).
+    ...originOf(request.url),
   };
 
   let record: ExchangeRecord | null = null;
@@ -231,4 +233,14 @@ function first(value: string | string[] | undefined): string | null {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** `{ upstream }` with the origin of an absolute URL (never its credentials), or nothing. */
+function originOf(url: string): { upstream?: string } {
+  try {
+    const { origin, protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? { upstream: origin } : {};
+  } catch {
+    return {};
+  }
 }

@@ -1,5 +1,5 @@
 import { API_KINDS } from '../../shared/api-kind.ts';
-import { EXCHANGE_STATES, type ExchangeSummary } from '../../shared/exchange-record.ts';
+import { EXCHANGE_STATES, type ExchangeSummary, UPSTREAM_HTTP_ERROR } from '../../shared/exchange-record.ts';
 import { isErrorSummary } from '../../shared/usage-totals.ts';
 import { apiLabel } from '../format.ts';
 import type { CompareOp, NumField, ParsedQuery, Term, TextField } from './query-parse.ts';
@@ -108,7 +108,18 @@ function textMatcher(needle: string): Matcher {
     (s.tenant !== null && contains(s.tenant)) ||
     contains(s.method) ||
     (digits && s.status !== null && String(s.status).includes(needle)) ||
-    (s.error !== null && lower(s.error.message).includes(needle));
+    (s.error !== null && (lower(s.error.message).includes(needle) || errorNames(s).some(contains)));
+}
+
+/** The names an exchange's error goes by: its kind, and for an upstream HTTP error the provider's type and code. */
+function errorNames(s: ExchangeSummary): string[] {
+  const error = s.error;
+  if (error === null) return [];
+  if (error.kind !== UPSTREAM_HTTP_ERROR) return [error.kind];
+  const names: string[] = [error.kind];
+  if (error.type !== null) names.push(error.type);
+  if (error.code !== null) names.push(error.code);
+  return names;
 }
 
 function fieldMatcher(field: TextField, value: string): Matcher {
@@ -128,6 +139,8 @@ function fieldMatcher(field: TextField, value: string): Matcher {
       return (s) => test(s.state);
     case 'path':
       return (s) => test(s.path);
+    case 'error':
+      return (s) => errorNames(s).some(test);
   }
 }
 

@@ -4,13 +4,15 @@
  *
  *   free text            substring of path, model, tenant, method, API, status or error
  *   model:gpt-4o         exact value, case-insensitive, `*` as wildcard (also tenant:, api:, method:, state:)
+ *   error:rate_limit_error  the error's kind, the provider's error type or its code
+ *                        (error:upstream-http-error, error:insufficient_quota, error:RESOURCE_EXHAUSTED)
  *   has:usage            the field is known (usage, cost, model, tenant, ttft, error)
  *   is:error             error | aborted | streaming (a streamed call) | live (still running) | complete | truncated
  *   status>=400          numeric comparisons with > >= < <= = (also status:404): status, tokens,
  *                        input, output, cached, reasoning, cost, ttft, duration
  */
 
-export type TextField = 'model' | 'tenant' | 'api' | 'method' | 'state' | 'path';
+export type TextField = 'model' | 'tenant' | 'api' | 'method' | 'state' | 'path' | 'error';
 export type NumField =
   | 'status'
   | 'tokens'
@@ -38,7 +40,15 @@ export interface ParsedQuery {
   errors: string[];
 }
 
-export const TEXT_FIELDS: readonly TextField[] = ['model', 'tenant', 'api', 'method', 'state', 'path'];
+export const TEXT_FIELDS: readonly TextField[] = [
+  'model',
+  'tenant',
+  'api',
+  'method',
+  'state',
+  'path',
+  'error',
+];
 export const NUM_FIELDS: readonly NumField[] = [
   'status',
   'tokens',

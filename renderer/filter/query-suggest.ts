@@ -21,6 +21,7 @@ const KEY_HINTS: Record<string, string> = {
   'tenant:': 'API key fingerprint',
   'api:': 'API kind',
   'method:': 'HTTP method',
+  'error:': 'error kind, type or code (rate_limit_error)',
   'is:': 'error, aborted, streaming, live, complete',
   'has:': 'usage, cost, model, tenant, ttft, error',
   'status>=': 'HTTP status',

@@ -177,7 +177,9 @@ describe('client and upstream failures', () => {
     for (const [name, value] of Object.entries(headers)) expect(res.headers[name]).toBe(value);
     expect(Buffer.from(await res.body.arrayBuffer()).equals(body)).toBe(true);
     const record = await nextRecord();
-    expect(record).toMatchObject({ status, state: 'complete', error: null, usage: null });
+    // Untouched for the client, and an error in the record: the upstream refused the call.
+    expect(record).toMatchObject({ status, state: 'error', usage: null });
+    expect(record.error).toMatchObject({ kind: 'upstream-http-error', status });
     expect(record.response?.body).toBe(body.toString());
     expect(record.integrity).toEqual([]);
   });

@@ -251,6 +251,8 @@ describe('what is forwarded', () => {
     expect(record.model).toBeNull();
     expect(record.api).toBe('openai.chat');
     expect(record.usage).toBeNull();
-    expect(record.state).toBe('complete');
+    // The upstream answered 400: the exchange failed, with the provider's error.
+    expect(record.state).toBe('error');
+    expect(record.error).toMatchObject({ kind: 'upstream-http-error', status: 400, code: 'model_not_found' });
   });
 });

@@ -166,7 +166,14 @@ describe('OpenAI chat completions through the proxy', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     const record = await h.nextRecord();
     expect(record.merged?.text).toBe(text);
-    expect(record.usage).not.toBeNull();
+    // The last cumulative count (46 + 26), not the sum of the 28 chunks that carried one.
+    expect(record.usage).toEqual({
+      inputTokens: 46,
+      outputTokens: 26,
+      cachedTokens: null,
+      reasoningTokens: null,
+      totalTokens: 72,
+    });
     expect(record.integrity).toEqual([]);
   });
 

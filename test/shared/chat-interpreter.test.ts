@@ -368,8 +368,8 @@ describe('chat completions JSON bodies', () => {
 
 describe('error bodies through every interpreter', () => {
   const errors = fixtureNames('.json').filter((name) => name.startsWith('openai-error-'));
-  it('has the 401, 404 and 429 bodies', () => {
-    expect(errors).toHaveLength(4);
+  it('has the 400, 401, 404 and 429 bodies', () => {
+    expect(errors).toHaveLength(5);
   });
   for (const name of errors) {
     for (const api of [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWireDecoder } from '../../shared/create-wire-decoder.ts';
 import { createNdjsonDecoder } from '../../shared/ndjson-decoder.ts';
+import { countCopiedChars, longLinePieces } from './copied-chars.ts';
 import { decodeChunks, fixtureBytes, fixtureNames, fixtureText } from './fixtures.ts';
 
 const utf8 = new TextEncoder();
@@ -62,5 +63,30 @@ describe('createWireDecoder', () => {
     expect(pick('openai.chat', 'text/event-stream; charset=utf-8')).toBe('sse');
     expect(pick('ollama.chat', 'text/event-stream')).toBe('sse');
     expect(pick('anthropic.messages', null)).toBe('sse');
+  });
+});
+
+describe('createNdjsonDecoder on one long line', () => {
+  it('copies the line a bounded number of times, however many chunks it arrives in', () => {
+    const length = 1024 * 1024;
+    const pieces = longLinePieces('{"a":"', length, 1024, '"}\n');
+    let events: ReturnType<typeof decodeText> = [];
+    const copied = countCopiedChars(() => {
+      events = decodeChunks(createNdjsonDecoder(), pieces);
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data.length).toBe(length + 8);
+    expect(copied, 'characters copied while decoding a 1 MiB line').toBeLessThan(8 * length);
+  });
+
+  it('gives the same events for a long line however it is split, with or without a last newline', () => {
+    const utf8Text = `${'{"k":"é€😀"}\r\n'.repeat(50)}{"long":"${'y'.repeat(5000)}"}\n\n{"last":1}`;
+    const bytes = utf8.encode(utf8Text);
+    const whole = decodeChunks(createNdjsonDecoder(), [bytes]);
+    expect(whole).toHaveLength(52);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      const split = decodeChunks(createNdjsonDecoder(), [bytes.subarray(0, cut), bytes.subarray(cut)]);
+      if (JSON.stringify(split) !== JSON.stringify(whole)) expect(split, `split at ${cut}`).toEqual(whole);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../shared/llm-response.ts';
 import { createSseDecoder } from '../../shared/sse-decoder.ts';
+import { countCopiedChars, longLinePieces } from './copied-chars.ts';
 import { decodeChunks, fixtureBytes, fixtureNames, fixtureText } from './fixtures.ts';
 
 const utf8 = new TextEncoder();
@@ -206,5 +207,44 @@ describe('createSseDecoder line handling', () => {
   it('flushes a character cut off at the very end as a replacement, not a crash', () => {
     const bytes = new Uint8Array([...utf8.encode('data: a\n\n'), 0xc3]);
     expect(decodeBytes(bytes, [])).toEqual([{ event: null, data: 'a' }]);
+  });
+});
+
+describe('createSseDecoder on one long line', () => {
+  it('copies the line a bounded number of times, however many chunks it arrives in', () => {
+    // 1 MiB in 1 KiB chunks: each step (chunk slices, the join, field and data slices) copies it once,
+    // about 5 MiB in all; rebuilding the pending line per chunk would copy ~512 MiB.
+    const length = 1024 * 1024;
+    const pieces = longLinePieces('data: ', length, 1024, '\n\n');
+    let events: WireEvent[] = [];
+    const copied = countCopiedChars(() => {
+      events = decodeChunks(createSseDecoder(), pieces);
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data.length).toBe(length);
+    expect(copied, 'characters copied while decoding a 1 MiB line').toBeLessThan(8 * length);
+  });
+
+  it('gives the same events for a generated stream with long lines and mixed line breaks, however it is split', () => {
+    const breaks = ['\n', '\r\n', '\r'];
+    const random = mulberry32(7);
+    let text = '';
+    for (let i = 0; i < 40; i++) {
+      const br = breaks[i % 3] as string;
+      const data = 'é€😀x'.repeat(1 + Math.floor(random() * 300));
+      text += `event: e${i}${br}data: ${data}${br}data:${i}${br}${br}`;
+    }
+    const bytes = utf8.encode(text);
+    const whole = decodeBytes(bytes, []);
+    expect(whole).toHaveLength(40);
+    for (let round = 0; round < 200; round++) {
+      const cuts = new Set<number>();
+      const count = 1 + Math.floor(random() * 200);
+      for (let i = 0; i < count; i++) cuts.add(1 + Math.floor(random() * (bytes.length - 1)));
+      const sorted = [...cuts].sort((a, b) => a - b);
+      const split = decodeBytes(bytes, sorted);
+      if (JSON.stringify(split) !== JSON.stringify(whole))
+        expect(split, `cuts ${sorted.join(',')}`).toEqual(whole);
+    }
   });
 });

@@ -6,8 +6,8 @@ export function costAnalyzer(): Analyzer {
   return {
     name: 'cost',
     onResponseEnd(draft) {
-      const { api, model, usage } = draft.record;
-      draft.record.costUsd = costUsd(api, model, usage);
+      const { api, model, usage, upstream, startedAt } = draft.record;
+      draft.record.costUsd = costUsd(api, model, usage, { upstream, at: new Date(startedAt) });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { IntegrityFlag } from '../../../shared/exchange-record.ts';
+import { type IntegrityFlag, UPSTREAM_HTTP_ERROR } from '../../../shared/exchange-record.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /** Plain facts about how the exchange ended that its status alone does not tell. */
@@ -10,7 +10,8 @@ export function integrityAnalyzer(): Analyzer {
       const flags = new Set<IntegrityFlag>(record.integrity);
       const kind = record.error?.kind;
       if (kind === 'client-aborted') flags.add('client-closed');
-      else if (kind) flags.add('upstream-failed');
+      // An HTTP error answer is the upstream speaking, not failing: it is told by the error itself.
+      else if (kind && kind !== UPSTREAM_HTTP_ERROR) flags.add('upstream-failed');
       const ok = record.status !== null && record.status >= 200 && record.status < 300;
       if (draft.interpreted && ok) {
         if (draft.responseIsStream && !draft.interpreted.terminated) flags.add('missing-terminator');

@@ -12,6 +12,7 @@ export function metadataAnalyzer(): Analyzer {
     name: 'metadata',
     onRequestStart(draft, event) {
       draft.record.api = detectApi(event.method, event.path);
+      if (event.upstream !== undefined) draft.record.upstream = event.upstream;
     },
     onRequestEnd(draft) {
       const { record, requestBody } = draft;

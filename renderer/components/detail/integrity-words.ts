@@ -8,7 +8,11 @@ function terminatorName(api: ExchangeRecord['api']): string {
     case 'anthropic.messages':
       return 'message_stop';
     case 'ollama.chat':
+    case 'ollama.generate':
       return '"done": true';
+    case 'openai.transcriptions':
+    case 'azure.transcriptions':
+      return 'transcript.text.done';
     default:
       return '[DONE]';
   }

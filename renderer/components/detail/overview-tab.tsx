@@ -4,6 +4,7 @@ import { useApi } from '../../api/api-context.tsx';
 import {
   apiLabel,
   countOf,
+  errorWords,
   formatBytes,
   formatClock,
   formatCost,
@@ -129,9 +130,7 @@ export function OverviewTab({
             {record.error &&
               !record.integrity.includes('upstream-failed') &&
               !record.integrity.includes('client-closed') && (
-                <li className="integrity-flag">
-                  {record.error.kind}: {record.error.message}
-                </li>
+                <li className="integrity-flag">{errorWords(record.error)}</li>
               )}
           </ul>
         )}
@@ -206,11 +205,7 @@ export function OverviewTab({
                   {record.response?.bodyTruncated ? ' (truncated)' : ''}
                 </Row>
               )}
-              {summary.error && (
-                <Row label="Error">
-                  {summary.error.kind}: {summary.error.message}
-                </Row>
-              )}
+              {summary.error && <Row label="Error">{errorWords(summary.error)}</Row>}
             </tbody>
           </table>
         </section>

@@ -7,7 +7,7 @@ import { setFilter, setFollowNewest } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 
 const HELP =
-  'Free text, model:, tenant:, api:, method:, is:error|aborted|streaming|live, has:usage, ' +
+  'Free text, model:, tenant:, api:, method:, state:, error:rate_limit_error, is:error|aborted|streaming|live, has:usage, ' +
   'status>=400, tokens>1000, cost>0.01, ttft>500. Space = and, - = not.';
 
 /** The filter query input with autocomplete from captured values, the row count and follow-newest. */

@@ -77,6 +77,25 @@ describe('foreign HAR import: Chrome DevTools', () => {
     expect(stream.merged?.text).toBe('The capital of Mexico is Mexico City.');
     expect(stream.merged?.finishReason).toBe('stop');
     expect(stream.costUsd).toBeGreaterThan(0);
+    expect(stream.upstream).toBe('https://api.openai.com');
+  });
+
+  it('prices a call by the host it went to: the same JSON answer from api.deepseek.com', () => {
+    const har = fixture('chrome-devtools.har');
+    const entry = structuredClone(har.log.entries[1]);
+    if (entry === undefined) throw new Error('no entry');
+    entry.request.url = 'https://api.deepseek.com/v1/chat/completions';
+    entry.startedDateTime = '2026-06-01T12:00:00.000Z';
+    const answer = {
+      model: 'deepseek-chat',
+      choices: [],
+      usage: { prompt_tokens: 1000, completion_tokens: 200, total_tokens: 1200 },
+    };
+    entry.response.content = { size: 0, mimeType: 'application/json', text: JSON.stringify(answer) };
+    const [record] = harToRecords({ log: { ...har.log, entries: [entry] } });
+    expect(record?.upstream).toBe('https://api.deepseek.com');
+    // deepseek-chat by day: $0.27 in, $1.10 out per million.
+    expect(record?.costUsd).toBeCloseTo((1000 * 0.27 + 200 * 1.1) / 1e6, 12);
   });
 
   it('spreads the stream events evenly over the receive phase', () => {
