@@ -22,3 +22,8 @@ export function originRelativePathProblem(path: string): string | null {
   }
   return null;
 }
+
+/** Why a recorded path cannot be resent (the asterisk form names no resource), or null. */
+export function resendPathProblem(path: string): string | null {
+  return path === '*' ? 'is not a path (`*`)' : originRelativePathProblem(path);
+}

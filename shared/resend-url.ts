@@ -1,4 +1,4 @@
-import { originRelativePathProblem } from './origin-relative-path.ts';
+import { resendPathProblem } from './origin-relative-path.ts';
 
 /**
  * The one URL a resend of `path` may go to: the path on Tokentap's own proxy. Built with `URL`
@@ -7,10 +7,10 @@ import { originRelativePathProblem } from './origin-relative-path.ts';
  */
 export function resendUrl(proxyUrl: string, path: string): URL {
   const proxy = new URL(proxyUrl);
-  const problem = originRelativePathProblem(path);
-  if (problem !== null || path === '*')
+  const problem = resendPathProblem(path);
+  if (problem !== null)
     throw new Error(
-      `Refusing to resend: the recorded path ${JSON.stringify(path.slice(0, 80))} ${problem ?? 'is not a path'}, so it could go to another host than Tokentap's proxy`,
+      `Refusing to resend: the recorded path ${JSON.stringify(path.slice(0, 80))} ${problem}, so it could go to another host than Tokentap's proxy`,
     );
   const url = new URL(proxy.origin + path);
   if (url.origin !== proxy.origin || url.username !== '' || url.password !== '')

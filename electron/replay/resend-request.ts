@@ -3,7 +3,7 @@ import type { HeaderMap } from '../../shared/capture-events.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { ResendRequest } from '../../shared/inspector-contract.ts';
 import { isRecord } from '../../shared/json-fields.ts';
-import { originRelativePathProblem } from '../../shared/origin-relative-path.ts';
+import { resendPathProblem } from '../../shared/origin-relative-path.ts';
 import { SECRET_HEADERS } from '../../shared/redact-headers.ts';
 import { fillRedactedQuery, hasRedactedQuery } from '../../shared/redact-query.ts';
 import { RESENT_FROM_HEADER } from '../proxy/proxy-responder.ts';
@@ -101,9 +101,8 @@ export function resendPlan(
 function resendPath(path: string, apiKey: string | undefined): string {
   // A recording is a file anyone can write: its path must not lead to another host (the
   // resender checks the final URL again).
-  const problem = originRelativePathProblem(path);
-  if (problem !== null || path === '*')
-    throw new Error(`This request's path ${problem ?? 'is not a path'}, so it cannot be resent`);
+  const problem = resendPathProblem(path);
+  if (problem !== null) throw new Error(`This request's path ${problem}, so it cannot be resent`);
   if (!hasRedactedQuery(path)) return path;
   if (!apiKey)
     throw new Error(
