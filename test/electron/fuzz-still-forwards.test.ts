@@ -398,11 +398,19 @@ async function importAndRead(content: string, file: string, taken: string[]): Pr
   return response.status;
 }
 
-/** Replays an imported session and sends its recorded requests through the proxy, then stops. */
-async function replayImported(session: string): Promise<void> {
+/** Replays an imported session (with random faults) and sends its recorded requests through the proxy, then stops. */
+async function replayImported(r: SeededRandom, session: string): Promise<void> {
+  const faults = r.pick([
+    [],
+    ['drop-usage'],
+    ['cut-after=1'],
+    ['error-mid-stream'],
+    ['rate-limit=1'],
+    ['drop-usage', 'cut-after=3'],
+  ]);
   const started = await api('/api/replay', {
     method: 'POST',
-    body: JSON.stringify({ session, speed: 0, fallthrough: false, faults: [] }),
+    body: JSON.stringify({ session, speed: r.pick([0, 0, 50]), fallthrough: r.next() < 0.3, faults }),
   });
   if (started.status !== 200) return;
   try {
@@ -477,7 +485,23 @@ describe(`fuzz (FUZZ_SEED=${SEED})`, () => {
           expect(status, name).toBeLessThan(500);
         });
         // What an import let through must also replay without harm.
-        for (const session of taken) await replayImported(session);
+        for (const session of taken) await replayImported(r, session);
+        // And the replay and resend routes take malformed arguments too.
+        const replay = {
+          session: r.pick([null, ...taken]),
+          speed: 1,
+          fallthrough: false,
+          faults: ['drop-usage'],
+        };
+        const started = await api('/api/replay', { method: 'POST', body: JSON.stringify(mutate(r, replay)) });
+        expect(started.status, 'replay start').toBeLessThan(500);
+        await api('/api/replay', { method: 'DELETE' });
+        const edits = { body: '{}', model: 'm', apiKey: 'sk-x' };
+        const resent = await api(`/api/exchanges/${encodeURIComponent(printable(r, 6))}/resend`, {
+          method: 'POST',
+          body: JSON.stringify(mutate(r, edits)),
+        });
+        expect(resent.status, 'resend').toBeLessThan(500);
       });
       await stillForwards(`import batch ${round} (${[...new Set(names)].join(', ')})`);
     }
