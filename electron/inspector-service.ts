@@ -151,6 +151,7 @@ export class InspectorService {
       faults: request.faults,
       ignoredFields: request.ignoredFields ?? null,
       onMiss: (message) => this.#options.log(message),
+      onError: (message) => this.#options.log(message),
       // A status that cannot be read now is read again on the next count.
       onCount: () => void this.#broadcastStatus().catch(() => undefined),
     });

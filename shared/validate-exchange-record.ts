@@ -6,7 +6,9 @@ import {
   type IntegrityFlag,
   UPSTREAM_HTTP_ERROR,
 } from './exchange-record.ts';
+import { isHeaderName, isHeaderValue, isMethod, isStatusCode } from './http-syntax.ts';
 import { isRecord } from './json-fields.ts';
+import { originRelativePathProblem } from './origin-relative-path.ts';
 import {
   arrayOf,
   boolean,
@@ -40,28 +42,73 @@ const INTEGRITY_FLAGS = [
   'analysis-dropped',
 ] as const satisfies readonly IntegrityFlag[];
 
-/** A header map: every value a string or an array of strings. */
-const headerMapShape: Shape = {
-  what: 'an object of header values',
-  accepts: isRecord,
+/**
+ * A header map: valid header names, every value a string or an array of strings HTTP can carry
+ * (a replay writes response headers back to a client as they are). A request's may hold HTTP/2
+ * pseudo-headers (`:path`, from a browser's HAR): they are shown, never sent.
+ */
+function headerMapShape(pseudo: boolean): Shape {
+  return {
+    what: 'an object of header values',
+    accepts: isRecord,
+    inner: (v, path) => {
+      const headers = v as Record<string, unknown>;
+      for (const name in headers) {
+        if (!isHeaderName(pseudo && name.startsWith(':') ? name.slice(1) : name))
+          return `field \`${path}\` has an invalid header name ${describe(name)}`;
+        const value = headers[name];
+        const ok =
+          typeof value === 'string' ||
+          (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+        if (!ok)
+          return `field \`${path}.${name}\` must be a string or an array of strings, got ${describe(value)}`;
+        const values: string[] = Array.isArray(value) ? value : [value];
+        const bad = values.find((item) => !isHeaderValue(item));
+        if (bad !== undefined)
+          return `field \`${path}.${name}\` holds characters a header cannot carry (CR, LF, NUL …): ${describe(bad)}`;
+      }
+      return null;
+    },
+  };
+}
+
+/** A request target that names no other host (see `originRelativePathProblem`). */
+const requestPath: Shape = {
+  what: 'an origin-relative path (`/v1/…`)',
+  accepts: (v) => typeof v === 'string',
   inner: (v, path) => {
-    const headers = v as Record<string, unknown>;
-    for (const name in headers) {
-      const value = headers[name];
-      const ok =
-        typeof value === 'string' ||
-        (Array.isArray(value) && value.every((item) => typeof item === 'string'));
-      if (!ok)
-        return `field \`${path}.${name}\` must be a string or an array of strings, got ${describe(value)}`;
-    }
-    return null;
+    const problem = originRelativePathProblem(v as string);
+    return problem === null ? null : `field \`${path}\` ${problem}, got ${describe(v)}`;
   },
 };
 
-const capturedBody = object(
-  { headers: headerMapShape, body: string, bodyTruncated: boolean, bodyBytes: integer },
-  { encoding: oneOf(['base64']), holes: arrayOf(object({ at: integer, bytes: integer })) },
-);
+/** A status Node can write back (100 to 999). */
+const statusCode: Shape = {
+  what: 'an HTTP status (an integer from 100 to 999)',
+  accepts: (v) => typeof v === 'number' && isStatusCode(v),
+};
+
+const method: Shape = {
+  what: 'an HTTP method (`POST`)',
+  accepts: (v) => typeof v === 'string' && isMethod(v),
+};
+
+// The id travels in a header (`x-tokentap-replay`, `x-tokentap-resent-from`).
+const recordId: Shape = {
+  what: 'a non-empty id a header can carry',
+  accepts: (v) => typeof v === 'string' && v !== '' && isHeaderValue(v) && !v.includes(';'),
+};
+
+const capturedBody = (pseudoHeaders: boolean) =>
+  object(
+    {
+      headers: headerMapShape(pseudoHeaders),
+      body: string,
+      bodyTruncated: boolean,
+      bodyBytes: integer,
+    },
+    { encoding: oneOf(['base64']), holes: arrayOf(object({ at: integer, bytes: integer })) },
+  );
 
 const nullableNumber = nullable(number);
 
@@ -70,8 +117,8 @@ export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream';
 
 /** The shape of the optional fields, checked when present. */
 export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape> = {
-  resentFrom: string,
-  replayOf: string,
+  resentFrom: recordId,
+  replayOf: recordId,
   upstream: string,
 };
 
@@ -80,16 +127,16 @@ export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape>
  * state, error kind, integrity flags) are checked for membership.
  */
 export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, OptionalRecordField>, Shape> = {
-  id: string,
+  id: recordId,
   seq: integer,
   startedAt: isoDate,
-  method: string,
-  path: string,
+  method,
+  path: requestPath,
   api: oneOf(API_KINDS),
   model: nullable(string),
   tenant: nullable(string),
   stream: boolean,
-  status: nullable(integer),
+  status: nullable(statusCode),
   state: oneOf(EXCHANGE_STATES),
   usage: nullable(
     object(
@@ -124,8 +171,8 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
   ),
   organization: nullable(string),
   project: nullable(string),
-  request: capturedBody,
-  response: nullable(capturedBody),
+  request: capturedBody(true),
+  response: nullable(capturedBody(false)),
   chunks: arrayOf(object({ t: number, data: string })),
   gaps: nullable(object({ count: integer, medianMs: number, p95Ms: number, maxMs: number })),
   merged: nullable(

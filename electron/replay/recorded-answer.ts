@@ -34,7 +34,8 @@ export function recordedAnswer(
 ): ProxyAnswer {
   const plan = planOf(record, faults);
   const delay = faults.reduce((sum, f) => (f.kind === 'delay-first-byte' ? sum + f.ms : sum), 0);
-  return { send: (res, tap) => void play(plan, res, tap, speed, delay) };
+  // The promise goes to the caller's guard (`guardedAnswer`): a failure must never go unhandled.
+  return { send: (res, tap) => play(plan, res, tap, speed, delay) };
 }
 
 function planOf(record: ExchangeRecord, faults: readonly ReplayFault[]): Plan {

@@ -6,10 +6,13 @@ import { REPLAY_HEADER } from '../../shared/exchange-record.ts';
 import type { ReplayFault, ReplayStatus } from '../../shared/inspector-contract.ts';
 import { openAiErrorBody } from '../proxy/openai-error.ts';
 import type { BufferedRequest, ProxyAnswer, ProxyResponder, ResponseTap } from '../proxy/proxy-responder.ts';
+import { type AnswerFailureLog, failAnswer, guardedAnswer } from './answer-failure.ts';
 import { rateLimitBody } from './fault-events.ts';
 import { DEFAULT_IGNORED_FIELDS } from './normalised-body.ts';
 import { recordedAnswer } from './recorded-answer.ts';
 import { RecordingMatcher } from './recording-matcher.ts';
+
+type RateLimitFault = Extract<ReplayFault, { kind: 'rate-limit' }>;
 
 /** The value of `x-tokentap-replay` (and of `replayOf`) on a 404 that no recording matched. */
 export const REPLAY_MISS = 'miss';
@@ -27,6 +30,8 @@ export interface ReplayOptions {
   onMiss?: ((message: string) => void) | undefined;
   /** Told after every request served or missed (the UI's replay banner shows the counts live). */
   onCount?: (() => void) | undefined;
+  /** Told about every answer that failed (a recording Node cannot write); default: stderr. */
+  onError?: AnswerFailureLog | undefined;
 }
 
 /**
@@ -63,14 +68,7 @@ export class ReplayResponder implements ProxyResponder {
     if (record) {
       this.#served++;
       this.#options.onCount?.();
-      if (rateLimit) {
-        const text = rateLimitBody(record.api, rateLimit.retryAfterSeconds);
-        return jsonAnswer(429, text, {
-          'retry-after': String(rateLimit.retryAfterSeconds),
-          [REPLAY_HEADER]: record.id,
-        });
-      }
-      return recordedAnswer(record, this.#options.speed, this.#options.faults);
+      return guardedAnswer(this.#recordingAnswer(record, rateLimit), record.id, this.#options.onError);
     }
     this.#misses++;
     this.#options.onCount?.();
@@ -85,6 +83,22 @@ export class ReplayResponder implements ProxyResponder {
         ? JSON.stringify({ type: 'error', error: { type: 'not_found_error', message } })
         : openAiErrorBody(message, 'replay_miss', 'no_recording');
     return jsonAnswer(404, text, { [REPLAY_HEADER]: REPLAY_MISS });
+  }
+
+  /** The answer from a recording; one that cannot be played answers a clean error instead. */
+  #recordingAnswer(record: ExchangeRecord, rateLimit: RateLimitFault | undefined): ProxyAnswer {
+    try {
+      if (rateLimit) {
+        const text = rateLimitBody(record.api, rateLimit.retryAfterSeconds);
+        return jsonAnswer(429, text, {
+          'retry-after': String(rateLimit.retryAfterSeconds),
+          [REPLAY_HEADER]: record.id,
+        });
+      }
+      return recordedAnswer(record, this.#options.speed, this.#options.faults);
+    } catch (error) {
+      return { send: (res, tap) => failAnswer(res, tap, record.id, error, this.#options.onError) };
+    }
   }
 
   /** What is being replayed, and how it has gone so far. */

@@ -3,6 +3,7 @@ import type { HeaderMap } from '../../shared/capture-events.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { ResendRequest } from '../../shared/inspector-contract.ts';
 import { isRecord } from '../../shared/json-fields.ts';
+import { resendPathProblem } from '../../shared/origin-relative-path.ts';
 import { isSecretHeader } from '../../shared/redact-headers.ts';
 import { fillRedactedQuery, hasRedactedQuery } from '../../shared/redact-query.ts';
 import { RESENT_FROM_HEADER } from '../proxy/proxy-responder.ts';
@@ -69,7 +70,8 @@ export function resendPlan(
       if (lower === 'authorization' || lower === 'x-api-key' || lower === 'api-key') keyHeader ??= lower;
       continue;
     }
-    if (DROPPED.has(lower) || lower.startsWith('x-tokentap-')) continue;
+    // HTTP/2 pseudo-headers (`:path`, from a browser's HAR) are the request line, not headers.
+    if (DROPPED.has(lower) || lower.startsWith('x-tokentap-') || lower.startsWith(':')) continue;
     headers[lower] = value;
   }
   const names = envKeyNames(record.api);
@@ -103,6 +105,10 @@ export function resendPlan(
 
 /** A key that was in the URL (`?key=`) was redacted too; only the user can give it back. */
 function resendPath(path: string, apiKey: string | undefined): string {
+  // A recording is a file anyone can write: its path must not lead to another host (the
+  // resender checks the final URL again).
+  const problem = resendPathProblem(path);
+  if (problem !== null) throw new Error(`This request's path ${problem}, so it cannot be resent`);
   if (!hasRedactedQuery(path)) return path;
   if (!apiKey)
     throw new Error(

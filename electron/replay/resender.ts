@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import { resendUrl } from '../../shared/resend-url.ts';
 import { type FinishedExchange, recordOf } from '../capture/finished-exchange.ts';
 import { type ResendPlan, resendNonce } from './resend-request.ts';
 
@@ -13,11 +14,15 @@ const CAPTURE_WAIT_MS = 30_000;
 export class Resender {
   readonly #waiting = new Map<string, (summary: ExchangeSummary) => void>();
 
-  /** Sends the plan to the proxy and resolves with the new exchange once it has been captured. */
+  /**
+   * Sends the plan to the proxy and resolves with the new exchange once it has been captured.
+   * Only ever to the proxy: a path that would lead anywhere else is refused before anything is sent.
+   */
   async send(proxyUrl: string, plan: ResendPlan, nonce: string): Promise<ExchangeSummary> {
+    const url = resendUrl(proxyUrl, plan.path);
     const recorded = new Promise<ExchangeSummary>((resolve) => this.#waiting.set(nonce, resolve));
     try {
-      const response = await request(proxyUrl + plan.path, {
+      const response = await request(url, {
         method: plan.method as 'POST',
         headers: plan.headers,
         body: plan.body,

@@ -115,6 +115,8 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
 
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket: Socket, head) => {
+    // Node hands the socket over without its error listener: a reset here must not crash the app.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://ui.invalid');
     const refuse = (status: number, reason: string) => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
@@ -124,6 +126,9 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
     if (!guard?.hasToken(req, url)) return refuse(401, 'Unauthorized');
     webSockets.handleUpgrade(req, socket, head, (ws) => {
       const client = new LiveFeedClient(ws, socket, service, liveLimits);
+      // A malformed frame (unmasked, bad UTF-8, reserved opcode, too big) is an `error` on this
+      // one socket; ws closes it. Without a listener it would take the whole process down.
+      ws.on('error', () => ws.terminate());
       liveClients.add(client);
       ws.on('close', () => liveClients.delete(client));
     });

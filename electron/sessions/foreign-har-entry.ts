@@ -11,11 +11,14 @@ import { HAR_ENTRY_FIELDS, HAR_ENTRY_OPTIONAL_FIELDS } from '../../shared/har-en
 import { harToHeaderMap } from '../../shared/har-headers.ts';
 import type { HarNameValue, HarTimings } from '../../shared/har-types.ts';
 import { pathOfHarUrl } from '../../shared/har-url.ts';
+import { isStatusCode } from '../../shared/http-syntax.ts';
 import { isRecord } from '../../shared/json-fields.ts';
+import { originRelativePathProblem } from '../../shared/origin-relative-path.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
 import { redactQuery } from '../../shared/redact-query.ts';
 import { SecretScrubber } from '../../shared/redact-scrubber.ts';
-import { checkFields } from '../../shared/shape-check.ts';
+import { checkFields, describe } from '../../shared/shape-check.ts';
+import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts';
 import { DEFAULT_LIMITS, defaultAnalyzers } from '../capture/capture-pipeline.ts';
 import { ExchangeAssembler } from '../capture/exchange-assembler.ts';
 import { apiKeyOf, fingerprintApiKey } from '../proxy/tenant-fingerprint.ts';
@@ -58,6 +61,15 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
   if (reason !== null) throw new Error(reason);
   const entry = value as unknown as ForeignEntry;
   const { request, response } = entry;
+  // The URL's origin is dropped: what is kept must not name a host of its own (see the check).
+  const path = pathOfHarUrl(request.url);
+  const pathProblem = originRelativePathProblem(path);
+  if (pathProblem !== null)
+    throw new Error(`field \`request.url\`: its path ${pathProblem}, got ${describe(request.url)}`);
+  if (response.status !== 0 && !isStatusCode(response.status))
+    throw new Error(
+      `field \`response.status\` must be 0 (no response) or from 100 to 999, got ${describe(response.status)}`,
+    );
   const id = crypto.randomUUID();
   const phases = phasesOf(entry);
 
@@ -106,7 +118,7 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
   emit({ type: 'request-end', t: phases.sentT });
 
   const failure = typeof response._error === 'string' && response._error !== '' ? response._error : null;
-  const responseHeaders = redactHeaders(headerMapOf(response.headers), secrets);
+  const responseHeaders = redactHeaders(responseHeaderMapOf(response.headers), secrets);
   if (response.status === 0) {
     // Browsers write status 0 for a request that got no response at all.
     emit({
@@ -143,6 +155,9 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     const wireResponseBytes = response.bodySize ?? -1;
     if (wireResponseBytes > 0) done.response.bodyBytes = wireResponseBytes;
   }
+  // The same checks as a Tokentap record's (header names and values a replay writes back …).
+  const wrong = validateExchangeRecord(done);
+  if (wrong !== null) throw new Error(wrong);
   return SecretScrubber.of(secrets).value(done);
 }
 
@@ -170,6 +185,11 @@ function phasesOf(entry: ForeignEntry): Phases {
 function headerMapOf(list: readonly HarNameValue[]): HeaderMap {
   // HTTP/1 tools write `Content-Type`, HTTP/2 ones `content-type`: one name either way.
   return harToHeaderMap(list.map(({ name, value }) => ({ name: name.toLowerCase(), value })));
+}
+
+/** A response's headers without HTTP/2's pseudo-headers (`:status`): a replay could not send them. */
+function responseHeaderMapOf(list: readonly HarNameValue[]): HeaderMap {
+  return headerMapOf(list.filter(({ name }) => !name.startsWith(':')));
 }
 
 function keyHeaders(headers: HeaderMap): IncomingHttpHeaders {

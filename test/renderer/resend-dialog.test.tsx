@@ -17,7 +17,7 @@ function rowOf(id: string): HTMLElement {
   return row;
 }
 
-async function openResend(api: MemoryApi) {
+async function openResend(api: MemoryApi, title: RegExp = /^Resend POST/) {
   const user = userEvent.setup();
   renderApp(api);
   await waitFor(() => rowOf('ex-chat'));
@@ -26,7 +26,7 @@ async function openResend(api: MemoryApi) {
   const resend = within(detail).getByRole('button', { name: 'Resend…' });
   await waitFor(() => expect((resend as HTMLButtonElement).disabled).toBe(false));
   await user.click(resend);
-  const dialog = await screen.findByRole('dialog', { name: /^Resend POST/ });
+  const dialog = await screen.findByRole('dialog', { name: title });
   return { user, dialog: within(dialog) };
 }
 
@@ -112,5 +112,24 @@ describe('resend form', () => {
     await user.pointer({ keys: '[MouseLeft]', target: rowOf('ex-replayed') });
     await user.click(await within(detail).findByRole('button', { name: /^Replay of #1/ }));
     await waitFor(() => expect(rowOf('ex-chat').getAttribute('aria-selected')).toBe('true'));
+  });
+
+  it('shows the exact URL it sends to: the path on the proxy, never another host', async () => {
+    const { dialog } = await openResend(new MemoryApi(sampleRecords()));
+    await waitFor(() =>
+      expect(dialog.getByText(/^http:\/\/127/).textContent).toBe('http://127.0.0.1:3000/v1/chat/completions'),
+    );
+  });
+
+  it('refuses a recording whose path would lead to another host, and sends nothing', async () => {
+    const records = sampleRecords().map((r) =>
+      r.id === 'ex-chat' ? { ...r, path: '@evil.example:8080/v1/chat/completions' } : r,
+    );
+    const api = new MemoryApi(records);
+    const { user, dialog } = await openResend(api, /^Resend POST @evil/);
+    await waitFor(() => expect(dialog.getByRole('alert').textContent).toMatch(/^Refusing to resend/));
+    expect(dialog.queryByText(/evil\.example:8080\/v1/, { selector: 'code' })).toBeNull();
+    await user.click(dialog.getByRole('button', { name: 'Send' }));
+    expect(api.calls.some((c) => c.channel === 'exchanges.resend')).toBe(false);
   });
 });

@@ -33,13 +33,15 @@ export interface HeadlessHarness {
 export async function startHeadlessHarness(
   rendererDir = join(import.meta.dirname, 'no-renderer'),
   uiOptions: Partial<UiServerOptions> = {},
+  /** More of Tokentap's environment (`OPENAI_API_KEY` for resends). */
+  env: Record<string, string> = {},
 ): Promise<HeadlessHarness> {
   const upstream = await startFakeUpstream();
   const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-test-'));
   const logs: string[] = [];
   const service = await InspectorService.start({
     dataDir,
-    env: { LISTEN_ADDR: '127.0.0.1:0', UPSTREAM: upstream.url },
+    env: { LISTEN_ADDR: '127.0.0.1:0', UPSTREAM: upstream.url, ...env },
     headersTimeoutMs: 10_000,
     log: (message) => logs.push(message),
   });

@@ -1,8 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { ResendRequest } from '../../../shared/inspector-contract.ts';
+import { resendUrl } from '../../../shared/resend-url.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { resendExchange } from '../../store/actions.ts';
+import { useInspector } from '../../store/inspector-store.ts';
 import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';
 import { prettyJson } from './json-view.tsx';
@@ -12,6 +14,16 @@ function envKeyName(record: ExchangeRecord): string {
   if (record.api === 'anthropic.messages') return 'ANTHROPIC_API_KEY';
   if (record.api.startsWith('azure.')) return 'AZURE_OPENAI_API_KEY';
   return 'OPENAI_API_KEY';
+}
+
+/** Where the resend goes, exactly as the main side will build it, or why it cannot go. */
+function destinationOf(proxyUrl: string | null, path: string): { url: string } | { refused: string } {
+  if (proxyUrl === null) return { refused: 'The proxy is not listening, so nothing can be resent.' };
+  try {
+    return { url: resendUrl(proxyUrl, path).href };
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
 }
 
 /**
@@ -30,6 +42,8 @@ export function ResendDialog({
 }) {
   const api = useApi();
   const id = useId();
+  const proxyUrl = useInspector((state) => state.status?.proxyUrl ?? null);
+  const destination = destinationOf(proxyUrl, record.path);
   const parsed = prettyJson(record.request.body);
   const prefill = parsed.pretty;
   // The model the request asked for (the record's `model` may be the one that answered).
@@ -44,6 +58,10 @@ export function ResendDialog({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if ('refused' in destination) {
+      setError(destination.refused);
+      return;
+    }
     if (json && body.trim() !== '') {
       try {
         JSON.parse(body);
@@ -72,6 +90,15 @@ export function ResendDialog({
           Sends this request again to the live upstream, through the proxy: the answer is captured as a new
           exchange linked to this one. This spends tokens.
         </p>
+        {'url' in destination ? (
+          <p className="help">
+            Sends to <code className="resend-url">{destination.url}</code>
+          </p>
+        ) : (
+          <p className="warn" role="alert">
+            {destination.refused}
+          </p>
+        )}
         <label htmlFor={`${id}-body`}>Request body</label>
         {record.request.bodyTruncated && (
           <p className="warn">
