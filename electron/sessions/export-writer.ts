@@ -63,8 +63,22 @@ export function streamWriter(out: Writable): (text: string) => Promise<void> {
   return async (text) => {
     if (failure) throw failure;
     if (out.destroyed) throw new Error('the export was cancelled (its destination closed)');
-    if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    if (!out.write(text)) await drainedOrClosed(out);
   };
+}
+
+/** Waits for `drain` or `close`, then removes every listener it added (one wait per full buffer). */
+async function drainedOrClosed(out: Writable): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([
+      once(out, 'drain', { signal: stop.signal }),
+      once(out, 'close', { signal: stop.signal }),
+    ]);
+  } finally {
+    // The waiter that lost still listens (and `once` adds an `error` listener too) until aborted.
+    stop.abort();
+  }
 }
 
 /**
