@@ -59,6 +59,8 @@ export class InspectorService {
   #replay: ReplayResponder | null = null;
   readonly #resender = new Resender();
 
+  #reloadTimer: NodeJS.Timeout | null = null;
+
   private constructor(options: InspectorServiceOptions, store: SessionStore, settings: Settings) {
     this.#options = options;
     this.#store = store;
@@ -71,21 +73,54 @@ export class InspectorService {
       },
       onRecord: (exchange) => {
         this.#store.append(exchange);
-        const { summary } = exchange;
-        for (const listener of this.#listeners) listener.push({ type: 'exchange', summary });
+        // Its row shows as ended once its line is on disk (`#written`); while writes fail, the
+        // list is reloaded so rows of exchanges waiting to be written do not linger as in flight.
+        if (this.#store.health.state !== 'ok') this.#reloadListSoon();
         this.#resender.captured(exchange);
       },
     });
     this.handlers = this.#makeHandlers();
   }
 
-  /** Opens the sessions, then starts the proxy with the saved settings; a proxy that cannot start is reported in the status, not thrown. */
+  /**
+   * Opens the sessions, then starts the proxy with the saved settings. Neither the disk nor the
+   * port is fatal: a data directory that cannot be written turns capture off, a proxy that cannot
+   * start is reported in the status; both are said in the log.
+   */
   static async start(options: InspectorServiceOptions): Promise<InspectorService> {
-    const store = await SessionStore.open(options.dataDir, options.log);
+    // The store reports to the service made just after it (nothing is written before).
+    let service: InspectorService | null = null;
+    const store = await SessionStore.open(options.dataDir, options.log, {
+      onWritten: (summaries) => {
+        if (service) service.#written(summaries);
+      },
+      onHealth: () => {
+        if (!service) return;
+        void service.#broadcastStatus().catch(() => undefined);
+        service.#reloadListSoon();
+      },
+    });
     const settings = await loadSettings(options.dataDir, options.env);
-    const service = new InspectorService(options, store, settings);
+    service = new InspectorService(options, store, settings);
     await service.#startProxy();
     return service;
+  }
+
+  #written(summaries: readonly ExchangeSummary[]): void {
+    for (const listener of this.#listeners)
+      for (const summary of summaries) listener.push({ type: 'exchange', summary });
+  }
+
+  /** Has the renderers reload the current list from the store (at most once a second). */
+  #reloadListSoon(): void {
+    if (this.#reloadTimer || this.#listeners.size === 0) return;
+    this.#reloadTimer = setTimeout(() => {
+      this.#reloadTimer = null;
+      void this.#store.info(this.#store.currentId).then((session) => {
+        for (const listener of this.#listeners) listener.push({ type: 'session', session });
+      });
+    }, 1000);
+    this.#reloadTimer.unref();
   }
 
   /** The running proxy, if it is listening. */
@@ -112,6 +147,7 @@ export class InspectorService {
       error: this.#proxyError,
       capturePaused: this.#analysis.paused,
       session: await this.#store.info(this.#store.currentId),
+      capture: this.#store.health,
       replay: this.#replay?.status() ?? null,
     };
   }
@@ -188,6 +224,7 @@ export class InspectorService {
     await this.#proxy?.close();
     this.#proxy = null;
     await this.#analysis.close();
+    if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
     await this.#store.close();
   }
 

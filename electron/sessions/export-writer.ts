@@ -6,6 +6,7 @@ import { finished } from 'node:stream/promises';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { harTextPieces } from '../../shared/har-format.ts';
 import type { ExportFile, ExportFormat } from '../../shared/inspector-contract.ts';
+import { FILE_MODE } from '../data-dir.ts';
 import { TOKENTAP_VERSION } from '../version.ts';
 
 /** What an export is called and what it is, before a byte of it is written. */
@@ -89,7 +90,8 @@ export async function writeExportFile(
   path: string,
   writeTo: (out: Writable) => Promise<number>,
 ): Promise<number> {
-  const file = createWriteStream(path);
+  // 600: an export holds the same traffic as the session it comes from.
+  const file = createWriteStream(path, { mode: FILE_MODE });
   await once(file, 'open');
   try {
     const count = await writeTo(file);
