@@ -5,6 +5,8 @@ import { type IndexEntry, indexLine } from './session-index.ts';
 
 /** How long an appended record may wait before it is on disk. */
 export const FLUSH_WITHIN_MS = 50;
+/** Waiting bytes that are written at once rather than at the end of the batching window: big records need no company. */
+export const FLUSH_AT_BYTES = 1024 * 1024;
 /** Records waiting while writes fail are kept up to this many bytes; older ones are then given up. */
 export const WAITING_LIMIT_BYTES = 64 * 1024 * 1024;
 /** After a failed write, the next try comes after this long, doubling up to `RETRY_MAX_MS`. */
@@ -71,6 +73,8 @@ export class SessionWriter {
   #retryMs = RETRY_FIRST_MS;
   #lost = 0;
   #closed = false;
+  /** A flush is due on the next turn (enough bytes wait). */
+  #soon = false;
   /** Where a file must be cut back to before its next write (a failed write and a failed cut). */
   readonly #cutBack = new Map<WriterFile, number>();
 
@@ -126,7 +130,15 @@ export class SessionWriter {
     this.#waitingBytes += bytes;
     if (this.#failure) this.#giveUpBeyondLimit();
     // While failing, the retry timer is what writes next.
-    if (!this.#failure) this.#timer ??= setTimeout(() => void this.flush(), FLUSH_WITHIN_MS);
+    if (this.#failure) return;
+    if (this.#waitingBytes >= FLUSH_AT_BYTES && !this.#soon) {
+      this.#soon = true;
+      setImmediate(() => {
+        this.#soon = false;
+        void this.flush();
+      });
+    }
+    this.#timer ??= setTimeout(() => void this.flush(), FLUSH_WITHIN_MS);
   }
 
   /** Writes everything queued so far; resolves once it is handed to the OS (or the try failed). */
