@@ -11,6 +11,9 @@ import { DEFAULT_IGNORED_FIELDS } from './normalised-body.ts';
 import { recordedAnswer } from './recorded-answer.ts';
 import { RecordingMatcher } from './recording-matcher.ts';
 
+/** The most request body a replay reads to match it (the capture's own request cap: no recording holds more). */
+export const REPLAY_BODY_LIMIT = 16 * 1024 * 1024;
+
 /** The value of `x-tokentap-replay` (and of `replayOf`) on a 404 that no recording matched. */
 export const REPLAY_MISS = 'miss';
 
@@ -23,6 +26,8 @@ export interface ReplayOptions {
   faults: readonly ReplayFault[];
   /** Top-level body fields ignored when matching (default `DEFAULT_IGNORED_FIELDS`). */
   ignoredFields?: readonly string[] | null | undefined;
+  /** Request bodies past this many bytes get a 413 (default `REPLAY_BODY_LIMIT`). */
+  maxBodyBytes?: number | undefined;
   /** Told about every miss, in words (the command line prints them). */
   onMiss?: ((message: string) => void) | undefined;
   /** Told after every request served or missed (the UI's replay banner shows the counts live). */
@@ -39,6 +44,7 @@ export class ReplayResponder implements ProxyResponder {
   readonly #matcher: RecordingMatcher;
   readonly #options: ReplayOptions;
   readonly #ignored: readonly string[];
+  readonly maxBodyBytes: number;
   #served = 0;
   #misses = 0;
 
@@ -48,6 +54,7 @@ export class ReplayResponder implements ProxyResponder {
         `replay speed must be 0 (as fast as possible) or a positive number, got ${options.speed}`,
       );
     this.#options = options;
+    this.maxBodyBytes = options.maxBodyBytes ?? REPLAY_BODY_LIMIT;
     this.#ignored = options.ignoredFields ?? DEFAULT_IGNORED_FIELDS;
     this.#matcher = new RecordingMatcher(records, this.#ignored);
   }
