@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange-record.ts';
 import type {
   ExportRequest,
+  ImportResult,
   InspectorHandlers,
   LiveUpdate,
   ProxyStatus,
@@ -12,20 +16,14 @@ import type {
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
 import { AnalysisThread } from './capture/analysis-thread.ts';
+import { FILE_MODE } from './data-dir.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
 import { resendPlan } from './replay/resend-request.ts';
 import { Resender } from './replay/resender.ts';
-import {
-  type ExportFileInfo,
-  exportFile,
-  exportFileInfo,
-  streamWriter,
-  writeExport,
-} from './sessions/export-writer.ts';
-import { importSessionFile } from './sessions/import-session-file.ts';
+import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
 
@@ -214,9 +212,40 @@ export class InspectorService {
     begin?: (file: ExportFileInfo) => void,
   ): Promise<number> {
     // Found (or refused) before `begin`: an unknown session is an error, not an empty download.
-    const records = await this.#store.records(request.ids, request.session);
+    const run = await this.#store.exportJob(request.format, request.ids, request.session);
     begin?.(exportFileInfo(request.format, request.session ?? this.#store.currentId));
-    return writeExport(request.format, records, streamWriter(out));
+    // Made in a worker thread: serialising a large session never stalls forwarding.
+    return run(streamWriter(out));
+  }
+
+  /**
+   * Imports an upload (an HTTP body) as a new session without holding it: it is streamed to a
+   * file first (`tooLarge` past `maxBytes`), then read and parsed in a worker thread.
+   */
+  async importStream(
+    name: string,
+    body: AsyncIterable<Buffer>,
+    maxBytes: number,
+    tooLarge: () => Error,
+  ): Promise<ImportResult> {
+    const path = await this.#store.uploadPath();
+    try {
+      let size = 0;
+      await pipeline(
+        body,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            size += chunk.length;
+            if (size > maxBytes) throw tooLarge();
+            yield chunk;
+          }
+        },
+        createWriteStream(path, { mode: FILE_MODE }),
+      );
+      return await this.#store.importFile({ name, path });
+    } finally {
+      await rm(path, { force: true });
+    }
   }
 
   /** Stops the proxy, analyses what is queued, and flushes and closes the session. */
@@ -306,17 +335,19 @@ export class InspectorService {
         await store.delete(id);
         return undefined;
       },
-      'export.build': async (request) =>
-        exportFile(
-          request.format,
-          await store.records(request.ids, request.session),
-          request.session ?? store.currentId,
-        ),
-      'import.load': async (file) => {
-        const records = importSessionFile(file.name, file.content);
-        const session = await store.importRecords(records, file.name);
-        return { session, imported: records.length };
+      'export.build': async (request) => {
+        const run = await store.exportJob(request.format, request.ids, request.session);
+        const pieces: string[] = [];
+        await run((text) => {
+          pieces.push(text);
+        });
+        return {
+          ...exportFileInfo(request.format, request.session ?? store.currentId),
+          content: pieces.join(''),
+        };
       },
+      // Parsed in a worker thread: a large or deeply nested file never stalls forwarding.
+      'import.load': (file) => store.importFile({ name: file.name, text: file.content }),
       'replay.start': (request) => this.#replaySession(request),
       'replay.stop': () => this.stopReplay(),
       'exchanges.resend': (request) => this.#resend(request),

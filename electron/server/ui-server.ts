@@ -224,8 +224,14 @@ async function route(
   }
   if (method === 'POST' && path === '/api/import') {
     const name = url.searchParams.get('name') || 'import';
-    const content = await readBody(req);
-    return sendJson(res, 201, await handlers['import.load']({ name, content }));
+    // Streamed to a file and parsed in a worker thread: never held whole, never on this thread.
+    const imported = await service.importStream(
+      name,
+      req,
+      MAX_IMPORT_BYTES,
+      () => new HttpError(413, `Bodies over ${MAX_IMPORT_BYTES} bytes are refused`),
+    );
+    return sendJson(res, 201, imported);
   }
   throw new HttpError(404, `No API route ${method} ${path}`);
 }

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { CaptureHealth, SessionInfo } from '../../shared/inspector-contract.ts';
+import type { CaptureHealth, ExportFormat, SessionInfo } from '../../shared/inspector-contract.ts';
 import { type FinishedExchange, finishExchange } from '../capture/finished-exchange.ts';
 import { ensurePrivateDir, FILE_MODE } from '../data-dir.ts';
+import { writeExport } from './export-writer.ts';
+import { importSessionFile } from './import-session-file.ts';
+import { runFileJob } from './session-file-jobs.ts';
 import { type IndexEntry, indexLine, loadIndex, readRecord, readRecords } from './session-index.ts';
 import { liveOwner, SessionLock } from './session-lock.ts';
 import { errorText, type OpenForAppend, SessionWriter, type WriterHealth } from './session-writer.ts';
@@ -32,6 +35,8 @@ type Live = { writer: SessionWriter; lock: SessionLock } | { off: string };
 const DATA_EXT = '.jsonl';
 const INDEX_EXT = '.index.jsonl';
 const LOCK_EXT = '.lock';
+/** Imports and exports up to this size run on the calling thread (a few milliseconds); larger ones in a worker. */
+export const INLINE_BYTES = 1024 * 1024;
 // Past sessions kept opened (their summaries in memory) besides the current one.
 const OPENED_LIMIT = 2;
 
@@ -200,6 +205,8 @@ export class SessionStore {
 
   /** Summaries of a session's exchanges, in capture order (null: the current session). */
   async summaries(id: string | null): Promise<ExchangeSummary[]> {
+    // Exchanges that just ended are written first, so none is missing between in flight and on disk.
+    if (id === null || id === this.#currentId) await this.flush();
     const { entries } = await this.#entries(id);
     return entries.map((e) => e.summary);
   }
@@ -278,6 +285,88 @@ export class SessionStore {
     await rename(temp + INDEX_EXT, this.#indexPath(id));
     await rename(temp + DATA_EXT, this.#dataPath(id));
     return this.info(id);
+  }
+
+  /**
+   * Imports a HAR or JSONL file as a new past session in a worker thread (never parsed on this
+   * one), all or nothing: the files appear under their final names only once completely written.
+   * Resolves with the session and its number of records; rejects naming the line or entry at fault.
+   */
+  async importFile(
+    file: { name: string; path: string } | { name: string; text: string },
+  ): Promise<{ session: SessionInfo; imported: number }> {
+    const size = 'text' in file ? file.text.length : (await stat(file.path)).size;
+    if (size <= INLINE_BYTES) {
+      // Small: parsed here at once (a worker takes longer to start than this takes).
+      const text = 'text' in file ? file.text : await readFile(file.path, 'utf8');
+      const records = importSessionFile(file.name, text);
+      return { session: await this.importRecords(records, file.name), imported: records.length };
+    }
+    const id = `${newSessionId()}-${slug(file.name)}`;
+    await ensurePrivateDir(this.#dir);
+    const temp = join(this.#dir, `.${id}.tmp`);
+    try {
+      const imported = await runFileJob({
+        kind: 'import',
+        name: file.name,
+        path: 'path' in file ? file.path : null,
+        text: 'text' in file ? file.text : null,
+        dataPath: temp + DATA_EXT,
+        indexPath: temp + INDEX_EXT,
+      });
+      await rename(temp + INDEX_EXT, this.#indexPath(id));
+      await rename(temp + DATA_EXT, this.#dataPath(id));
+      // Told without loading the new index here: its summaries load when the session is opened.
+      const { size: bytes } = await stat(this.#dataPath(id));
+      const session = {
+        id,
+        name: id,
+        createdAt: createdAtOf(id),
+        exchanges: imported,
+        bytes,
+        current: false,
+      };
+      return { session, imported };
+    } finally {
+      await rm(temp + DATA_EXT, { force: true });
+      await rm(temp + INDEX_EXT, { force: true });
+    }
+  }
+
+  /** A place in the sessions folder for an upload on its way to `importFile` (removed by the caller). */
+  async uploadPath(): Promise<string> {
+    await ensurePrivateDir(this.#dir);
+    return join(this.#dir, `.upload-${randomBytes(6).toString('hex')}.tmp`);
+  }
+
+  /**
+   * Writes an export of a session (all of it, or the exchanges of `exchangeIds`) through `write`,
+   * made in a worker thread from the file on disk. Resolves once the session is found with a
+   * function that runs the export and resolves with the number of records.
+   */
+  async exportJob(
+    format: ExportFormat,
+    exchangeIds: readonly string[] | null,
+    id: string | null,
+  ): Promise<(write: (text: string) => Promise<void> | void) => Promise<number>> {
+    const sessionId = id ?? this.#currentId;
+    if (sessionId === this.#currentId) await this.flush();
+    const { entries, byId } = await this.#entries(sessionId);
+    const wanted =
+      exchangeIds === null
+        ? entries
+        : exchangeIds.map((exchangeId) => byId.get(exchangeId)).filter((e) => e !== undefined);
+    // A snapshot of what is on disk: the current session goes on growing meanwhile.
+    const spans = new Float64Array(wanted.length * 2);
+    wanted.forEach((entry, i) => {
+      spans[2 * i] = entry.offset;
+      spans[2 * i + 1] = entry.length;
+    });
+    const dataPath = this.#dataPath(sessionId);
+    const bytes = wanted.reduce((sum, e) => sum + e.length, 0);
+    // Small: made here at once (a worker takes longer to start than this takes).
+    if (bytes <= INLINE_BYTES) return (write) => writeExport(format, readRecords(dataPath, wanted), write);
+    return (write) => runFileJob({ kind: 'export', format, dataPath, spans }, write);
   }
 
   /** Flushes and closes the current session, and lets its lock go. */
