@@ -36,17 +36,22 @@ export class SessionLock {
 
   /** Takes the lock at `lockPath` (a new session's: the file must not exist yet). */
   static async acquire(lockPath: string, dir: string, id: string): Promise<SessionLock> {
-    const socket = socketPath(dir, id);
     // Whoever connects learns all it needs from the connect itself.
     const server = createServer((connection) => connection.destroy());
-    // A stale socket file of a crashed owner cannot be ours: the name has a fresh random part.
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socket, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    let socket = '';
+    let lastError: unknown = null;
+    // Beside the session first; a file system that cannot hold a socket (some network and FUSE
+    // mounts) falls back to the temp folder.
+    for (const candidate of socketPaths(dir, id)) {
+      try {
+        await listenOn(server, candidate);
+        socket = candidate;
+        break;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (socket === '') throw lastError;
     server.unref();
     try {
       if (process.platform !== 'win32') await chmod(socket, FILE_MODE);
@@ -99,10 +104,22 @@ function answers(socket: string): Promise<boolean> {
   });
 }
 
-function socketPath(dir: string, id: string): string {
+/** A stale socket file of a crashed owner is never in the way: each name has a fresh random part. */
+function socketPaths(dir: string, id: string): string[] {
   const tail = randomBytes(6).toString('hex');
-  if (process.platform === 'win32') return `\\\\.\\pipe\\tokentap-${tail}`;
+  if (process.platform === 'win32') return [`\\\\.\\pipe\\tokentap-${tail}`];
   // Next to the session when the path is short enough, so no temp cleaner can remove it.
   const beside = join(dir, `.${id}.${tail}.sock`);
-  return Buffer.byteLength(beside) <= SOCKET_PATH_LIMIT ? beside : join(tmpdir(), `tokentap-${tail}.sock`);
+  const temp = join(tmpdir(), `tokentap-${tail}.sock`);
+  return Buffer.byteLength(beside) <= SOCKET_PATH_LIMIT ? [beside, temp] : [temp];
+}
+
+function listenOn(server: Server, path: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -30,7 +30,7 @@ export interface SessionStoreOptions {
 }
 
 /** The current session: its writer and lock, or why there is none (the data directory cannot be written). */
-type Live = { writer: SessionWriter; lock: SessionLock } | { off: string };
+type Live = { writer: SessionWriter; lock: SessionLock | null } | { off: string };
 
 const DATA_EXT = '.jsonl';
 const INDEX_EXT = '.index.jsonl';
@@ -94,7 +94,13 @@ export class SessionStore {
     try {
       if (dataDir !== undefined) await ensurePrivateDir(dataDir);
       await ensurePrivateDir(this.#dir);
-      lock = await SessionLock.acquire(this.#lockPath(id), this.#dir, id);
+      lock = await SessionLock.acquire(this.#lockPath(id), this.#dir, id).catch((error: unknown) => {
+        // Capture never depends on the lock: without one, another instance sees this session as finished.
+        this.#log(
+          `cannot lock session ${id} (${errorText(error)}); another Tokentap would list it as finished`,
+        );
+        return null;
+      });
       const writer = await SessionWriter.open(
         this.#dataPath(id),
         this.#indexPath(id),
@@ -425,7 +431,7 @@ async function closeLive(live: Live, log: (message: string) => void): Promise<vo
   if ('off' in live) return;
   const health = await live.writer.close();
   if (health.lost > 0) log(`${health.lost} exchanges could not be written and are lost`);
-  await live.lock.release();
+  await live.lock?.release();
 }
 
 /** Session ids are file names: a time stamp that sorts, plus an optional label. */
