@@ -20,6 +20,7 @@ import { FILE_MODE } from './data-dir.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
+import { lightRecording } from './replay/recording-loader.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
 import { resendPlan } from './replay/resend-request.ts';
 import { Resender } from './replay/resender.ts';
@@ -170,8 +171,16 @@ export class InspectorService {
 
   async #replaySession(request: ReplayStartRequest): Promise<ProxyStatus> {
     const sessionId = request.session ?? this.#store.currentId;
+    // Kept light (matching needs no response): each one is read back from disk when it answers.
     const records: ExchangeRecord[] = [];
-    for await (const record of await this.#store.records(null, request.session)) records.push(record);
+    for await (const record of await this.#store.records(null, sessionId))
+      records.push(
+        lightRecording(record, async () => {
+          const full = await this.#store.record(record.id, sessionId);
+          if (!full) throw new Error(`session ${sessionId} no longer has it`);
+          return full;
+        }),
+      );
     return this.startReplay(records, {
       source: sessionId,
       speed: request.speed,

@@ -9,6 +9,7 @@ import type { BufferedRequest, ProxyAnswer, ProxyResponder, ResponseTap } from '
 import { rateLimitBody } from './fault-events.ts';
 import { DEFAULT_IGNORED_FIELDS } from './normalised-body.ts';
 import { recordedAnswer } from './recorded-answer.ts';
+import { fullRecording } from './recording-loader.ts';
 import { RecordingMatcher } from './recording-matcher.ts';
 
 /** The most request body a replay reads to match it (the capture's own request cap: no recording holds more). */
@@ -77,7 +78,7 @@ export class ReplayResponder implements ProxyResponder {
           [REPLAY_HEADER]: record.id,
         });
       }
-      return recordedAnswer(record, this.#options.speed, this.#options.faults);
+      return this.#answerFrom(record);
     }
     this.#misses++;
     this.#options.onCount?.();
@@ -92,6 +93,26 @@ export class ReplayResponder implements ProxyResponder {
         ? JSON.stringify({ type: 'error', error: { type: 'not_found_error', message } })
         : openAiErrorBody(message, 'replay_miss', 'no_recording');
     return jsonAnswer(404, text, { [REPLAY_HEADER]: REPLAY_MISS });
+  }
+
+  /** The recorded answer; a light recording is read back from disk first (see recording-loader.ts). */
+  #answerFrom(record: ExchangeRecord): ProxyAnswer {
+    const { speed, faults } = this.#options;
+    const full = fullRecording(record);
+    if (!(full instanceof Promise)) return recordedAnswer(full, speed, faults);
+    return {
+      send: (res, tap) =>
+        void full
+          .then((loaded) => recordedAnswer(loaded, speed, faults).send(res, tap))
+          .catch((error: unknown) => {
+            // Never an unhandled rejection: a recording that cannot be read (or played) answers 500.
+            if (res.headersSent) return void res.destroy();
+            const message = `Tokentap replay cannot read recording ${record.id}: ${error instanceof Error ? error.message : String(error)}`;
+            jsonAnswer(500, openAiErrorBody(message, 'proxy_error', 'replay_failed'), {
+              [REPLAY_HEADER]: record.id,
+            }).send(res, tap);
+          }),
+    };
   }
 
   /** What is being replayed, and how it has gone so far. */
