@@ -12,7 +12,7 @@ import { finished } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { isRecord, parseJson } from '../../shared/json-fields.ts';
-import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts';
+import { parseJsonl } from '../../shared/jsonl-format.ts';
 import { finishExchange } from '../capture/finished-exchange.ts';
 import { FILE_MODE } from '../data-dir.ts';
 import { writeExport } from './export-writer.ts';
@@ -59,7 +59,7 @@ class SessionFilesOut {
   }
 }
 
-/** A JSONL file, one record at a time: the whole file is never in memory. Same checks and words as `parseJsonl`. */
+/** A JSONL file, one record at a time: the whole file is never in memory. The checks and words of `parseJsonl`. */
 async function importJsonlLines(path: string, out: SessionFilesOut): Promise<void> {
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   const firstLineOfId = new Map<string, number>();
@@ -68,15 +68,13 @@ async function importJsonlLines(path: string, out: SessionFilesOut): Promise<voi
     at++;
     const line = at === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (line.trim() === '') continue;
-    let value: unknown;
+    // One line is a JSONL text of its own: checked by the same code, its line number put right.
+    let record: ExchangeRecord;
     try {
-      value = JSON.parse(line);
+      record = parseJsonl(line)[0] as ExchangeRecord;
     } catch (error) {
-      throw new Error(`line ${at}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error((error as Error).message.replace(/^line 1:/, `line ${at}:`));
     }
-    const reason = validateExchangeRecord(value);
-    if (reason !== null) throw new Error(`line ${at}: ${reason}`);
-    const record = value as ExchangeRecord;
     const first = firstLineOfId.get(record.id);
     if (first !== undefined)
       throw new Error(`line ${at}: duplicate id \`${record.id}\` (also on line ${first})`);

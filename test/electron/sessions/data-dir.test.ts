@@ -32,6 +32,15 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
+/** The inspector service on a data directory, forwarding to the fake upstream. */
+const startService = (dataDir: string) =>
+  InspectorService.start({
+    dataDir,
+    env: { UPSTREAM: upstream.url, LISTEN_ADDR: '127.0.0.1:0' },
+    headersTimeoutMs: 10_000,
+    log: () => {},
+  });
+
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
 describe('an unwritable data directory', () => {
@@ -83,12 +92,7 @@ describe('file modes', () => {
     await mkdir(join(data, 'sessions'), { recursive: true });
     await chmod(data, 0o755);
     await chmod(join(data, 'sessions'), 0o755);
-    const service = await InspectorService.start({
-      dataDir: data,
-      env: { UPSTREAM: upstream.url, LISTEN_ADDR: '127.0.0.1:0' },
-      headersTimeoutMs: 10_000,
-      log: () => {},
-    });
+    const service = await startService(data);
     try {
       const h = service.handlers;
       const res = await request(`${service.proxy?.url}/v1/chat/completions`, {
@@ -124,12 +128,7 @@ describe('file modes', () => {
   it('creates a missing data directory 700', async () => {
     const previous = process.umask(0o022);
     const data = join(dir, 'new', 'data');
-    const service = await InspectorService.start({
-      dataDir: data,
-      env: { UPSTREAM: upstream.url, LISTEN_ADDR: '127.0.0.1:0' },
-      headersTimeoutMs: 10_000,
-      log: () => {},
-    });
+    const service = await startService(data);
     try {
       expect(await modeOf(data)).toBe(0o700);
       expect(await modeOf(join(data, 'sessions'))).toBe(0o700);
