@@ -17,6 +17,12 @@ const ENTRIES = {
   main: { input: 'electron/main.ts', format: 'es', fileName: 'main.js' },
   preload: { input: 'electron/preload.ts', format: 'cjs', fileName: 'preload.cjs' },
   worker: { input: 'electron/capture/analysis-worker.ts', format: 'es', fileName: 'analysis-worker.js' },
+  // Imports and exports run in a worker thread of their own (session-file-jobs.ts).
+  files: {
+    input: 'electron/sessions/session-file-worker.ts',
+    format: 'es',
+    fileName: 'session-file-worker.js',
+  },
 } as const;
 
 type Mode = keyof typeof ENTRIES;
@@ -54,7 +60,7 @@ export default defineConfig(({ mode }) => {
   return {
     // A worker thread has no `electron` module: fail the build rather than ship a worker that
     // dies as it starts.
-    plugins: mode === 'worker' ? [noElectronImports()] : [],
+    plugins: mode === 'worker' || mode === 'files' ? [noElectronImports()] : [],
     publicDir: false,
     define: { __TOKENTAP_QUICK_START__: JSON.stringify(quickStartFromReadme(readme())) },
     // Bundle every dependency: only `electron` (not in the worker) and Node built-ins stay imports.
@@ -70,7 +76,7 @@ export default defineConfig(({ mode }) => {
       copyPublicDir: false,
       rollupOptions: {
         // Not `electron` for the worker, so that importing it reaches noElectronImports.
-        external: mode === 'worker' ? nodeBuiltins : ['electron', ...nodeBuiltins],
+        external: mode === 'worker' || mode === 'files' ? nodeBuiltins : ['electron', ...nodeBuiltins],
         output: { format: entry.format, entryFileNames: entry.fileName, codeSplitting: false },
       },
     },

@@ -66,11 +66,16 @@ export async function buildRenderer(): Promise<void> {
 /** Builds dist/electron (main, preload and the analysis worker) when stale. */
 export async function buildElectron(): Promise<void> {
   const inputs = ['electron', 'shared', 'vite.electron.config.ts', 'README.md', 'package.json'];
-  const outputs = ['dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/electron/analysis-worker.js'];
+  const outputs = [
+    'dist/electron/main.js',
+    'dist/electron/preload.cjs',
+    'dist/electron/analysis-worker.js',
+    'dist/electron/session-file-worker.js',
+  ];
   if (!stale(outputs, inputs)) return;
   console.log('Building the main process, the preload and the analysis worker…');
   const { build } = await import('vite');
-  for (const mode of ['main', 'preload', 'worker']) {
+  for (const mode of ['main', 'preload', 'worker', 'files']) {
     await build({ configFile: join(ROOT, 'vite.electron.config.ts'), root: ROOT, mode, logLevel: 'warn' });
   }
 }

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange-record.ts';
 import type {
   ExportRequest,
+  ImportResult,
   InspectorHandlers,
   LiveUpdate,
   ProxyStatus,
@@ -12,20 +16,15 @@ import type {
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
 import { AnalysisThread } from './capture/analysis-thread.ts';
+import { FILE_MODE } from './data-dir.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
+import { lightRecording } from './replay/recording-loader.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
 import { resendPlan } from './replay/resend-request.ts';
 import { Resender } from './replay/resender.ts';
-import {
-  type ExportFileInfo,
-  exportFile,
-  exportFileInfo,
-  streamWriter,
-  writeExport,
-} from './sessions/export-writer.ts';
-import { importSessionFile } from './sessions/import-session-file.ts';
+import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
 
@@ -61,6 +60,8 @@ export class InspectorService {
   #replay: ReplayResponder | null = null;
   readonly #resender = new Resender();
 
+  #reloadTimer: NodeJS.Timeout | null = null;
+
   private constructor(options: InspectorServiceOptions, store: SessionStore, settings: Settings) {
     this.#options = options;
     this.#store = store;
@@ -73,25 +74,58 @@ export class InspectorService {
       },
       onRecord: (exchange) => {
         this.#store.append(exchange);
-        const { summary } = exchange;
-        for (const listener of this.#listeners) listener.push({ type: 'exchange', summary });
+        // Its row shows as ended once its line is on disk (`#written`); while writes fail, the
+        // list is reloaded so rows of exchanges waiting to be written do not linger as in flight.
+        if (this.#store.health.state !== 'ok') this.#reloadListSoon();
         this.#resender.captured(exchange);
       },
     });
     this.handlers = this.#makeHandlers();
   }
 
-  /** Opens the sessions, then starts the proxy with the saved settings; a proxy that cannot start is reported in the status, not thrown. */
+  /**
+   * Opens the sessions, then starts the proxy with the saved settings. Neither the disk nor the
+   * port is fatal: a data directory that cannot be written turns capture off, a proxy that cannot
+   * start is reported in the status; both are said in the log.
+   */
   static async start(options: InspectorServiceOptions): Promise<InspectorService> {
-    const store = await SessionStore.open(options.dataDir, options.log);
+    // The store reports to the service made just after it (nothing is written before).
+    let service: InspectorService | null = null;
+    const store = await SessionStore.open(options.dataDir, options.log, {
+      onWritten: (summaries) => {
+        if (service) service.#written(summaries);
+      },
+      onHealth: () => {
+        if (!service) return;
+        void service.#broadcastStatus().catch(() => undefined);
+        service.#reloadListSoon();
+      },
+    });
     const settings = await loadSettings(options.dataDir, options.env);
-    const service = new InspectorService(options, store, settings);
+    service = new InspectorService(options, store, settings);
     const failure = await service.#startProxy();
     if (failure !== null && options.requireProxy) {
       await service.close();
       throw failure;
     }
     return service;
+  }
+
+  #written(summaries: readonly ExchangeSummary[]): void {
+    for (const listener of this.#listeners)
+      for (const summary of summaries) listener.push({ type: 'exchange', summary });
+  }
+
+  /** Has the renderers reload the current list from the store (at most once a second). */
+  #reloadListSoon(): void {
+    if (this.#reloadTimer || this.#listeners.size === 0) return;
+    this.#reloadTimer = setTimeout(() => {
+      this.#reloadTimer = null;
+      void this.#store.info(this.#store.currentId).then((session) => {
+        for (const listener of this.#listeners) listener.push({ type: 'session', session });
+      });
+    }, 1000);
+    this.#reloadTimer.unref();
   }
 
   /** The running proxy, if it is listening. */
@@ -118,6 +152,7 @@ export class InspectorService {
       error: this.#proxyError,
       capturePaused: this.#analysis.paused,
       session: await this.#store.info(this.#store.currentId),
+      capture: this.#store.health,
       replay: this.#replay?.status() ?? null,
     };
   }
@@ -142,8 +177,16 @@ export class InspectorService {
 
   async #replaySession(request: ReplayStartRequest): Promise<ProxyStatus> {
     const sessionId = request.session ?? this.#store.currentId;
+    // Kept light (matching needs no response): each one is read back from disk when it answers.
     const records: ExchangeRecord[] = [];
-    for await (const record of await this.#store.records(null, request.session)) records.push(record);
+    for await (const record of await this.#store.records(null, sessionId))
+      records.push(
+        lightRecording(record, async () => {
+          const full = await this.#store.record(record.id, sessionId);
+          if (!full) throw new Error(`session ${sessionId} no longer has it`);
+          return full;
+        }),
+      );
     return this.startReplay(records, {
       source: sessionId,
       speed: request.speed,
@@ -185,9 +228,40 @@ export class InspectorService {
     begin?: (file: ExportFileInfo) => void,
   ): Promise<number> {
     // Found (or refused) before `begin`: an unknown session is an error, not an empty download.
-    const records = await this.#store.records(request.ids, request.session);
+    const run = await this.#store.exportJob(request.format, request.ids, request.session);
     begin?.(exportFileInfo(request.format, request.session ?? this.#store.currentId));
-    return writeExport(request.format, records, streamWriter(out));
+    // Made in a worker thread: serialising a large session never stalls forwarding.
+    return run(streamWriter(out));
+  }
+
+  /**
+   * Imports an upload (an HTTP body) as a new session without holding it: it is streamed to a
+   * file first (`tooLarge` past `maxBytes`), then read and parsed in a worker thread.
+   */
+  async importStream(
+    name: string,
+    body: AsyncIterable<Buffer>,
+    maxBytes: number,
+    tooLarge: () => Error,
+  ): Promise<ImportResult> {
+    const path = await this.#store.uploadPath();
+    try {
+      let size = 0;
+      await pipeline(
+        body,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            size += chunk.length;
+            if (size > maxBytes) throw tooLarge();
+            yield chunk;
+          }
+        },
+        createWriteStream(path, { mode: FILE_MODE }),
+      );
+      return await this.#store.importFile({ name, path });
+    } finally {
+      await rm(path, { force: true });
+    }
   }
 
   /** Stops the proxy, analyses what is queued, and flushes and closes the session. */
@@ -195,6 +269,7 @@ export class InspectorService {
     await this.#proxy?.close();
     this.#proxy = null;
     await this.#analysis.close();
+    if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
     await this.#store.close();
   }
 
@@ -279,17 +354,19 @@ export class InspectorService {
         await store.delete(id);
         return undefined;
       },
-      'export.build': async (request) =>
-        exportFile(
-          request.format,
-          await store.records(request.ids, request.session),
-          request.session ?? store.currentId,
-        ),
-      'import.load': async (file) => {
-        const records = importSessionFile(file.name, file.content);
-        const session = await store.importRecords(records, file.name);
-        return { session, imported: records.length };
+      'export.build': async (request) => {
+        const run = await store.exportJob(request.format, request.ids, request.session);
+        const pieces: string[] = [];
+        await run((text) => {
+          pieces.push(text);
+        });
+        return {
+          ...exportFileInfo(request.format, request.session ?? store.currentId),
+          content: pieces.join(''),
+        };
       },
+      // Parsed in a worker thread: a large or deeply nested file never stalls forwarding.
+      'import.load': (file) => store.importFile({ name: file.name, text: file.content }),
       'replay.start': (request) => this.#replaySession(request),
       'replay.stop': () => this.stopReplay(),
       'exchanges.resend': (request) => this.#resend(request),

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../shared/inspector-contract.ts';
+import { ensurePrivateDir, FILE_MODE } from './data-dir.ts';
 import { DEFAULT_LISTEN_ADDR, DEFAULT_UPSTREAM } from './proxy-config.ts';
 
 const FILE = 'settings.json';
@@ -23,10 +24,12 @@ export async function loadSettings(dataDir: string, env: NodeJS.ProcessEnv): Pro
   };
 }
 
-/** Saves settings atomically (write, then rename). */
+/** Saves settings atomically (write, then rename), mode 600. */
 export async function saveSettings(dataDir: string, settings: Settings): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
+  await ensurePrivateDir(dataDir);
   const temp = join(dataDir, `.${FILE}.tmp`);
-  await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`);
+  // A temp file left by a crash keeps its old mode when rewritten: removed first.
+  await rm(temp, { force: true });
+  await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: FILE_MODE });
   await rename(temp, join(dataDir, FILE));
 }

@@ -16,6 +16,26 @@ export interface SessionInfo {
   bytes: number;
   /** Live capture goes to this session. */
   current: boolean;
+  /** Another Tokentap on the same data directory is capturing into it: read-only here, not deletable. */
+  liveElsewhere?: { pid: number };
+}
+
+/** Whether live capture reaches the disk. */
+export interface CaptureHealth {
+  /**
+   * `ok`: exchanges are written as they end. `failing`: writes fail (a full disk) and are retried
+   * with a backoff; capture resumes by itself. `off`: no session could be opened (the data
+   * directory cannot be written): the proxy forwards, nothing is recorded.
+   */
+  state: 'ok' | 'failing' | 'off';
+  /** Why not, in plain words (`ENOSPC: no space left on device, write`). */
+  error: string | null;
+  /** When writes started failing (ISO time). */
+  since: string | null;
+  /** Finished exchanges waiting to be written (not listed until they are). */
+  waiting: number;
+  /** Exchanges of this session that could not be written and were given up. */
+  lost: number;
 }
 
 export interface ProxyStatus {
@@ -31,6 +51,8 @@ export interface ProxyStatus {
   /** Capture paused: traffic still flows, but nothing is recorded. */
   capturePaused: boolean;
   session: SessionInfo;
+  /** Whether captured exchanges reach the disk (absent: not reported, taken as ok). */
+  capture?: CaptureHealth;
   /** Replay mode: the proxy answers from a recording (null or absent: it forwards everything). */
   replay?: ReplayStatus | null;
 }

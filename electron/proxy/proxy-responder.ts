@@ -38,6 +38,8 @@ export interface ProxyAnswer {
 export interface ProxyResponder {
   /** The answer to this request, or null to forward it to the upstream and capture it as usual. */
   answerFor(request: BufferedRequest): ProxyAnswer | null;
+  /** The most request body bytes read to decide (beyond: 413, the rest read and dropped); absent: no cap. */
+  readonly maxBodyBytes?: number;
 }
 
 /** A tap that pushes one exchange's response events, timed from `t0` (performance.now()). */

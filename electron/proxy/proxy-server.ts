@@ -161,8 +161,30 @@ function answerOrForward(
   const t0 = performance.now();
   const startedAt = Date.now();
   const parts: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => parts.push(chunk));
+  // A body is held to be matched, so it is capped: past the cap, 413, and the rest is read and dropped.
+  const cap = responder.maxBodyBytes ?? Number.POSITIVE_INFINITY;
+  let read = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    read += chunk.length;
+    if (read <= cap) return void parts.push(chunk);
+    over = true;
+    parts.length = 0;
+    const body = openAiErrorBody(
+      `Tokentap replay reads request bodies up to ${cap} bytes to match them with a recording; this one is larger`,
+      'invalid_request_error',
+      'request_too_large',
+    );
+    res.writeHead(413, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    res.end(body);
+  });
   req.once('end', () => {
+    if (over) return;
     const body = Buffer.concat(parts);
     const request: BufferedRequest = {
       method: req.method ?? 'GET',

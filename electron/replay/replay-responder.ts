@@ -10,9 +10,13 @@ import { type AnswerFailureLog, failAnswer, guardedAnswer } from './answer-failu
 import { rateLimitBody } from './fault-events.ts';
 import { DEFAULT_IGNORED_FIELDS } from './normalised-body.ts';
 import { recordedAnswer } from './recorded-answer.ts';
+import { fullRecording } from './recording-loader.ts';
 import { RecordingMatcher } from './recording-matcher.ts';
 
 type RateLimitFault = Extract<ReplayFault, { kind: 'rate-limit' }>;
+
+/** The most request body a replay reads to match it (the capture's own request cap: no recording holds more). */
+export const REPLAY_BODY_LIMIT = 16 * 1024 * 1024;
 
 /** The value of `x-tokentap-replay` (and of `replayOf`) on a 404 that no recording matched. */
 export const REPLAY_MISS = 'miss';
@@ -26,6 +30,8 @@ export interface ReplayOptions {
   faults: readonly ReplayFault[];
   /** Top-level body fields ignored when matching (default `DEFAULT_IGNORED_FIELDS`). */
   ignoredFields?: readonly string[] | null | undefined;
+  /** Request bodies past this many bytes get a 413 (default `REPLAY_BODY_LIMIT`). */
+  maxBodyBytes?: number | undefined;
   /** Told about every miss, in words (the command line prints them). */
   onMiss?: ((message: string) => void) | undefined;
   /** Told after every request served or missed (the UI's replay banner shows the counts live). */
@@ -44,6 +50,7 @@ export class ReplayResponder implements ProxyResponder {
   readonly #matcher: RecordingMatcher;
   readonly #options: ReplayOptions;
   readonly #ignored: readonly string[];
+  readonly maxBodyBytes: number;
   #served = 0;
   #misses = 0;
 
@@ -53,6 +60,7 @@ export class ReplayResponder implements ProxyResponder {
         `replay speed must be 0 (as fast as possible) or a positive number, got ${options.speed}`,
       );
     this.#options = options;
+    this.maxBodyBytes = options.maxBodyBytes ?? REPLAY_BODY_LIMIT;
     this.#ignored = options.ignoredFields ?? DEFAULT_IGNORED_FIELDS;
     this.#matcher = new RecordingMatcher(records, this.#ignored);
   }
@@ -95,10 +103,24 @@ export class ReplayResponder implements ProxyResponder {
           [REPLAY_HEADER]: record.id,
         });
       }
-      return recordedAnswer(record, this.#options.speed, this.#options.faults);
+      return this.#answerFrom(record);
     } catch (error) {
       return { send: (res, tap) => failAnswer(res, tap, record.id, error, this.#options.onError) };
     }
+  }
+
+  /** The recorded answer; a light recording is read back from disk first (see recording-loader.ts). */
+  #answerFrom(record: ExchangeRecord): ProxyAnswer {
+    const { speed, faults } = this.#options;
+    const full = fullRecording(record);
+    if (!(full instanceof Promise)) return recordedAnswer(full, speed, faults);
+    return {
+      send: (res, tap) =>
+        void full
+          .then((loaded) => recordedAnswer(loaded, speed, faults).send(res, tap))
+          // Never an unhandled rejection: a recording that cannot be read (or played) answers 500.
+          .catch((error: unknown) => failAnswer(res, tap, record.id, error, this.#options.onError)),
+    };
   }
 
   /** What is being replayed, and how it has gone so far. */

@@ -1,8 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { importSessionFile } from '../sessions/import-session-file.ts';
-import { readSessionRecords, sessionIds } from '../sessions/session-reader.ts';
+import { loadIndex, readRecord, readRecords } from '../sessions/session-index.ts';
+import { sessionIds } from '../sessions/session-reader.ts';
+import { lightRecording } from './recording-loader.ts';
 
 /**
  * The records to replay from a command-line argument: a HAR or JSONL file when the path exists,
@@ -27,5 +29,27 @@ export async function loadReplaySource(
         : `"${which}" is neither a file nor a session in ${dataDir} (see \`tokentap sessions\`)`,
     );
   }
-  return { label: id, records: await readSessionRecords(dataDir, id, warn) };
+  return { label: id, records: await lightSessionRecords(dataDir, id, warn) };
+}
+
+/**
+ * A session's records read one at a time and kept light (see recording-loader.ts): each full
+ * record is read back from its line when it answers, so replaying a session of any size holds
+ * only its request bodies.
+ */
+async function lightSessionRecords(
+  dataDir: string,
+  id: string,
+  warn: (message: string) => void,
+): Promise<ExchangeRecord[]> {
+  const dataPath = join(dataDir, 'sessions', `${id}.jsonl`);
+  const { entries, warnings } = await loadIndex(dataPath, join(dataDir, 'sessions', `${id}.index.jsonl`));
+  for (const warning of warnings) warn(warning);
+  const records: ExchangeRecord[] = [];
+  let i = 0;
+  for await (const record of readRecords(dataPath, entries)) {
+    const entry = entries[i++] as (typeof entries)[number];
+    records.push(lightRecording(record, () => readRecord(dataPath, entry)));
+  }
+  return records;
 }

@@ -14,15 +14,34 @@ export class HttpError extends Error {
 const SIMPLE_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
 
 /**
+ * What can be refused from the head alone, before a byte of the body is read: a declared length
+ * over `maxBytes` (413), or a body of a type a cross-site form can send (415, see below).
+ */
+export function refuseByHead(req: IncomingMessage, maxBytes: number): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new HttpError(413, `Bodies over ${maxBytes} bytes are refused here`);
+  const hasBody = declared > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && isSimpleType(req)) throw unsupportedType();
+}
+
+function isSimpleType(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === '' || SIMPLE_TYPES.has(type);
+}
+
+function unsupportedType(): HttpError {
+  return new HttpError(415, 'Send the body as application/json (or the file type, for an import)');
+}
+
+/**
  * The request's body as text, at most `maxBytes` (413 before reading when Content-Length says
  * more, else as soon as the bytes pass it). A non-empty body must have a type a page can only send
  * with a CORS preflight, so no cross-site form can post one (415).
  */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new HttpError(413, `Bodies over ${maxBytes} bytes are refused here`);
+  refuseByHead(req, maxBytes);
   // Not a for-await: leaving it early destroys the socket, and the client would see a reset, not 413.
-  const { parts, size } = await new Promise<{ parts: Buffer[]; size: number }>((resolve, reject) => {
+  const { parts } = await new Promise<{ parts: Buffer[]; size: number }>((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -37,11 +56,6 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
     req.once('end', () => resolve({ parts, size }));
     req.once('error', reject);
   });
-  if (size > 0) {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (type === '' || SIMPLE_TYPES.has(type))
-      throw new HttpError(415, 'Send the body as application/json (or the file type, for an import)');
-  }
   return Buffer.concat(parts).toString('utf8');
 }
 

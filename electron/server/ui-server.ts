@@ -17,7 +17,7 @@ import {
   type LiveFeedClientState,
   type LiveFeedLimits,
 } from './live-feed-client.ts';
-import { HttpError, readBody, readJson } from './request-body.ts';
+import { HttpError, readBody, readJson, refuseByHead } from './request-body.ts';
 import { RequestGuard } from './request-guard.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -267,10 +267,19 @@ async function route(
     return sendExport(res, service, request);
   }
   if (method === 'POST' && path === '/api/import') {
-    const [file] = ARGUMENT_CHECKS['import.load']([
-      { name: url.searchParams.get('name') || 'import', content: await readBody(req, MAX_IMPORT_BYTES) },
+    refuseByHead(req, MAX_IMPORT_BYTES);
+    // The name gets the same checks as over IPC; the content is checked as it streams in.
+    const [{ name }] = ARGUMENT_CHECKS['import.load']([
+      { name: url.searchParams.get('name') || 'import', content: '' },
     ]);
-    return sendJson(res, 201, await handlers['import.load'](file));
+    // Streamed to a file and parsed in a worker thread: never held whole, never on this thread.
+    const imported = await service.importStream(
+      name,
+      req,
+      MAX_IMPORT_BYTES,
+      () => new HttpError(413, `Bodies over ${MAX_IMPORT_BYTES} bytes are refused`),
+    );
+    return sendJson(res, 201, imported);
   }
   throw new HttpError(404, `No API route ${method} ${path}`);
 }

@@ -6,6 +6,7 @@ import { finished } from 'node:stream/promises';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { harTextPieces } from '../../shared/har-format.ts';
 import type { ExportFile, ExportFormat } from '../../shared/inspector-contract.ts';
+import { FILE_MODE } from '../data-dir.ts';
 import { TOKENTAP_VERSION } from '../version.ts';
 
 /** What an export is called and what it is, before a byte of it is written. */
@@ -63,8 +64,22 @@ export function streamWriter(out: Writable): (text: string) => Promise<void> {
   return async (text) => {
     if (failure) throw failure;
     if (out.destroyed) throw new Error('the export was cancelled (its destination closed)');
-    if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    if (!out.write(text)) await drainedOrClosed(out);
   };
+}
+
+/** Waits for `drain` or `close`, then removes every listener it added (one wait per full buffer). */
+async function drainedOrClosed(out: Writable): Promise<void> {
+  const stop = new AbortController();
+  try {
+    await Promise.race([
+      once(out, 'drain', { signal: stop.signal }),
+      once(out, 'close', { signal: stop.signal }),
+    ]);
+  } finally {
+    // The waiter that lost still listens (and `once` adds an `error` listener too) until aborted.
+    stop.abort();
+  }
 }
 
 /**
@@ -75,7 +90,8 @@ export async function writeExportFile(
   path: string,
   writeTo: (out: Writable) => Promise<number>,
 ): Promise<number> {
-  const file = createWriteStream(path);
+  // 600: an export holds the same traffic as the session it comes from.
+  const file = createWriteStream(path, { mode: FILE_MODE });
   await once(file, 'open');
   try {
     const count = await writeTo(file);

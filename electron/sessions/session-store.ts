@@ -1,20 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { SessionInfo } from '../../shared/inspector-contract.ts';
+import type { CaptureHealth, ExportFormat, SessionInfo } from '../../shared/inspector-contract.ts';
 import { type FinishedExchange, finishExchange } from '../capture/finished-exchange.ts';
+import { ensurePrivateDir, FILE_MODE } from '../data-dir.ts';
+import { writeExport } from './export-writer.ts';
+import { importSessionFile } from './import-session-file.ts';
+import { runFileJob } from './session-file-jobs.ts';
 import { type IndexEntry, indexLine, loadIndex, readRecord, readRecords } from './session-index.ts';
-import { SessionWriter } from './session-writer.ts';
+import { liveOwner, SessionLock } from './session-lock.ts';
+import { errorText, type OpenForAppend, SessionWriter, type WriterHealth } from './session-writer.ts';
 
 /** An opened session: where each exchange's line is, plus its summary. */
 interface SessionEntries {
   entries: IndexEntry[];
   byId: Map<string, IndexEntry>;
+  /** The data file's size when loaded: a session another instance still writes is reloaded when it grew. */
+  bytes: number;
 }
+
+export interface SessionStoreOptions {
+  /** Exchanges whose lines just reached the disk (what the list may show now). */
+  onWritten?: (summaries: ExchangeSummary[]) => void;
+  /** Capture's health changed: writes fail, work again, or records were given up. */
+  onHealth?: (health: CaptureHealth) => void;
+  /** The seam fault tests open files through. */
+  openFile?: OpenForAppend;
+}
+
+/** The current session: its writer and lock, or why there is none (the data directory cannot be written). */
+type Live = { writer: SessionWriter; lock: SessionLock | null } | { off: string };
 
 const DATA_EXT = '.jsonl';
 const INDEX_EXT = '.index.jsonl';
+const LOCK_EXT = '.lock';
+/** Imports and exports up to this size run on the calling thread (a few milliseconds); larger ones in a worker. */
+export const INLINE_BYTES = 1024 * 1024;
 // Past sessions kept opened (their summaries in memory) besides the current one.
 const OPENED_LIMIT = 2;
 
@@ -26,64 +48,145 @@ const OPENED_LIMIT = 2;
 export class SessionStore {
   readonly #dir: string;
   readonly #log: (message: string) => void;
+  readonly #options: SessionStoreOptions;
   #currentId: string;
   #current: SessionEntries;
-  #writer: SessionWriter;
+  #live: Live;
+  /** Exchanges given up while no session could be written. */
+  #lostWhileOff = 0;
   readonly #opened = new Map<string, SessionEntries>();
 
-  private constructor(dir: string, log: (message: string) => void, id: string, writer: SessionWriter) {
+  private constructor(
+    dir: string,
+    log: (message: string) => void,
+    options: SessionStoreOptions,
+    id: string,
+    live: Live,
+  ) {
     this.#dir = dir;
     this.#log = log;
+    this.#options = options;
     this.#currentId = id;
-    this.#current = { entries: [], byId: new Map() };
-    this.#writer = writer;
+    this.#current = emptyEntries();
+    this.#live = live;
   }
 
-  /** Opens the store in `dir/sessions` and starts a new current session. */
-  static async open(dataDir: string, log: (message: string) => void): Promise<SessionStore> {
+  /**
+   * Opens the store in `dir/sessions` (mode 700) and starts a new current session. Never throws
+   * for the disk: when the directory cannot be created or written, capture is off (said once in
+   * the log and in `health`), and everything else still works.
+   */
+  static async open(
+    dataDir: string,
+    log: (message: string) => void,
+    options: SessionStoreOptions = {},
+  ): Promise<SessionStore> {
     const dir = join(dataDir, 'sessions');
-    await mkdir(dir, { recursive: true });
     const id = newSessionId();
-    const writer = await SessionWriter.open(join(dir, id + DATA_EXT), join(dir, id + INDEX_EXT), (error) =>
-      log(`cannot write session ${id}: ${error.message}`),
-    );
-    return new SessionStore(dir, log, id, writer);
+    const store = new SessionStore(dir, log, options, id, { off: 'not opened yet' });
+    store.#live = await store.#openLive(id, dataDir);
+    return store;
+  }
+
+  /** Takes the lock, then opens the files: a session file never exists without its owner's lock. */
+  async #openLive(id: string, dataDir?: string): Promise<Live> {
+    let lock: SessionLock | null = null;
+    try {
+      if (dataDir !== undefined) await ensurePrivateDir(dataDir);
+      await ensurePrivateDir(this.#dir);
+      lock = await SessionLock.acquire(this.#lockPath(id), this.#dir, id).catch((error: unknown) => {
+        // Capture never depends on the lock: without one, another instance sees this session as finished.
+        this.#log(
+          `cannot lock session ${id} (${errorText(error)}); another Tokentap would list it as finished`,
+        );
+        return null;
+      });
+      const writer = await SessionWriter.open(
+        this.#dataPath(id),
+        this.#indexPath(id),
+        {
+          written: (entries) => this.#written(id, entries),
+          health: (health) => this.#healthChanged(id, health),
+        },
+        this.#options.openFile ? { openFile: this.#options.openFile } : {},
+      );
+      return { writer, lock };
+    } catch (error) {
+      await lock?.release().catch(() => undefined);
+      const off = `cannot write sessions in ${this.#dir} (${errorText(error)})`;
+      this.#log(`capture is OFF: ${off}; the proxy forwards, nothing is recorded`);
+      return { off };
+    }
+  }
+
+  #written(id: string, entries: IndexEntry[]): void {
+    if (id !== this.#currentId) return;
+    for (const entry of entries) {
+      this.#current.entries.push(entry);
+      this.#current.byId.set(entry.summary.id, entry);
+    }
+    this.#options.onWritten?.(entries.map((e) => e.summary));
+  }
+
+  #healthChanged(id: string, health: WriterHealth): void {
+    if (health.state === 'failing')
+      this.#log(
+        `cannot write session ${id}: ${health.error} (retrying; ${health.waiting} waiting, ${health.lost} lost)`,
+      );
+    else this.#log(`session ${id} is written again (${health.lost} exchanges lost meanwhile)`);
+    if (id === this.#currentId) this.#options.onHealth?.(this.health);
+  }
+
+  /** Whether live capture reaches the disk, and why not. */
+  get health(): CaptureHealth {
+    if ('off' in this.#live)
+      return { state: 'off', error: this.#live.off, since: null, waiting: 0, lost: this.#lostWhileOff };
+    const health = this.#live.writer.health;
+    return health.state === 'ok'
+      ? { state: 'ok', error: null, since: null, waiting: 0, lost: health.lost }
+      : {
+          state: 'failing',
+          error: health.error,
+          since: health.since,
+          waiting: health.waiting,
+          lost: health.lost,
+        };
   }
 
   get currentId(): string {
     return this.#currentId;
   }
 
-  /** Appends a finished exchange to the current session. */
+  /** Appends a finished exchange to the current session; it is listed once it is on disk. */
   append(exchange: FinishedExchange): void {
-    const entry = this.#writer.append(exchange);
-    this.#current.entries.push(entry);
-    this.#current.byId.set(exchange.summary.id, entry);
+    if ('off' in this.#live) this.#lostWhileOff++;
+    else this.#live.writer.append(exchange);
   }
 
   /** Writes everything appended so far. */
-  flush(): Promise<void> {
-    return this.#writer.flush();
+  async flush(): Promise<void> {
+    if (!('off' in this.#live)) await this.#live.writer.flush();
   }
 
-  /** Starts a new current session; the previous one becomes a past session. */
+  /** Starts a new current session (trying the disk again if capture was off); the previous one becomes a past session. */
   async startNew(): Promise<SessionInfo> {
+    const previous = this.#live;
     const id = newSessionId();
-    const writer = await SessionWriter.open(this.#dataPath(id), this.#indexPath(id), (error) =>
-      this.#log(`cannot write session ${id}: ${error.message}`),
-    );
-    await this.#writer.close();
-    this.#writer = writer;
+    // The id first: records the new writer reports are the new session's.
     this.#currentId = id;
-    this.#current = { entries: [], byId: new Map() };
+    this.#current = emptyEntries();
+    this.#live = await this.#openLive(id);
+    await closeLive(previous, this.#log);
+    this.#lostWhileOff = 0;
+    this.#options.onHealth?.(this.health);
     return this.info(id);
   }
 
   /** Every session, newest first. */
   async list(): Promise<SessionInfo[]> {
-    const names = await readdir(this.#dir);
+    const names = await readdir(this.#dir).catch(() => [] as string[]);
     const ids = names
-      .filter((n) => n.endsWith(DATA_EXT))
+      .filter((n) => n.endsWith(DATA_EXT) && !n.endsWith(INDEX_EXT) && !n.startsWith('.'))
       .map((n) => n.slice(0, -DATA_EXT.length))
       .filter(isSessionId);
     const infos = await Promise.all(ids.map((id) => this.info(id).catch(() => null)));
@@ -96,25 +199,32 @@ export class SessionStore {
 
   async info(id: string): Promise<SessionInfo> {
     const current = id === this.#currentId;
-    if (!current) checkId(id);
-    const bytes = current ? this.#writer.size : (await stat(this.#dataPath(id))).size;
-    const entries = current ? this.#current : this.#opened.get(id);
-    const exchanges = entries ? entries.entries.length : await this.#countIndexed(id);
-    return { id, name: id, createdAt: createdAtOf(id), exchanges, bytes, current };
+    const base = { id, name: id, createdAt: createdAtOf(id), current };
+    if (current) {
+      const bytes = 'off' in this.#live ? 0 : this.#live.writer.size;
+      return { ...base, exchanges: this.#current.entries.length, bytes };
+    }
+    const owner = await liveOwner(this.#lockPath(checkId(id)));
+    const entries = await this.#entries(id);
+    const info = { ...base, exchanges: entries.entries.length, bytes: entries.bytes };
+    return owner === null ? info : { ...info, liveElsewhere: { pid: owner } };
   }
 
   /** Summaries of a session's exchanges, in capture order (null: the current session). */
   async summaries(id: string | null): Promise<ExchangeSummary[]> {
+    // Exchanges that just ended are written first, so none is missing between in flight and on disk.
+    if (id === null || id === this.#currentId) await this.flush();
     const { entries } = await this.#entries(id);
     return entries.map((e) => e.summary);
   }
 
-  /** One full record, read back from its line; null when the session has no such exchange. */
+  /** One full record, read back from its line; null when the session has no such exchange (on disk). */
   async record(exchangeId: string, id: string | null): Promise<ExchangeRecord | null> {
     const sessionId = id ?? this.#currentId;
+    // What was appended is written first: an exchange that just ended is then found.
+    if (sessionId === this.#currentId) await this.flush();
     const entry = (await this.#entries(sessionId)).byId.get(exchangeId);
     if (!entry) return null;
-    if (sessionId === this.#currentId) await this.#writer.flush();
     return readRecord(this.#dataPath(sessionId), entry);
   }
 
@@ -128,26 +238,33 @@ export class SessionStore {
     id: string | null,
   ): Promise<AsyncGenerator<ExchangeRecord>> {
     const sessionId = id ?? this.#currentId;
+    if (sessionId === this.#currentId) await this.flush();
     const { entries, byId } = await this.#entries(sessionId);
-    // A snapshot: the current session goes on growing meanwhile; what is in it is flushed first.
+    // A snapshot of what is on disk: the current session goes on growing meanwhile.
     const wanted =
       exchangeIds === null
         ? entries.slice()
         : exchangeIds.map((exchangeId) => byId.get(exchangeId)).filter((e) => e !== undefined);
-    if (sessionId === this.#currentId) await this.#writer.flush();
     return readRecords(this.#dataPath(sessionId), wanted);
   }
 
-  /** Deletes a past session (the current one cannot be deleted). */
+  /** Deletes a past session (the current one, or one another instance is capturing into, cannot be deleted). */
   async delete(id: string): Promise<void> {
     checkId(id);
     if (id === this.#currentId)
       throw new Error('The current session cannot be deleted; start a new session first.');
     // Looked up by exact name among the session files, never as a path built from the request.
     if (!(await readdir(this.#dir)).includes(id + DATA_EXT)) throw new Error(`There is no session "${id}".`);
+    const owner = await liveOwner(this.#lockPath(id));
+    if (owner !== null)
+      throw new Error(
+        `Session "${id}" is live in another Tokentap (pid ${owner}): it can be deleted once that one stops or starts a new session.`,
+      );
     this.#opened.delete(id);
     await rm(this.#dataPath(id), { force: true });
     await rm(this.#indexPath(id), { force: true });
+    // A crashed owner's lock, if any.
+    await rm(this.#lockPath(id), { force: true });
   }
 
   /**
@@ -168,22 +285,112 @@ export class SessionStore {
       offset += length;
     }
     const temp = join(this.#dir, `.${id}.tmp`);
-    await writeFile(temp + DATA_EXT, lines.join(''));
-    await writeFile(temp + INDEX_EXT, indexLines.join(''));
+    await ensurePrivateDir(this.#dir);
+    await writeFile(temp + DATA_EXT, lines.join(''), { mode: FILE_MODE });
+    await writeFile(temp + INDEX_EXT, indexLines.join(''), { mode: FILE_MODE });
     await rename(temp + INDEX_EXT, this.#indexPath(id));
     await rename(temp + DATA_EXT, this.#dataPath(id));
     return this.info(id);
   }
 
-  /** Flushes and closes the current session. */
+  /**
+   * Imports a HAR or JSONL file as a new past session in a worker thread (never parsed on this
+   * one), all or nothing: the files appear under their final names only once completely written.
+   * Resolves with the session and its number of records; rejects naming the line or entry at fault.
+   */
+  async importFile(
+    file: { name: string; path: string } | { name: string; text: string },
+  ): Promise<{ session: SessionInfo; imported: number }> {
+    const size = 'text' in file ? file.text.length : (await stat(file.path)).size;
+    if (size <= INLINE_BYTES) {
+      // Small: parsed here at once (a worker takes longer to start than this takes).
+      const text = 'text' in file ? file.text : await readFile(file.path, 'utf8');
+      const records = importSessionFile(file.name, text);
+      return { session: await this.importRecords(records, file.name), imported: records.length };
+    }
+    const id = `${newSessionId()}-${slug(file.name)}`;
+    await ensurePrivateDir(this.#dir);
+    const temp = join(this.#dir, `.${id}.tmp`);
+    try {
+      const imported = await runFileJob({
+        kind: 'import',
+        name: file.name,
+        path: 'path' in file ? file.path : null,
+        text: 'text' in file ? file.text : null,
+        dataPath: temp + DATA_EXT,
+        indexPath: temp + INDEX_EXT,
+      });
+      await rename(temp + INDEX_EXT, this.#indexPath(id));
+      await rename(temp + DATA_EXT, this.#dataPath(id));
+      // Told without loading the new index here: its summaries load when the session is opened.
+      const { size: bytes } = await stat(this.#dataPath(id));
+      const session = {
+        id,
+        name: id,
+        createdAt: createdAtOf(id),
+        exchanges: imported,
+        bytes,
+        current: false,
+      };
+      return { session, imported };
+    } finally {
+      await rm(temp + DATA_EXT, { force: true });
+      await rm(temp + INDEX_EXT, { force: true });
+    }
+  }
+
+  /** A place in the sessions folder for an upload on its way to `importFile` (removed by the caller). */
+  async uploadPath(): Promise<string> {
+    await ensurePrivateDir(this.#dir);
+    return join(this.#dir, `.upload-${randomBytes(6).toString('hex')}.tmp`);
+  }
+
+  /**
+   * Writes an export of a session (all of it, or the exchanges of `exchangeIds`) through `write`,
+   * made in a worker thread from the file on disk. Resolves once the session is found with a
+   * function that runs the export and resolves with the number of records.
+   */
+  async exportJob(
+    format: ExportFormat,
+    exchangeIds: readonly string[] | null,
+    id: string | null,
+  ): Promise<(write: (text: string) => Promise<void> | void) => Promise<number>> {
+    const sessionId = id ?? this.#currentId;
+    if (sessionId === this.#currentId) await this.flush();
+    const { entries, byId } = await this.#entries(sessionId);
+    const wanted =
+      exchangeIds === null
+        ? entries
+        : exchangeIds.map((exchangeId) => byId.get(exchangeId)).filter((e) => e !== undefined);
+    // A snapshot of what is on disk: the current session goes on growing meanwhile.
+    const spans = new Float64Array(wanted.length * 2);
+    wanted.forEach((entry, i) => {
+      spans[2 * i] = entry.offset;
+      spans[2 * i + 1] = entry.length;
+    });
+    const dataPath = this.#dataPath(sessionId);
+    const bytes = wanted.reduce((sum, e) => sum + e.length, 0);
+    // Small: made here at once (a worker takes longer to start than this takes).
+    if (bytes <= INLINE_BYTES) return (write) => writeExport(format, readRecords(dataPath, wanted), write);
+    return (write) => runFileJob({ kind: 'export', format, dataPath, spans }, write);
+  }
+
+  /** Flushes and closes the current session, and lets its lock go. */
   close(): Promise<void> {
-    return this.#writer.close();
+    const live = this.#live;
+    this.#live = { off: 'closed' };
+    return closeLive(live, this.#log);
   }
 
   async #entries(id: string | null): Promise<SessionEntries> {
     if (id === null || id === this.#currentId) return this.#current;
-    const opened = this.#opened.get(checkId(id));
-    if (opened) return opened;
+    const bytes = await stat(this.#dataPath(checkId(id))).then(
+      (s) => s.size,
+      () => null,
+    );
+    const opened = this.#opened.get(id);
+    // A session another instance still appends to grows: read again what it added.
+    if (opened && opened.bytes === bytes) return opened;
     const { entries, warnings } = await loadIndex(this.#dataPath(id), this.#indexPath(id)).catch(
       (error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT')
@@ -192,14 +399,14 @@ export class SessionStore {
       },
     );
     for (const warning of warnings) this.#log(`session ${id}: ${warning}`);
-    const loaded = { entries, byId: new Map(entries.map((e) => [e.summary.id, e])) };
+    const loaded = {
+      entries,
+      byId: new Map(entries.map((e) => [e.summary.id, e])),
+      bytes: bytes ?? 0,
+    };
     this.#opened.set(id, loaded);
     if (this.#opened.size > OPENED_LIMIT) this.#opened.delete(this.#opened.keys().next().value as string);
     return loaded;
-  }
-
-  async #countIndexed(id: string): Promise<number> {
-    return (await this.#entries(id)).entries.length;
   }
 
   #dataPath(id: string): string {
@@ -209,6 +416,22 @@ export class SessionStore {
   #indexPath(id: string): string {
     return join(this.#dir, id + INDEX_EXT);
   }
+
+  #lockPath(id: string): string {
+    return join(this.#dir, id + LOCK_EXT);
+  }
+}
+
+function emptyEntries(): SessionEntries {
+  return { entries: [], byId: new Map(), bytes: 0 };
+}
+
+/** Flushes and closes a session's writer, then lets its lock go (saying what was never written). */
+async function closeLive(live: Live, log: (message: string) => void): Promise<void> {
+  if ('off' in live) return;
+  const health = await live.writer.close();
+  if (health.lost > 0) log(`${health.lost} exchanges could not be written and are lost`);
+  await live.lock?.release();
 }
 
 /** Session ids are file names: a time stamp that sorts, plus an optional label. */

@@ -1,105 +1,289 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import { FILE_MODE } from '../data-dir.ts';
 import { type IndexEntry, indexLine } from './session-index.ts';
 
 /** How long an appended record may wait before it is on disk. */
 export const FLUSH_WITHIN_MS = 50;
+/** Waiting bytes that are written at once rather than at the end of the batching window: big records need no company. */
+export const FLUSH_AT_BYTES = 1024 * 1024;
+/** Records waiting while writes fail are kept up to this many bytes; older ones are then given up. */
+export const WAITING_LIMIT_BYTES = 64 * 1024 * 1024;
+/** After a failed write, the next try comes after this long, doubling up to `RETRY_MAX_MS`. */
+export const RETRY_FIRST_MS = 100;
+export const RETRY_MAX_MS = 5000;
+
+/** The part of an opened file the writer uses: a `FileHandle` is one (the seam tests inject faults at). */
+export interface WriterFile {
+  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  truncate(length: number): Promise<void>;
+  stat(): Promise<{ size: number }>;
+  close(): Promise<void>;
+}
+
+/** Opens a file for appending, created with mode 600. */
+export type OpenForAppend = (path: string) => Promise<WriterFile>;
+
+const openForAppend: OpenForAppend = (path) => open(path, 'a', FILE_MODE);
+
+/** Whether the writer's records reach the disk; `failing` carries the last error, in plain words. */
+export type WriterHealth =
+  | { state: 'ok'; lost: number }
+  | { state: 'failing'; error: string; since: string; waiting: number; lost: number };
+
+export interface SessionWriterEvents {
+  /** These entries' lines are on disk now (in file order). */
+  written(entries: IndexEntry[]): void;
+  /** The health changed (a write failed, writes work again, records were given up). */
+  health(health: WriterHealth): void;
+}
+
+interface Waiting {
+  line: string;
+  bytes: number;
+  summary: IndexEntry['summary'];
+}
 
 /**
  * Appends exchange records to a session's JSONL file (one line each) and its index file (summary
- * plus byte offset), batching writes so that a record is on disk within `FLUSH_WITHIN_MS`. The
- * records themselves are not kept: only the returned index entry is.
+ * plus byte offset), batching writes so that a record is on disk within `FLUSH_WITHIN_MS`. A
+ * record's offset is fixed only once its line is written, and `written` tells the store, so what
+ * the store lists is what is on disk.
+ *
+ * A failed write (a full disk) never leaves part of a batch behind: the file is cut back to the
+ * last whole line, the batch waits (up to `WAITING_LIMIT_BYTES`, the oldest given up beyond), and
+ * writing is tried again after a backoff, so capture resumes by itself once space is freed.
  */
 export class SessionWriter {
-  readonly #data: FileHandle;
-  readonly #index: FileHandle;
+  readonly #data: WriterFile;
+  readonly #index: WriterFile;
+  readonly #events: SessionWriterEvents;
+  readonly #now: () => number;
+  /** Bytes of whole lines in the data file. */
   #offset: number;
-  #lines: string[] = [];
-  #scratch: Buffer = Buffer.allocUnsafe(256 * 1024);
+  #indexOffset: number;
+  #waiting: Waiting[] = [];
+  #waitingBytes = 0;
+  /** Index lines of written records not yet in the index file. */
   #indexLines: string[] = [];
+  #scratch: Buffer = Buffer.allocUnsafe(256 * 1024);
   #timer: NodeJS.Timeout | null = null;
   #writing: Promise<void> = Promise.resolve();
-  #failure: Error | null = null;
-  readonly #onError: (error: Error) => void;
+  #failure: { error: string; since: string } | null = null;
+  #retryMs = RETRY_FIRST_MS;
+  #lost = 0;
+  #closed = false;
+  /** A flush is due on the next turn (enough bytes wait). */
+  #soon = false;
+  /** Where a file must be cut back to before its next write (a failed write and a failed cut). */
+  readonly #cutBack = new Map<WriterFile, number>();
 
-  private constructor(data: FileHandle, index: FileHandle, offset: number, onError: (error: Error) => void) {
+  private constructor(
+    data: WriterFile,
+    index: WriterFile,
+    sizes: { data: number; index: number },
+    events: SessionWriterEvents,
+    now: () => number,
+  ) {
     this.#data = data;
     this.#index = index;
-    this.#offset = offset;
-    this.#onError = onError;
+    this.#offset = sizes.data;
+    this.#indexOffset = sizes.index;
+    this.#events = events;
+    this.#now = now;
   }
 
-  /** Opens (creating if needed) a session's data and index files for appending. */
+  /** Opens (creating if needed, mode 600) a session's data and index files for appending. */
   static async open(
     dataPath: string,
     indexPath: string,
-    onError: (error: Error) => void,
+    events: SessionWriterEvents,
+    options: { openFile?: OpenForAppend; now?: () => number } = {},
   ): Promise<SessionWriter> {
-    const data = await open(dataPath, 'a');
-    const index = await open(indexPath, 'a');
-    const { size } = await data.stat();
-    return new SessionWriter(data, index, size, onError);
+    const openFile = options.openFile ?? openForAppend;
+    const data = await openFile(dataPath);
+    const index = await openFile(indexPath).catch(async (error: unknown) => {
+      await data.close();
+      throw error;
+    });
+    const sizes = { data: (await data.stat()).size, index: (await index.stat()).size };
+    return new SessionWriter(data, index, sizes, events, options.now ?? Date.now);
   }
 
-  /** Bytes in the data file once everything appended is written. */
+  /** Bytes of whole lines in the data file. */
   get size(): number {
     return this.#offset;
   }
 
-  /** Queues an exchange's line; returns where it will be. */
-  append(exchange: FinishedExchange): IndexEntry {
-    // Kept as a string until written: a Buffer per line would be a malloc per exchange.
-    const line = `${exchange.json}\n`;
-    const length = Buffer.byteLength(line);
-    const entry: IndexEntry = { offset: this.#offset, length, summary: exchange.summary };
-    this.#offset += length;
-    this.#lines.push(line);
-    this.#indexLines.push(indexLine(entry));
-    this.#timer ??= setTimeout(() => void this.flush(), FLUSH_WITHIN_MS);
-    return entry;
+  get health(): WriterHealth {
+    return this.#failure
+      ? { state: 'failing', ...this.#failure, waiting: this.#waiting.length, lost: this.#lost }
+      : { state: 'ok', lost: this.#lost };
   }
 
-  /** Writes everything queued so far; resolves once it is handed to the OS. */
+  /** Queues an exchange's line; `written` tells when it is on disk. */
+  append(exchange: FinishedExchange): void {
+    // Kept as a string until written: a Buffer per line would be a malloc per exchange.
+    const line = `${exchange.json}\n`;
+    const bytes = Buffer.byteLength(line);
+    this.#waiting.push({ line, bytes, summary: exchange.summary });
+    this.#waitingBytes += bytes;
+    if (this.#failure) this.#giveUpBeyondLimit();
+    // While failing, the retry timer is what writes next.
+    if (this.#failure) return;
+    if (this.#waitingBytes >= FLUSH_AT_BYTES && !this.#soon) {
+      this.#soon = true;
+      setImmediate(() => {
+        this.#soon = false;
+        void this.flush();
+      });
+    }
+    this.#timer ??= setTimeout(() => void this.flush(), FLUSH_WITHIN_MS);
+  }
+
+  /** Writes everything queued so far; resolves once it is handed to the OS (or the try failed). */
   flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#lines.length === 0) return this.#writing;
-    const lines = this.#lines;
-    const indexLines = this.#indexLines;
-    this.#lines = [];
-    this.#indexLines = [];
-    // Data before index: an index entry never points at bytes that are not on disk yet.
-    this.#writing = this.#writing.then(async () => {
-      if (this.#failure) return;
-      try {
-        await this.#data.write(this.#encode(lines));
-        await this.#index.write(this.#encode(indexLines));
-      } catch (error) {
-        this.#failure = error as Error;
-        this.#onError(this.#failure);
-      }
-    });
+    this.#writing = this.#writing.then(() => this.#writeWaiting());
     return this.#writing;
+  }
+
+  async #writeWaiting(): Promise<void> {
+    if (this.#waiting.length === 0 && this.#indexLines.length === 0) return;
+    // Taken out while it is written: appends meanwhile go to a fresh queue behind it.
+    const batch = this.#waiting;
+    this.#waiting = [];
+    try {
+      if (batch.length > 0) {
+        try {
+          await this.#appendWhole(this.#data, batch, this.#offset, 'data');
+        } catch (error) {
+          this.#waiting = batch.concat(this.#waiting);
+          throw error;
+        }
+        const entries: IndexEntry[] = [];
+        for (const { bytes, summary } of batch) {
+          const entry = { offset: this.#offset, length: bytes, summary };
+          this.#offset += bytes;
+          this.#waitingBytes -= bytes;
+          entries.push(entry);
+          this.#indexLines.push(indexLine(entry));
+        }
+        this.#events.written(entries);
+      }
+      // Data before index: an index entry never points at bytes that are not on disk yet.
+      const indexLines = this.#indexLines;
+      const indexBytes = await this.#appendWhole(
+        this.#index,
+        indexLines.map((line) => ({ line })),
+        this.#indexOffset,
+        'index',
+      );
+      this.#indexOffset += indexBytes;
+      this.#indexLines = this.#indexLines.slice(indexLines.length);
+      if (this.#failure) {
+        this.#failure = null;
+        this.#retryMs = RETRY_FIRST_MS;
+        this.#events.health(this.health);
+      }
+    } catch (error) {
+      this.#failed(error);
+    }
+  }
+
+  /**
+   * Appends these lines as one write (looping over short writes); on failure, cuts the file back
+   * to `wholeUpTo` so no torn line is left for a reader, and rethrows.
+   */
+  async #appendWhole(
+    file: WriterFile,
+    lines: readonly { line: string }[],
+    wholeUpTo: number,
+    which: string,
+  ): Promise<number> {
+    if (lines.length === 0) return 0;
+    const buffer = this.#encode(lines);
+    // A failed write may have left part of a line whatever it reported: cut back before anything else.
+    const cut = this.#cutBack.get(file);
+    if (cut !== undefined) {
+      await file.truncate(cut);
+      this.#cutBack.delete(file);
+    }
+    let done = 0;
+    try {
+      while (done < buffer.length) {
+        const { bytesWritten } = await file.write(buffer, done, buffer.length - done);
+        if (bytesWritten <= 0) throw new Error(`the ${which} file took no bytes`);
+        done += bytesWritten;
+      }
+    } catch (error) {
+      this.#cutBack.set(file, wholeUpTo);
+      await file.truncate(wholeUpTo).then(
+        () => this.#cutBack.delete(file),
+        () => undefined,
+      );
+      throw error;
+    }
+    return buffer.length;
+  }
+
+  #failed(error: unknown): void {
+    const message = errorText(error);
+    const first = this.#failure === null;
+    this.#failure = { error: message, since: this.#failure?.since ?? new Date(this.#now()).toISOString() };
+    this.#giveUpBeyondLimit();
+    if (first || message !== this.#failure.error) this.#events.health(this.health);
+    if (this.#closed) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    // unref: a retry alone never keeps the process alive.
+    this.#timer = setTimeout(() => void this.flush(), this.#retryMs);
+    this.#timer.unref();
+    this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
+  }
+
+  /** Gives up the oldest waiting records beyond `WAITING_LIMIT_BYTES` (memory stays bounded). */
+  #giveUpBeyondLimit(): void {
+    let dropped = 0;
+    while (this.#waitingBytes > WAITING_LIMIT_BYTES && this.#waiting.length > 1) {
+      const oldest = this.#waiting.shift() as Waiting;
+      this.#waitingBytes -= oldest.bytes;
+      dropped++;
+    }
+    if (dropped === 0) return;
+    this.#lost += dropped;
+    this.#events.health(this.health);
   }
 
   /**
    * Encodes lines into one reused buffer. Writes are serialised, so it is free again by the next
    * flush; reusing it keeps the allocator from growing the process with a fresh buffer per batch.
    */
-  #encode(lines: string[]): Buffer {
+  #encode(lines: readonly { line: string }[]): Buffer {
     let bytes = 0;
-    for (const line of lines) bytes += Buffer.byteLength(line);
+    for (const { line } of lines) bytes += Buffer.byteLength(line);
     if (this.#scratch.length < bytes)
       this.#scratch = Buffer.allocUnsafe(Math.max(bytes, this.#scratch.length * 2));
     let at = 0;
-    for (const line of lines) at += this.#scratch.write(line, at);
+    for (const { line } of lines) at += this.#scratch.write(line, at);
     return this.#scratch.subarray(0, at);
   }
 
-  /** Flushes and closes both files. */
-  async close(): Promise<void> {
+  /** Flushes (one last try if writes are failing) and closes both files; resolves with what was given up. */
+  async close(): Promise<WriterHealth> {
+    this.#closed = true;
     await this.flush();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#lost += this.#waiting.length;
+    this.#waiting = [];
     await this.#data.close();
     await this.#index.close();
+    return this.health;
   }
+}
+
+/** An fs error as one line: `ENOSPC: no space left on device, write`. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -63,12 +63,21 @@ export function SessionSwitcher() {
                   >
                     <span className="session-name">{session.name}</span>
                     {session.current && <span className="badge live">current</span>}
+                    {session.liveElsewhere && (
+                      <span
+                        className="badge live"
+                        title={`Another Tokentap (pid ${session.liveElsewhere.pid}) is capturing into it: read-only here`}
+                      >
+                        live elsewhere
+                      </span>
+                    )}
                     <span className="muted">
                       {formatDateTime(session.createdAt)} · {countOf(session.exchanges, 'exchange')} ·{' '}
                       {formatBytes(session.bytes)}
                     </span>
                   </button>
                   {!session.current &&
+                    !session.liveElsewhere &&
                     (confirming === session.id ? (
                       <span className="confirm">
                         Delete?

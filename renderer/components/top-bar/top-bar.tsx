@@ -5,6 +5,7 @@ import { setCapturePaused, setPane } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { ThemeToggle } from '../../theme/theme-toggle.tsx';
 import { BaseUrl } from './base-url.tsx';
+import { CaptureHealthNote } from './capture-health-note.tsx';
 import { ImportExport } from './import-export.tsx';
 import { ReplayControl } from './replay-control.tsx';
 import { SessionSwitcher } from './session-switcher.tsx';
@@ -66,6 +67,7 @@ export function TopBar() {
             <span className="rec-dot" aria-hidden="true" />
             {status.capturePaused ? 'Capture paused' : 'Capturing'}
           </button>
+          <CaptureHealthNote health={status.capture} />
           <ReplayControl replay={status.replay ?? null} />
           <BaseUrl status={status} />
         </>

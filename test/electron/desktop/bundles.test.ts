@@ -67,7 +67,7 @@ beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'tokentap-bundles-'));
   // As in the package: dist/electron/*.js under a package.json that makes .js files ES modules.
   await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
-  for (const mode of ['main', 'preload', 'worker']) {
+  for (const mode of ['main', 'preload', 'worker', 'files']) {
     await build({
       configFile: join(ROOT, 'vite.electron.config.ts'),
       root: ROOT,

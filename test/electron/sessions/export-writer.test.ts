@@ -97,3 +97,22 @@ describe('SessionStore.records', () => {
     }
   });
 });
+
+describe('streamWriter', () => {
+  it('leaves no listener behind after waiting for drain, however many times it waits', async () => {
+    const { Writable } = await import('node:stream');
+    // A slow sink with a tiny buffer: every write fills it, so every piece waits for drain.
+    const out = new Writable({
+      highWaterMark: 16,
+      write(_chunk, _encoding, done) {
+        setImmediate(done);
+      },
+    });
+    const write = streamWriter(out);
+    const before = { close: out.listenerCount('close'), error: out.listenerCount('error') };
+    for (let i = 0; i < 50; i++) await write('x'.repeat(64));
+    expect(out.listenerCount('close')).toBe(before.close);
+    expect(out.listenerCount('error')).toBe(before.error);
+    expect(out.listenerCount('drain')).toBe(0);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * The session file worker: a worker thread that imports and exports session files, so parsing a
+ * 300 MB HAR or a deeply nested JSON, and serialising an export, never run on (or stall) the
+ * forwarding thread. One worker per job; see session-file-jobs.ts for the other side.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { isRecord, parseJson } from '../../shared/json-fields.ts';
+import { parseJsonl } from '../../shared/jsonl-format.ts';
+import { finishExchange } from '../capture/finished-exchange.ts';
+import { FILE_MODE } from '../data-dir.ts';
+import { writeExport } from './export-writer.ts';
+import { importSessionFile } from './import-session-file.ts';
+import type { FileJob, FromFileWorker, ToFileWorker } from './session-file-protocol.ts';
+import { indexLine, readRecords } from './session-index.ts';
+
+const port = parentPort;
+if (!port) throw new Error('session-file-worker.ts runs as a worker thread (see session-file-jobs.ts)');
+const post = (message: FromFileWorker): void => port.postMessage(message);
+
+/** How much of an imported file is looked at to tell a JSONL file (streamed line by line) from the rest. */
+const PEEK_BYTES = 64 * 1024;
+
+/** Writes a session's data and index files line by line, waiting when the disk is behind. */
+class SessionFilesOut {
+  readonly #data: Writable;
+  readonly #index: Writable;
+  #offset = 0;
+  count = 0;
+
+  constructor(dataPath: string, indexPath: string) {
+    this.#data = createWriteStream(dataPath, { mode: FILE_MODE });
+    this.#index = createWriteStream(indexPath, { mode: FILE_MODE });
+  }
+
+  async add(record: ExchangeRecord): Promise<void> {
+    const { summary, json } = finishExchange(record);
+    const line = `${json}\n`;
+    const length = Buffer.byteLength(line);
+    const fullData = !this.#data.write(line);
+    const fullIndex = !this.#index.write(indexLine({ offset: this.#offset, length, summary }));
+    this.#offset += length;
+    this.count++;
+    if (fullData) await once(this.#data, 'drain');
+    if (fullIndex) await once(this.#index, 'drain');
+  }
+
+  async end(): Promise<number> {
+    this.#data.end();
+    this.#index.end();
+    await Promise.all([finished(this.#data), finished(this.#index)]);
+    return this.count;
+  }
+}
+
+/** A JSONL file, one record at a time: the whole file is never in memory. The checks and words of `parseJsonl`. */
+async function importJsonlLines(path: string, out: SessionFilesOut): Promise<void> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const firstLineOfId = new Map<string, number>();
+  let at = 0;
+  for await (const raw of lines) {
+    at++;
+    const line = at === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (line.trim() === '') continue;
+    // One line is a JSONL text of its own: checked by the same code, its line number put right.
+    let record: ExchangeRecord;
+    try {
+      record = parseJsonl(line)[0] as ExchangeRecord;
+    } catch (error) {
+      throw new Error((error as Error).message.replace(/^line 1:/, `line ${at}:`));
+    }
+    const first = firstLineOfId.get(record.id);
+    if (first !== undefined)
+      throw new Error(`line ${at}: duplicate id \`${record.id}\` (also on line ${first})`);
+    firstLineOfId.set(record.id, at);
+    await out.add(record);
+  }
+}
+
+/** Whether a file is JSONL by its first line: a complete JSON value that is not a HAR (`log`). */
+async function looksLikeJsonl(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(PEEK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, PEEK_BYTES, 0);
+    const text = buffer.toString('utf8', 0, bytesRead).replace(/^\uFEFF/, '');
+    const firstLine = text.split('\n').find((line) => line.trim() !== '');
+    // A first line longer than the peek, or none: decided by the whole-file reader.
+    if (firstLine === undefined || !text.includes('\n')) return false;
+    const value = parseJson(firstLine);
+    return value !== undefined && !(isRecord(value) && 'log' in value);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function runImport(job: Extract<FileJob, { kind: 'import' }>): Promise<number> {
+  const out = new SessionFilesOut(job.dataPath, job.indexPath);
+  try {
+    if (job.path !== null && (await looksLikeJsonl(job.path))) await importJsonlLines(job.path, out);
+    else {
+      // HAR (one JSON document) and anything unclear: parsed whole, here, off the forwarding thread.
+      const text = job.text ?? (await readFile(job.path as string, 'utf8'));
+      for (const record of importSessionFile(job.name, text)) await out.add(record);
+    }
+  } finally {
+    await out.end();
+  }
+  return out.count;
+}
+
+/** Waits for the other side to take a piece before the next (it writes them to a stream that may be slow). */
+let more: (() => void) | null = null;
+port.on('message', (message: ToFileWorker) => {
+  if (message.type === 'more') {
+    const go = more;
+    more = null;
+    go?.();
+  }
+});
+
+async function runExport(job: Extract<FileJob, { kind: 'export' }>): Promise<number> {
+  const entries = [];
+  for (let i = 0; i < job.spans.length; i += 2)
+    entries.push({ offset: job.spans[i] as number, length: job.spans[i + 1] as number });
+  // Summaries are not needed to read records back.
+  const records = readRecords(
+    job.dataPath,
+    entries.map((e) => ({ ...e, summary: undefined as never })),
+  );
+  return writeExport(job.format, records, (text) => {
+    const taken = new Promise<void>((resolve) => {
+      more = resolve;
+    });
+    post({ type: 'piece', text });
+    return taken;
+  });
+}
+
+const job = workerData as FileJob;
+try {
+  const count = job.kind === 'import' ? await runImport(job) : await runExport(job);
+  post({ type: 'done', count });
+} catch (error) {
+  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+}
