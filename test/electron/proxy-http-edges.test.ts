@@ -120,3 +120,156 @@ describe('Expect: 100-continue', () => {
     expect(proxy.records[0]).toMatchObject({ state: 'error', error: { kind: 'upstream-unreachable' } });
   });
 });
+
+describe('an upstream that answers before it has read the request', () => {
+  /** Reads the head and the first body bytes, then answers 413 without reading any further. */
+  const rejectsUploads = (socket: import('node:net').Socket) => {
+    let seen = 0;
+    const onData = (data: Buffer) => {
+      seen += data.length;
+      if (seen < 64 * 1024) return;
+      socket.off('data', onData);
+      socket.pause();
+      const body = '{"error":{"message":"Request too large","type":"invalid_request_error"}}';
+      socket.write(
+        `HTTP/1.1 413 Payload Too Large\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+      );
+    };
+    socket.on('data', onData);
+  };
+  const TOTAL = 20 * 1024 * 1024;
+
+  it('gives a slowly streaming client the 413 at once, then drains its connection for the next request', async () => {
+    raw = await startRawUpstream(rejectsUploads);
+    const proxy = await proxyInFrontOf(raw);
+    const client = await rawClient(
+      proxy.url,
+      'POST /v1/audio/transcriptions HTTP/1.1\r\nHost: 127.0.0.1\r\ntransfer-encoding: chunked\r\n\r\n',
+    );
+    const piece = Buffer.alloc(64 * 1024, 'a');
+    const chunk = Buffer.concat([
+      Buffer.from(`${piece.length.toString(16)}\r\n`),
+      piece,
+      Buffer.from('\r\n'),
+    ]);
+    let sent = 0;
+    // One chunk at a time, each once the last has left: a slow upload that stops when answered.
+    while (sent < TOTAL && !client.received.includes('\r\n\r\n')) {
+      await new Promise<void>((resolve) => client.socket.write(chunk, () => setImmediate(resolve)));
+      sent += piece.length;
+    }
+    await client.until((text) => text.includes('Request too large'), 'the 413 body');
+    expect(statusLines(client.received)).toEqual([413]);
+    expect(sent).toBeLessThan(TOTAL);
+    // The client finishes its body (the proxy reads and discards it) and asks again on the same connection.
+    client.socket.write('0\r\n\r\nOPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await client.until((text) => statusLines(text).length === 2, 'the answer to the next request');
+    expect(statusLines(client.received)).toEqual([413, 200]);
+    await vi.waitFor(() => expect(proxy.records).toHaveLength(1), { timeout: 5000, interval: 10 });
+    expect(proxy.records[0]).toMatchObject({ status: 413, path: '/v1/audio/transcriptions' });
+  });
+
+  it('curl uploading 20 MB gets the 413 without sending it all', async () => {
+    raw = await startRawUpstream(rejectsUploads);
+    const proxy = await proxyInFrontOf(raw);
+    const file = await tempFile('upload.bin', Buffer.alloc(TOTAL, 'b'));
+    const { stdout } = await curl([
+      '--limit-rate',
+      '4M',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{size_upload}',
+      '--data-binary',
+      `@${file}`,
+      `${proxy.url}/v1/files`,
+    ]);
+    const [status, uploaded] = stdout.split(' ').map(Number);
+    expect(status).toBe(413);
+    expect(uploaded).toBeLessThan(TOTAL);
+    await vi.waitFor(() => expect(proxy.records).toHaveLength(1), { timeout: 5000, interval: 10 });
+    expect(proxy.records[0]?.status).toBe(413);
+  });
+});
+
+describe('interim (1xx) responses from the upstream', () => {
+  const final = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}';
+
+  it('passes 103 Early Hints on to the client, then the final response', async () => {
+    raw = await startRawUpstream(
+      answerWith(`HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload\r\n\r\n${final}`),
+    );
+    const proxy = await proxyInFrontOf(raw);
+    const result = await new Promise<{ hints: unknown[]; status: number; body: string }>(
+      (resolve, reject) => {
+        const hints: unknown[] = [];
+        const req = httpRequest(`${proxy.url}/v1/models`, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ hints, status: res.statusCode ?? 0, body }));
+        });
+        req.on('information', (info) => hints.push({ status: info.statusCode, link: info.headers.link }));
+        req.on('error', reject);
+        req.end();
+      },
+    );
+    expect(result).toEqual({
+      hints: [{ status: 103, link: '</style.css>; rel=preload' }],
+      status: 200,
+      body: '{"ok":true}',
+    });
+    await vi.waitFor(() => expect(proxy.records).toHaveLength(1), { timeout: 5000, interval: 10 });
+    expect(proxy.records[0]).toMatchObject({
+      status: 200,
+      state: 'complete',
+      response: { body: '{"ok":true}' },
+    });
+  });
+
+  it('drops 102 Processing and still delivers the final response', async () => {
+    raw = await startRawUpstream(answerWith(`HTTP/1.1 102 Processing\r\n\r\n${final}`));
+    const proxy = await proxyInFrontOf(raw);
+    const client = await rawClient(proxy.url, 'GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await client.until((text) => text.includes('{"ok":true}'), 'the final body');
+    expect(statusLines(client.received)).toEqual([200]);
+  });
+});
+
+describe('trailers from the upstream', () => {
+  it('forwards them after the last chunk', async () => {
+    raw = await startRawUpstream(
+      answerWith(
+        'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\ntrailer: x-checksum\r\n\r\n' +
+          '5\r\nhello\r\n0\r\nx-checksum: sha256=abc\r\n\r\n',
+      ),
+    );
+    const proxy = await proxyInFrontOf(raw);
+    const result = await new Promise<{ body: string; trailers: NodeJS.Dict<string> }>((resolve, reject) => {
+      httpRequest(`${proxy.url}/v1/files/1/content`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ body, trailers: res.trailers }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(result).toEqual({ body: 'hello', trailers: { 'x-checksum': 'sha256=abc' } });
+  });
+});
+
+describe('OPTIONS *', () => {
+  it('is answered by the proxy with the methods it forwards', async () => {
+    h = await startHarness();
+    const client = await rawClient(h.proxyUrl, 'OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const text = await client.until((t) => t.includes('\r\n\r\n'), 'the answer');
+    expect(statusLines(text)).toEqual([200]);
+    expect(text.toLowerCase()).toContain('allow: get, head, post, put, patch, delete, options');
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+});
