@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { ExportFormat, ExportRequest } from '../../shared/inspector-contract.ts';
+import type { ExportFormat, ExportRequest, Settings } from '../../shared/inspector-contract.ts';
 import { ARGUMENT_CHECKS } from '../bridge/ipc-arguments.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type { InspectorService } from '../inspector-service.ts';
@@ -143,15 +143,20 @@ async function route(
 
   if (method === 'GET' && path === '/api/status') return sendJson(res, 200, await handlers['status.get']());
   if (method === 'PUT' && path === '/api/settings') {
-    const body = (await readJson(req)) as { listenAddr?: unknown; upstream?: unknown };
+    const body = (await readJson(req)) as {
+      listenAddr?: unknown;
+      upstream?: unknown;
+      allowedOrigins?: unknown;
+    };
     if (typeof body.listenAddr !== 'string' || typeof body.upstream !== 'string') {
       throw new HttpError(400, 'Settings need "listenAddr" and "upstream" strings');
     }
-    return sendJson(
-      res,
-      200,
-      await handlers['settings.update']({ listenAddr: body.listenAddr, upstream: body.upstream }),
-    );
+    if (body.allowedOrigins !== undefined && typeof body.allowedOrigins !== 'string') {
+      throw new HttpError(400, 'Settings\' "allowedOrigins" must be a string (comma-separated origins)');
+    }
+    const settings: Settings = { listenAddr: body.listenAddr, upstream: body.upstream };
+    if (body.allowedOrigins !== undefined) settings.allowedOrigins = body.allowedOrigins;
+    return sendJson(res, 200, await handlers['settings.update'](settings));
   }
   if (method === 'POST' && path === '/api/capture') {
     const body = (await readJson(req)) as { paused?: unknown };

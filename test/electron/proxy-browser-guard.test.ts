@@ -1,8 +1,13 @@
 /** Web pages cannot use the proxy's port (and the user's keys) unless their origin is allowed. */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InspectorService } from '../../electron/inspector-service.ts';
 import { parseAllowedOrigins } from '../../electron/proxy/allowed-origins.ts';
 import { proxyConfigFromEnv } from '../../electron/proxy-config.ts';
+import { loadSettings } from '../../electron/settings-store.ts';
 import { rawClient, statusLines } from '../support/raw-http.ts';
 import {
   type Harness,
@@ -186,5 +191,36 @@ describe('TOKENTAP_ALLOWED_ORIGINS', () => {
     expect(() => proxyConfigFromEnv({ TOKENTAP_ALLOWED_ORIGINS: 'ftp://x' })).toThrow(
       /^TOKENTAP_ALLOWED_ORIGINS: /,
     );
+  });
+});
+
+describe('allowed origins in the settings', () => {
+  it('are saved with the other settings, applied to the running proxy, and the environment wins', async () => {
+    const harness = await start();
+    const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-origins-'));
+    const env = { LISTEN_ADDR: '127.0.0.1:0', UPSTREAM: harness.upstream.url };
+    const service = await InspectorService.start({ dataDir, env, headersTimeoutMs: 5000, log: () => {} });
+    try {
+      const fromApp = { origin: APP };
+      const proxySettings = { listenAddr: '127.0.0.1:0', upstream: harness.upstream.url };
+      const before = await service.handlers['status.get']();
+      expect(before.allowedOrigins).toBe('');
+      expect((await post(`${before.proxyUrl}/v1/chat/completions`, fromApp)).status).toBe(403);
+      await expect(
+        service.handlers['settings.update']({ ...proxySettings, allowedOrigins: 'localhost:5173' }),
+      ).rejects.toThrow(/Invalid allowed origin/);
+      const after = await service.handlers['settings.update']({ ...proxySettings, allowedOrigins: APP });
+      expect(after.allowedOrigins).toBe(APP);
+      expect((await post(`${after.proxyUrl}/v1/chat/completions`, fromApp)).status).toBe(200);
+      // An update that does not name them (an older client) leaves them as they are.
+      const kept = await service.handlers['settings.update'](proxySettings);
+      expect(kept.allowedOrigins).toBe(APP);
+      const saved = JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8')) as object;
+      expect(saved).toMatchObject({ allowedOrigins: APP });
+      expect((await loadSettings(dataDir, {})).allowedOrigins).toBe(APP);
+      expect((await loadSettings(dataDir, { TOKENTAP_ALLOWED_ORIGINS: '' })).allowedOrigins).toBe('');
+    } finally {
+      await service.close();
+    }
   });
 });
