@@ -78,6 +78,8 @@ export interface CapturedBody {
   bodyTruncated: boolean;
   /** Bytes seen on the wire, including any not captured. */
   bodyBytes: number;
+  /** Trailer fields that followed a chunked response body (redacted like headers); absent: none. */
+  trailers?: HeaderMap;
 }
 
 export interface RecordedChunk {

@@ -52,12 +52,10 @@ const headerMapShape: Shape = {
   },
 };
 
-const capturedBody = object({
-  headers: headerMapShape,
-  body: string,
-  bodyTruncated: boolean,
-  bodyBytes: integer,
-});
+const capturedBody = object(
+  { headers: headerMapShape, body: string, bodyTruncated: boolean, bodyBytes: integer },
+  { trailers: headerMapShape },
+);
 
 const nullableNumber = nullable(number);
 

@@ -102,6 +102,7 @@ export class ExchangeAssembler {
       }
       case 'response-end':
         draft.endT = event.t;
+        if (event.trailers && draft.record.response) draft.record.response.trailers = event.trailers;
         this.#finish();
         return;
       case 'exchange-error':

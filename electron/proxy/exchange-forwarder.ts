@@ -189,7 +189,10 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
       }
     }
     res.end();
-    this.#sink.push({ type: 'response-end', exchangeId: this.#id, t: this.#now() });
+    const t = this.#now();
+    if (forwarded === null) this.#sink.push({ type: 'response-end', exchangeId: this.#id, t });
+    else
+      this.#sink.push({ type: 'response-end', exchangeId: this.#id, t, trailers: redactHeaders(forwarded) });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {

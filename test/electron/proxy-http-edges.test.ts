@@ -260,6 +260,11 @@ describe('trailers from the upstream', () => {
         .end();
     });
     expect(result).toEqual({ body: 'hello', trailers: { 'x-checksum': 'sha256=abc' } });
+    await vi.waitFor(() => expect(proxy.records).toHaveLength(1), { timeout: 5000, interval: 10 });
+    expect(proxy.records[0]?.response).toMatchObject({
+      body: 'hello',
+      trailers: { 'x-checksum': 'sha256=abc' },
+    });
   });
 });
 
