@@ -7,12 +7,41 @@ import { addCorsHeaders } from './cors-headers.ts';
 import { responseHeadersToForward } from './forward-headers.ts';
 import { sendOpenAiError } from './openai-error.ts';
 
+interface EarlyFailure {
+  kind: ExchangeErrorKind;
+  status: number;
+  code: string;
+  /** What went wrong, after "the upstream <url> ". */
+  what: string;
+}
+
 /** Why a request that never got response headers failed, from undici's error codes. */
-function classifyEarlyFailure(error: Error): { kind: ExchangeErrorKind; status: number; code: string } {
-  const code = (error as { code?: string }).code;
+function classifyEarlyFailure(error: Error): EarlyFailure {
+  const code = (error as { code?: string }).code ?? '';
   if (code === 'UND_ERR_HEADERS_TIMEOUT')
-    return { kind: 'upstream-timeout', status: 504, code: 'upstream_timeout' };
-  return { kind: 'upstream-unreachable', status: 502, code: 'upstream_unreachable' };
+    return {
+      kind: 'upstream-timeout',
+      status: 504,
+      code: 'upstream_timeout',
+      what: 'sent no response headers in time',
+    };
+  // undici refuses an unsolicited `100 Continue` ("bad response") and any response llhttp cannot parse.
+  if ((code === 'UND_ERR_SOCKET' && error.message === 'bad response') || code.startsWith('HPE_'))
+    return {
+      kind: 'upstream-unreachable',
+      status: 502,
+      code: 'upstream_bad_response',
+      what:
+        code === 'UND_ERR_SOCKET'
+          ? 'answered with a 100 Continue it was not asked for, which undici (the HTTP client Tokentap uses) cannot read past'
+          : 'sent a response that is not valid HTTP/1.1',
+    };
+  return {
+    kind: 'upstream-unreachable',
+    status: 502,
+    code: 'upstream_unreachable',
+    what: 'could not be reached',
+  };
 }
 
 /**
@@ -223,11 +252,11 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
       });
       return;
     }
-    const { kind, status, code } = classifyEarlyFailure(error);
+    const { kind, status, code, what } = classifyEarlyFailure(error);
     const message =
-      kind === 'upstream-timeout'
-        ? `Tokentap: the upstream ${this.#upstreamLabel} sent no response headers in time (${describe(error)})`
-        : `Tokentap could not reach the upstream ${this.#upstreamLabel}: ${describe(error)}`;
+      code === 'upstream_unreachable'
+        ? `Tokentap could not reach the upstream ${this.#upstreamLabel}: ${describe(error)}`
+        : `Tokentap: the upstream ${this.#upstreamLabel} ${what} (${describe(error)})`;
     // The error is recorded once the request body is captured, so analysis sees the whole request first.
     this.#drainUnsentRequestBody(() =>
       this.#sink.push({ type: 'exchange-error', exchangeId: this.#id, t, kind, message }),

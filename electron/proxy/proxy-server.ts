@@ -9,7 +9,7 @@ import { answerPreflight, isPreflight } from './cors-headers.ts';
 import { ExchangeForwarder } from './exchange-forwarder.ts';
 import { requestHeadersToForward } from './forward-headers.ts';
 import { formatListenAddress, type ListenAddress } from './listen-address.ts';
-import { sendOpenAiError } from './openai-error.ts';
+import { openAiErrorBody, sendOpenAiError } from './openai-error.ts';
 import {
   type BufferedRequest,
   type ProxyResponder,
@@ -98,6 +98,18 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+  });
+  // CONNECT asks for a tunnel to anywhere: Tokentap is a reverse proxy to one upstream, never that.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    const body = openAiErrorBody(
+      'Tokentap is not a forward proxy: CONNECT is not supported. Use its address as the SDK base URL.',
+      'invalid_request_error',
+      'connect_not_supported',
+    );
+    socket.on('error', () => socket.destroy());
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nallow: ${ALLOWED_METHODS}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(error)}\r\nconnection: close\r\n\r\n`);

@@ -278,3 +278,53 @@ describe('OPTIONS *', () => {
     expect(h.upstream.requests).toHaveLength(0);
   });
 });
+
+describe('more edges', () => {
+  it('answers a request head over the size limit with 431, not a bare 400', async () => {
+    h = await startHarness();
+    const client = await rawClient(
+      h.proxyUrl,
+      `GET /v1/models?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+    );
+    expect(statusLines(await client.closed())).toEqual([431]);
+  });
+
+  it('refuses CONNECT with 405 and an explanation instead of dropping the connection', async () => {
+    h = await startHarness();
+    const client = await rawClient(
+      h.proxyUrl,
+      'CONNECT api.openai.com:443 HTTP/1.1\r\nHost: api.openai.com:443\r\n\r\n',
+    );
+    const text = await client.closed();
+    expect(statusLines(text)).toEqual([405]);
+    expect(text).toContain('"code":"connect_not_supported"');
+  });
+
+  it('says what happened when the upstream sends a 100 Continue nobody asked for', async () => {
+    raw = await startRawUpstream(
+      answerWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'),
+    );
+    const proxy = await proxyInFrontOf(raw);
+    const client = await rawClient(proxy.url, 'GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const text = await client.until((t) => t.includes('}}'), 'the 502');
+    expect(statusLines(text)).toEqual([502]);
+    expect(text).toContain('"code":"upstream_bad_response"');
+    expect(text).toContain('100 Continue it was not asked for');
+    await vi.waitFor(() => expect(proxy.records).toHaveLength(1), { timeout: 5000, interval: 10 });
+    expect(proxy.records[0]?.error?.message).toContain('100 Continue');
+  });
+
+  it('gives an HTTP/1.0 client a chunked upstream answer with trailers as a plain body', async () => {
+    raw = await startRawUpstream(
+      answerWith(
+        'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ntrailer: x-checksum\r\n\r\n2\r\nok\r\n0\r\nx-checksum: 1\r\n\r\n',
+      ),
+    );
+    const proxy = await proxyInFrontOf(raw);
+    const client = await rawClient(proxy.url, 'GET /v1/files/1/content HTTP/1.0\r\n\r\n');
+    const text = await client.closed();
+    expect(statusLines(text)).toEqual([200]);
+    expect(text.endsWith('\r\n\r\nok')).toBe(true);
+    expect(text.toLowerCase()).not.toContain('transfer-encoding');
+  });
+});
