@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import OpenAI, { APIError, toFile } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordOf } from '../../electron/capture/finished-exchange.ts';
 import { type CaptureService, startCaptureService } from '../../electron/capture-service.ts';
@@ -167,6 +168,24 @@ describe('an upstream that answers before it has read the request', () => {
     expect(statusLines(client.received)).toEqual([413, 200]);
     await vi.waitFor(() => expect(proxy.records).toHaveLength(1), { timeout: 5000, interval: 10 });
     expect(proxy.records[0]).toMatchObject({ status: 413, path: '/v1/audio/transcriptions' });
+  });
+
+  it('the OpenAI SDK uploading a 20 MB file gets the 413 as an APIError', async () => {
+    raw = await startRawUpstream(rejectsUploads);
+    const proxy = await proxyInFrontOf(raw);
+    const openai = new OpenAI({
+      apiKey: 'sk-test',
+      baseURL: `${proxy.url}/v1`,
+      maxRetries: 0,
+      timeout: 20_000,
+    });
+    const file = await toFile(Buffer.alloc(TOTAL, 'c'), 'batch.jsonl');
+    const error = await openai.files.create({ file, purpose: 'batch' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(413);
+    expect((error as APIError).message).toContain('Request too large');
+    await vi.waitFor(() => expect(proxy.records).toHaveLength(1), { timeout: 5000, interval: 10 });
+    expect(proxy.records[0]).toMatchObject({ status: 413, path: '/v1/files' });
   });
 
   it('curl uploading 20 MB gets the 413 without sending it all', async () => {
