@@ -26,7 +26,8 @@ function classifyEarlyFailure(error: Error): EarlyFailure {
       what: 'sent no response headers in time',
     };
   // undici refuses an unsolicited `100 Continue` ("bad response") and any response llhttp cannot parse.
-  if ((code === 'UND_ERR_SOCKET' && error.message === 'bad response') || code.startsWith('HPE_'))
+  const unparsable = error.name === 'HTTPParserError' || code.startsWith('HPE_');
+  if ((code === 'UND_ERR_SOCKET' && error.message === 'bad response') || unparsable)
     return {
       kind: 'upstream-unreachable',
       status: 502,
@@ -50,6 +51,9 @@ function classifyEarlyFailure(error: Error): EarlyFailure {
  * reused) before its connection is closed; nginx's `lingering_time` is the same 30 s.
  */
 export const EARLY_ANSWER_LINGER_MS = 30_000;
+
+/** A reason phrase Node's `writeHead` accepts (RFC 9112 §4: HTAB, SP, VCHAR, obs-text). */
+const VALID_REASON = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
  * Carries one exchange from undici's upstream response to the client, as an undici dispatch
@@ -138,7 +142,9 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     if (!this.#req.complete) res.once('finish', this.#afterEarlyAnswer);
     // Headers go out with the first body bytes when undici hands those over in this same tick (a
     // small JSON answer: one write), else on their own at the end of the tick: never later.
-    if (statusMessage) res.writeHead(statusCode, statusMessage, forwarded);
+    // A reason phrase Node will not write (control characters) is replaced by the standard one.
+    if (statusMessage && VALID_REASON.test(statusMessage))
+      res.writeHead(statusCode, statusMessage, forwarded);
     else res.writeHead(statusCode, forwarded);
     process.nextTick(flushHeaders, res);
     this.#sink.push({

@@ -333,6 +333,27 @@ describe('more edges', () => {
     expect(proxy.records[0]?.error?.message).toContain('100 Continue');
   });
 
+  it.each([
+    ['a reason phrase Node will not write', 'HTTP/1.1 200 O\x7fK\r\ncontent-length: 2\r\n\r\nok', [200]],
+    [
+      'a header value that is not HTTP',
+      'HTTP/1.1 200 OK\r\nx-bad: a\x7fb\r\ncontent-length: 2\r\n\r\nok',
+      [502],
+    ],
+  ])('answers an upstream response with %s, and records it', async (_what, wire, statuses) => {
+    raw = await startRawUpstream(answerWith(wire));
+    const proxy = await proxyInFrontOf(raw);
+    const client = await rawClient(
+      proxy.url,
+      'GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
+    const text = await client.closed();
+    expect(statusLines(text)).toEqual(statuses);
+    if (statuses[0] === 502) expect(text).toContain('"code":"upstream_bad_response"');
+    else expect(text.endsWith('\r\n\r\nok')).toBe(true);
+    await vi.waitFor(() => expect(proxy.records).toHaveLength(1), { timeout: 5000, interval: 10 });
+  });
+
   it('gives an HTTP/1.0 client a chunked upstream answer with trailers as a plain body', async () => {
     raw = await startRawUpstream(
       answerWith(
