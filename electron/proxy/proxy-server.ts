@@ -18,6 +18,7 @@ import {
 } from './proxy-responder.ts';
 import { type Refusal, RequestPolicy } from './request-policy.ts';
 import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
+import { connectorDroppingUnsolicitedContinue } from './unsolicited-continue.ts';
 import type { UpstreamTarget } from './upstream-target.ts';
 
 export interface ProxyOptions {
@@ -54,6 +55,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     headersTimeout: options.headersTimeoutMs,
     // Time between body chunks; streams may idle while a model thinks, so as generous as headers.
     bodyTimeout: options.headersTimeoutMs,
+    // undici fails a request on an interim 100 it did not ask for; this drops it (RFC 9110 §15.2).
+    connect: connectorDroppingUnsolicitedContinue(),
   });
   const sockets = new Set<Socket>();
   let responder = options.responder ?? null;
