@@ -21,6 +21,7 @@ export async function startCaptureService(options: CaptureServiceOptions): Promi
       upstream: options.upstream,
       headersTimeoutMs: options.headersTimeoutMs,
       sink: analysis.queue,
+      allowedOrigins: options.allowedOrigins,
     });
   } catch (error) {
     await analysis.close();

@@ -17,6 +17,7 @@ import type {
 import { usageTotals } from '../shared/usage-totals.ts';
 import { AnalysisThread } from './capture/analysis-thread.ts';
 import { FILE_MODE } from './data-dir.ts';
+import { parseAllowedOrigins } from './proxy/allowed-origins.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
@@ -149,6 +150,7 @@ export class InspectorService {
       listenAddr: this.#settings.listenAddr,
       proxyUrl: this.#proxy?.url ?? null,
       upstream: this.#settings.upstream,
+      allowedOrigins: this.#settings.allowedOrigins ?? '',
       error: this.#proxyError,
       capturePaused: this.#analysis.paused,
       session: await this.#store.info(this.#store.currentId),
@@ -280,7 +282,9 @@ export class InspectorService {
     try {
       listen = parseListenAddress(this.#settings.listenAddr);
       upstream = parseUpstream(this.#settings.upstream);
+      const allowedOrigins = parseAllowedOrigins(this.#settings.allowedOrigins ?? '');
       this.#proxy = await startProxy({
+        allowedOrigins,
         listen,
         upstream,
         headersTimeoutMs: this.#options.headersTimeoutMs,
@@ -322,7 +326,13 @@ export class InspectorService {
         // Validate both before touching anything, so a typo leaves the running proxy alone.
         parseListenAddress(settings.listenAddr);
         parseUpstream(settings.upstream);
-        this.#settings = { listenAddr: settings.listenAddr.trim(), upstream: settings.upstream.trim() };
+        const allowedOrigins = (settings.allowedOrigins ?? this.#settings.allowedOrigins ?? '').trim();
+        parseAllowedOrigins(allowedOrigins);
+        this.#settings = {
+          listenAddr: settings.listenAddr.trim(),
+          upstream: settings.upstream.trim(),
+          allowedOrigins,
+        };
         await saveSettings(this.#options.dataDir, this.#settings);
         await this.#proxy?.close();
         await this.#startProxy();

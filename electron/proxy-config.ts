@@ -1,3 +1,4 @@
+import { parseAllowedOrigins } from './proxy/allowed-origins.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { DEFAULT_HEADERS_TIMEOUT_MS } from './proxy/proxy-server.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
@@ -6,13 +7,16 @@ export interface ProxyConfig {
   listen: ListenAddress;
   upstream: UpstreamTarget;
   headersTimeoutMs: number;
+  /** Web page origins allowed to call the proxy (`TOKENTAP_ALLOWED_ORIGINS`); absent: none. */
+  allowedOrigins?: readonly string[] | undefined;
 }
 
 export const DEFAULT_LISTEN_ADDR = '127.0.0.1:3000';
 export const DEFAULT_UPSTREAM = 'https://api.openai.com';
 
 /**
- * Reads `LISTEN_ADDR`, `UPSTREAM` (the proof of concept's names) and `TOKENTAP_HEADERS_TIMEOUT_MS`.
+ * Reads `LISTEN_ADDR`, `UPSTREAM` (the proof of concept's names), `TOKENTAP_HEADERS_TIMEOUT_MS`
+ * and `TOKENTAP_ALLOWED_ORIGINS`.
  * Throws an error naming the variable when a value is not usable.
  */
 export function proxyConfigFromEnv(env: NodeJS.ProcessEnv): ProxyConfig {
@@ -26,6 +30,9 @@ export function proxyConfigFromEnv(env: NodeJS.ProcessEnv): ProxyConfig {
     listen: withVariable('LISTEN_ADDR', () => parseListenAddress(env.LISTEN_ADDR || DEFAULT_LISTEN_ADDR)),
     upstream: withVariable('UPSTREAM', () => parseUpstream(env.UPSTREAM || DEFAULT_UPSTREAM)),
     headersTimeoutMs,
+    allowedOrigins: withVariable('TOKENTAP_ALLOWED_ORIGINS', () =>
+      parseAllowedOrigins(env.TOKENTAP_ALLOWED_ORIGINS ?? ''),
+    ),
   };
 }
 

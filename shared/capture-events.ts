@@ -79,6 +79,8 @@ export interface ResponseEndEvent {
   type: 'response-end';
   exchangeId: string;
   t: number;
+  /** Trailer fields after a chunked body, redacted like headers; absent when there were none. */
+  trailers?: HeaderMap;
 }
 
 /** Why an exchange did not complete normally. */

@@ -103,6 +103,8 @@ export interface CapturedBody {
   bodyTruncated: boolean;
   /** Bytes seen on the wire, including any not captured. */
   bodyBytes: number;
+  /** Trailer fields that followed a chunked response body (redacted like headers); absent: none. */
+  trailers?: HeaderMap;
   /**
    * Where bytes are missing from the captured body because the capture queue dropped them (absent
    * when none are): `at` is the offset in the captured body's bytes, `bytes` how many wire bytes

@@ -55,11 +55,15 @@ export interface ProxyStatus {
   capture?: CaptureHealth;
   /** Replay mode: the proxy answers from a recording (null or absent: it forwards everything). */
   replay?: ReplayStatus | null;
+  /** Web page origins allowed to call the proxy, comma-separated as configured ('' or absent: none). */
+  allowedOrigins?: string;
 }
 
 export interface Settings {
   listenAddr: string;
   upstream: string;
+  /** Web page origins allowed to call the proxy, comma-separated; absent in an update: unchanged. */
+  allowedOrigins?: string;
 }
 
 /** Totals for one tenant, model, or tenant × model. Token sums skip exchanges with unknown usage. */

@@ -107,7 +107,11 @@ const capturedBody = (pseudoHeaders: boolean) =>
       bodyTruncated: boolean,
       bodyBytes: integer,
     },
-    { encoding: oneOf(['base64']), holes: arrayOf(object({ at: integer, bytes: integer })) },
+    {
+      encoding: oneOf(['base64']),
+      holes: arrayOf(object({ at: integer, bytes: integer })),
+      trailers: headerMapShape(false),
+    },
   );
 
 const nullableNumber = nullable(number);

@@ -53,10 +53,13 @@ function record(channel: Channel, name: string, value: unknown): Record<string, 
 
 function settings(channel: Channel, value: unknown): Settings {
   const body = record(channel, 'settings', value);
-  return {
+  const checked: Settings = {
     listenAddr: string(channel, 'settings.listenAddr', body.listenAddr, MAX_SETTING),
     upstream: string(channel, 'settings.upstream', body.upstream, MAX_SETTING),
   };
+  if (body.allowedOrigins !== undefined)
+    checked.allowedOrigins = string(channel, 'settings.allowedOrigins', body.allowedOrigins, MAX_SETTING);
+  return checked;
 }
 
 function exportRequest(channel: Channel, value: unknown): ExportRequest {

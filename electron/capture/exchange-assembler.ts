@@ -112,6 +112,7 @@ export class ExchangeAssembler {
         return;
       case 'response-end':
         draft.endT = event.t;
+        if (event.trailers && draft.record.response) draft.record.response.trailers = event.trailers;
         this.#finish();
         return;
       case 'exchange-error':

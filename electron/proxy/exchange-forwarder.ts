@@ -1,17 +1,59 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { CaptureSink, ExchangeErrorKind } from '../../shared/capture-events.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
+import { addCorsHeaders } from './cors-headers.ts';
 import { responseHeadersToForward } from './forward-headers.ts';
-import { openAiErrorBody } from './openai-error.ts';
+import { sendOpenAiError } from './openai-error.ts';
+
+interface EarlyFailure {
+  kind: ExchangeErrorKind;
+  status: number;
+  code: string;
+  /** What went wrong, after "the upstream <url> ". */
+  what: string;
+}
 
 /** Why a request that never got response headers failed, from undici's error codes. */
-function classifyEarlyFailure(error: Error): { kind: ExchangeErrorKind; status: number; code: string } {
-  const code = (error as { code?: string }).code;
+function classifyEarlyFailure(error: Error): EarlyFailure {
+  const code = (error as { code?: string }).code ?? '';
   if (code === 'UND_ERR_HEADERS_TIMEOUT')
-    return { kind: 'upstream-timeout', status: 504, code: 'upstream_timeout' };
-  return { kind: 'upstream-unreachable', status: 502, code: 'upstream_unreachable' };
+    return {
+      kind: 'upstream-timeout',
+      status: 504,
+      code: 'upstream_timeout',
+      what: 'sent no response headers in time',
+    };
+  // undici refuses an unsolicited `100 Continue` ("bad response") and any response llhttp cannot parse.
+  const unparsable = error.name === 'HTTPParserError' || code.startsWith('HPE_');
+  if ((code === 'UND_ERR_SOCKET' && error.message === 'bad response') || unparsable)
+    return {
+      kind: 'upstream-unreachable',
+      status: 502,
+      code: 'upstream_bad_response',
+      what:
+        code === 'UND_ERR_SOCKET'
+          ? 'answered with a 100 Continue it was not asked for, which undici (the HTTP client Tokentap uses) cannot read past'
+          : 'sent a response that is not valid HTTP/1.1',
+    };
+  return {
+    kind: 'upstream-unreachable',
+    status: 502,
+    code: 'upstream_unreachable',
+    what: 'could not be reached',
+  };
 }
+
+/**
+ * After an answer that came before the request body was all sent (a 401 or 413 to an upload),
+ * how long the client may go on sending the rest (read and discarded, so its connection can be
+ * reused) before its connection is closed; nginx's `lingering_time` is the same 30 s.
+ */
+export const EARLY_ANSWER_LINGER_MS = 30_000;
+
+/** A reason phrase Node's `writeHead` accepts (RFC 9112 §4: HTAB, SP, VCHAR, obs-text). */
+const VALID_REASON = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
  * Carries one exchange from undici's upstream response to the client, as an undici dispatch
@@ -25,6 +67,9 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
   readonly #res: ServerResponse;
   readonly #sink: CaptureSink;
   readonly #upstreamLabel: string;
+  readonly #corsOrigin: string | null;
+  /** Kept because undici detaches it from the request when it gives up on the body. */
+  readonly #socket: Socket;
   #controller: Dispatcher.DispatchController | null = null;
   #finished = false;
   #clientGone = false;
@@ -36,6 +81,7 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     res: ServerResponse,
     sink: CaptureSink,
     upstreamLabel: string,
+    corsOrigin: string | null,
   ) {
     this.#id = id;
     this.#t0 = t0;
@@ -43,7 +89,11 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     this.#res = res;
     this.#sink = sink;
     this.#upstreamLabel = upstreamLabel;
-    res.on('close', this.#onClientClose);
+    this.#corsOrigin = corsOrigin;
+    this.#socket = req.socket;
+    // A client gone before the dispatch never emits `close` again.
+    if (res.destroyed) this.#clientGone = true;
+    else res.on('close', this.#onClientClose);
   }
 
   #now(): number {
@@ -77,11 +127,25 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     headers: Record<string, string | string[] | undefined>,
     statusMessage?: string,
   ): void {
+    if (statusCode < 200) {
+      this.#interimResponse(statusCode, headers);
+      return;
+    }
     const res = this.#res;
+    const forwarded = responseHeadersToForward(headers);
+    if (this.#corsOrigin !== null) addCorsHeaders(forwarded, this.#corsOrigin);
+    // Trailers need chunked framing; Node refuses a `Trailer` header on any other response.
+    if (forwarded.trailer !== undefined && (this.#req.httpVersion === '1.0' || forwarded['content-length']))
+      delete forwarded.trailer;
+    // The upstream answered before taking the whole body (a 401 or 413 to an upload): the client
+    // gets the answer now, and the rest of its body is dealt with once the answer is out.
+    if (!this.#req.complete) res.once('finish', this.#afterEarlyAnswer);
     // Headers go out with the first body bytes when undici hands those over in this same tick (a
     // small JSON answer: one write), else on their own at the end of the tick: never later.
-    if (statusMessage) res.writeHead(statusCode, statusMessage, responseHeadersToForward(headers));
-    else res.writeHead(statusCode, responseHeadersToForward(headers));
+    // A reason phrase Node will not write (control characters) is replaced by the standard one.
+    if (statusMessage && VALID_REASON.test(statusMessage))
+      res.writeHead(statusCode, statusMessage, forwarded);
+    else res.writeHead(statusCode, forwarded);
     process.nextTick(flushHeaders, res);
     this.#sink.push({
       type: 'response-head',
@@ -92,6 +156,44 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     });
   }
 
+  /**
+   * A 1xx before the final response. `103 Early Hints` is passed on to HTTP/1.1 clients (1.0
+   * clients must never see a 1xx); the others are the proxy's own business (100 Continue was
+   * already answered by the proxy, 102 Processing is obsolete) and are dropped.
+   */
+  #interimResponse(statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    const res = this.#res;
+    if (statusCode !== 103 || res.headersSent || res.destroyed || this.#req.httpVersion === '1.0') return;
+    const hints = responseHeadersToForward(headers);
+    if (Object.keys(hints).length > 0) res.writeEarlyHints(hints);
+  }
+
+  /**
+   * Once an early answer is out: undici stopped sending the body upstream (and let go of the
+   * request stream), so nothing reads the client's socket any more and a client still sending
+   * would block forever. Node's parser is told to discard the rest (its own treatment of a body
+   * nobody reads), so the connection can serve the next request; a client that has not finished
+   * within EARLY_ANSWER_LINGER_MS is disconnected.
+   */
+  #afterEarlyAnswer = (): void => {
+    const req = this.#req;
+    const socket = this.#socket;
+    if (req.complete || socket.destroyed) return;
+    // undici lets go of the body a moment after the response ends, when the upstream socket it
+    // gave up on has closed; until then the body is still its to read.
+    if (!req.destroyed) {
+      req.once('close', this.#afterEarlyAnswer);
+      return;
+    }
+    (req as unknown as { _dump(): void })._dump();
+    socket.resume();
+    const timer = setTimeout(() => {
+      if (!req.complete) socket.destroy();
+    }, EARLY_ANSWER_LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     // Backpressure: a slow client pauses the upstream rather than growing memory here.
     if (!this.#res.write(chunk)) {
@@ -101,10 +203,31 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     this.#sink.push({ type: 'response-body-part', exchangeId: this.#id, t: this.#now(), data: chunk });
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(
+    _controller: Dispatcher.DispatchController,
+    trailers: Record<string, string | string[] | undefined>,
+  ): void {
     this.#finished = true;
-    this.#res.end();
-    this.#sink.push({ type: 'response-end', exchangeId: this.#id, t: this.#now() });
+    const res = this.#res;
+    // Trailers (a checksum, gRPC-style status) go on after the last chunk; Node sends them with
+    // chunked framing and drops them where there is none (HTTP/1.0, a content-length).
+    let forwarded: Record<string, string | string[]> | null = null;
+    for (const _ in trailers) {
+      forwarded = responseHeadersToForward(trailers);
+      break;
+    }
+    if (forwarded !== null && res.chunkedEncoding) {
+      try {
+        res.addTrailers(forwarded);
+      } catch {
+        // A trailer Node will not write (a bad name or value) is dropped, never the response.
+      }
+    }
+    res.end();
+    const t = this.#now();
+    if (forwarded === null) this.#sink.push({ type: 'response-end', exchangeId: this.#id, t });
+    else
+      this.#sink.push({ type: 'response-end', exchangeId: this.#id, t, trailers: redactHeaders(forwarded) });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -135,31 +258,37 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
       });
       return;
     }
-    const { kind, status, code } = classifyEarlyFailure(error);
+    const { kind, status, code, what } = classifyEarlyFailure(error);
     const message =
-      kind === 'upstream-timeout'
-        ? `Tokentap: the upstream ${this.#upstreamLabel} sent no response headers in time (${describe(error)})`
-        : `Tokentap could not reach the upstream ${this.#upstreamLabel}: ${describe(error)}`;
+      code === 'upstream_unreachable'
+        ? `Tokentap could not reach the upstream ${this.#upstreamLabel}: ${describe(error)}`
+        : `Tokentap: the upstream ${this.#upstreamLabel} ${what} (${describe(error)})`;
     // The error is recorded once the request body is captured, so analysis sees the whole request first.
     this.#drainUnsentRequestBody(() =>
       this.#sink.push({ type: 'exchange-error', exchangeId: this.#id, t, kind, message }),
     );
-    const body = openAiErrorBody(message, 'proxy_error', code);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    if (!res.destroyed) sendOpenAiError(res, status, message, 'proxy_error', code);
   }
 
-  /** The upstream never took the body; read it anyway so the capture keeps what was asked. */
+  /**
+   * The upstream never took the body; read it anyway so the capture keeps what was asked. The
+   * record is finished when the body ends or the connection goes, whichever comes first: once the
+   * answer is out, Node no longer tells this request that its connection closed, so the socket
+   * itself is watched (else the exchange would stay pending for ever).
+   */
   #drainUnsentRequestBody(then: () => void): void {
     const req = this.#req;
-    if (req.readableEnded || req.destroyed) {
+    const socket = this.#socket;
+    if (req.readableEnded || req.destroyed || socket.destroyed) {
       then();
       return;
     }
     let done = false;
     const finish = () => {
-      if (!done) then();
+      if (done) return;
       done = true;
+      socket.off('close', finish);
+      then();
     };
     req.on('data', (chunk: Buffer) => this.onBodySent(chunk));
     req.once('end', () => {
@@ -167,6 +296,7 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
       finish();
     });
     req.once('close', finish);
+    socket.once('close', finish);
     req.resume();
   }
 }

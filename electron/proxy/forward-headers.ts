@@ -1,23 +1,28 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/**
- * Hop-by-hop headers (RFC 9110 §7.6.1) plus `host`, which undici sets from the upstream origin.
- * `content-length` is kept: the body is forwarded unchanged, so it stays true.
- */
-const HOP_BY_HOP = new Set([
+/** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, never the next one. */
+const HOP_BY_HOP = [
   'connection',
   'keep-alive',
   'proxy-connection',
   'proxy-authenticate',
   'proxy-authorization',
   'te',
-  'trailer',
   'transfer-encoding',
   'upgrade',
-  'host',
-  // Tokentap's own control header (a resend's link to its original): consumed, never forwarded.
-  'x-tokentap-resent-from',
-]);
+];
+
+/**
+ * Not sent upstream: hop-by-hop headers, `host` (undici sets it from the upstream origin),
+ * `expect` (the proxy answers `100 Continue` itself, and undici refuses the header), `trailer`
+ * (undici cannot send request trailers) and Tokentap's own control header (a resend's link to
+ * its original: consumed, never forwarded). `content-length` is kept: the body is forwarded
+ * unchanged, so it stays true.
+ */
+const NOT_SENT_UPSTREAM = new Set([...HOP_BY_HOP, 'host', 'expect', 'trailer', 'x-tokentap-resent-from']);
+
+/** Not passed to the client: hop-by-hop headers. `trailer` is end-to-end and goes with the trailers. */
+const NOT_SENT_DOWNSTREAM = new Set(HOP_BY_HOP);
 
 /** Copies raw request headers (`[name, value, …]`) minus hop-by-hop ones, keeping order, case and repeats. */
 export function requestHeadersToForward(rawHeaders: string[]): string[] {
@@ -26,7 +31,7 @@ export function requestHeadersToForward(rawHeaders: string[]): string[] {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || nominated?.has(lower)) continue;
+    if (NOT_SENT_UPSTREAM.has(lower) || nominated?.has(lower)) continue;
     out.push(name, rawHeaders[i + 1] as string);
   }
   return out;
@@ -39,7 +44,7 @@ export function responseHeadersToForward(headers: IncomingHttpHeaders): Record<s
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || nominated?.has(name)) continue;
+    if (value === undefined || NOT_SENT_DOWNSTREAM.has(name) || nominated?.has(name)) continue;
     out[name] = value;
   }
   return out;

@@ -5,18 +5,21 @@ import { Pool } from 'undici';
 import type { CaptureSink, FoundSecret } from '../../shared/capture-events.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
 import { redactQuery } from '../../shared/redact-query.ts';
+import { answerPreflight, isPreflight } from './cors-headers.ts';
 import { ExchangeForwarder } from './exchange-forwarder.ts';
 import { requestHeadersToForward } from './forward-headers.ts';
 import { formatListenAddress, type ListenAddress } from './listen-address.ts';
 import { listenOn } from './listen-error.ts';
-import { openAiErrorBody } from './openai-error.ts';
+import { openAiErrorBody, sendOpenAiError } from './openai-error.ts';
 import {
   type BufferedRequest,
   type ProxyResponder,
   RESENT_FROM_HEADER,
   responseTap,
 } from './proxy-responder.ts';
+import { type Refusal, RequestPolicy } from './request-policy.ts';
 import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
+import { connectorDroppingUnsolicitedContinue } from './unsolicited-continue.ts';
 import type { UpstreamTarget } from './upstream-target.ts';
 
 export interface ProxyOptions {
@@ -27,6 +30,8 @@ export interface ProxyOptions {
   sink: CaptureSink;
   /** Answers requests before they go upstream (replay mode); absent: forward everything. */
   responder?: ProxyResponder | null | undefined;
+  /** Web page origins allowed to call the proxy (`TOKENTAP_ALLOWED_ORIGINS`); absent: none. */
+  allowedOrigins?: readonly string[] | undefined;
 }
 
 export interface RunningProxy {
@@ -51,25 +56,67 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     headersTimeout: options.headersTimeoutMs,
     // Time between body chunks; streams may idle while a model thinks, so as generous as headers.
     bodyTimeout: options.headersTimeoutMs,
+    // undici fails a request on an interim 100 it did not ask for; this drops it (RFC 9110 §15.2).
+    connect: connectorDroppingUnsolicitedContinue(),
   });
   const sockets = new Set<Socket>();
   let responder = options.responder ?? null;
 
+  const policy = new RequestPolicy(options.listen.host, options.allowedOrigins ?? []);
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const refusal = policy.check(req);
+    if (refusal !== null) {
+      refuse(res, refusal);
+      return;
+    }
+    // Only requests with an Origin (browsers) pay for the CORS look-ups.
+    const corsOrigin = req.headers.origin === undefined ? null : policy.corsOrigin(req);
+    if (req.method === 'OPTIONS') {
+      if (req.url === '*') {
+        answerOptionsStar(res);
+        return;
+      }
+      if (corsOrigin !== null && isPreflight(req)) {
+        answerPreflight(req, res, corsOrigin);
+        return;
+      }
+    }
+    // The forwarding hot path is untouched unless replay mode is on; resends always go upstream.
+    if (responder === null || req.headers[RESENT_FROM_HEADER] !== undefined)
+      forward(req, res, pool, options, corsOrigin);
+    else answerOrForward(req, res, responder, pool, options, corsOrigin);
+  };
+
   const server: Server = createServer(
     { noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 },
-    (req: IncomingMessage, res: ServerResponse) => {
-      // The forwarding hot path is untouched unless replay mode is on; resends always go upstream.
-      if (responder === null || req.headers[RESENT_FROM_HEADER] !== undefined)
-        forward(req, res, pool, options);
-      else answerOrForward(req, res, responder, pool, options);
-    },
+    onRequest,
   );
+  // `Expect: 100-continue` (curl sends it for bodies over 1 MiB): undici cannot send Expect
+  // upstream, so the proxy answers 100 itself and streams the body on; a request it refuses
+  // gets its answer without the 100, so the client never sends the body at all.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (policy.check(req) === null) res.writeContinue();
+    onRequest(req, res);
+  });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_error, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  // CONNECT asks for a tunnel to anywhere: Tokentap is a reverse proxy to one upstream, never that.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    const body = openAiErrorBody(
+      'Tokentap is not a forward proxy: CONNECT is not supported. Use its address as the SDK base URL.',
+      'invalid_request_error',
+      'connect_not_supported',
+    );
+    socket.on('error', () => socket.destroy());
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nallow: ${ALLOWED_METHODS}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(error)}\r\nconnection: close\r\n\r\n`);
     else socket.destroy();
   });
 
@@ -104,13 +151,14 @@ function forward(
   res: ServerResponse,
   pool: Pool,
   options: ProxyOptions,
+  corsOrigin: string | null,
   buffered?: { t0: number; startedAt: number; body: Buffer },
 ): void {
   const t0 = buffered ? buffered.t0 : performance.now();
   const id = randomUUID();
   const { upstream, sink } = options;
   startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now(), upstream.origin);
-  const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url);
+  const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url, corsOrigin);
   pool.dispatch(
     {
       method: req.method ?? 'GET',
@@ -157,6 +205,7 @@ function answerOrForward(
   responder: ProxyResponder,
   pool: Pool,
   options: ProxyOptions,
+  corsOrigin: string | null,
 ): void {
   const t0 = performance.now();
   const startedAt = Date.now();
@@ -196,17 +245,17 @@ function answerOrForward(
     try {
       answer = responder.answerFor(request);
     } catch (error) {
-      const body = openAiErrorBody(
+      sendOpenAiError(
+        res,
+        500,
         `Tokentap replay failed: ${(error as Error).message}`,
         'proxy_error',
         'replay_failed',
       );
-      res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
       return;
     }
     if (answer === null) {
-      forward(req, res, pool, options, { t0, startedAt, body });
+      forward(req, res, pool, options, corsOrigin, { t0, startedAt, body });
       return;
     }
     const id = randomUUID();
@@ -217,6 +266,33 @@ function answerOrForward(
     sink.push({ type: 'request-end', exchangeId: id, t: performance.now() - t0 });
     answer.send(res, responseTap(sink, id, t0));
   });
+}
+
+/** Answers a request the policy refuses, with an OpenAI-shaped error; it is not forwarded or captured. */
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  sendOpenAiError(res, refusal.status, refusal.message, 'invalid_request_error', refusal.code);
+}
+
+const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
+
+/** `OPTIONS *` asks about the server itself, and no upstream path can carry `*`: answered here. */
+function answerOptionsStar(res: ServerResponse): void {
+  res.writeHead(200, { allow: ALLOWED_METHODS, 'content-length': '0' });
+  res.end();
+}
+
+/** The status line for a request Node's parser refused, as Node's own default handler picks it. */
+function clientErrorStatus(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return '431 Request Header Fields Too Large';
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return '413 Payload Too Large';
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return '408 Request Timeout';
+    default:
+      return '400 Bad Request';
+  }
 }
 
 function hasBody(req: IncomingMessage): boolean {

@@ -177,15 +177,9 @@ async function route(
 
   if (method === 'GET' && path === '/api/status') return sendJson(res, 200, await handlers['status.get']());
   if (method === 'PUT' && path === '/api/settings') {
-    const body = (await readJson(req, MAX_SMALL_BODY_BYTES)) as { listenAddr?: unknown; upstream?: unknown };
-    if (typeof body.listenAddr !== 'string' || typeof body.upstream !== 'string') {
-      throw new HttpError(400, 'Settings need "listenAddr" and "upstream" strings');
-    }
-    return sendJson(
-      res,
-      200,
-      await handlers['settings.update']({ listenAddr: body.listenAddr, upstream: body.upstream }),
-    );
+    // The same checks (types, lengths) as over IPC.
+    const [settings] = ARGUMENT_CHECKS['settings.update']([await readJson(req, MAX_SMALL_BODY_BYTES)]);
+    return sendJson(res, 200, await handlers['settings.update'](settings));
   }
   if (method === 'POST' && path === '/api/capture') {
     const body = (await readJson(req, MAX_SMALL_BODY_BYTES)) as { paused?: unknown };

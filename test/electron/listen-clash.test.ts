@@ -3,7 +3,7 @@
  * do, never a stack trace: `serve` and `replay`, the proxy and the UI, in use, not on this machine,
  * privileged; and bad option values are one line with exit code 2. Real `bin/tokentap.js` processes.
  */
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,7 +91,8 @@ describe('an address that cannot be listened on', () => {
   it.skipIf(process.getuid?.() !== 0)('a privileged port (EACCES), as an ordinary user', async () => {
     const dir = await dataDir();
     await chmod(root, 0o755);
-    await chmod(dir, 0o777);
+    // Its own data folder, as an ordinary user's would be (Tokentap narrows it to 700).
+    await chown(dir, 65534, 65534);
     const result = await runTokentap(['serve'], defaultEnv(dir, { LISTEN_ADDR: '127.0.0.1:80', HOME: dir }), {
       uid: 65534,
       gid: 65534,

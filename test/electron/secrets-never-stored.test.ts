@@ -79,7 +79,7 @@ async function everythingStored(count: number): Promise<Record<string, string>> 
   const sessions = join(h.dataDir, 'sessions');
   await vi.waitFor(
     async () => {
-      for (const file of await readdir(sessions))
+      for (const file of await sessionFiles(sessions))
         out[`file ${file}`] = await readFile(join(sessions, file), 'utf8');
       const lines = Object.entries(out).filter(
         ([name]) => name.endsWith('.jsonl') && !name.includes('.index'),
@@ -301,7 +301,8 @@ describe('an imported file', () => {
       places[`jsonl ${session}`] = await (await h.api(`/api/export?format=jsonl&${query}`)).text();
     }
     const sessions = join(h.dataDir, 'sessions');
-    for (const file of await readdir(sessions)) places[file] = await readFile(join(sessions, file), 'utf8');
+    for (const file of await sessionFiles(sessions))
+      places[file] = await readFile(join(sessions, file), 'utf8');
     expect(places[`jsonl ${jsonlSession}`]).toContain('"ocp-apim-subscription-key":"[redacted]"');
     expect(places[`jsonl ${harSession}`]).toContain('"x-goog-api-key":"[redacted]"');
     expect(leaked(JSON.stringify(places))).toEqual([]);
@@ -331,3 +332,9 @@ describe('a log line about an exchange', () => {
     }
   });
 });
+
+/** The regular files of the sessions folder (its lock sockets hold no bytes and cannot be read). */
+async function sessionFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => e.name);
+}

@@ -35,6 +35,8 @@ export interface HarnessOptions {
   analyzersModule?: URL;
   /** Appended to the upstream URL (the UPSTREAM path prefix). */
   upstreamPrefix?: string;
+  /** Web page origins the proxy lets in (`TOKENTAP_ALLOWED_ORIGINS`). */
+  allowedOrigins?: string[];
 }
 
 /** Starts a fake upstream and Tokentap in front of it. */
@@ -48,6 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     listen: { host: '127.0.0.1', port: 0 },
     upstream: parseUpstream(upstream.url + (options.upstreamPrefix ?? '')),
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
+    allowedOrigins: options.allowedOrigins,
     limits: options.limits,
     queueBytes: options.queueBytes,
     analyzersModule: options.analyzersModule,

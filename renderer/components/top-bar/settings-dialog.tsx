@@ -5,18 +5,23 @@ import { updateSettings } from '../../store/actions.ts';
 import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';
 
-/** Listen address and upstream; saving restarts the proxy, and a port in use shows here. */
+/** Listen address, upstream and allowed web origins; saving restarts the proxy, and a port in use shows here. */
 export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClose: () => void }) {
   const api = useApi();
   const id = useId();
   const [listenAddr, setListenAddr] = useState(status.listenAddr);
   const [upstream, setUpstream] = useState(status.upstream);
+  const [allowedOrigins, setAllowedOrigins] = useState(status.allowedOrigins ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaving(true);
-    const problem = await updateSettings(api, { listenAddr: listenAddr.trim(), upstream: upstream.trim() });
+    const problem = await updateSettings(api, {
+      listenAddr: listenAddr.trim(),
+      upstream: upstream.trim(),
+      allowedOrigins: allowedOrigins.trim(),
+    });
     setSaving(false);
     if (problem === null) onClose();
     else setError(problem);
@@ -46,6 +51,19 @@ export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClo
           spellCheck={false}
           required
         />
+        <label htmlFor={`${id}-origins`}>Allowed web origins</label>
+        <input
+          id={`${id}-origins`}
+          value={allowedOrigins}
+          onChange={(e) => setAllowedOrigins(e.target.value)}
+          placeholder="http://localhost:5173"
+          aria-describedby={`${id}-origins-help`}
+          spellCheck={false}
+        />
+        <p id={`${id}-origins-help`} className="help">
+          Web pages that may call the proxy from the browser, comma-separated (a web app in development).
+          Pages from any other origin are refused. Empty: none.
+        </p>
         <FormFooter
           error={error}
           busy={saving}
