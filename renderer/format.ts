@@ -67,6 +67,8 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'azure.chat': 'azure chat',
   'azure.responses': 'azure responses',
   'azure.embeddings': 'azure embeddings',
+  'gemini.generate': 'gemini',
+  'gemini.count-tokens': 'gemini count',
   http: 'http',
 };
 

@@ -1,4 +1,5 @@
 import type { ApiKind } from './api-kind.ts';
+import { geminiCall } from './gemini-path.ts';
 import { isRecord, parseJson, str } from './json-fields.ts';
 
 type Endpoint = 'chat' | 'responses' | 'embeddings';
@@ -23,6 +24,8 @@ export function detectApi(method: string, path: string): ApiKind {
   if (endpoint !== null) return `openai.${endpoint}`;
   if (p.endsWith('/v1/messages')) return 'anthropic.messages';
   if (p.endsWith('/api/chat')) return 'ollama.chat';
+  const gemini = geminiCall(p);
+  if (gemini !== null) return gemini.method === 'countTokens' ? 'gemini.count-tokens' : 'gemini.generate';
   return 'http';
 }
 
@@ -45,9 +48,13 @@ export interface RequestMeta {
   json: unknown;
 }
 
-/** Reads the model and stream flag from a request body. */
-export function readRequestMeta(api: ApiKind, body: string): RequestMeta {
+/** Reads the model and stream flag from a request body (Gemini's: from the path). */
+export function readRequestMeta(api: ApiKind, body: string, path = ''): RequestMeta {
   const json = parseJson(body);
+  if (api.startsWith('gemini.')) {
+    const call = geminiCall(path);
+    return { model: call?.model ?? null, stream: call?.method === 'streamGenerateContent', json };
+  }
   if (!isRecord(json)) return { model: null, stream: false, json };
   // Azure routes by deployment name, so a body `model` (if any) is not the model that answers.
   const model = api.startsWith('azure.') ? null : str(json.model);

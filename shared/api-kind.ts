@@ -8,6 +8,8 @@ export const API_KINDS = [
   'azure.chat',
   'azure.responses',
   'azure.embeddings',
+  'gemini.generate',
+  'gemini.count-tokens',
   'http',
 ] as const;
 

@@ -2,6 +2,7 @@ import { createAnthropicInterpreter } from './anthropic-interpreter.ts';
 import type { ApiKind } from './api-kind.ts';
 import { createChatInterpreter } from './chat-interpreter.ts';
 import { createEmbeddingsInterpreter } from './embeddings-interpreter.ts';
+import { createGeminiInterpreter } from './gemini-interpreter.ts';
 import type { ResponseInterpreter } from './llm-response.ts';
 import { createOllamaInterpreter } from './ollama-interpreter.ts';
 import { createResponsesInterpreter } from './responses-interpreter.ts';
@@ -22,6 +23,10 @@ export function createInterpreter(api: ApiKind): ResponseInterpreter | null {
       return createAnthropicInterpreter();
     case 'ollama.chat':
       return createOllamaInterpreter();
+    case 'gemini.generate':
+      return createGeminiInterpreter();
+    // countTokens spends no tokens: its answer is a count, not usage.
+    case 'gemini.count-tokens':
     case 'http':
       return null;
   }

@@ -15,7 +15,10 @@ export function priceProvider(api: ApiKind): string | null {
       return 'azure';
     case 'anthropic.messages':
       return 'anthropic';
+    case 'gemini.generate':
+      return 'google';
     case 'ollama.chat':
+    case 'gemini.count-tokens':
     case 'http':
       return null;
   }
@@ -23,6 +26,8 @@ export function priceProvider(api: ApiKind): string | null {
 
 /** The cost in US dollars of one call by the bundled genai-prices catalogue, or null when it cannot be known. */
 export function costUsd(api: ApiKind, model: string | null, usage: Usage | null): number | null {
+  // Google does not charge for counting tokens.
+  if (api === 'gemini.count-tokens') return 0;
   const providerId = priceProvider(api);
   if (providerId === null || model === null || usage === null) return null;
   // genai-prices wants the total input with cache reads and writes as parts of it, which is what Usage holds.
