@@ -9,6 +9,8 @@ function terminatorName(api: ExchangeRecord['api']): string {
       return 'message_stop';
     case 'ollama.chat':
       return '"done": true';
+    case 'gemini.generate':
+      return 'a finishReason';
     default:
       return '[DONE]';
   }
