@@ -10,8 +10,8 @@ import type { Usage } from './usage.ts';
  * or JSON-array elements), also as Vertex AI serves them. Each chunk is a whole
  * GenerateContentResponse whose parts add to the answer: text, thought summaries (`thought: true`)
  * as reasoning, whole `functionCall`s. Only the first candidate is merged. Usage is a running
- * snapshot on every chunk in some streams, so the last one stands; there is no terminator beyond
- * the chunk that carries a `finishReason`.
+ * snapshot on every chunk in some streams, so the last one stands, once the chunk that carries a
+ * `finishReason` (Gemini's only terminator) has arrived.
  */
 export function createGeminiInterpreter(): ResponseInterpreter {
   const merged = emptyMerged();
@@ -90,7 +90,9 @@ export function createGeminiInterpreter(): ResponseInterpreter {
     },
 
     snapshot(): InterpretedResponse {
-      return { model, merged: copyMerged(merged), usage, terminated, streamError };
+      // A snapshot before the finish is a running count (candidatesTokenCount may not be there yet,
+      // though text was): an interrupted stream's usage is unknown, not the last partial count.
+      return { model, merged: copyMerged(merged), usage: terminated ? usage : null, terminated, streamError };
     },
   };
 }

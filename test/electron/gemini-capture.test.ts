@@ -318,8 +318,10 @@ describe('Gemini streamGenerateContent (SSE) through the SDK', () => {
         'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
     });
     expect(record.merged?.text).toBe('The capital of France');
-    // The usage snapshots before the error still say what the prompt cost.
-    expect(record.usage).toMatchObject({ inputTokens: 15, outputTokens: 0 });
+    // The running counts before the error had no candidatesTokenCount though text came: usage unknown.
+    expect(record.usage).toBeNull();
+    expect(record.costUsd).toBeNull();
+    expect(record.integrity).toEqual(['missing-terminator', 'usage-missing', 'error-event']);
   });
 
   it('captures an HTTP error in Gemini shape as it came, with no in-band flags', async () => {
@@ -495,6 +497,33 @@ describe('Gemini streamGenerateContent as a JSON array (no alt=sse), raw HTTP', 
     expect(record.chunks).toEqual([]);
     expect(record.integrity).not.toContain('error-event');
     expect(geminiErrorOf(JSON.parse(record.response?.body ?? ''))?.type).toBe('RESOURCE_EXHAUSTED');
+  });
+});
+
+describe('a Gemini stream cut short', () => {
+  it('keeps the text that came, with no usage and no terminator', async () => {
+    const name = 'gemini-stream-generate-content-sse-usage-every-chunk.sse';
+    h.upstream.respond(
+      { method: 'POST', path: MODEL_PATH },
+      { kind: 'reset-after', afterChunks: 2, ...sse(name, 5) },
+    );
+    const res = await request(`${h.proxyUrl}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': GEMINI_KEY, 'content-type': 'application/json' },
+      body: '{"contents":[{"role":"user","parts":[{"text":"Count to 30"}]}]}',
+    });
+    await expect(res.body.text()).rejects.toThrow();
+    const record = await h.nextRecord();
+    expect(record).toMatchObject({
+      api: 'gemini.generate',
+      model: 'gemini-2.5-flash',
+      usage: null,
+      costUsd: null,
+    });
+    expect(record.merged?.text).toMatch(/^1\n2\n.*\n29\n3$/s);
+    expect(record.merged?.finishReason).toBeNull();
+    expect(record.integrity).toContain('upstream-failed');
+    expectKeyKeptOut(record);
   });
 });
 

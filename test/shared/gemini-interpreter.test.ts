@@ -152,6 +152,16 @@ describe('createGeminiInterpreter on recorded streams', () => {
     });
   });
 
+  it('knows no usage for a stream cut before its finishReason, though every chunk had a snapshot', () => {
+    const events = replay(
+      'gemini.generate',
+      'gemini-stream-generate-content-sse-usage-every-chunk.sse',
+    ).events;
+    const cut = replayEvents('gemini.generate', events.slice(0, 2));
+    expect(cut.result).toMatchObject({ usage: null, terminated: false, merged: { finishReason: null } });
+    expect(cut.result.merged.text).toMatch(/^1\n2\n.*\n3$/s);
+  });
+
   it('reports an in-band error after a 200, keeping what came before', () => {
     for (const run of [
       replay('gemini.generate', 'gemini-stream-generate-content-sse-error-500.sse'),
@@ -163,6 +173,8 @@ describe('createGeminiInterpreter on recorded streams', () => {
       });
       expect(run.result.merged.text).toBe('The capital of France');
       expect(run.result.terminated).toBe(false);
+      // The snapshots so far had no candidatesTokenCount, though text came: the usage is not known.
+      expect(run.result.usage).toBeNull();
     }
   });
 });
