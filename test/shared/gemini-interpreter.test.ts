@@ -296,6 +296,9 @@ describe('geminiErrorOf', () => {
       code: '429',
       message: expect.stringMatching(/^You exceeded your current quota/),
     });
+    // As the upstream-error extraction calls it: a code that repeats the HTTP status says nothing more.
+    expect(geminiErrorOf(fixtureJson('gemini-error-429-resource-exhausted.json'), 429)?.code).toBeNull();
+    expect(geminiErrorOf({ error: { code: 500, message: 'm', status: 'INTERNAL' } }, 200)?.code).toBe('500');
     expect(
       geminiErrorOf([
         {
