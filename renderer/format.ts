@@ -63,12 +63,12 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'openai.responses': 'responses',
   'openai.embeddings': 'embeddings',
   'anthropic.messages': 'anthropic',
+  'gemini.generate': 'gemini',
+  'gemini.count-tokens': 'gemini count',
   'ollama.chat': 'ollama',
   'azure.chat': 'azure chat',
   'azure.responses': 'azure responses',
   'azure.embeddings': 'azure embeddings',
-  'gemini.generate': 'gemini',
-  'gemini.count-tokens': 'gemini count',
   http: 'http',
 };
 

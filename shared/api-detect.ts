@@ -23,9 +23,9 @@ export function detectApi(method: string, path: string): ApiKind {
   const endpoint = endpointOf(p);
   if (endpoint !== null) return `openai.${endpoint}`;
   if (p.endsWith('/v1/messages')) return 'anthropic.messages';
-  if (p.endsWith('/api/chat')) return 'ollama.chat';
   const gemini = geminiCall(p);
   if (gemini !== null) return gemini.method === 'countTokens' ? 'gemini.count-tokens' : 'gemini.generate';
+  if (p.endsWith('/api/chat')) return 'ollama.chat';
   return 'http';
 }
 
@@ -48,13 +48,9 @@ export interface RequestMeta {
   json: unknown;
 }
 
-/** Reads the model and stream flag from a request body (Gemini's: from the path). */
-export function readRequestMeta(api: ApiKind, body: string, path = ''): RequestMeta {
+/** Reads the model and stream flag from a request body. */
+export function readRequestMeta(api: ApiKind, body: string): RequestMeta {
   const json = parseJson(body);
-  if (api.startsWith('gemini.')) {
-    const call = geminiCall(path);
-    return { model: call?.model ?? null, stream: call?.method === 'streamGenerateContent', json };
-  }
   if (!isRecord(json)) return { model: null, stream: false, json };
   // Azure routes by deployment name, so a body `model` (if any) is not the model that answers.
   const model = api.startsWith('azure.') ? null : str(json.model);

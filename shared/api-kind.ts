@@ -4,12 +4,12 @@ export const API_KINDS = [
   'openai.responses',
   'openai.embeddings',
   'anthropic.messages',
+  'gemini.generate',
+  'gemini.count-tokens',
   'ollama.chat',
   'azure.chat',
   'azure.responses',
   'azure.embeddings',
-  'gemini.generate',
-  'gemini.count-tokens',
   'http',
 ] as const;
 

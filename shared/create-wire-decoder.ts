@@ -8,8 +8,8 @@ import type { WireDecoder } from './wire-decoder.ts';
 export function createWireDecoder(api: ApiKind, contentType: string | null): WireDecoder {
   const type = (contentType ?? '').toLowerCase();
   if (type.includes('ndjson') || type.includes('jsonl')) return createNdjsonDecoder();
-  if (type.includes('text/event-stream')) return createSseDecoder();
   // Gemini streams a JSON array unless asked for SSE.
   if (api === 'gemini.generate' && type.includes('json')) return createJsonArrayDecoder();
+  if (type.includes('text/event-stream')) return createSseDecoder();
   return api === 'ollama.chat' ? createNdjsonDecoder() : createSseDecoder();
 }

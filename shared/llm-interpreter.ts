@@ -21,12 +21,13 @@ export function createInterpreter(api: ApiKind): ResponseInterpreter | null {
       return createEmbeddingsInterpreter();
     case 'anthropic.messages':
       return createAnthropicInterpreter();
-    case 'ollama.chat':
-      return createOllamaInterpreter();
     case 'gemini.generate':
       return createGeminiInterpreter();
-    // countTokens spends no tokens: its answer is a count, not usage.
     case 'gemini.count-tokens':
+      // countTokens spends no tokens: its answer is a count, not usage.
+      return null;
+    case 'ollama.chat':
+      return createOllamaInterpreter();
     case 'http':
       return null;
   }

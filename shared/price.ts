@@ -17,8 +17,9 @@ export function priceProvider(api: ApiKind): string | null {
       return 'anthropic';
     case 'gemini.generate':
       return 'google';
-    case 'ollama.chat':
     case 'gemini.count-tokens':
+      return null;
+    case 'ollama.chat':
     case 'http':
       return null;
   }

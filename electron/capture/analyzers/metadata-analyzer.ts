@@ -9,7 +9,7 @@ export function metadataAnalyzer(): Analyzer {
       draft.record.api = detectApi(event.method, event.path);
     },
     onRequestEnd(draft) {
-      const meta = readRequestMeta(draft.record.api, draft.requestBody.text(), draft.record.path);
+      const meta = readRequestMeta(draft.record.api, draft.requestBody.text());
       draft.requestJson = meta.json;
       draft.requestedModel = meta.model;
       draft.record.model = meta.model;

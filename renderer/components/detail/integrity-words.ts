@@ -7,10 +7,10 @@ function terminatorName(api: ExchangeRecord['api']): string {
       return 'response.completed';
     case 'anthropic.messages':
       return 'message_stop';
-    case 'ollama.chat':
-      return '"done": true';
     case 'gemini.generate':
       return 'a finishReason';
+    case 'ollama.chat':
+      return '"done": true';
     default:
       return '[DONE]';
   }
