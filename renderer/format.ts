@@ -65,6 +65,8 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'openai.completions': 'completions',
   'openai.transcriptions': 'transcriptions',
   'anthropic.messages': 'anthropic',
+  'gemini.generate': 'gemini',
+  'gemini.count-tokens': 'gemini count',
   'ollama.chat': 'ollama',
   'ollama.generate': 'ollama generate',
   'ollama.embed': 'ollama embed',

@@ -1,4 +1,5 @@
 import type { ApiKind } from './api-kind.ts';
+import { geminiCall } from './gemini-path.ts';
 import { isRecord, parseJson, str } from './json-fields.ts';
 import { jsonPrefixFields } from './json-prefix-fields.ts';
 
@@ -23,6 +24,8 @@ export function detectApi(method: string, path: string): ApiKind {
   const endpoint = endpointOf(p);
   if (endpoint !== null) return `openai.${endpoint}`;
   if (p.endsWith('/v1/messages')) return 'anthropic.messages';
+  const gemini = geminiCall(p);
+  if (gemini !== null) return gemini.method === 'countTokens' ? 'gemini.count-tokens' : 'gemini.generate';
   if (p.endsWith('/api/chat')) return 'ollama.chat';
   if (p.endsWith('/api/generate')) return 'ollama.generate';
   if (p.endsWith('/api/embed')) return 'ollama.embed';

@@ -6,6 +6,8 @@ export const API_KINDS = [
   'openai.completions',
   'openai.transcriptions',
   'anthropic.messages',
+  'gemini.generate',
+  'gemini.count-tokens',
   'ollama.chat',
   'ollama.generate',
   'ollama.embed',

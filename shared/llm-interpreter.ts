@@ -3,6 +3,7 @@ import type { ApiKind } from './api-kind.ts';
 import { createChatInterpreter } from './chat-interpreter.ts';
 import { createCompletionsInterpreter } from './completions-interpreter.ts';
 import { createEmbeddingsInterpreter } from './embeddings-interpreter.ts';
+import { createGeminiInterpreter } from './gemini-interpreter.ts';
 import type { ResponseInterpreter } from './llm-response.ts';
 import { createOllamaInterpreter } from './ollama-interpreter.ts';
 import { createResponsesInterpreter } from './responses-interpreter.ts';
@@ -29,6 +30,11 @@ export function createInterpreter(api: ApiKind): ResponseInterpreter | null {
       return createTranscriptionsInterpreter();
     case 'anthropic.messages':
       return createAnthropicInterpreter();
+    case 'gemini.generate':
+      return createGeminiInterpreter();
+    case 'gemini.count-tokens':
+      // countTokens spends no tokens: its answer is a count, not usage.
+      return null;
     case 'ollama.chat':
     case 'ollama.generate':
       return createOllamaInterpreter();

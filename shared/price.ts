@@ -20,6 +20,10 @@ export function priceProvider(api: ApiKind): string | null {
       return 'azure';
     case 'anthropic.messages':
       return 'anthropic';
+    case 'gemini.generate':
+      return 'google';
+    case 'gemini.count-tokens':
+      return null;
     case 'ollama.chat':
     case 'ollama.generate':
     case 'ollama.embed':
@@ -48,6 +52,8 @@ export function costUsd(
   usage: Usage | null,
   context: PriceContext = {},
 ): number | null {
+  // Google does not charge for counting tokens.
+  if (api === 'gemini.count-tokens') return 0;
   const apiProvider = priceProvider(api);
   if (apiProvider === null || model === null || usage === null) return null;
   const priced = priceUsage(usage);

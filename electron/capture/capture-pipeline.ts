@@ -4,6 +4,7 @@ import { SecretScrubber } from '../../shared/redact-scrubber.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { chunkRecorder } from './analyzers/chunk-recorder.ts';
 import { costAnalyzer } from './analyzers/cost-analyzer.ts';
+import { geminiRequestAnalyzer } from './analyzers/gemini-request-analyzer.ts';
 import { integrityAnalyzer } from './analyzers/integrity-analyzer.ts';
 import { linkAnalyzer } from './analyzers/link-analyzer.ts';
 import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
@@ -23,6 +24,7 @@ export const DEFAULT_LIMITS: CaptureLimits = {
 export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
   return [
     metadataAnalyzer,
+    geminiRequestAnalyzer,
     linkAnalyzer,
     llmResponseAnalyzer,
     upstreamErrorAnalyzer,

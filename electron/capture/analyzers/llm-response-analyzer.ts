@@ -1,4 +1,5 @@
 import { createWireDecoder } from '../../../shared/create-wire-decoder.ts';
+import { isJsonArrayStream } from '../../../shared/gemini-path.ts';
 import { parseJson } from '../../../shared/json-fields.ts';
 import { createInterpreter } from '../../../shared/llm-interpreter.ts';
 import type { ResponseInterpreter, WireEvent } from '../../../shared/llm-response.ts';
@@ -30,7 +31,11 @@ export function llmResponseAnalyzer(): Analyzer {
     onResponseStart(draft, event) {
       interpreter = createInterpreter(draft.record.api);
       const contentType = String(event.headers['content-type'] ?? '').toLowerCase();
-      decoder = isStreamContentType(contentType) ? createWireDecoder(draft.record.api, contentType) : null;
+      const streamed =
+        isStreamContentType(contentType) ||
+        (draft.record.api === 'gemini.generate' &&
+          isJsonArrayStream(draft.record.path, event.status, contentType));
+      decoder = streamed ? createWireDecoder(draft.record.api, contentType) : null;
       draft.responseIsStream = decoder !== null;
     },
     onResponseData(draft, data, t) {

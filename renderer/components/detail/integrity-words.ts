@@ -7,6 +7,8 @@ function terminatorName(api: ExchangeRecord['api']): string {
       return 'response.completed';
     case 'anthropic.messages':
       return 'message_stop';
+    case 'gemini.generate':
+      return 'a finishReason';
     case 'ollama.chat':
     case 'ollama.generate':
       return '"done": true';
