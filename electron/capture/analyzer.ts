@@ -14,8 +14,6 @@ export interface ExchangeDraft {
   readonly requestBody: CappedBytes;
   /** The captured response body after decompression (capped). */
   readonly responseBody: CappedBytes;
-  /** The request body parsed as JSON, or undefined when it is not JSON. */
-  requestJson: unknown;
   /** The model the request asked for; the response may name a more exact one. */
   requestedModel: string | null;
   /** The response is a stream of SSE or NDJSON events. */

@@ -48,7 +48,6 @@ export class ExchangeAssembler {
       record: emptyRecord(start, seq),
       requestBody: new CappedBytes(limits.requestBodyBytes),
       responseBody: new CappedBytes(limits.responseBodyBytes),
-      requestJson: undefined,
       requestedModel: null,
       responseIsStream: false,
       interpreted: null,

@@ -26,9 +26,7 @@ export function metadataAnalyzer(): Analyzer {
         stream = prefix.stream === true;
         streamUnknown = prefix.stream === null;
       } else {
-        const meta = readRequestMeta(record.api, text);
-        draft.requestJson = meta.json;
-        ({ model, stream } = meta);
+        ({ model, stream } = readRequestMeta(record.api, text));
       }
       draft.requestedModel = model;
       record.model = model;
