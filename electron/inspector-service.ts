@@ -104,6 +104,9 @@ export class InspectorService {
     });
     const settings = await loadSettings(options.dataDir, options.env);
     service = new InspectorService(options, store, settings);
+    // Traffic is accepted once the analysis worker has loaded: the first exchanges are then on disk
+    // within the flush window like every later one, not a worker start-up later (about a second).
+    await service.#analysis.idle().catch(() => undefined);
     const failure = await service.#startProxy();
     if (failure !== null && options.requireProxy) {
       await service.close();
