@@ -1,6 +1,6 @@
 /** The headless API over real HTTP and WebSocket: auth, origin checks, every route, live events. */
 import { request as httpRequest } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type {
@@ -330,11 +330,16 @@ describe('the API', () => {
       await streamOnce();
       await listUntil(round);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The final summary comes once the record is on disk (the writer's flush window): wait for it.
+    await vi.waitFor(
+      () => {
+        if (statesSeen().at(-1) !== 'complete')
+          throw new Error('waiting for the last update to say complete');
+      },
+      { timeout: 10_000 },
+    );
     ws.close();
-    const states = statesSeen();
-    expect(states).toContain('streaming');
-    expect(states.at(-1)).toBe('complete');
+    expect(statesSeen()).toContain('streaming');
     // Coalesced: never two updates of one exchange in one batch.
     for (const batch of batches) {
       const ids = batch.flatMap((u) => (u.type === 'exchange' ? [u.summary.id] : []));
