@@ -88,9 +88,6 @@ export interface ExchangeSummary {
   replayOf?: string;
 }
 
-/** The response header replay mode adds to every answer it gives: the recording's id, or `miss`. */
-export const REPLAY_HEADER = 'x-tokentap-replay';
-
 export interface CapturedBody {
   headers: HeaderMap;
   /**

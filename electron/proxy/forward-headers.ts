@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { RESENT_FROM_HEADER } from '../../shared/tokentap-headers.ts';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, never the next one. */
 const HOP_BY_HOP = [
@@ -19,7 +20,7 @@ const HOP_BY_HOP = [
  * its original: consumed, never forwarded). `content-length` is kept: the body is forwarded
  * unchanged, so it stays true.
  */
-const NOT_SENT_UPSTREAM = new Set([...HOP_BY_HOP, 'host', 'expect', 'trailer', 'x-tokentap-resent-from']);
+const NOT_SENT_UPSTREAM = new Set([...HOP_BY_HOP, 'host', 'expect', 'trailer', RESENT_FROM_HEADER]);
 
 /** Not passed to the client: hop-by-hop headers. `trailer` is end-to-end and goes with the trailers. */
 const NOT_SENT_DOWNSTREAM = new Set(HOP_BY_HOP);

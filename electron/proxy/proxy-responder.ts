@@ -1,13 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { CaptureSink, ExchangeErrorKind, HeaderMap } from '../../shared/capture-events.ts';
 
-/**
- * Tokentap's own control header on a request: `<exchange id>; nonce=<n>` marks a resend of a
- * captured exchange. The proxy consumes it (never forwards it), always sends such a request to
- * the upstream (a resend is never answered by a replay), and the capture links the new exchange.
- */
-export const RESENT_FROM_HEADER = 'x-tokentap-resent-from';
-
 /** A request the proxy has read in full before deciding who answers it. */
 export interface BufferedRequest {
   method: string;

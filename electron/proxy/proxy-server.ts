@@ -5,18 +5,14 @@ import { Pool } from 'undici';
 import type { CaptureSink, FoundSecret } from '../../shared/capture-events.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
 import { redactQuery } from '../../shared/redact-query.ts';
+import { RESENT_FROM_HEADER } from '../../shared/tokentap-headers.ts';
 import { answerPreflight, isPreflight } from './cors-headers.ts';
 import { ExchangeForwarder } from './exchange-forwarder.ts';
 import { requestHeadersToForward } from './forward-headers.ts';
 import { formatListenAddress, type ListenAddress } from './listen-address.ts';
 import { listenOn } from './listen-error.ts';
 import { openAiErrorBody, sendOpenAiError } from './openai-error.ts';
-import {
-  type BufferedRequest,
-  type ProxyResponder,
-  RESENT_FROM_HEADER,
-  responseTap,
-} from './proxy-responder.ts';
+import { type BufferedRequest, type ProxyResponder, responseTap } from './proxy-responder.ts';
 import { type Refusal, RequestPolicy } from './request-policy.ts';
 import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
 import { connectorDroppingUnsolicitedContinue } from './unsolicited-continue.ts';

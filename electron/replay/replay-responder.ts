@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { detectApi } from '../../shared/api-detect.ts';
 import type { HeaderMap } from '../../shared/capture-events.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { REPLAY_HEADER } from '../../shared/exchange-record.ts';
 import type { ReplayFault, ReplayStatus } from '../../shared/inspector-contract.ts';
+import { REPLAY_HEADER, REPLAY_MISS, REPLAY_MISS_ERROR } from '../../shared/tokentap-headers.ts';
 import { openAiErrorBody } from '../proxy/openai-error.ts';
 import type { BufferedRequest, ProxyAnswer, ProxyResponder, ResponseTap } from '../proxy/proxy-responder.ts';
 import { type AnswerFailureLog, failAnswer, guardedAnswer } from './answer-failure.ts';
@@ -17,9 +17,6 @@ type RateLimitFault = Extract<ReplayFault, { kind: 'rate-limit' }>;
 
 /** The most request body a replay reads to match it (the capture's own request cap: no recording holds more). */
 export const REPLAY_BODY_LIMIT = 16 * 1024 * 1024;
-
-/** The value of `x-tokentap-replay` (and of `replayOf`) on a 404 that no recording matched. */
-export const REPLAY_MISS = 'miss';
 
 export interface ReplayOptions {
   /** The session id or file name, for the status. */
@@ -89,7 +86,7 @@ export class ReplayResponder implements ProxyResponder {
     const text =
       detectApi(method, path) === 'anthropic.messages'
         ? JSON.stringify({ type: 'error', error: { type: 'not_found_error', message } })
-        : openAiErrorBody(message, 'replay_miss', 'no_recording');
+        : openAiErrorBody(message, REPLAY_MISS_ERROR.type, REPLAY_MISS_ERROR.code);
     return jsonAnswer(404, text, { [REPLAY_HEADER]: REPLAY_MISS });
   }
 

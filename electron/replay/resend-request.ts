@@ -6,7 +6,7 @@ import { isRecord } from '../../shared/json-fields.ts';
 import { resendPathProblem } from '../../shared/origin-relative-path.ts';
 import { isSecretHeader } from '../../shared/redact-headers.ts';
 import { fillRedactedQuery, hasRedactedQuery } from '../../shared/redact-query.ts';
-import { RESENT_FROM_HEADER } from '../proxy/proxy-responder.ts';
+import { RESENT_FROM_HEADER, TOKENTAP_HEADER_PREFIX } from '../../shared/tokentap-headers.ts';
 
 /** A captured request made ready to send again. */
 export interface ResendPlan {
@@ -71,7 +71,7 @@ export function resendPlan(
       continue;
     }
     // HTTP/2 pseudo-headers (`:path`, from a browser's HAR) are the request line, not headers.
-    if (DROPPED.has(lower) || lower.startsWith('x-tokentap-') || lower.startsWith(':')) continue;
+    if (DROPPED.has(lower) || lower.startsWith(TOKENTAP_HEADER_PREFIX) || lower.startsWith(':')) continue;
     headers[lower] = value;
   }
   const names = envKeyNames(record.api);

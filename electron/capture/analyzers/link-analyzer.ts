@@ -1,6 +1,5 @@
 import type { HeaderMap } from '../../../shared/capture-events.ts';
-import { REPLAY_HEADER } from '../../../shared/exchange-record.ts';
-import { RESENT_FROM_HEADER } from '../../proxy/proxy-responder.ts';
+import { REPLAY_HEADER, RESENT_FROM_HEADER } from '../../../shared/tokentap-headers.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
+import { REPLAY_MISS } from '../../../shared/tokentap-headers.ts';
 import { useApi } from '../../api/api-context.tsx';
 import {
   apiLabel,
@@ -18,9 +19,6 @@ import { useInspector } from '../../store/inspector-store.ts';
 import { answerText, lastUserText } from './exchange-gist.ts';
 import { integrityWords } from './integrity-words.ts';
 import { TextExcerpt } from './text-excerpt.tsx';
-
-/** The value of `replayOf` when no recording matched. */
-const REPLAY_MISS = 'miss';
 
 /**
  * A link to another exchange (the original of a resend, the recording that answered a replay):

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import { REPLAY_MISS } from '../../../shared/tokentap-headers.ts';
 import { apiLabel, formatClock, formatCost, formatInt, formatMs, isLive, statusLabel } from '../../format.ts';
 import type { SortKey } from '../../store/sort.ts';
 
@@ -22,9 +23,6 @@ export interface Column {
   /** Content before the text (badges); null for none. */
   prefix?(summary: ExchangeSummary): ReactNode;
 }
-
-/** The value of `replayOf` when no recording matched (replay mode answered 404). */
-const REPLAY_MISS = 'miss';
 
 /** Small badges before the path: answered in replay mode (or missed), or a resend of another exchange. */
 function originBadges(s: ExchangeSummary): ReactNode {
