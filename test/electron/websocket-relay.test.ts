@@ -171,3 +171,63 @@ describe('WebSocket relay', () => {
     expect((upstream as WebSocketUpstream).handshakes).toHaveLength(0);
   });
 });
+
+describe('WebSocket capture', () => {
+  it('captures a Realtime session as one exchange with every message, its close, and the key in the subprotocol kept secret', async () => {
+    const h = await start((ws) => void playScript(ws, REALTIME, 'server'));
+    const client = new WebSocket(wsUrl(h, '/v1/realtime?model=gpt-realtime'), [
+      'realtime',
+      `openai-insecure-api-key.${TEST_API_KEY}`,
+    ]);
+    const playing = playScript(client, REALTIME, 'client');
+    await opened(client);
+    await playing;
+    client.close(1000, 'bye');
+    const record = await h.nextRecord();
+    expect(record.method).toBe('GET');
+    expect(record.path).toBe('/v1/realtime?model=gpt-realtime');
+    expect(record.status).toBe(101);
+    expect(record.state).toBe('complete');
+    expect(record.tenant).toMatch(/^sk-…WXYZ·[0-9a-f]{6}$/);
+    expect(record.request.headers['sec-websocket-protocol']).toBe(
+      'realtime,openai-insecure-api-key.[redacted]',
+    );
+    const messages = record.websocket?.messages ?? [];
+    expect(messages.map((m) => ({ from: m.from, data: m.data, size: m.size }))).toEqual(
+      REALTIME.map((m) => ({ from: m.from, data: m.text, size: Buffer.byteLength(m.text) })),
+    );
+    const times = messages.map((m) => m.t);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(record.websocket?.close).toMatchObject({ code: 1000, reason: 'bye', by: 'client' });
+    expect(JSON.stringify(record)).not.toContain(TEST_API_KEY);
+  });
+
+  it('records binary messages as base64 and a close other than 1000 as an error with its code', async () => {
+    const h = await start((ws) => {
+      ws.send(Buffer.from([0, 1, 2, 255]), { binary: true });
+      ws.once('message', () => ws.close(4001, 'session expired'));
+    });
+    const client = new WebSocket(wsUrl(h, '/v1/realtime?model=gpt-realtime'));
+    const first = nextMessage(client);
+    await opened(client);
+    await first;
+    client.send('hello');
+    const record = await h.nextRecord();
+    expect(record.state).toBe('error');
+    expect(record.websocket?.close).toMatchObject({ code: 4001, reason: 'session expired', by: 'server' });
+    expect(record.websocket?.messages.map(({ t: _t, ...m }) => m)).toEqual([
+      { from: 'server', size: 4, data: 'AAEC/w==', encoding: 'base64' },
+      { from: 'client', size: 5, data: 'hello' },
+    ]);
+  });
+
+  it('records a refused upgrade as the HTTP exchange it was, with the upstream body', async () => {
+    const h = await start(() => undefined);
+    const client = new WebSocket(wsUrl(h, '/refuse/404/v1/realtime'));
+    client.on('error', () => undefined);
+    const record = await h.nextRecord();
+    expect(record.status).toBe(404);
+    expect(record.websocket).toBeUndefined();
+    expect(JSON.parse(record.response?.body ?? '')).toMatchObject({ error: { code: 'invalid_api_key' } });
+  });
+});
