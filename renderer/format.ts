@@ -64,6 +64,7 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'openai.embeddings': 'embeddings',
   'openai.completions': 'completions',
   'openai.transcriptions': 'transcriptions',
+  'openai.realtime': 'realtime',
   'anthropic.messages': 'anthropic',
   'ollama.chat': 'ollama',
   'ollama.generate': 'ollama generate',
@@ -73,6 +74,7 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'azure.embeddings': 'azure embeddings',
   'azure.completions': 'azure completions',
   'azure.transcriptions': 'azure transcriptions',
+  'azure.realtime': 'azure realtime',
   http: 'http',
 };
 

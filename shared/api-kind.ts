@@ -5,6 +5,7 @@ export const API_KINDS = [
   'openai.embeddings',
   'openai.completions',
   'openai.transcriptions',
+  'openai.realtime',
   'anthropic.messages',
   'ollama.chat',
   'ollama.generate',
@@ -14,6 +15,7 @@ export const API_KINDS = [
   'azure.embeddings',
   'azure.completions',
   'azure.transcriptions',
+  'azure.realtime',
   'http',
 ] as const;
 

@@ -166,6 +166,7 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
         cacheWriteTokens: number,
         cacheWrite1hTokens: number,
         inputAudioTokens: number,
+        outputAudioTokens: number,
         audioSeconds: number,
       },
     ),

@@ -10,6 +10,7 @@ import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
 import { metadataAnalyzer } from './analyzers/metadata-analyzer.ts';
 import { timingsAnalyzer } from './analyzers/timings-analyzer.ts';
 import { upstreamErrorAnalyzer } from './analyzers/upstream-error-analyzer.ts';
+import { websocketAnalyzer } from './analyzers/websocket-analyzer.ts';
 import type { QueuedEvent } from './capture-queue.ts';
 import { type CaptureLimits, ExchangeAssembler } from './exchange-assembler.ts';
 
@@ -25,6 +26,7 @@ export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
     metadataAnalyzer,
     linkAnalyzer,
     llmResponseAnalyzer,
+    websocketAnalyzer,
     upstreamErrorAnalyzer,
     () => chunkRecorder(limits.responseBodyBytes),
     timingsAnalyzer,

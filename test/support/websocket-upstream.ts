@@ -65,14 +65,19 @@ export interface ScriptedMessage {
   text: string;
 }
 
-/** Reads a `{"dir","data"}` per line recording (pydantic-ai's cassettes) as messages. */
+/**
+ * Reads a recording as messages: `{"dir":"client"|"server","data":{…}}` per line (pydantic-ai's
+ * cassettes; the text is `JSON.stringify(data)`) or `{"dir":"c2u"|"u2c","text":"…"}` per line
+ * (ccxray's frames, the text byte for byte).
+ */
 export function readWebSocketRecording(path: string): ScriptedMessage[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const { dir, data } = JSON.parse(line) as { dir: 'client' | 'server'; data: unknown };
-      return { from: dir, text: JSON.stringify(data) };
+      const frame = JSON.parse(line) as { dir: string; data?: unknown; text?: string };
+      const from = frame.dir === 'client' || frame.dir === 'c2u' ? 'client' : 'server';
+      return { from, text: frame.text ?? JSON.stringify(frame.data) };
     });
 }
 
@@ -112,7 +117,9 @@ export function playScript(
       if (received.length < expected)
         reject(new Error(`closed after ${received.length} of ${expected} messages`));
     });
-    sendWhatIsDue();
+    // A client that speaks first waits for its socket to open.
+    if (ws.readyState === ws.CONNECTING) ws.once('open', sendWhatIsDue);
+    else sendWhatIsDue();
     if (expected === 0) resolve(received);
   });
 }
