@@ -243,9 +243,10 @@ function first(value: HeaderMap[string] | undefined): string | undefined {
 }
 
 function finalState(record: ExchangeRecord): ExchangeState {
-  // A WebSocket is complete only on a normal close (1000), whoever closed it.
+  // A WebSocket is complete only on a normal close (1000, or 1005: a close frame without a code).
   const close = record.websocket?.close;
-  if (close) return close.code === 1000 && !record.streamError ? 'complete' : 'error';
+  if (close)
+    return (close.code === 1000 || close.code === 1005) && !record.streamError ? 'complete' : 'error';
   if (record.error?.kind === 'client-aborted') return 'aborted';
   if (record.error || record.streamError) return 'error';
   return 'complete';

@@ -274,7 +274,7 @@ class RelayedSocket {
     const { sink } = this.#options;
     const t = this.#now();
     sink.push({ type: 'websocket-close', exchangeId: this.#id, t, code, reason, by });
-    if (code === 1000) {
+    if (isNormalClose(code)) {
       sink.push({ type: 'response-end', exchangeId: this.#id, t });
       return;
     }
@@ -362,6 +362,14 @@ function closeLike(ws: WebSocket, code: number, reason: Buffer): void {
   if (code === 1005) ws.close();
   else if (sendableCloseCode(code)) ws.close(code, reason.length <= 123 ? reason : reason.subarray(0, 123));
   else ws.terminate();
+}
+
+/**
+ * A close that ends a WebSocket's work: 1000, or a close frame without a code (1005), which is how
+ * some clients (the Agents SDK, browsers' `close()`) say goodbye.
+ */
+export function isNormalClose(code: number): boolean {
+  return code === 1000 || code === 1005;
 }
 
 /** Close codes a peer may put in a close frame (RFC 6455 §7.4; 1005, 1006, 1015 never go on the wire). */

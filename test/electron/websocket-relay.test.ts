@@ -231,3 +231,18 @@ describe('WebSocket capture', () => {
     expect(JSON.parse(record.response?.body ?? '')).toMatchObject({ error: { code: 'invalid_api_key' } });
   });
 });
+
+describe('WebSocket capture of a close without a code', () => {
+  it('counts a close frame without a code (1005, as the Agents SDK sends) as a normal end', async () => {
+    const h = await start((ws) => ws.send('ready'));
+    const client = new WebSocket(wsUrl(h, '/v1/responses'));
+    const ready = nextMessage(client);
+    await opened(client);
+    await ready;
+    client.close();
+    const record = await h.nextRecord();
+    expect(record.websocket?.close).toMatchObject({ code: 1005, by: 'client' });
+    expect(record.state).toBe('complete');
+    expect(record.error).toBeNull();
+  });
+});
