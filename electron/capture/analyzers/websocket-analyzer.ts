@@ -8,7 +8,9 @@ import type { Analyzer } from '../analyzer.ts';
 /** The LLM protocol a WebSocket's path names (the Realtime API, the Responses API), or null for any other. */
 export function websocketApiOf(path: string): ApiKind | null {
   const p = path.split('?')[0] ?? '';
-  if (/\/realtime\/?$/.test(p)) return p.startsWith('/openai/') ? 'azure.realtime' : 'openai.realtime';
+  // Azure names an `api-version` or a `deployment` (a `/openai` route prefix alone does not make it Azure).
+  if (/\/realtime\/?$/.test(p))
+    return /[?&](api-version|deployment)=/.test(path) ? 'azure.realtime' : 'openai.realtime';
   const api = detectApi('POST', path);
   return api === 'openai.responses' || api === 'azure.responses' ? api : null;
 }
