@@ -64,6 +64,7 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'openai.embeddings': 'embeddings',
   'openai.completions': 'completions',
   'openai.transcriptions': 'transcriptions',
+  'openai.realtime': 'realtime',
   'anthropic.messages': 'anthropic',
   'gemini.generate': 'gemini',
   'gemini.count-tokens': 'gemini count',
@@ -75,6 +76,7 @@ const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'azure.embeddings': 'azure embeddings',
   'azure.completions': 'azure completions',
   'azure.transcriptions': 'azure transcriptions',
+  'azure.realtime': 'azure realtime',
   http: 'http',
 };
 

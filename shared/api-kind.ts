@@ -5,6 +5,7 @@ export const API_KINDS = [
   'openai.embeddings',
   'openai.completions',
   'openai.transcriptions',
+  'openai.realtime',
   'anthropic.messages',
   'gemini.generate',
   'gemini.count-tokens',
@@ -16,6 +17,7 @@ export const API_KINDS = [
   'azure.embeddings',
   'azure.completions',
   'azure.transcriptions',
+  'azure.realtime',
   'http',
 ] as const;
 

@@ -12,7 +12,9 @@ export type CaptureEvent =
   | ResponseHeadEvent
   | ResponseBodyPartEvent
   | ResponseEndEvent
-  | ExchangeErrorEvent;
+  | ExchangeErrorEvent
+  | WebSocketMessageEvent
+  | WebSocketCloseEvent;
 
 export type HeaderMap = Record<string, string | string[]>;
 
@@ -102,6 +104,32 @@ export interface ExchangeErrorEvent {
   t: number;
   kind: ExchangeErrorKind;
   message: string;
+}
+
+/** Which end of a relayed WebSocket sent a message or closed it. */
+export type WebSocketSide = 'client' | 'server';
+
+/** One WebSocket message the relay passed on (after the `101`), as `ws` delivered it. */
+export interface WebSocketMessageEvent {
+  type: 'websocket-message';
+  exchangeId: string;
+  t: number;
+  from: WebSocketSide;
+  /** A binary message (opcode 2); else text (opcode 1). */
+  binary: boolean;
+  /** The very Buffer the relay sent on; consumers must not mutate it. */
+  data: Uint8Array;
+}
+
+/** A relayed WebSocket closed; `response-end` (code 1000) or `exchange-error` follows. */
+export interface WebSocketCloseEvent {
+  type: 'websocket-close';
+  exchangeId: string;
+  t: number;
+  /** The close code as received (1005: none was sent, 1006: the connection dropped without one). */
+  code: number;
+  reason: string;
+  by: WebSocketSide;
 }
 
 /** Where capture events go. `push` must never block or throw into the forwarding path. */

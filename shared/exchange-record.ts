@@ -2,6 +2,7 @@ import type { ApiKind } from './api-kind.ts';
 import type { ExchangeErrorKind, HeaderMap } from './capture-events.ts';
 import type { MergedResult } from './merged-result.ts';
 import type { Usage } from './usage.ts';
+import type { WebSocketCapture } from './websocket-record.ts';
 
 /** Where an exchange is in its life. */
 export const EXCHANGE_STATES = ['pending', 'streaming', 'complete', 'error', 'aborted'] as const;
@@ -143,4 +144,6 @@ export interface ExchangeRecord extends ExchangeSummary {
   integrity: IntegrityFlag[];
   /** An in-band stream error, when the integrity flags include `error-event`. */
   streamError: { type: string; message: string } | null;
+  /** A WebSocket exchange (the upstream answered `101`): its messages and close; absent for HTTP. */
+  websocket?: WebSocketCapture;
 }

@@ -5,6 +5,7 @@ import { HAR_ENTRY_FIELDS, HAR_ENTRY_OPTIONAL_FIELDS } from './har-entry-shape.t
 import { harToHeaderMap, headerMapToHar } from './har-headers.ts';
 import type { Har, HarEntry, HarRequest, HarResponse, HarTimings } from './har-types.ts';
 import { harUrlOf, pathOfHarUrl, queryStringOf } from './har-url.ts';
+import { harWebSocketFields, messagesFromHar } from './har-websocket.ts';
 import { isRecord } from './json-fields.ts';
 import { arrayOf, boolean, checkFields, integer, object, type Shape, string } from './shape-check.ts';
 import {
@@ -12,6 +13,7 @@ import {
   EXCHANGE_RECORD_OPTIONAL_FIELDS,
   validateExchangeRecord,
 } from './validate-exchange-record.ts';
+import type { WebSocketClose } from './websocket-record.ts';
 
 /**
  * Tokentap's HAR 1.2 form of a session. The standard fields carry what HAR has words for (method,
@@ -111,6 +113,8 @@ export function recordToHarEntry(record: ExchangeRecord): HarEntry {
   if (pathOfHarUrl(url) !== record.path) entry._path = record.path;
   for (const key of CARRIED) entry[`_${key}`] = record[key];
   for (const key of CARRIED_OPTIONAL) if (record[key] !== undefined) entry[`_${key}`] = record[key];
+  if (record.websocket)
+    Object.assign(entry, harWebSocketFields(record.websocket, Date.parse(record.startedAt)));
   return entry;
 }
 
@@ -181,6 +185,9 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
     const value = entry[`_${key}`];
     if (typeof value === 'string') record[key] = value;
   }
+  const messages = messagesFromHar(entry._webSocketMessages, Date.parse(entry.startedDateTime));
+  if (messages !== null)
+    record.websocket = { messages, close: (entry._webSocketClose as WebSocketClose | undefined) ?? null };
   // The parts checked one by one above; this guards the assembled whole.
   const wrong = validateExchangeRecord(record);
   if (wrong !== null) throw new Error(wrong);

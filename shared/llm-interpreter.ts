@@ -40,6 +40,9 @@ export function createInterpreter(api: ApiKind): ResponseInterpreter | null {
       return createOllamaInterpreter();
     case 'ollama.embed':
       return createEmbeddingsInterpreter(normaliseOllamaUsage);
+    // A WebSocket protocol: its messages are read by the WebSocket analyzer instead.
+    case 'openai.realtime':
+    case 'azure.realtime':
     case 'http':
       return null;
   }

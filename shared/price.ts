@@ -11,12 +11,14 @@ export function priceProvider(api: ApiKind): string | null {
     case 'openai.embeddings':
     case 'openai.completions':
     case 'openai.transcriptions':
+    case 'openai.realtime':
       return 'openai';
     case 'azure.chat':
     case 'azure.responses':
     case 'azure.embeddings':
     case 'azure.completions':
     case 'azure.transcriptions':
+    case 'azure.realtime':
       return 'azure';
     case 'anthropic.messages':
       return 'anthropic';
@@ -63,7 +65,8 @@ export function costUsd(
   if (cacheRead + cacheWrite > usage.inputTokens) return null;
   if (
     (priced.cache_write_1h_tokens ?? 0) > cacheWrite ||
-    (priced.input_audio_tokens ?? 0) > usage.inputTokens
+    (priced.input_audio_tokens ?? 0) > usage.inputTokens ||
+    (priced.output_audio_tokens ?? 0) > usage.outputTokens
   )
     return null;
   for (const providerId of candidateProviders(api, apiProvider, model, context.upstream ?? null)) {
@@ -81,6 +84,7 @@ function priceUsage(usage: Usage): PriceUsage {
   if (usage.cacheWriteTokens !== undefined) priced.cache_write_tokens = usage.cacheWriteTokens;
   if (usage.cacheWrite1hTokens !== undefined) priced.cache_write_1h_tokens = usage.cacheWrite1hTokens;
   if (usage.inputAudioTokens !== undefined) priced.input_audio_tokens = usage.inputAudioTokens;
+  if (usage.outputAudioTokens !== undefined) priced.output_audio_tokens = usage.outputAudioTokens;
   if (usage.audioSeconds !== undefined) priced.audio_seconds = usage.audioSeconds;
   return priced;
 }
@@ -142,6 +146,7 @@ const LINEAR_KEYS = [
   'cache_write_tokens',
   'cache_write_1h_tokens',
   'input_audio_tokens',
+  'output_audio_tokens',
   'audio_seconds',
 ] as const;
 type LinearKey = (typeof LINEAR_KEYS)[number];
@@ -230,6 +235,10 @@ function linearPricing(provider: Provider, model: string, prices: unknown): Mode
           PER,
         input_audio_tokens:
           (total({ input_tokens: PER, output_tokens: 0, input_audio_tokens: PER }) - input) / PER,
+        output_audio_tokens:
+          (total({ input_tokens: 0, output_tokens: PER, output_audio_tokens: PER }) -
+            total({ input_tokens: 0, output_tokens: PER })) /
+          PER,
         audio_seconds: (total({ input_tokens: 0, output_tokens: 0, audio_seconds: PER }) - base) / PER,
       },
     };

@@ -18,6 +18,8 @@ export interface Usage {
   cacheWrite1hTokens?: number;
   /** Input tokens that were audio (a subset of inputTokens); OpenAI transcriptions (gpt-4o-transcribe). */
   inputAudioTokens?: number;
+  /** Output tokens that were audio (a subset of outputTokens); the Realtime API's spoken answers. */
+  outputAudioTokens?: number;
   /** Seconds of audio, for calls billed by duration rather than tokens (whisper-1 transcriptions; tokens are then 0). */
   audioSeconds?: number;
 }

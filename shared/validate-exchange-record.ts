@@ -117,13 +117,24 @@ const capturedBody = (pseudoHeaders: boolean) =>
 const nullableNumber = nullable(number);
 
 /** The record fields that may be absent (links to other exchanges, added after the first format). */
-export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream';
+export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream' | 'websocket';
+
+const websocketSide = oneOf(['client', 'server']);
 
 /** The shape of the optional fields, checked when present. */
 export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape> = {
   resentFrom: recordId,
   replayOf: recordId,
   upstream: string,
+  websocket: object({
+    messages: arrayOf(
+      object(
+        { from: websocketSide, t: number, size: integer, data: string },
+        { encoding: oneOf(['base64']), truncated: boolean },
+      ),
+    ),
+    close: nullable(object({ code: integer, reason: string, by: websocketSide, t: number })),
+  }),
 };
 
 /**
@@ -155,6 +166,7 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
         cacheWriteTokens: number,
         cacheWrite1hTokens: number,
         inputAudioTokens: number,
+        outputAudioTokens: number,
         audioSeconds: number,
       },
     ),

@@ -3,7 +3,12 @@
  * in batches: the body parts' bytes are copied into one buffer (moved, not cloned, when large),
  * and each body-part event carries its offset and length in that buffer instead of its bytes.
  */
-import type { RequestBodyPartEvent, ResponseBodyPartEvent } from '../../shared/capture-events.ts';
+import type {
+  RequestBodyPartEvent,
+  ResponseBodyPartEvent,
+  WebSocketMessageEvent,
+  WebSocketSide,
+} from '../../shared/capture-events.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import type { LiveUpdate } from '../../shared/inspector-contract.ts';
 import type { QueuedEvent } from './capture-queue.ts';
@@ -21,10 +26,21 @@ export interface PackedBodyPart {
   length: number;
 }
 
-/** A control event; `dropped` on an exchange's last event says the queue dropped some of its body. */
-export type PackedControl = Exclude<QueuedEvent, BodyPartEvent> & { dropped?: true };
+/** A WebSocket message without its bytes, like a body part. */
+export interface PackedMessage {
+  type: 'websocket-message';
+  exchangeId: string;
+  t: number;
+  from: WebSocketSide;
+  binary: boolean;
+  offset: number;
+  length: number;
+}
 
-export type PackedEvent = PackedBodyPart | PackedControl;
+/** A control event; `dropped` on an exchange's last event says the queue dropped some of its body. */
+export type PackedControl = Exclude<QueuedEvent, BodyPartEvent | WebSocketMessageEvent> & { dropped?: true };
+
+export type PackedEvent = PackedBodyPart | PackedMessage | PackedControl;
 
 export interface EventBatch {
   type: 'events';
@@ -75,8 +91,7 @@ export type FromWorker =
 export function packEvents(events: readonly QueuedEvent[], dropped: Set<string>): EventBatch {
   let total = 0;
   for (const event of events) {
-    if (event.type === 'request-body-part' || event.type === 'response-body-part')
-      total += event.data.byteLength;
+    if ('data' in event) total += event.data.byteLength;
   }
   const bytes = new Uint8Array(total);
   const packed: PackedEvent[] = new Array(events.length);
@@ -90,6 +105,19 @@ export function packEvents(events: readonly QueuedEvent[], dropped: Set<string>)
         type: event.type,
         exchangeId: event.exchangeId,
         t: event.t,
+        offset,
+        length: data.byteLength,
+      };
+      offset += data.byteLength;
+    } else if (event.type === 'websocket-message') {
+      const { data } = event;
+      bytes.set(data, offset);
+      packed[i] = {
+        type: event.type,
+        exchangeId: event.exchangeId,
+        t: event.t,
+        from: event.from,
+        binary: event.binary,
         offset,
         length: data.byteLength,
       };
@@ -114,7 +142,10 @@ export function packEvents(events: readonly QueuedEvent[], dropped: Set<string>)
 export function unpackEvents(batch: EventBatch, each: (event: QueuedEvent, dropped: boolean) => void): void {
   const { bytes } = batch;
   for (const packed of batch.events) {
-    if ('offset' in packed) {
+    if (packed.type === 'websocket-message') {
+      const { type, exchangeId, t, from, binary, offset, length } = packed;
+      each({ type, exchangeId, t, from, binary, data: Buffer.from(bytes, offset, length) }, false);
+    } else if ('offset' in packed) {
       const { type, exchangeId, t, offset, length } = packed;
       each({ type, exchangeId, t, data: Buffer.from(bytes, offset, length) }, false);
     } else {

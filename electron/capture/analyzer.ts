@@ -5,6 +5,7 @@ import type {
 } from '../../shared/capture-events.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { InterpretedResponse } from '../../shared/llm-response.ts';
+import type { WebSocketMessage } from '../../shared/websocket-record.ts';
 import type { CappedBytes } from './capped-bytes.ts';
 
 /** One exchange while it is being analysed: the record under construction plus working facts. */
@@ -41,6 +42,8 @@ export interface Analyzer {
   onResponseStart?(draft: ExchangeDraft, event: ResponseHeadEvent): void;
   /** Decoded (decompressed) response bytes, with the arrival time of the chunk that carried them. */
   onResponseData?(draft: ExchangeDraft, data: Uint8Array, t: number): void;
+  /** A WebSocket message, as recorded (its text whole even past the capture cap: `text`, null for binary). */
+  onWebSocketMessage?(draft: ExchangeDraft, message: WebSocketMessage, text: string | null): void;
   /** The exchange failed; `onResponseEnd` still follows. */
   onResponseError?(draft: ExchangeDraft, event: ExchangeErrorEvent): void;
   /** The exchange is over, successfully or not: compute final values. */

@@ -11,6 +11,7 @@ import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
 import { metadataAnalyzer } from './analyzers/metadata-analyzer.ts';
 import { timingsAnalyzer } from './analyzers/timings-analyzer.ts';
 import { upstreamErrorAnalyzer } from './analyzers/upstream-error-analyzer.ts';
+import { websocketAnalyzer } from './analyzers/websocket-analyzer.ts';
 import type { QueuedEvent } from './capture-queue.ts';
 import { type CaptureLimits, ExchangeAssembler } from './exchange-assembler.ts';
 
@@ -27,6 +28,7 @@ export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
     geminiRequestAnalyzer,
     linkAnalyzer,
     llmResponseAnalyzer,
+    websocketAnalyzer,
     upstreamErrorAnalyzer,
     () => chunkRecorder(limits.responseBodyBytes),
     timingsAnalyzer,

@@ -7,7 +7,8 @@ import type { CaptureEvent, CaptureSink } from '../../shared/capture-events.ts';
 export interface BodyGapEvent {
   type: 'body-gap';
   exchangeId: string;
-  side: 'request' | 'response';
+  /** `messages`: WebSocket messages. */
+  side: 'request' | 'response' | 'messages';
   /** When the first dropped part arrived (ms since the exchange started). */
   t: number;
   bytes: number;
@@ -94,10 +95,19 @@ export class CaptureQueue implements CaptureSink {
   }
 
   push(event: CaptureEvent): void {
-    if (event.type === 'request-body-part' || event.type === 'response-body-part') {
+    if (
+      event.type === 'request-body-part' ||
+      event.type === 'response-body-part' ||
+      event.type === 'websocket-message'
+    ) {
       const size = event.data.byteLength;
       if (this.#bytes + size > this.#options.maxBytes) this.#bytes -= this.#options.reclaim();
-      const side = event.type === 'request-body-part' ? 'request' : 'response';
+      const side =
+        event.type === 'request-body-part'
+          ? 'request'
+          : event.type === 'response-body-part'
+            ? 'response'
+            : 'messages';
       const key = `${side}:${event.exchangeId}`;
       if (this.#bytes + size > this.#options.maxBytes) {
         this.#dropped++;
@@ -176,8 +186,7 @@ export class CaptureQueue implements CaptureSink {
     let bytes = 0;
     while (end < events.length && bytes < this.#options.batchBytes) {
       const event = events[end++] as QueuedEvent;
-      if (event.type === 'request-body-part' || event.type === 'response-body-part')
-        bytes += event.data.byteLength;
+      if ('data' in event) bytes += event.data.byteLength;
     }
     // Gaps handed over can no longer grow; the next drop opens a new one.
     this.#openGaps.clear();

@@ -1,5 +1,6 @@
 import type { HeaderMap, RequestStartEvent } from '../../shared/capture-events.ts';
 import type { CapturedBody, ExchangeRecord, ExchangeState } from '../../shared/exchange-record.ts';
+import type { WebSocketMessage } from '../../shared/websocket-record.ts';
 import type { Analyzer, ExchangeDraft } from './analyzer.ts';
 import { type BodyDecoder, createBodyDecoder } from './body-decoder.ts';
 import { CappedBytes } from './capped-bytes.ts';
@@ -34,6 +35,8 @@ export class ExchangeAssembler {
   #undecodable = 0;
   #requestEnded = false;
   #over = false;
+  /** Message bytes still to be kept in full (the response body cap, shared by all messages). */
+  #messageBudget: number;
 
   constructor(
     start: RequestStartEvent,
@@ -44,6 +47,7 @@ export class ExchangeAssembler {
   ) {
     this.#analyzers = analyzers;
     this.#hooks = hooks;
+    this.#messageBudget = limits.responseBodyBytes;
     this.draft = {
       record: emptyRecord(start, seq),
       requestBody: new CappedBytes(limits.requestBodyBytes),
@@ -90,6 +94,10 @@ export class ExchangeAssembler {
             this.#run('onResponseData', (a) => a.onResponseData?.(draft, data, t));
           },
         );
+        if (event.status === 101) {
+          record.websocket = { messages: [], close: null };
+          draft.responseIsStream = true;
+        }
         this.#run('onResponseStart', (a) => a.onResponseStart?.(draft, event));
         record.state = draft.responseIsStream ? 'streaming' : 'pending';
         this.#hooks.onChange(record);
@@ -106,8 +114,17 @@ export class ExchangeAssembler {
         this.#hooks.onChange(draft.record);
         return;
       }
+      case 'websocket-message':
+        this.#message(event.from, event.t, event.binary, event.data);
+        return;
+      case 'websocket-close': {
+        const { websocket } = draft.record;
+        if (websocket) websocket.close = { code: event.code, reason: event.reason, by: event.by, t: event.t };
+        return;
+      }
       case 'body-gap':
-        this.#gap(event.side, event.bytes);
+        if (event.side === 'messages') this.markDropped();
+        else this.#gap(event.side, event.bytes);
         return;
       case 'response-end':
         draft.endT = event.t;
@@ -127,6 +144,28 @@ export class ExchangeAssembler {
   markDropped(): void {
     if (!this.draft.record.integrity.includes('analysis-dropped'))
       this.draft.record.integrity.push('analysis-dropped');
+  }
+
+  #message(from: WebSocketMessage['from'], t: number, binary: boolean, data: Uint8Array): void {
+    const { draft } = this;
+    const websocket = draft.record.websocket;
+    if (!websocket) return;
+    const size = data.byteLength;
+    const bytes = Buffer.from(data.buffer, data.byteOffset, size);
+    const text = binary ? null : bytes.toString('utf8');
+    const message: WebSocketMessage = { from, t, size, data: '' };
+    if (size <= this.#messageBudget) {
+      this.#messageBudget -= size;
+      message.data = text ?? bytes.toString('base64');
+    } else {
+      this.#messageBudget = 0;
+      message.truncated = true;
+    }
+    if (binary) message.encoding = 'base64';
+    websocket.messages.push(message);
+    draft.chunkTimes.push(t);
+    this.#run('onWebSocketMessage', (a) => a.onWebSocketMessage?.(draft, message, text));
+    this.#hooks.onChange(draft.record);
   }
 
   /** Body bytes the capture queue dropped: sizes stay true, and the hole is marked where it is. */
@@ -203,6 +242,10 @@ function first(value: HeaderMap[string] | undefined): string | undefined {
 }
 
 function finalState(record: ExchangeRecord): ExchangeState {
+  // A WebSocket is complete only on a normal close (1000, or 1005: a close frame without a code).
+  const close = record.websocket?.close;
+  if (close)
+    return (close.code === 1000 || close.code === 1005) && !record.streamError ? 'complete' : 'error';
   if (record.error?.kind === 'client-aborted') return 'aborted';
   if (record.error || record.streamError) return 'error';
   return 'complete';

@@ -17,6 +17,8 @@ import { type Refusal, RequestPolicy } from './request-policy.ts';
 import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
 import { connectorDroppingUnsolicitedContinue } from './unsolicited-continue.ts';
 import type { UpstreamTarget } from './upstream-target.ts';
+import { isWebSocketUpgrade, WebSocketRelay } from './websocket-relay.ts';
+import { websocketTargetUrl } from './websocket-target.ts';
 
 export interface ProxyOptions {
   listen: ListenAddress;
@@ -85,8 +87,25 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
 
   const server: Server = createServer(
-    { noDelay: true, keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 },
+    {
+      noDelay: true,
+      keepAliveTimeout: 65_000,
+      requestTimeout: 0,
+      headersTimeout: 60_000,
+      // Only WebSocket upgrades are taken over; any other `Upgrade` (h2c) is forwarded as plain HTTP.
+      shouldUpgradeCallback: isWebSocketUpgrade,
+    },
     onRequest,
+  );
+  const relay = new WebSocketRelay({
+    sink: options.sink,
+    policy,
+    targetOf: (req) => websocketTargetUrl(upstream, req.url ?? '/'),
+    upstreamOrigin: () => upstream.origin,
+    handshakeTimeoutMs: options.headersTimeoutMs,
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+    relay.handle(req, socket, head),
   );
   // `Expect: 100-continue` (curl sends it for bodies over 1 MiB): undici cannot send Expect
   // upstream, so the proxy answers 100 itself and streams the body on; a request it refuses
@@ -130,6 +149,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
+        relay.close();
         await closed;
         await pool.destroy();
       })();

@@ -11,6 +11,7 @@ import { HAR_ENTRY_FIELDS, HAR_ENTRY_OPTIONAL_FIELDS } from '../../shared/har-en
 import { harToHeaderMap } from '../../shared/har-headers.ts';
 import type { HarNameValue, HarTimings } from '../../shared/har-types.ts';
 import { pathOfHarUrl } from '../../shared/har-url.ts';
+import { messagesFromHar } from '../../shared/har-websocket.ts';
 import { isStatusCode } from '../../shared/http-syntax.ts';
 import { isRecord } from '../../shared/json-fields.ts';
 import { originRelativePathProblem } from '../../shared/origin-relative-path.ts';
@@ -22,6 +23,7 @@ import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts
 import { DEFAULT_LIMITS, defaultAnalyzers } from '../capture/capture-pipeline.ts';
 import { ExchangeAssembler } from '../capture/exchange-assembler.ts';
 import { apiKeyOf, fingerprintApiKey } from '../proxy/tenant-fingerprint.ts';
+import { keyInProtocols, offeredProtocols, redactKeyProtocol } from '../proxy/websocket-handshake.ts';
 
 /** The parts of a foreign entry that `HAR_ENTRY_FIELDS` guarantees, and the extras browsers add. */
 interface ForeignEntry {
@@ -47,6 +49,8 @@ interface ForeignEntry {
     /** Chrome's reason for a failed or cancelled request (`net::ERR_CONNECTION_REFUSED`). */
     _error?: unknown;
   };
+  /** Chrome's messages of a WebSocket entry. */
+  _webSocketMessages?: unknown;
 }
 
 /**
@@ -75,7 +79,10 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
 
   const rawRequestHeaders = headerMapOf(request.headers);
   const rawPath = pathOfHarUrl(request.url);
-  const key = apiKeyOf(keyHeaders(rawRequestHeaders), rawPath);
+  // A browser's Realtime socket carries its key in a subprotocol (`openai-insecure-api-key.<key>`).
+  const key =
+    apiKeyOf(keyHeaders(rawRequestHeaders), rawPath) ??
+    keyInProtocols(offeredProtocols(rawRequestHeaders['sec-websocket-protocol']));
   // The values redacted here are scrubbed from the whole record at the end, as live capture does.
   const secrets: FoundSecret[] = [];
   const start: RequestStartEvent = {
@@ -86,7 +93,7 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     method: request.method,
     // The raw key goes no further than the fingerprint: it is never stored, in the URL or a header.
     path: redactQuery(rawPath, secrets),
-    headers: redactHeaders(rawRequestHeaders, secrets),
+    headers: redactKeyProtocol(redactHeaders(rawRequestHeaders, secrets), secrets),
     tenant: key ? fingerprintApiKey(key) : null,
     organization: first(rawRequestHeaders['openai-organization']),
     project: first(rawRequestHeaders['openai-project']),
@@ -131,6 +138,12 @@ export function foreignHarEntryToRecord(value: unknown, seq: number): ExchangeRe
     // HAR content is already decoded: the analyzers must not try to decompress it again.
     const { 'content-encoding': _, ...decodedHeaders } = responseHeaders;
     emit({ type: 'response-head', t: phases.headT, status: response.status, headers: decodedHeaders });
+    const messages = messagesFromHar(entry._webSocketMessages, start.startedAt);
+    for (const message of messages ?? []) {
+      const data = Buffer.from(message.data, message.encoding === 'base64' ? 'base64' : 'utf8');
+      const binary = message.encoding === 'base64';
+      emit({ type: 'websocket-message', t: message.t, from: message.from, binary, data });
+    }
     const pieces = piecesOf(responseBodyOf(response.content), responseHeaders['content-type']);
     const receive = phases.endT - phases.headT;
     // Without per-chunk times in the HAR, chunks are spread evenly over the receive phase.
@@ -258,7 +271,11 @@ function round(ms: number): number {
 /** `{ upstream }` with the origin of an absolute URL (never its credentials), or nothing. */
 function originOf(url: string): { upstream?: string } {
   try {
-    const { origin, protocol } = new URL(url);
+    const parsed = new URL(url);
+    // A WebSocket's `wss://host` is the same provider as `https://host`.
+    if (parsed.protocol === 'ws:' || parsed.protocol === 'wss:')
+      return { upstream: `http${parsed.protocol.slice(2)}//${parsed.host}` };
+    const { origin, protocol } = parsed;
     return protocol === 'http:' || protocol === 'https:' ? { upstream: origin } : {};
   } catch {
     return {};

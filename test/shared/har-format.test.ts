@@ -18,6 +18,7 @@ import {
   streamRecord,
   truncatedRecord,
   unreachableRecord,
+  websocketRecord,
 } from '../support/sample-records.ts';
 
 describe('Tokentap HAR export', () => {
@@ -155,5 +156,45 @@ describe('harTextPieces', () => {
         pieces.head + records.map((r, i) => pieces.entry(r, i)).join('') + pieces.tail(records.length);
       expect(text).toBe(JSON.stringify(recordsToHar(records, { version: '9.9.9' }), null, 2));
     }
+  });
+});
+
+describe('Tokentap HAR of a WebSocket exchange', () => {
+  it('carries the messages the way Chrome does (_webSocketMessages) and imports back into the same record', async () => {
+    const record = websocketRecord();
+    const har = JSON.parse(JSON.stringify(recordsToHar([record], { version: '0.1.0' })));
+    await expectValidHar(har);
+    const entry = har.log.entries[0];
+    expect(entry._resourceType).toBe('websocket');
+    const startedAt = Date.parse(record.startedAt);
+    expect(entry._webSocketMessages).toEqual([
+      {
+        type: 'receive',
+        time: (startedAt + 81.5) / 1000,
+        opcode: 1,
+        data: '{"type":"session.created","session":{"model":"gpt-realtime"}}',
+        _t: 81.5,
+        _size: 61,
+      },
+      {
+        type: 'send',
+        time: (startedAt + 90.125) / 1000,
+        opcode: 1,
+        data: '{"type":"response.create"}',
+        _t: 90.125,
+        _size: 26,
+      },
+      { type: 'receive', time: (startedAt + 95) / 1000, opcode: 2, data: 'AAEC/w==', _t: 95, _size: 4 },
+    ]);
+    expect(entry._webSocketClose).toEqual({ code: 1000, reason: 'bye 😀', by: 'client', t: 120.5 });
+    expect(tokentapHarEntryToRecord(entry)).toStrictEqual(record);
+  });
+
+  it('refuses a broken message, naming it', () => {
+    const entry = JSON.parse(JSON.stringify(recordToHarEntry(websocketRecord())));
+    entry._webSocketMessages[1].opcode = 9;
+    expect(() => tokentapHarEntryToRecord(entry)).toThrow(
+      'field `_webSocketMessages[1]`.opcode must be 1 (text) or 2 (binary)',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonl, recordsToJsonl } from '../../shared/jsonl-format.ts';
 import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts';
-import { sampleRecords } from '../support/sample-records.ts';
+import { sampleRecords, websocketRecord } from '../support/sample-records.ts';
 
 describe('JSONL export and import', () => {
   const records = sampleRecords();
@@ -112,5 +112,17 @@ describe('JSONL export and import', () => {
         /^line 1: field `startedAt` must be an ISO 8601 date/,
       );
     });
+  });
+});
+
+describe('JSONL of a WebSocket exchange', () => {
+  it('round-trips its messages and close, and they are validated', () => {
+    const record = websocketRecord();
+    expect(record.websocket?.messages).toHaveLength(3);
+    const text = recordsToJsonl([record]);
+    expect(parseJsonl(text)).toStrictEqual([record]);
+    const broken = JSON.parse(text);
+    broken.websocket.messages[0].from = 'proxy';
+    expect(validateExchangeRecord(broken)).toContain('websocket.messages[0].from');
   });
 });

@@ -271,6 +271,45 @@ export function plainGetRecord(): ExchangeRecord {
   });
 }
 
+/** A Realtime WebSocket: text both ways, one binary message, closed normally by the client. */
+export function websocketRecord(): ExchangeRecord {
+  return recordOf({
+    id: '0b9f4b8e-6d3c-4b47-9a51-2d0c1f6e8a07',
+    seq: 7,
+    startedAt: '2026-02-11T10:17:00.000Z',
+    method: 'GET',
+    path: '/v1/realtime?model=gpt-realtime',
+    headers: { upgrade: 'websocket', 'sec-websocket-protocol': 'realtime' },
+    steps: [
+      { type: 'request-end', t: 0.1 },
+      { type: 'response-head', t: 80.25, status: 101, headers: { upgrade: 'websocket' } },
+      {
+        type: 'websocket-message',
+        t: 81.5,
+        from: 'server',
+        binary: false,
+        data: bytes('{"type":"session.created","session":{"model":"gpt-realtime"}}'),
+      },
+      {
+        type: 'websocket-message',
+        t: 90.125,
+        from: 'client',
+        binary: false,
+        data: bytes('{"type":"response.create"}'),
+      },
+      {
+        type: 'websocket-message',
+        t: 95,
+        from: 'server',
+        binary: true,
+        data: new Uint8Array([0, 1, 2, 255]),
+      },
+      { type: 'websocket-close', t: 120.5, code: 1000, reason: 'bye 😀', by: 'client' },
+      { type: 'response-end', t: 120.5 },
+    ],
+  });
+}
+
 /** One of each kind of exchange, in session order. */
 export function sampleRecords(): ExchangeRecord[] {
   return [

@@ -37,6 +37,8 @@ export interface HarnessOptions {
   upstreamPrefix?: string;
   /** Web page origins the proxy lets in (`TOKENTAP_ALLOWED_ORIGINS`). */
   allowedOrigins?: string[];
+  /** Forward to this URL instead of the fake HTTP upstream (a WebSocket upstream). */
+  upstreamUrl?: string;
 }
 
 /** Starts a fake upstream and Tokentap in front of it. */
@@ -48,7 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const waiting: Array<(record: ExchangeRecord) => void> = [];
   const service = await startCaptureService({
     listen: { host: '127.0.0.1', port: 0 },
-    upstream: parseUpstream(upstream.url + (options.upstreamPrefix ?? '')),
+    upstream: parseUpstream((options.upstreamUrl ?? upstream.url) + (options.upstreamPrefix ?? '')),
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
     allowedOrigins: options.allowedOrigins,
     limits: options.limits,

@@ -29,6 +29,8 @@ export function llmResponseAnalyzer(): Analyzer {
   return {
     name: 'llm-response',
     onResponseStart(draft, event) {
+      // A WebSocket (101) has no response body: the WebSocket analyzer reads its messages.
+      if (event.status === 101) return;
       interpreter = createInterpreter(draft.record.api);
       const contentType = String(event.headers['content-type'] ?? '').toLowerCase();
       const streamed =

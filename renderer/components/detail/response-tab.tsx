@@ -6,6 +6,7 @@ import { countOf, formatMs } from '../../format.ts';
 import { BodyHoles, BodyView } from './body-view.tsx';
 import { HeadersTable } from './headers-table.tsx';
 import { MergedView } from './merged-view.tsx';
+import { WebSocketMessages, webSocketHeading } from './websocket-messages.tsx';
 
 interface TimedEvent {
   t: number;
@@ -93,6 +94,12 @@ export function ResponseTab({ record }: { record: ExchangeRecord }) {
             <h3 id="res-headers">Status {record.status ?? '—'}</h3>
             <HeadersTable headers={record.response.headers} label="Response headers" />
           </section>
+          {record.websocket && (
+            <section aria-labelledby="res-websocket">
+              <h3 id="res-websocket">{webSocketHeading(record.websocket)}</h3>
+              <WebSocketMessages websocket={record.websocket} />
+            </section>
+          )}
           <section aria-labelledby="res-wire">
             <h3 id="res-wire">
               {record.chunks.length > 0 ? `Raw wire (${countOf(record.chunks.length, 'chunk')})` : 'Body'}

@@ -280,3 +280,68 @@ describe('bad HAR input is refused whole, naming the entry', () => {
     );
   });
 });
+
+describe('foreign HAR import: a Chrome DevTools WebSocket entry', () => {
+  // The shape Chrome writes for a WebSocket (`_resourceType: websocket`, `_webSocketMessages`).
+  const started = Date.parse('2026-02-11T10:18:00.000Z');
+  const entry = {
+    startedDateTime: '2026-02-11T10:18:00.000Z',
+    time: 300,
+    request: {
+      method: 'GET',
+      url: 'wss://api.openai.com/v1/realtime?model=gpt-realtime',
+      httpVersion: 'HTTP/1.1',
+      headers: [
+        { name: 'Upgrade', value: 'websocket' },
+        { name: 'Sec-WebSocket-Protocol', value: `realtime, openai-insecure-api-key.${OPENAI_KEY}` },
+      ],
+      queryString: [{ name: 'model', value: 'gpt-realtime' }],
+      cookies: [],
+      headersSize: -1,
+      bodySize: 0,
+    },
+    response: {
+      status: 101,
+      statusText: 'Switching Protocols',
+      httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'Upgrade', value: 'websocket' }],
+      cookies: [],
+      content: { size: 0, mimeType: 'x-unknown' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: 0,
+    },
+    cache: {},
+    timings: { blocked: -1, dns: -1, connect: -1, send: 0, wait: 50, receive: 250, ssl: -1 },
+    _resourceType: 'websocket',
+    _webSocketMessages: [
+      { type: 'receive', time: (started + 60) / 1000, opcode: 1, data: '{"type":"session.created"}' },
+      {
+        type: 'send',
+        time: (started + 75.5) / 1000,
+        opcode: 1,
+        data: `{"type":"response.create","k":"${OPENAI_KEY}"}`,
+      },
+      { type: 'receive', time: (started + 90) / 1000, opcode: 2, data: 'AAEC/w==' },
+    ],
+  };
+
+  it('imports its messages in order, binary as base64, with times from the entry start, the key kept secret', () => {
+    const [record] = harToRecords({
+      log: { version: '1.2', creator: { name: 'WebInspector', version: '537.36' }, entries: [entry] },
+    });
+    expect(record?.status).toBe(101);
+    expect(record?.path).toBe('/v1/realtime?model=gpt-realtime');
+    expect(record?.upstream).toBe('https://api.openai.com');
+    expect(record?.tenant).toMatch(/^sk-…wxyz·[0-9a-f]{6}$/);
+    expect(
+      record?.websocket?.messages.map(({ from, t, encoding, size }) => ({ from, t, encoding, size })),
+    ).toEqual([
+      { from: 'server', t: 60, encoding: undefined, size: 26 },
+      { from: 'client', t: 75.5, encoding: undefined, size: 26 + 6 + OPENAI_KEY.length + 1 },
+      { from: 'server', t: 90, encoding: 'base64', size: 4 },
+    ]);
+    expect(record?.websocket?.messages[2]?.data).toBe('AAEC/w==');
+    expect(JSON.stringify(record)).not.toContain(OPENAI_KEY);
+  });
+});
