@@ -87,7 +87,8 @@ export function genAiSpan(record: ExchangeRecord, captureContent: boolean): GenA
     a['server.address'] = server.address;
     a['server.port'] = server.port;
   }
-  const model = record.model ?? nonEmptyStr(request?.model);
+  // The record's model is the answer's when it named one; the request's is what was asked for.
+  const model = nonEmptyStr(request?.model) ?? record.model;
   if (model) a['gen_ai.request.model'] = model;
   if (request) requestParameters(request, a);
   const response = responseFacts(record);
