@@ -29,7 +29,7 @@ import { Resender } from './replay/resender.ts';
 import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
-import type { OtelExport } from './telemetry/otel-export.ts';
+import type { OtelThread } from './telemetry/otel-thread.ts';
 import { startOtelExport } from './telemetry/start-otel-export.ts';
 
 export interface InspectorServiceOptions {
@@ -63,7 +63,7 @@ export class InspectorService {
   #proxyError: string | null = null;
   #replay: ReplayResponder | null = null;
   readonly #resender = new Resender();
-  #telemetry: OtelExport | null = null;
+  #telemetry: OtelThread | null = null;
   #telemetryError: string | null = null;
 
   #reloadTimer: NodeJS.Timeout | null = null;
@@ -84,7 +84,7 @@ export class InspectorService {
         // list is reloaded so rows of exchanges waiting to be written do not linger as in flight.
         if (this.#store.health.state !== 'ok') this.#reloadListSoon();
         this.#resender.captured(exchange);
-        // A push onto a bounded queue: the span is made later, off this turn.
+        // Posted to the OpenTelemetry thread (bounded), never parsed here.
         this.#telemetry?.offer(exchange);
       },
     });

@@ -21,8 +21,6 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
-import type { FinishedExchange } from '../capture/finished-exchange.ts';
-import { recordOf } from '../capture/finished-exchange.ts';
 import { TOKENTAP_VERSION } from '../version.ts';
 import { GENAI_BUCKETS } from './genai-buckets.ts';
 import { type GenAiSpan, genAiSpan } from './genai-span.ts';
@@ -33,8 +31,6 @@ export interface OtelExportOptions {
   /** Hears a change of state (working → failing, and back): the status bar shows it. */
   onStatus?: () => void;
   log?: (message: string) => void;
-  /** Finished exchanges waiting to become spans; beyond, new ones are dropped (counted). */
-  maxPending?: number;
   /** The batch span processor's queue (OpenTelemetry's `maxQueueSize`). */
   maxQueue?: number;
   /** Spans kept while the endpoint fails. */
@@ -46,15 +42,13 @@ export interface OtelExportOptions {
 }
 
 const BATCH_SIZE = 512;
-/** Records made into spans per turn of the event loop: a burst never holds forwarding up for long. */
-const RECORDS_PER_TURN = 16;
 
 /**
  * Sends captured exchanges to an OTLP endpoint as GenAI spans and metrics, with OpenTelemetry's
- * own SDK and exporters. Fed finished records off the forwarding path: each hand-over is a push
- * onto a bounded queue, the spans are built on later turns of the event loop, and every stage
- * (pending records, the batch processor's queue, the retry backlog) is bounded and counts what it
- * drops, so an endpoint that is down, slow or refusing costs the traffic nothing.
+ * own SDK and exporters. Runs in the OpenTelemetry thread (otel-worker.ts) for live capture, and
+ * in the command line for a saved session; every stage (the batch processor's queue, the retry
+ * backlog) is bounded and counts what it drops, so an endpoint that is down, slow or refusing
+ * costs the traffic nothing.
  */
 export class OtelExport {
   readonly config: OtelConfig;
@@ -65,8 +59,6 @@ export class OtelExport {
   readonly #backlog: SpanBacklogExporter;
   readonly #processor: CountingProcessor;
   readonly #histograms: Record<keyof typeof GENAI_BUCKETS, Histogram>;
-  #pending: FinishedExchange[] = [];
-  #draining = false;
   #status: TelemetryStatus;
   #closed = false;
 
@@ -173,38 +165,9 @@ export class OtelExport {
     };
   }
 
-  /** Hands over a finished exchange; never blocks, never throws. */
-  offer(exchange: FinishedExchange): void {
-    if (this.#closed) return;
-    if (this.#pending.length >= (this.#options.maxPending ?? 4096)) {
-      this.#status.dropped++;
-      return;
-    }
-    this.#pending.push(exchange);
-    if (!this.#draining) {
-      this.#draining = true;
-      setImmediate(() => this.#drain());
-    }
-  }
-
   /** The export's health and counts, for the status bar. */
   status(): TelemetryStatus {
-    return { ...this.#status, queued: this.#pending.length + this.#processor.queued + this.#backlog.backlog };
-  }
-
-  #drain(): void {
-    const batch = this.#pending.splice(0, RECORDS_PER_TURN);
-    for (const exchange of batch) {
-      try {
-        this.record(recordOf(exchange));
-      } catch (error) {
-        this.#options.log?.(
-          `OpenTelemetry export: exchange ${exchange.summary.id} skipped: ${(error as Error).message}`,
-        );
-      }
-    }
-    if (this.#pending.length > 0) setImmediate(() => this.#drain());
-    else this.#draining = false;
+    return { ...this.#status, queued: this.#processor.queued + this.#backlog.backlog };
   }
 
   /** Makes one exchange a span and metric points now; returns whether it was one (a GenAI operation). */
@@ -274,7 +237,6 @@ export class OtelExport {
 
   /** Sends everything made so far (spans, the backlog, metrics); resolves when each has been tried once. */
   async flush(): Promise<void> {
-    while (this.#pending.length > 0) this.#drain();
     await this.#tracerProvider.forceFlush();
     await this.#backlog.retryNow();
     await this.#meterProvider.forceFlush().catch(() => undefined);

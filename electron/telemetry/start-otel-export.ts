@@ -1,15 +1,15 @@
 import { otelConfigFrom } from './otel-config.ts';
-import { OtelExport, type OtelExportOptions } from './otel-export.ts';
+import { OtelThread, type OtelThreadOptions } from './otel-thread.ts';
 
 /** Starts the OpenTelemetry export the environment asks for; a bad setting is logged and turns it off. */
 export function startOtelExport(
   env: NodeJS.ProcessEnv,
-  options: OtelExportOptions & { log: (message: string) => void },
-): { export: OtelExport | null; error: string | null } {
+  options: OtelThreadOptions,
+): { export: OtelThread | null; error: string | null } {
   try {
     const config = otelConfigFrom(env);
     if (!config) return { export: null, error: null };
-    const exporter = new OtelExport(config, options);
+    const exporter = new OtelThread(config, options);
     options.log(
       `OpenTelemetry export to ${config.tracesUrl || config.metricsUrl} (${config.protocol})${config.captureContent ? ', with message content' : ''}`,
     );
