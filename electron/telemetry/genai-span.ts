@@ -114,7 +114,7 @@ export function genAiSpan(record: ExchangeRecord, captureContent: boolean): GenA
   if (record.tenant) a['tokentap.tenant'] = record.tenant;
   if (record.organization) a['openai.organization'] = record.organization;
   if (record.project) a['openai.project'] = record.project;
-  if (record.stream) a['gen_ai.request.stream'] = true;
+  if (record.stream) a['tokentap.stream'] = true;
   const error = errorOf(record);
   if (error) a['error.type'] = error.type;
   if (captureContent && request) Object.assign(a, genAiContent(record, request));

@@ -84,6 +84,21 @@ function contentOptIn(env: NodeJS.ProcessEnv, settings: OtelSettings): boolean {
   return value === 'true' || value === '1' || value.startsWith('span');
 }
 
+/** The endpoint as the status and the log show it: without a password or query values (either may be a credential). */
+export function displayEndpoint(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) {
+      parsed.username = '';
+      parsed.password = '';
+    }
+    for (const key of [...parsed.searchParams.keys()]) parsed.searchParams.set(key, '…');
+    return parsed.toString().replace(/%E2%80%A6/g, '…');
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 function signalUrl(base: string, signal: 'traces' | 'metrics'): string {
   return `${base.replace(/\/+$/, '')}/v1/${signal}`;
 }

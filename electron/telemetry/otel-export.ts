@@ -24,7 +24,7 @@ import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
 import { TOKENTAP_VERSION } from '../version.ts';
 import { GENAI_BUCKETS } from './genai-buckets.ts';
 import { type GenAiSpan, genAiSpan } from './genai-span.ts';
-import type { OtelConfig } from './otel-config.ts';
+import { displayEndpoint, type OtelConfig } from './otel-config.ts';
 import { SpanBacklogExporter } from './span-backlog-exporter.ts';
 
 export interface OtelExportOptions {
@@ -65,7 +65,7 @@ export class OtelExport {
   constructor(config: OtelConfig, options: OtelExportOptions = {}) {
     this.config = config;
     this.#options = options;
-    const endpoint = config.tracesUrl || config.metricsUrl;
+    const endpoint = displayEndpoint(config.tracesUrl || config.metricsUrl);
     this.#status = {
       state: 'ok',
       endpoint,
@@ -238,7 +238,8 @@ export class OtelExport {
   /** Sends everything made so far (spans, the backlog, metrics); resolves when each has been tried once. */
   async flush(): Promise<void> {
     await this.#tracerProvider.forceFlush();
-    await this.#backlog.retryNow();
+    // Spans kept from earlier failures go now if the endpoint just took these; not again if it did not.
+    if (this.#status.state === 'ok' && this.#backlog.backlog > 0) await this.#backlog.retryNow();
     await this.#meterProvider.forceFlush().catch(() => undefined);
   }
 

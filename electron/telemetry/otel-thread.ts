@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
 import type { FinishedExchange } from '../capture/finished-exchange.ts';
-import type { OtelConfig } from './otel-config.ts';
+import { displayEndpoint, type OtelConfig } from './otel-config.ts';
 import type { FromOtelWorker, OtelWorkerData, ToOtelWorker } from './otel-messages.ts';
 
 // Built, main.js starts the bundled worker from its own folder.
@@ -37,7 +37,7 @@ export class OtelThread {
     this.#closeWaitMs = Math.min(config.timeoutMs * 2 + 1000, 30_000);
     this.#status = {
       state: 'ok',
-      endpoint: config.tracesUrl || config.metricsUrl,
+      endpoint: displayEndpoint(config.tracesUrl || config.metricsUrl),
       protocol: config.protocol,
       error: null,
       since: null,

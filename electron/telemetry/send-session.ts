@@ -41,8 +41,8 @@ export async function sendRecords(
         if (exporter.status().state === 'failing') break;
       }
     }
-    await exporter.flush();
   } finally {
+    // Sends what is left (spans, then metrics), each tried once.
     await exporter.close();
   }
   const status = exporter.status();

@@ -1,4 +1,4 @@
-import { otelConfigFrom } from './otel-config.ts';
+import { displayEndpoint, otelConfigFrom } from './otel-config.ts';
 import { OtelThread, type OtelThreadOptions } from './otel-thread.ts';
 
 /** Starts the OpenTelemetry export the environment asks for; a bad setting is logged and turns it off. */
@@ -11,7 +11,7 @@ export function startOtelExport(
     if (!config) return { export: null, error: null };
     const exporter = new OtelThread(config, options);
     options.log(
-      `OpenTelemetry export to ${config.tracesUrl || config.metricsUrl} (${config.protocol})${config.captureContent ? ', with message content' : ''}`,
+      `OpenTelemetry export to ${displayEndpoint(config.tracesUrl || config.metricsUrl)} (${config.protocol})${config.captureContent ? ', with message content' : ''}`,
     );
     return { export: exporter, error: null };
   } catch (error) {

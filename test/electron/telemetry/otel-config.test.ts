@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { otelConfigFrom } from '../../../electron/telemetry/otel-config.ts';
+import { displayEndpoint, otelConfigFrom } from '../../../electron/telemetry/otel-config.ts';
 
 describe('otelConfigFrom (the standard OTLP variables)', () => {
   it('exports nothing without an endpoint', () => {
@@ -56,5 +56,12 @@ describe('otelConfigFrom (the standard OTLP variables)', () => {
         OTEL_EXPORTER_OTLP_HEADERS: 'sk-secret-value',
       }),
     ).toThrow(/^OTEL_EXPORTER_OTLP_HEADERS: item 1 is not key=value$/);
+  });
+
+  it('shows the endpoint without a password or query values', () => {
+    expect(displayEndpoint('https://user:s3cret@otel.example/v1/traces?api_key=abc123')).toBe(
+      'https://otel.example/v1/traces?api_key=…',
+    );
+    expect(displayEndpoint('http://localhost:4318/v1/traces')).toBe('http://localhost:4318/v1/traces');
   });
 });
