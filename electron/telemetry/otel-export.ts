@@ -24,8 +24,9 @@ import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
 import { TOKENTAP_VERSION } from '../version.ts';
 import { GENAI_BUCKETS } from './genai-buckets.ts';
 import { type GenAiSpan, genAiSpan } from './genai-span.ts';
-import { displayEndpoint, type OtelConfig } from './otel-config.ts';
+import type { OtelConfig } from './otel-config.ts';
 import { SpanBacklogExporter } from './span-backlog-exporter.ts';
+import { initialTelemetryStatus } from './telemetry-status.ts';
 
 export interface OtelExportOptions {
   /** Hears a change of state (working → failing, and back): the status bar shows it. */
@@ -65,18 +66,7 @@ export class OtelExport {
   constructor(config: OtelConfig, options: OtelExportOptions = {}) {
     this.config = config;
     this.#options = options;
-    const endpoint = displayEndpoint(config.tracesUrl || config.metricsUrl);
-    this.#status = {
-      state: 'ok',
-      endpoint,
-      protocol: config.protocol,
-      error: null,
-      since: null,
-      exported: 0,
-      queued: 0,
-      dropped: 0,
-      content: config.captureContent,
-    };
+    this.#status = initialTelemetryStatus(config);
     const resource = defaultResource().merge(
       resourceFromAttributes({
         [ATTR_SERVICE_VERSION]: TOKENTAP_VERSION,

@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
 import type { FinishedExchange } from '../capture/finished-exchange.ts';
-import { displayEndpoint, type OtelConfig } from './otel-config.ts';
+import type { OtelConfig } from './otel-config.ts';
 import type { FromOtelWorker, OtelWorkerData, ToOtelWorker } from './otel-messages.ts';
+import { initialTelemetryStatus } from './telemetry-status.ts';
 
 // Built, main.js starts the bundled worker from its own folder.
 const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './otel-worker.ts' : './otel-worker.js';
@@ -35,17 +36,7 @@ export class OtelThread {
     this.#options = options;
     // A stalled endpoint does not hold up quitting for longer than about two export attempts.
     this.#closeWaitMs = Math.min(config.timeoutMs * 2 + 1000, 30_000);
-    this.#status = {
-      state: 'ok',
-      endpoint: displayEndpoint(config.tracesUrl || config.metricsUrl),
-      protocol: config.protocol,
-      error: null,
-      since: null,
-      exported: 0,
-      queued: 0,
-      dropped: 0,
-      content: config.captureContent,
-    };
+    this.#status = initialTelemetryStatus(config);
     const data: OtelWorkerData = { config };
     this.#worker = new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: data });
     // The proxy's server keeps the process alive; the export alone must not.
