@@ -46,5 +46,15 @@ it('drops (and counts) what the bounded queue cannot hold while the endpoint sta
       ),
     { timeout: 10_000, interval: 10 },
   );
-  expect(exporter.status()).toMatchObject({ state: 'ok', exported: 3, dropped: 2, queued: 0 });
+  // The receiver has the spans a moment before the exporter hears its answer.
+  await vi.waitFor(
+    () =>
+      expect(exporter?.status(), 'the exporter to hear the answers').toMatchObject({
+        state: 'ok',
+        exported: 3,
+        dropped: 2,
+        queued: 0,
+      }),
+    { timeout: 10_000, interval: 10 },
+  );
 });
