@@ -55,8 +55,12 @@ export function otelConfigFrom(env: NodeJS.ProcessEnv, settings: OtelSettings = 
       `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported: use http/protobuf (the default) or http/json`,
     );
   // The base endpoint gets the signal's path; a signal's own endpoint is used as it is (the spec's rule).
-  const tracesUrl = traces ?? (base ? signalUrl(base, 'traces') : null);
-  const metricsUrl = metrics ?? (base ? signalUrl(base, 'metrics') : null);
+  // `OTEL_TRACES_EXPORTER=none` / `OTEL_METRICS_EXPORTER=none` turn one signal off (the SDKs' variables).
+  const tracesUrl =
+    env.OTEL_TRACES_EXPORTER === 'none' ? null : (traces ?? (base ? signalUrl(base, 'traces') : null));
+  const metricsUrl =
+    env.OTEL_METRICS_EXPORTER === 'none' ? null : (metrics ?? (base ? signalUrl(base, 'metrics') : null));
+  if (!tracesUrl && !metricsUrl) return null;
   for (const url of [tracesUrl, metricsUrl]) if (url) checkUrl(url);
   return {
     tracesUrl: tracesUrl ?? '',

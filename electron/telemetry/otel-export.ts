@@ -24,7 +24,7 @@ import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
 import { TOKENTAP_VERSION } from '../version.ts';
 import { GENAI_BUCKETS } from './genai-buckets.ts';
 import { type GenAiSpan, genAiSpan } from './genai-span.ts';
-import type { OtelConfig } from './otel-config.ts';
+import { displayEndpoint, type OtelConfig } from './otel-config.ts';
 import { SpanBacklogExporter } from './span-backlog-exporter.ts';
 import { initialTelemetryStatus } from './telemetry-status.ts';
 
@@ -121,6 +121,10 @@ export class OtelExport {
                 ? new JsonMetricExporter({ ...exporterConfig, url: config.metricsUrl })
                 : new ProtoMetricExporter({ ...exporterConfig, url: config.metricsUrl }),
               (result) => this.#result(result.code === 0, result.error ?? null),
+              (status) =>
+                options.log?.(
+                  `OpenTelemetry export: ${displayEndpoint(config.metricsUrl)} takes no metrics (HTTP ${status}); metrics are off (set OTEL_EXPORTER_OTLP_METRICS_ENDPOINT to send them elsewhere, or OTEL_METRICS_EXPORTER=none)`,
+                ),
             ),
             exportIntervalMillis: config.metricIntervalMs,
             exportTimeoutMillis: Math.min(config.timeoutMs, config.metricIntervalMs),
@@ -308,18 +312,42 @@ class NoSpanExporter {
   async shutdown(): Promise<void> {}
 }
 
+/** Answers that mean "no metrics at this address", as opposed to "down". */
+const NO_METRICS_HERE = new Set([404, 405, 501]);
+
 /** A metric exporter whose outcomes reach the status. */
 class ReportingMetricExporter implements PushMetricExporter {
   readonly #inner: PushMetricExporter;
   readonly #onResult: (result: ExportResult) => void;
+  readonly #onRefused: (status: number) => void;
 
-  constructor(inner: PushMetricExporter, onResult: (result: ExportResult) => void) {
+  constructor(
+    inner: PushMetricExporter,
+    onResult: (result: ExportResult) => void,
+    onRefused: (status: number) => void,
+  ) {
     this.#inner = inner;
     this.#onResult = onResult;
+    this.#onRefused = onRefused;
   }
 
+  /** Set once the endpoint has said it takes no metrics: nothing more is sent to it. */
+  #refusedWith: number | null = null;
+
   export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
+    if (this.#refusedWith !== null) {
+      done({ code: 0 });
+      return;
+    }
     this.#inner.export(metrics, (result) => {
+      const status = (result.error as (Error & { code?: unknown }) | undefined)?.code;
+      // Trace-only backends (Langfuse, Phoenix) answer 404 to /v1/metrics: not a failure of the export.
+      if (typeof status === 'number' && NO_METRICS_HERE.has(status)) {
+        this.#refusedWith = status;
+        this.#onRefused(status);
+        done({ code: 0 });
+        return;
+      }
       this.#onResult(result);
       done(result);
     });

@@ -54,6 +54,10 @@ export interface OtlpReceiver {
   readonly refused503: number;
   readonly stalled: number;
   mode: ReceiverMode;
+  /** Answer `/v1/metrics` with this status instead (a trace-only backend answers 404); null: take them. */
+  metricsAnswer: number | null;
+  /** Metrics requests answered with `metricsAnswer`. */
+  readonly metricsRefused: number;
   /** Stops listening: connections are refused until `listenAgain`. */
   stopListening(): Promise<void>;
   listenAgain(): Promise<void>;
@@ -93,8 +97,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const contentTypes: string[] = [];
   const sockets = new Set<Socket>();
   const held: ServerResponse[] = [];
-  const counts = { refused503: 0, stalled: 0 };
+  const counts = { refused503: 0, stalled: 0, metricsRefused: 0 };
   let mode: ReceiverMode = 'ok';
+  let metricsAnswer: number | null = null;
 
   const decode = (req: IncomingMessage, body: Buffer): void => {
     const json = (req.headers['content-type'] ?? '').includes('json');
@@ -114,6 +119,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on('data', (piece: Buffer) => pieces.push(piece));
     req.on('end', () => {
       const body = Buffer.concat(pieces);
+      if (metricsAnswer !== null && (req.url ?? '').endsWith('/v1/metrics')) {
+        counts.metricsRefused++;
+        res.writeHead(metricsAnswer, { 'content-type': 'text/plain' }).end('no metrics here');
+        return;
+      }
       if (mode === '503') {
         counts.refused503++;
         res.writeHead(503, { 'content-type': 'text/plain' }).end('collector overloaded');
@@ -162,6 +172,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     },
     get mode() {
       return mode;
+    },
+    get metricsAnswer() {
+      return metricsAnswer;
+    },
+    set metricsAnswer(status: number | null) {
+      metricsAnswer = status;
+    },
+    get metricsRefused() {
+      return counts.metricsRefused;
     },
     set mode(next: ReceiverMode) {
       mode = next;
