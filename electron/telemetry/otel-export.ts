@@ -36,6 +36,8 @@ export interface OtelExportOptions {
   maxQueue?: number;
   /** Spans kept while the endpoint fails. */
   maxBacklog?: number;
+  /** The same bound in characters of attribute text. */
+  maxBacklogChars?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
   /** How long the batch processor waits before sending a batch that is not full. */
@@ -83,6 +85,7 @@ export class OtelExport {
       : null;
     this.#backlog = new SpanBacklogExporter(inner ?? new NoSpanExporter(), {
       maxBacklog: options.maxBacklog ?? 8192,
+      maxBacklogChars: options.maxBacklogChars ?? 64 * 2 ** 20,
       batchSize: BATCH_SIZE,
       retryMinMs: Math.min(options.retryMinMs ?? 1000, config.retryMaxMs),
       retryMaxMs: options.retryMaxMs ?? config.retryMaxMs,

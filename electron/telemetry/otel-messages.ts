@@ -11,7 +11,7 @@ export type ToOtelWorker = { type: 'records'; json: string[] } | { type: 'close'
 
 /** The OpenTelemetry thread → the forwarding thread. */
 export type FromOtelWorker =
-  /** `done`: records taken since the last message; `changed`: the state changed (broadcast it). */
-  | { type: 'status'; status: TelemetryStatus; done: number; changed: boolean }
+  /** `done`/`doneBytes`: records (and their JSON's length) taken since the last message; `changed`: the state changed. */
+  | { type: 'status'; status: TelemetryStatus; done: number; doneBytes: number; changed: boolean }
   | { type: 'log'; message: string }
   | { type: 'closed'; status: TelemetryStatus };

@@ -14,6 +14,8 @@ export interface OtelThreadOptions {
   onStatus: () => void;
   /** Records handed over and not yet taken by the thread; beyond, new ones are dropped (counted). */
   maxInFlight?: number;
+  /** The same bound in characters of JSON (a coding agent's turn is megabytes). */
+  maxInFlightChars?: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export class OtelThread {
   readonly #options: OtelThreadOptions;
   #status: TelemetryStatus;
   #inFlight = 0;
+  #inFlightChars = 0;
   #dropped = 0;
   #batch: string[] = [];
   #closed: Promise<void> | null = null;
@@ -59,11 +62,16 @@ export class OtelThread {
   /** Hands over a finished exchange; never blocks, never parses. */
   offer(exchange: FinishedExchange): void {
     if (this.#closed) return;
-    if (this.#inFlight >= (this.#options.maxInFlight ?? 4096)) {
+    const chars = exchange.json.length;
+    if (
+      this.#inFlight >= (this.#options.maxInFlight ?? 4096) ||
+      this.#inFlightChars + chars > (this.#options.maxInFlightChars ?? 64 * 2 ** 20)
+    ) {
       this.#dropped++;
       return;
     }
     this.#inFlight++;
+    this.#inFlightChars += chars;
     if (this.#batch.push(exchange.json) === 1) setImmediate(() => this.#flushBatch());
   }
 
@@ -91,6 +99,7 @@ export class OtelThread {
       case 'status':
         this.#status = message.status;
         this.#inFlight -= message.done;
+        this.#inFlightChars -= message.doneBytes;
         if (message.changed) this.#options.onStatus();
         return;
       case 'log':
@@ -99,6 +108,7 @@ export class OtelThread {
       case 'closed':
         this.#status = message.status;
         this.#inFlight = 0;
+        this.#inFlightChars = 0;
         this.#onClosed?.();
         return;
     }

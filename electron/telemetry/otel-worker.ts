@@ -15,6 +15,7 @@ const post = (message: FromOtelWorker): void => port.postMessage(message);
 
 let changed = false;
 let done = 0;
+let doneBytes = 0;
 let reportScheduled = false;
 const exporter = new OtelExport(config, {
   log: (message) => post({ type: 'log', message }),
@@ -30,8 +31,9 @@ function scheduleReport(): void {
   reportScheduled = true;
   setImmediate(() => {
     reportScheduled = false;
-    post({ type: 'status', status: exporter.status(), done, changed });
+    post({ type: 'status', status: exporter.status(), done, doneBytes, changed });
     done = 0;
+    doneBytes = 0;
     changed = false;
   });
 }
@@ -42,6 +44,7 @@ port.on('message', (message: ToOtelWorker) => {
     return;
   }
   for (const json of message.json) {
+    doneBytes += json.length;
     try {
       exporter.record(JSON.parse(json) as ExchangeRecord);
     } catch (error) {

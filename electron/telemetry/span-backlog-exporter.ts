@@ -5,6 +5,8 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 export interface BacklogOptions {
   /** Spans kept for a later attempt while the endpoint fails; the oldest are given up beyond. */
   maxBacklog: number;
+  /** The same bound in characters of attribute text (message content makes spans large). */
+  maxBacklogChars: number;
   /** Spans per retried export. */
   batchSize: number;
   /** First wait before a retry, doubled on each failure up to `retryMaxMs`. */
@@ -28,6 +30,7 @@ export class SpanBacklogExporter implements SpanExporter {
   readonly #inner: SpanExporter;
   readonly #options: BacklogOptions;
   #backlog: ReadableSpan[] = [];
+  #backlogChars = 0;
   #retryTimer: NodeJS.Timeout | null = null;
   #retryMs: number;
   #retrying = false;
@@ -87,11 +90,25 @@ export class SpanBacklogExporter implements SpanExporter {
   /** Kept after what is already waiting; beyond the bound the oldest go (a recent trace is worth more). */
   #keep(spans: ReadableSpan[], front = false): void {
     this.#backlog = front ? [...spans, ...this.#backlog] : [...this.#backlog, ...spans];
-    const excess = this.#backlog.length - this.#options.maxBacklog;
+    this.#backlogChars += spans.reduce((sum, span) => sum + spanChars(span), 0);
+    let excess = 0;
+    while (
+      excess < this.#backlog.length &&
+      (this.#backlog.length - excess > this.#options.maxBacklog ||
+        this.#backlogChars > this.#options.maxBacklogChars)
+    )
+      this.#backlogChars -= spanChars(this.#backlog[excess++] as ReadableSpan);
     if (excess > 0) {
       this.#backlog.splice(0, excess);
       this.#options.onDropped(excess);
     }
+  }
+
+  /** Takes the next batch off the backlog. */
+  #take(): ReadableSpan[] {
+    const batch = this.#backlog.splice(0, this.#options.batchSize);
+    for (const span of batch) this.#backlogChars -= spanChars(span);
+    return batch;
   }
 
   #scheduleRetry(ms: number): void {
@@ -113,7 +130,7 @@ export class SpanBacklogExporter implements SpanExporter {
     this.#retrying = true;
     try {
       while (this.#backlog.length > 0) {
-        const batch = this.#backlog.splice(0, this.#options.batchSize);
+        const batch = this.#take();
         const result = await this.#attempt(batch);
         if (result.code !== ExportResultCode.SUCCESS) {
           this.#keep(batch, true);
@@ -144,4 +161,11 @@ export class SpanBacklogExporter implements SpanExporter {
     this.#retryTimer = null;
     await this.#inner.shutdown();
   }
+}
+
+/** About how much memory a span holds: its attribute text, plus a little for the rest. */
+function spanChars(span: ReadableSpan): number {
+  let chars = 256;
+  for (const value of Object.values(span.attributes)) chars += typeof value === 'string' ? value.length : 16;
+  return chars;
 }

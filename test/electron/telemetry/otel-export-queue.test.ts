@@ -58,3 +58,33 @@ it('drops (and counts) what the bounded queue cannot hold while the endpoint sta
     { timeout: 10_000, interval: 10 },
   );
 });
+
+it('bounds the retry backlog by size too: large spans (message content) beyond it are dropped, the newest kept', async () => {
+  receiver = await startOtlpReceiver();
+  await receiver.stopListening();
+  const config = otelConfigFrom({
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`,
+    OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true',
+    OTEL_BSP_SCHEDULE_DELAY: '1',
+    OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
+    TOKENTAP_OTEL_RETRY_MAX_MS: '600000',
+  });
+  if (!config) throw new Error('no config');
+  exporter = new OtelExport(config, { maxBacklogChars: 300_000, retryMinMs: 600_000 });
+  const [llm] = sampleRecords();
+  if (!llm) throw new Error('no sample');
+  const body = JSON.stringify({
+    model: 'gpt-4o',
+    messages: [{ role: 'user', content: 'q'.repeat(200_000) }],
+  });
+  for (let n = 0; n < 3; n++) exporter.record({ ...copy(llm, n), request: { ...llm.request, body } });
+  await vi.waitFor(
+    () =>
+      expect(exporter?.status(), 'the failed batch to be kept').toMatchObject({
+        state: 'failing',
+        dropped: 2,
+        queued: 1,
+      }),
+    { timeout: 10_000, interval: 10 },
+  );
+});
