@@ -23,6 +23,8 @@ const ENTRIES = {
     format: 'es',
     fileName: 'session-file-worker.js',
   },
+  // The OpenTelemetry export runs in a worker thread of its own (otel-thread.ts).
+  telemetry: { input: 'electron/telemetry/otel-worker.ts', format: 'es', fileName: 'otel-worker.js' },
 } as const;
 
 type Mode = keyof typeof ENTRIES;
@@ -60,7 +62,7 @@ export default defineConfig(({ mode }) => {
   return {
     // A worker thread has no `electron` module: fail the build rather than ship a worker that
     // dies as it starts.
-    plugins: mode === 'worker' || mode === 'files' ? [noElectronImports()] : [],
+    plugins: mode === 'worker' || mode === 'files' || mode === 'telemetry' ? [noElectronImports()] : [],
     publicDir: false,
     define: { __TOKENTAP_QUICK_START__: JSON.stringify(quickStartFromReadme(readme())) },
     // Bundle every dependency: only `electron` (not in the worker) and Node built-ins stay imports.
@@ -76,7 +78,10 @@ export default defineConfig(({ mode }) => {
       copyPublicDir: false,
       rollupOptions: {
         // Not `electron` for the worker, so that importing it reaches noElectronImports.
-        external: mode === 'worker' || mode === 'files' ? nodeBuiltins : ['electron', ...nodeBuiltins],
+        external:
+          mode === 'worker' || mode === 'files' || mode === 'telemetry'
+            ? nodeBuiltins
+            : ['electron', ...nodeBuiltins],
         output: { format: entry.format, entryFileNames: entry.fileName, codeSplitting: false },
       },
     },

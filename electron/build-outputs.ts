@@ -71,11 +71,12 @@ export async function buildElectron(): Promise<void> {
     'dist/electron/preload.cjs',
     'dist/electron/analysis-worker.js',
     'dist/electron/session-file-worker.js',
+    'dist/electron/otel-worker.js',
   ];
   if (!stale(outputs, inputs)) return;
   console.log('Building the main process, the preload and the analysis worker…');
   const { build } = await import('vite');
-  for (const mode of ['main', 'preload', 'worker', 'files']) {
+  for (const mode of ['main', 'preload', 'worker', 'files', 'telemetry']) {
     await build({ configFile: join(ROOT, 'vite.electron.config.ts'), root: ROOT, mode, logLevel: 'warn' });
   }
 }

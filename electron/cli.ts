@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
+import type { ExchangeRecord } from '../shared/exchange-record.ts';
 import { dataDir } from './data-dir.ts';
 import { runServe } from './headless.ts';
 import { parseListenAddress } from './proxy/listen-address.ts';
 import { replayCommand } from './replay/replay-command.ts';
 import { streamWriter, writeExport, writeExportFile } from './sessions/export-writer.ts';
 import { sessionIds, sessionRecords } from './sessions/session-reader.ts';
+import { sendRecords } from './telemetry/send-session.ts';
 import { TOKENTAP_VERSION } from './version.ts';
 
 const HELP = `tokentap ${TOKENTAP_VERSION} — an inspector for LLM API traffic
@@ -13,6 +15,8 @@ Usage:
   tokentap serve                                   run the proxy and the UI in a browser (no display needed)
   tokentap export <session|latest> --format har|jsonl -o FILE
                                                    write a session as HAR 1.2 or JSONL
+  tokentap export <session|latest> --format otlp   send a session's LLM calls as OpenTelemetry GenAI
+                                                   spans to OTEL_EXPORTER_OTLP_ENDPOINT
   tokentap sessions                                list the sessions in the data directory
   tokentap replay <session|latest|file.har|file.jsonl> [options]
                                                    answer clients from a recording: the proxy only,
@@ -38,6 +42,8 @@ Environment:
   UI_ADDR            UI server address for serve (default 127.0.0.1:3001; :0 = a free port)
   TOKENTAP_TOKEN     fixed UI token (default: a random one, printed at start)
   TOKENTAP_DATA_DIR  where sessions live (default: ${dataDir()})
+  OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _PROTOCOL, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES
+                     OpenTelemetry export (live with serve, or a saved session with --format otlp)
 
 Exit codes: 0 done, 1 failed (an address in use, a missing session, --strict misses), 2 bad usage.
 `;
@@ -164,8 +170,11 @@ async function exportCommand(
   format: string | undefined,
   output: string | undefined,
 ) {
-  if (!which || !output || (format !== 'har' && format !== 'jsonl')) {
-    console.error('tokentap export: usage: tokentap export <session|latest> --format har|jsonl -o FILE');
+  const otlp = format === 'otlp';
+  if (!which || (!output && !otlp) || (format !== 'har' && format !== 'jsonl' && !otlp)) {
+    console.error(
+      'tokentap export: usage: tokentap export <session|latest> --format har|jsonl -o FILE, or --format otlp',
+    );
     return 2;
   }
   const directory = dataDir();
@@ -180,9 +189,26 @@ async function exportCommand(
     return 1;
   }
   const records = sessionRecords(directory, id, (warning) => console.warn(`tokentap: ${id}: ${warning}`));
+  if (otlp) return otlpExport(id, records);
+  if (!output) return 2;
   // Streamed to the file: a session of any size exports in constant memory.
   const count = await writeExportFile(output, (out) => writeExport(format, records, streamWriter(out)));
   console.log(`Wrote ${count} exchange${count === 1 ? '' : 's'} of session ${id} to ${output}`);
+  return 0;
+}
+
+async function otlpExport(id: string, records: AsyncIterable<ExchangeRecord>): Promise<number> {
+  const result = await sendRecords(records, process.env);
+  const skipped = result.skipped ? ` (${result.skipped} not LLM calls, skipped)` : '';
+  if (result.error !== null) {
+    console.error(
+      `tokentap export: ${result.endpoint}: ${result.error}; ${result.exported} of ${result.spans} spans of session ${id} were sent`,
+    );
+    return 1;
+  }
+  console.log(
+    `Sent ${result.exported} span${result.exported === 1 ? '' : 's'} of session ${id} to ${result.endpoint}${skipped}`,
+  );
   return 0;
 }
 

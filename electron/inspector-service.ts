@@ -13,6 +13,7 @@ import type {
   ReplayStartRequest,
   ResendRequest,
   Settings,
+  TelemetryStatus,
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
 import { AnalysisThread } from './capture/analysis-thread.ts';
@@ -28,6 +29,8 @@ import { Resender } from './replay/resender.ts';
 import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
+import type { OtelThread } from './telemetry/otel-thread.ts';
+import { startOtelExport } from './telemetry/start-otel-export.ts';
 
 export interface InspectorServiceOptions {
   dataDir: string;
@@ -60,6 +63,8 @@ export class InspectorService {
   #proxyError: string | null = null;
   #replay: ReplayResponder | null = null;
   readonly #resender = new Resender();
+  #telemetry: OtelThread | null = null;
+  #telemetryError: string | null = null;
 
   #reloadTimer: NodeJS.Timeout | null = null;
 
@@ -79,9 +84,17 @@ export class InspectorService {
         // list is reloaded so rows of exchanges waiting to be written do not linger as in flight.
         if (this.#store.health.state !== 'ok') this.#reloadListSoon();
         this.#resender.captured(exchange);
+        // Posted to the OpenTelemetry thread (bounded), never parsed here.
+        this.#telemetry?.offer(exchange);
       },
     });
     this.handlers = this.#makeHandlers();
+    const telemetry = startOtelExport(options.env, {
+      log: options.log,
+      onStatus: () => void this.#broadcastStatus().catch(() => undefined),
+    });
+    this.#telemetry = telemetry.export;
+    this.#telemetryError = telemetry.error;
   }
 
   /**
@@ -159,6 +172,21 @@ export class InspectorService {
       session: await this.#store.info(this.#store.currentId),
       capture: this.#store.health,
       replay: this.#replay?.status() ?? null,
+      telemetry: this.#telemetryStatus(),
+    };
+  }
+
+  #telemetryStatus(): TelemetryStatus | null {
+    if (this.#telemetry) return this.#telemetry.status();
+    if (this.#telemetryError === null) return null;
+    // A setting that could not be used: said where the failures are.
+    const nothing = { exported: 0, queued: 0, dropped: 0, content: false, since: null };
+    return {
+      state: 'failing',
+      endpoint: '',
+      protocol: 'http/protobuf',
+      error: this.#telemetryError,
+      ...nothing,
     };
   }
 
@@ -274,6 +302,7 @@ export class InspectorService {
     await this.#proxy?.close();
     this.#proxy = null;
     await this.#analysis.close();
+    await this.#telemetry?.close();
     if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
     await this.#store.close();
   }

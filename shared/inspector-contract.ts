@@ -57,6 +57,29 @@ export interface ProxyStatus {
   replay?: ReplayStatus | null;
   /** Web page origins allowed to call the proxy, comma-separated as configured ('' or absent: none). */
   allowedOrigins?: string;
+  /** OpenTelemetry export (null or absent: off, no endpoint set). */
+  telemetry?: TelemetryStatus | null;
+}
+
+/** How the OpenTelemetry export fares. */
+export interface TelemetryStatus {
+  /** `ok`: the endpoint takes what is sent; `failing`: it does not, and export retries by itself. */
+  state: 'ok' | 'failing';
+  /** Where spans go (`http://localhost:4318/v1/traces`). */
+  endpoint: string;
+  protocol: 'http/protobuf' | 'http/json';
+  /** The endpoint's error in plain words (`connect ECONNREFUSED 127.0.0.1:4318`, `HTTP 503`). */
+  error: string | null;
+  /** When the export started failing (ISO time). */
+  since: string | null;
+  /** Spans the endpoint accepted. */
+  exported: number;
+  /** Spans waiting to be sent (queued, or kept for a retry). */
+  queued: number;
+  /** Exchanges given up because a bounded queue was full. */
+  dropped: number;
+  /** Message content is sent (the user opted in). */
+  content: boolean;
 }
 
 export interface Settings {

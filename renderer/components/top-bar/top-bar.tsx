@@ -10,6 +10,7 @@ import { ImportExport } from './import-export.tsx';
 import { ReplayControl } from './replay-control.tsx';
 import { SessionSwitcher } from './session-switcher.tsx';
 import { SettingsDialog } from './settings-dialog.tsx';
+import { TelemetryNote } from './telemetry-note.tsx';
 
 /** Proxy status and capture, the base_url, sessions, import/export, settings and the usage toggle. */
 export function TopBar() {
@@ -68,6 +69,7 @@ export function TopBar() {
             {status.capturePaused ? 'Capture paused' : 'Capturing'}
           </button>
           <CaptureHealthNote health={status.capture} />
+          <TelemetryNote telemetry={status.telemetry} />
           <ReplayControl replay={status.replay ?? null} />
           <BaseUrl status={status} />
         </>

@@ -1,0 +1,82 @@
+/** `tokentap export <session> --format otlp` as a real process, into a local OTLP receiver. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishExchange } from '../../../electron/capture/finished-exchange.ts';
+import { SessionStore } from '../../../electron/sessions/session-store.ts';
+import { genAiSpan } from '../../../electron/telemetry/genai-span.ts';
+import { startOtlpReceiver } from '../../support/otlp-receiver.ts';
+import { sampleRecords } from '../../support/sample-records.ts';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'tokentap.js');
+let dir: string;
+let sessionId: string;
+
+async function tokentap(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', TOKENTAP_DATA_DIR: dir, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tokentap-otlp-cli-'));
+  const store = await SessionStore.open(dir, () => {});
+  for (const record of sampleRecords()) store.append(finishExchange(record));
+  sessionId = store.currentId;
+  await store.close();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('tokentap export --format otlp', () => {
+  it.each(['http/protobuf', 'http/json'])(
+    'sends a saved session as spans over %s, at the exchanges’ own times',
+    async (protocol) => {
+      const receiver = await startOtlpReceiver();
+      try {
+        const result = await tokentap(['export', 'latest', '--format', 'otlp'], {
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        });
+        const llm = sampleRecords().filter((record) => genAiSpan(record, false) !== null);
+        expect(llm.length).toBeGreaterThan(0);
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(`Sent ${llm.length} span`);
+        expect(result.stdout).toContain(sessionId);
+        expect(receiver.spans).toHaveLength(llm.length);
+        for (const record of llm) {
+          const span = receiver.spans.find((s) => s.attributes['tokentap.exchange.id'] === record.id);
+          expect(span?.startTimeUnixNano).toBe(BigInt(Date.parse(record.startedAt)) * 1_000_000n);
+        }
+      } finally {
+        await receiver.close();
+      }
+    },
+  );
+
+  it('fails with the endpoint’s error when nothing listens, and says what to set without an endpoint', async () => {
+    const receiver = await startOtlpReceiver();
+    await receiver.close();
+    const refused = await tokentap(['export', sessionId, '--format', 'otlp'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_TIMEOUT: '2000',
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ECONNREFUSED/);
+    const unset = await tokentap(['export', sessionId, '--format', 'otlp'], {});
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+  });
+});
