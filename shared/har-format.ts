@@ -53,6 +53,7 @@ const CARRIED_OPTIONAL = [
   'resentFrom',
   'replayOf',
   'upstream',
+  'provider',
 ] as const satisfies readonly (keyof ExchangeRecord)[];
 
 export interface HarExportOptions {

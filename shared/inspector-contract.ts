@@ -57,6 +57,18 @@ export interface ProxyStatus {
   replay?: ReplayStatus | null;
   /** Web page origins allowed to call the proxy, comma-separated as configured ('' or absent: none). */
   allowedOrigins?: string;
+  /** Routes added or overridden, `name=url,name=url` as configured ('' or absent: the built-ins only). */
+  routes?: string;
+  /** Every route the proxy forwards by (built-ins and configured), with its upstream URL. */
+  routeList?: RouteInfo[];
+  /** Unprefixed Anthropic and Gemini requests go to their routes (UPSTREAM is not set). */
+  autoDetect?: boolean;
+}
+
+/** One route: requests to `/<name>/…` go to `<url>/…`. */
+export interface RouteInfo {
+  name: string;
+  url: string;
 }
 
 export interface Settings {
@@ -64,6 +76,8 @@ export interface Settings {
   upstream: string;
   /** Web page origins allowed to call the proxy, comma-separated; absent in an update: unchanged. */
   allowedOrigins?: string;
+  /** Routes added or overridden, `name=url,name=url`; absent in an update: unchanged. */
+  routes?: string;
 }
 
 /** Totals for one tenant, model, or tenant × model. Token sums skip exchanges with unknown usage. */

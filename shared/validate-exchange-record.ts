@@ -117,13 +117,14 @@ const capturedBody = (pseudoHeaders: boolean) =>
 const nullableNumber = nullable(number);
 
 /** The record fields that may be absent (links to other exchanges, added after the first format). */
-export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream';
+export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream' | 'provider';
 
 /** The shape of the optional fields, checked when present. */
 export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape> = {
   resentFrom: recordId,
   replayOf: recordId,
   upstream: string,
+  provider: string,
 };
 
 /**
