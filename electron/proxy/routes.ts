@@ -75,61 +75,58 @@ export class RouteTable {
   readonly upstream: UpstreamTarget;
   /** Unprefixed requests unmistakably for Anthropic or Gemini go to those routes (UPSTREAM left at its default). */
   readonly autoDetect: boolean;
-  readonly #routes: Map<string, UpstreamTarget>;
-  readonly #defaultRoute: ResolvedRoute;
+  /** By name; each entry keeps the strings made once, so a look-up allocates only its answer. */
+  readonly #routes: Map<string, { provider: string; target: UpstreamTarget; prefix: string }>;
 
   constructor(upstream: UpstreamTarget, routes: ReadonlyMap<string, UpstreamTarget>, autoDetect: boolean) {
     this.upstream = upstream;
     this.autoDetect = autoDetect;
-    this.#routes = new Map(routes);
-    this.#defaultRoute = { provider: DEFAULT_PROVIDER, target: upstream, path: '', prefix: '' };
+    this.#routes = new Map();
+    for (const [name, target] of routes)
+      this.#routes.set(name, { provider: name, target, prefix: `/${name}` });
   }
 
   /** The routes by name with their URLs, built-ins first, for display. */
   list(): RouteEntry[] {
-    return [...this.#routes].map(([name, target]) => ({ name, url: target.url }));
+    return [...this.#routes.values()].map(({ provider, target }) => ({ name: provider, url: target.url }));
   }
 
   /** The upstream of a route, if there is one by that name. */
   get(name: string): UpstreamTarget | undefined {
-    return this.#routes.get(name);
+    return this.#routes.get(name)?.target;
   }
 
   /** Where a request for `url` (path and query as the client sent it) goes. */
   resolve(url: string, headers: IncomingHttpHeaders): ResolvedRoute {
     // The first segment ends at the next '/' or '?'; a '/'-less URL (`*`) has none.
-    if (url.charCodeAt(0) === 47 && this.#routes.size > 0) {
+    if (url.charCodeAt(0) === 47) {
       let end = 1;
       while (end < url.length) {
         const c = url.charCodeAt(end);
         if (c === 47 || c === 63) break;
         end++;
       }
-      const target = this.#routes.get(url.slice(1, end));
-      if (target !== undefined) {
+      const route = this.#routes.get(url.slice(1, end));
+      if (route !== undefined) {
+        const { provider, target, prefix } = route;
         const rest =
           end === url.length ? '/' : url.charCodeAt(end) === 63 ? `/${url.slice(end)}` : url.slice(end);
-        return {
-          provider: url.slice(1, end),
-          target,
-          path: target.pathPrefix + rest,
-          prefix: url.slice(0, end),
-        };
+        return { provider, target, path: target.pathPrefix + rest, prefix };
       }
     }
     if (this.autoDetect) {
       const detected = detectProvider(url, headers);
-      const target = detected === null ? undefined : this.#routes.get(detected);
-      if (detected !== null && target !== undefined)
-        return { provider: detected, target, path: target.pathPrefix + url, prefix: '' };
+      const route = detected === null ? undefined : this.#routes.get(detected);
+      if (route !== undefined)
+        return {
+          provider: route.provider,
+          target: route.target,
+          path: route.target.pathPrefix + url,
+          prefix: '',
+        };
     }
-    const route = this.#defaultRoute;
-    return {
-      provider: route.provider,
-      target: route.target,
-      path: route.target.pathPrefix + url,
-      prefix: '',
-    };
+    const upstream = this.upstream;
+    return { provider: DEFAULT_PROVIDER, target: upstream, path: upstream.pathPrefix + url, prefix: '' };
   }
 }
 
