@@ -80,8 +80,10 @@ export interface Settings {
   routes?: string;
 }
 
-/** Totals for one tenant, model, or tenant × model. Token sums skip exchanges with unknown usage. */
+/** Totals for one provider, tenant, model or a combination. Token sums skip exchanges with unknown usage. */
 export interface UsageRow {
+  /** The route (`anthropic`, `upstream`); null for exchanges recorded before routes. */
+  provider?: string | null;
   tenant?: string | null;
   model?: string | null;
   requests: number;
@@ -101,6 +103,9 @@ export interface UsageTotals {
   byTenant: UsageRow[];
   byModel: UsageRow[];
   byTenantModel: UsageRow[];
+  byProvider: UsageRow[];
+  /** Provider × tenant × model. */
+  byProviderTenantModel: UsageRow[];
 }
 
 export type ExportFormat = 'har' | 'jsonl';
