@@ -34,33 +34,31 @@ describe('client set-up lines', () => {
 });
 
 describe('the top bar', () => {
-  it('shows the base URL of the chosen route, copies it, and lists set-up lines to copy', async () => {
+  it('shows a base URL per route and set-up lines, each to copy', async () => {
     const api = new MemoryApi([]);
     api.routeList = ROUTES;
     const user = userEvent.setup();
     renderApp(api);
     const writeText = vi.fn(async () => undefined);
     Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
-    const route = await screen.findByRole('combobox', { name: 'Route' });
-    expect(screen.getByText('http://127.0.0.1:3000/v1')).toBeDefined();
-    await user.selectOptions(route, 'anthropic');
-    expect(screen.getByText('http://127.0.0.1:3000/anthropic')).toBeDefined();
-    await user.click(screen.getByRole('button', { name: 'Copy base URL' }));
-    expect(writeText).toHaveBeenLastCalledWith('http://127.0.0.1:3000/anthropic');
-    await user.selectOptions(route, 'groq');
-    expect(screen.getByText('http://127.0.0.1:3000/groq').getAttribute('title')).toContain(
-      'https://api.groq.com/openai',
+    expect(await screen.findByText('http://127.0.0.1:3000/v1')).toBeDefined();
+    await user.click(screen.getByRole('button', { name: 'Routes and client set-up' }));
+    const table = screen.getByRole('table', { name: 'Routes' });
+    expect(within(table).getByRole('row', { name: /groq/ }).textContent).toContain(
+      'http://127.0.0.1:3000/groq',
     );
+    expect(within(table).getByRole('row', { name: /groq/ }).textContent).toContain(
+      '→ https://api.groq.com/openai',
+    );
+    await user.click(within(table).getByRole('button', { name: 'Copy anthropic base URL' }));
+    expect(writeText).toHaveBeenLastCalledWith('http://127.0.0.1:3000/anthropic');
+    await user.click(within(table).getByRole('button', { name: 'Copy openai base URL' }));
+    expect(writeText).toHaveBeenLastCalledWith('http://127.0.0.1:3000/openai/v1');
 
-    await user.click(screen.getByRole('button', { name: 'Client set-up' }));
     const lines = screen.getByRole('list', { name: 'Set-up lines' });
     expect(within(lines).getByText('OPENAI_BASE_URL=http://127.0.0.1:3000/openai/v1')).toBeDefined();
     await user.click(screen.getByRole('button', { name: 'Copy Gemini CLI, Google GenAI SDK set-up line' }));
     expect(writeText).toHaveBeenLastCalledWith('GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:3000/gemini');
-    const table = screen.getByRole('table', { name: 'Routes' });
-    expect(within(table).getByRole('row', { name: /groq/ }).textContent).toContain(
-      '→ https://api.groq.com/openai',
-    );
   });
 });
 

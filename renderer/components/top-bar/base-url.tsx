@@ -8,48 +8,28 @@ import { snippets } from './snippets.ts';
 
 type Lang = 'python' | 'node' | 'curl';
 
-/** The select's value for the default route (no prefix: UPSTREAM). */
-const DEFAULT_ROUTE = '';
-
 /**
- * The base URL to paste into a client, one per route (a select), with a copy button; the
- * client set-up lines for every route; and ready-made OpenAI SDK snippets.
+ * The base URL to paste into a client (the default route, to UPSTREAM) with a copy button; under
+ * "Routes", the base URL of every route and the client set-up lines, each to copy; and
+ * ready-made OpenAI SDK snippets.
  */
 export function BaseUrl({ status }: { status: ProxyStatus }) {
   const [lang, setLang] = useState<Lang>('python');
-  const [route, setRoute] = useState(DEFAULT_ROUTE);
   const origin = status.proxyUrl ?? `http://${status.listenAddr}`;
   const routes: readonly RouteInfo[] = status.routeList ?? [];
-  const chosen = routes.some((r) => r.name === route) ? route : DEFAULT_ROUTE;
-  const baseUrl = routeBaseUrl(origin, chosen === DEFAULT_ROUTE ? null : chosen);
-  const all = snippets(routeBaseUrl(origin, null));
+  const baseUrl = routeBaseUrl(origin, null);
+  const all = snippets(baseUrl);
   const current = all.find((s) => s.key === lang) ?? all[0];
   const tabs: TabDef<Lang>[] = all.map((s) => ({ key: s.key, label: s.label }));
-  const target = routes.find((r) => r.name === chosen)?.url ?? status.upstream;
   return (
     <div className="base-url">
       <span className="muted">base_url</span>
-      {routes.length > 0 && (
-        <select
-          aria-label="Route"
-          value={chosen}
-          onChange={(event) => setRoute(event.target.value)}
-          title="Which provider: each route has its own base URL"
-        >
-          <option value={DEFAULT_ROUTE}>default</option>
-          {routes.map((r) => (
-            <option key={r.name} value={r.name}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      )}
-      <code className="base-url-value" title={`Point your client here: forwarded to ${target}`}>
+      <code className="base-url-value" title={`Point your SDK here: forwarded to ${status.upstream}`}>
         {baseUrl}
       </code>
       <CopyButton text={baseUrl} what="base URL" />
       {routes.length > 0 && (
-        <Popover label="Set up" ariaLabel="Client set-up" align="end">
+        <Popover label="Routes" ariaLabel="Routes and client set-up" align="end">
           {() => <ClientSetup origin={origin} routes={routes} status={status} />}
         </Popover>
       )}
@@ -69,7 +49,7 @@ export function BaseUrl({ status }: { status: ProxyStatus }) {
   );
 }
 
-/** Every route with its upstream, and one copyable line per client. */
+/** Every route's base URL (to copy) with its upstream, and one copyable line per client. */
 function ClientSetup({
   origin,
   routes,
@@ -83,23 +63,9 @@ function ClientSetup({
     <div className="snippets client-setup">
       <table className="usage-table" aria-label="Routes">
         <tbody>
-          <tr>
-            <th scope="row">default</th>
-            <td>
-              <code>{routeBaseUrl(origin, null)}</code>
-            </td>
-            <td className="muted">→ {status.upstream}</td>
-          </tr>
+          <RouteRow name="default" baseUrl={routeBaseUrl(origin, null)} upstream={status.upstream} />
           {routes.map((r) => (
-            <tr key={r.name}>
-              <th scope="row">{r.name}</th>
-              <td>
-                <code>
-                  {origin}/{r.name}
-                </code>
-              </td>
-              <td className="muted">→ {r.url}</td>
-            </tr>
+            <RouteRow key={r.name} name={r.name} baseUrl={routeBaseUrl(origin, r.name)} upstream={r.url} />
           ))}
         </tbody>
       </table>
@@ -119,5 +85,20 @@ function ClientSetup({
         ))}
       </ul>
     </div>
+  );
+}
+
+function RouteRow({ name, baseUrl, upstream }: { name: string; baseUrl: string; upstream: string }) {
+  return (
+    <tr>
+      <th scope="row">{name}</th>
+      <td>
+        <code>{baseUrl}</code>
+      </td>
+      <td>
+        <CopyButton text={baseUrl} what={`${name} base URL`} />
+      </td>
+      <td className="muted">→ {upstream}</td>
+    </tr>
   );
 }
