@@ -67,6 +67,14 @@ export interface ResolvedRoute {
   prefix: string;
 }
 
+/** One route in the table, its strings made once. */
+interface TableRoute {
+  provider: string;
+  target: UpstreamTarget;
+  prefix: string;
+  yieldsToAzure: boolean;
+}
+
 /**
  * Every route the proxy forwards by, built once per settings change: the first path segment is one
  * Map look-up, so routing costs the forwarding path nothing measurable.
@@ -76,14 +84,22 @@ export class RouteTable {
   /** Unprefixed requests unmistakably for Anthropic or Gemini go to those routes (UPSTREAM left at its default). */
   readonly autoDetect: boolean;
   /** By name; each entry keeps the strings made once, so a look-up allocates only its answer. */
-  readonly #routes: Map<string, { provider: string; target: UpstreamTarget; prefix: string }>;
+  readonly #routes: Map<string, TableRoute>;
 
-  constructor(upstream: UpstreamTarget, routes: ReadonlyMap<string, UpstreamTarget>, autoDetect: boolean) {
+  /** `yieldsToAzure`: routes that leave Azure OpenAI requests (`/openai/deployments/…`) to UPSTREAM. */
+  constructor(
+    upstream: UpstreamTarget,
+    routes: ReadonlyMap<string, UpstreamTarget>,
+    autoDetect: boolean,
+    yieldsToAzure: ReadonlySet<string> = new Set(),
+  ) {
     this.upstream = upstream;
     this.autoDetect = autoDetect;
     this.#routes = new Map();
-    for (const [name, target] of routes)
-      this.#routes.set(name, { provider: name, target, prefix: `/${name}` });
+    for (const [name, target] of routes) {
+      const route = { provider: name, target, prefix: `/${name}`, yieldsToAzure: yieldsToAzure.has(name) };
+      this.#routes.set(name, route);
+    }
   }
 
   /** The routes by name with their URLs, built-ins first, for display. */
@@ -107,7 +123,7 @@ export class RouteTable {
         end++;
       }
       const route = this.#routes.get(url.slice(1, end));
-      if (route !== undefined) {
+      if (route !== undefined && !(route.yieldsToAzure && isAzureRequest(url, end, headers))) {
         const { provider, target, prefix } = route;
         const rest =
           end === url.length ? '/' : url.charCodeAt(end) === 63 ? `/${url.slice(end)}` : url.slice(end);
@@ -137,8 +153,10 @@ export function resolveRoute(table: RouteTable, url: string, headers: IncomingHt
 
 /**
  * Builds the table: the built-ins, overridden or extended by `entries` (settings or
- * `TOKENTAP_ROUTES`). The built-in `openai` route stands aside when UPSTREAM is an Azure resource,
- * whose own paths start with `/openai/` (an `openai=` entry still claims it).
+ * `TOKENTAP_ROUTES`). Azure OpenAI's own paths start with `/openai/`, so the built-in `openai`
+ * route stands aside when UPSTREAM is an Azure resource, and leaves Azure-shaped requests
+ * (deployments, an `api-key` header, `api-version`) to UPSTREAM otherwise; an `openai=` entry
+ * claims them all.
  */
 export function buildRouteTable(
   upstream: UpstreamTarget,
@@ -152,7 +170,20 @@ export function buildRouteTable(
     routes.set(name, parseUpstream(url));
   }
   for (const entry of entries) routes.set(entry.name, parseUpstream(entry.url));
-  return new RouteTable(upstream, routes, autoDetect);
+  const yieldsToAzure = new Set(entries.some((e) => e.name === 'openai') ? [] : ['openai']);
+  return new RouteTable(upstream, routes, autoDetect, yieldsToAzure);
+}
+
+/**
+ * An Azure OpenAI request under `/openai` (`end`: where that segment ends): a deployment path, an
+ * `api-key` header (Azure's; OpenAI's SDKs send `Authorization`) or an `api-version` query.
+ */
+function isAzureRequest(url: string, end: number, headers: IncomingHttpHeaders): boolean {
+  return (
+    url.startsWith('/deployments/', end) ||
+    headers['api-key'] !== undefined ||
+    (url.includes('?', end) && /[?&]api-version=/.test(url))
+  );
 }
 
 const AZURE_HOST = /\.(openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/;
