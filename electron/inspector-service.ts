@@ -22,7 +22,7 @@ import { type ListenAddress, parseListenAddress } from './proxy/listen-address.t
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import { buildRouteTable, parseRoutes } from './proxy/routes.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
-import { autoDetectsProviders } from './proxy-config.ts';
+import { autoDetectsProviders, withVariable } from './proxy-config.ts';
 import { lightRecording } from './replay/recording-loader.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
 import { resendPlan } from './replay/resend-request.ts';
@@ -287,7 +287,7 @@ export class InspectorService {
       listen = parseListenAddress(this.#settings.listenAddr);
       upstream = parseUpstream(this.#settings.upstream);
       const allowedOrigins = parseAllowedOrigins(this.#settings.allowedOrigins ?? '');
-      const routes = withSetting('Routes', () => parseRoutes(this.#settings.routes ?? ''));
+      const routes = withVariable('Routes', () => parseRoutes(this.#settings.routes ?? ''));
       this.#proxy = await startProxy({
         allowedOrigins,
         routes,
@@ -354,7 +354,7 @@ export class InspectorService {
         const allowedOrigins = (settings.allowedOrigins ?? this.#settings.allowedOrigins ?? '').trim();
         parseAllowedOrigins(allowedOrigins);
         const routes = (settings.routes ?? this.#settings.routes ?? '').trim();
-        withSetting('Routes', () => parseRoutes(routes));
+        withVariable('Routes', () => parseRoutes(routes));
         this.#settings = {
           listenAddr: settings.listenAddr.trim(),
           upstream: settings.upstream.trim(),
@@ -409,14 +409,5 @@ export class InspectorService {
       'replay.stop': () => this.stopReplay(),
       'exchanges.resend': (request) => this.#resend(request),
     };
-  }
-}
-
-/** Runs a parse, prefixing its error with where the value came from. */
-function withSetting<T>(name: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new Error(`${name}: ${(error as Error).message}`);
   }
 }

@@ -52,7 +52,8 @@ export function proxyConfigFromEnv(env: NodeJS.ProcessEnv): ProxyConfig {
   };
 }
 
-function withVariable<T>(name: string, parse: () => T): T {
+/** Runs a parse, prefixing its error with where the value came from (`UPSTREAM: …`). */
+export function withVariable<T>(name: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
