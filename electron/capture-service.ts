@@ -22,6 +22,8 @@ export async function startCaptureService(options: CaptureServiceOptions): Promi
       headersTimeoutMs: options.headersTimeoutMs,
       sink: analysis.queue,
       allowedOrigins: options.allowedOrigins,
+      routes: options.routes,
+      autoDetect: options.autoDetect,
     });
   } catch (error) {
     await analysis.close();

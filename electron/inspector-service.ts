@@ -21,7 +21,9 @@ import { FILE_MODE } from './data-dir.ts';
 import { parseAllowedOrigins } from './proxy/allowed-origins.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
+import { buildRouteTable, parseRoutes } from './proxy/routes.ts';
 import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
+import { autoDetectsProviders, withVariable } from './proxy-config.ts';
 import { lightRecording } from './replay/recording-loader.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
 import { resendPlan } from './replay/resend-request.ts';
@@ -167,6 +169,8 @@ export class InspectorService {
       proxyUrl: this.#proxy?.url ?? null,
       upstream: this.#settings.upstream,
       allowedOrigins: this.#settings.allowedOrigins ?? '',
+      routes: this.#settings.routes ?? '',
+      ...this.#routeStatus(),
       error: this.#proxyError,
       capturePaused: this.#analysis.paused,
       session: await this.#store.info(this.#store.currentId),
@@ -315,8 +319,11 @@ export class InspectorService {
       listen = parseListenAddress(this.#settings.listenAddr);
       upstream = parseUpstream(this.#settings.upstream);
       const allowedOrigins = parseAllowedOrigins(this.#settings.allowedOrigins ?? '');
+      const routes = withVariable('Routes', () => parseRoutes(this.#settings.routes ?? ''));
       this.#proxy = await startProxy({
         allowedOrigins,
+        routes,
+        autoDetect: autoDetectsProviders(upstream),
         listen,
         upstream,
         headersTimeoutMs: this.#options.headersTimeoutMs,
@@ -331,6 +338,24 @@ export class InspectorService {
       if (!this.#options.requireProxy) this.#options.log(this.#proxyError);
       return error;
     }
+  }
+
+  /** The routes in force (the running proxy's, else those the settings would give), for the top bar. */
+  #routeStatus(): Pick<ProxyStatus, 'routeList' | 'autoDetect'> {
+    let table = this.#proxy?.routes;
+    if (!table) {
+      try {
+        const upstream = parseUpstream(this.#settings.upstream);
+        table = buildRouteTable(
+          upstream,
+          parseRoutes(this.#settings.routes ?? ''),
+          autoDetectsProviders(upstream),
+        );
+      } catch {
+        return { routeList: [], autoDetect: false };
+      }
+    }
+    return { routeList: table.list(), autoDetect: table.autoDetect };
   }
 
   async #broadcastStatus(): Promise<ProxyStatus> {
@@ -360,10 +385,13 @@ export class InspectorService {
         parseUpstream(settings.upstream);
         const allowedOrigins = (settings.allowedOrigins ?? this.#settings.allowedOrigins ?? '').trim();
         parseAllowedOrigins(allowedOrigins);
+        const routes = (settings.routes ?? this.#settings.routes ?? '').trim();
+        withVariable('Routes', () => parseRoutes(routes));
         this.#settings = {
           listenAddr: settings.listenAddr.trim(),
           upstream: settings.upstream.trim(),
           allowedOrigins,
+          routes,
         };
         await saveSettings(this.#options.dataDir, this.#settings);
         await this.#proxy?.close();

@@ -7,8 +7,8 @@ import { DEFAULT_LISTEN_ADDR, DEFAULT_UPSTREAM } from './proxy-config.ts';
 const FILE = 'settings.json';
 
 /**
- * Settings changed in the UI persist in the data directory. `LISTEN_ADDR`, `UPSTREAM` and
- * `TOKENTAP_ALLOWED_ORIGINS` given at launch win over saved values (the explicit choice for this run).
+ * Settings changed in the UI persist in the data directory. `LISTEN_ADDR`, `UPSTREAM`,
+ * `TOKENTAP_ALLOWED_ORIGINS` and `TOKENTAP_ROUTES` given at launch win over saved values (the explicit choice for this run).
  */
 export async function loadSettings(dataDir: string, env: NodeJS.ProcessEnv): Promise<Settings> {
   let saved: Partial<Settings> = {};
@@ -23,6 +23,7 @@ export async function loadSettings(dataDir: string, env: NodeJS.ProcessEnv): Pro
     upstream: env.UPSTREAM || (typeof saved.upstream === 'string' ? saved.upstream : DEFAULT_UPSTREAM),
     allowedOrigins:
       env.TOKENTAP_ALLOWED_ORIGINS ?? (typeof saved.allowedOrigins === 'string' ? saved.allowedOrigins : ''),
+    routes: env.TOKENTAP_ROUTES ?? (typeof saved.routes === 'string' ? saved.routes : ''),
   };
 }
 

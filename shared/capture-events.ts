@@ -34,6 +34,10 @@ export interface RequestStartEvent {
   project: string | null;
   /** The upstream origin the request is forwarded to (no path, no credentials); absent when not forwarded. */
   upstream?: string;
+  /** The route it took: its name (`anthropic`), or `upstream` for the default; absent: not routed. */
+  provider?: string;
+  /** The route prefix the path starts with (`/anthropic`), stripped before forwarding; absent: none. */
+  routePrefix?: string;
   /**
    * The secret values the request carried (each value of a secret header or query parameter, as
    * sent): the analysis scrubs them, and the credentials inside them, from every byte it stores,

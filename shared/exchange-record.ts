@@ -80,6 +80,11 @@ export interface ExchangeSummary {
   costUsd: number | null;
   timings: ExchangeTimings;
   error: ExchangeError | null;
+  /**
+   * The route the request took: its name (`anthropic`, `groq`), or `upstream` for the default
+   * (`UPSTREAM`). Absent in records made before routes.
+   */
+  provider?: string;
   /** Set on a resend: the id of the exchange it resent (absent otherwise). */
   resentFrom?: string;
   /**

@@ -19,6 +19,7 @@ export function summarise(record: ExchangeRecord): ExchangeSummary {
     timings: record.timings,
     error: record.error,
     // Absent rather than null when unset, so records of plain traffic keep their shape.
+    ...(record.provider === undefined ? {} : { provider: record.provider }),
     ...(record.resentFrom === undefined ? {} : { resentFrom: record.resentFrom }),
     ...(record.replayOf === undefined ? {} : { replayOf: record.replayOf }),
   };

@@ -55,6 +55,7 @@ const CARRIED_OPTIONAL = [
   'resentFrom',
   'replayOf',
   'upstream',
+  'provider',
 ] as const satisfies readonly (keyof ExchangeRecord)[];
 
 export interface HarExportOptions {

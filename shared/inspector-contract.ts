@@ -57,8 +57,20 @@ export interface ProxyStatus {
   replay?: ReplayStatus | null;
   /** Web page origins allowed to call the proxy, comma-separated as configured ('' or absent: none). */
   allowedOrigins?: string;
+  /** Routes added or overridden, `name=url,name=url` as configured ('' or absent: the built-ins only). */
+  routes?: string;
+  /** Every route the proxy forwards by (built-ins and configured), with its upstream URL. */
+  routeList?: RouteInfo[];
+  /** Unprefixed Anthropic and Gemini requests go to their routes (UPSTREAM is not set). */
+  autoDetect?: boolean;
   /** OpenTelemetry export (null or absent: off, no endpoint set). */
   telemetry?: TelemetryStatus | null;
+}
+
+/** One route: requests to `/<name>/…` go to `<url>/…`. */
+export interface RouteInfo {
+  name: string;
+  url: string;
 }
 
 /** How the OpenTelemetry export fares. */
@@ -87,10 +99,14 @@ export interface Settings {
   upstream: string;
   /** Web page origins allowed to call the proxy, comma-separated; absent in an update: unchanged. */
   allowedOrigins?: string;
+  /** Routes added or overridden, `name=url,name=url`; absent in an update: unchanged. */
+  routes?: string;
 }
 
-/** Totals for one tenant, model, or tenant × model. Token sums skip exchanges with unknown usage. */
+/** Totals for one provider, tenant, model or a combination. Token sums skip exchanges with unknown usage. */
 export interface UsageRow {
+  /** The route (`anthropic`, `upstream`); null for exchanges recorded before routes. */
+  provider?: string | null;
   tenant?: string | null;
   model?: string | null;
   requests: number;
@@ -110,6 +126,9 @@ export interface UsageTotals {
   byTenant: UsageRow[];
   byModel: UsageRow[];
   byTenantModel: UsageRow[];
+  byProvider: UsageRow[];
+  /** Provider × tenant × model. */
+  byProviderTenantModel: UsageRow[];
 }
 
 export type ExportFormat = 'har' | 'jsonl';

@@ -1,26 +1,45 @@
 import type { ExchangeSummary } from './exchange-record.ts';
 import type { UsageRow, UsageTotals } from './inspector-contract.ts';
 
-type Key = { tenant?: string | null; model?: string | null };
+type Key = { provider?: string | null; tenant?: string | null; model?: string | null };
 
-/** Usage per tenant, per model and per tenant × model; unknown usage is counted apart, never as zero. */
+/**
+ * Usage per tenant, per model, per tenant × model, per provider (the route) and per provider ×
+ * tenant × model; unknown usage is counted apart, never as zero.
+ */
 export function usageTotals(summaries: readonly ExchangeSummary[]): UsageTotals {
   const byTenant = new Map<string, UsageRow>();
   const byModel = new Map<string, UsageRow>();
   const byTenantModel = new Map<string, UsageRow>();
+  const byProvider = new Map<string, UsageRow>();
+  const byProviderTenantModel = new Map<string, UsageRow>();
   for (const summary of summaries) {
     if (summary.state === 'pending' || summary.state === 'streaming') continue;
     const { tenant, model } = summary;
+    const provider = summary.provider ?? null;
     add(byTenant, JSON.stringify([tenant]), { tenant }, summary);
     add(byModel, JSON.stringify([model]), { model }, summary);
     add(byTenantModel, JSON.stringify([tenant, model]), { tenant, model }, summary);
+    add(byProvider, JSON.stringify([provider]), { provider }, summary);
+    add(
+      byProviderTenantModel,
+      JSON.stringify([provider, tenant, model]),
+      { provider, tenant, model },
+      summary,
+    );
   }
   const sorted = (rows: Map<string, UsageRow>) =>
     [...rows.values()].sort(
       (a, b) =>
         (b.costUsd ?? 0) - (a.costUsd ?? 0) || b.totalTokens - a.totalTokens || b.requests - a.requests,
     );
-  return { byTenant: sorted(byTenant), byModel: sorted(byModel), byTenantModel: sorted(byTenantModel) };
+  return {
+    byTenant: sorted(byTenant),
+    byModel: sorted(byModel),
+    byTenantModel: sorted(byTenantModel),
+    byProvider: sorted(byProvider),
+    byProviderTenantModel: sorted(byProviderTenantModel),
+  };
 }
 
 /** Whether an exchange counts as an error in the totals: failed, or answered with an HTTP error. */

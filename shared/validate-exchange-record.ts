@@ -117,7 +117,7 @@ const capturedBody = (pseudoHeaders: boolean) =>
 const nullableNumber = nullable(number);
 
 /** The record fields that may be absent (links to other exchanges, added after the first format). */
-export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream' | 'websocket';
+export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream' | 'websocket' | 'provider';
 
 const websocketSide = oneOf(['client', 'server']);
 
@@ -135,6 +135,7 @@ export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape>
     ),
     close: nullable(object({ code: integer, reason: string, by: websocketSide, t: number })),
   }),
+  provider: string,
 };
 
 /**

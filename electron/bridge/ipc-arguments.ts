@@ -59,6 +59,8 @@ function settings(channel: Channel, value: unknown): Settings {
   };
   if (body.allowedOrigins !== undefined)
     checked.allowedOrigins = string(channel, 'settings.allowedOrigins', body.allowedOrigins, MAX_SETTING);
+  if (body.routes !== undefined)
+    checked.routes = string(channel, 'settings.routes', body.routes, MAX_SETTING);
   return checked;
 }
 

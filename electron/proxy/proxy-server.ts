@@ -14,11 +14,11 @@ import { listenOn } from './listen-error.ts';
 import { openAiErrorBody, sendOpenAiError } from './openai-error.ts';
 import { type BufferedRequest, type ProxyResponder, responseTap } from './proxy-responder.ts';
 import { type Refusal, RequestPolicy } from './request-policy.ts';
+import { buildRouteTable, type ResolvedRoute, type RouteEntry, type RouteTable } from './routes.ts';
 import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
 import { connectorDroppingUnsolicitedContinue } from './unsolicited-continue.ts';
 import type { UpstreamTarget } from './upstream-target.ts';
 import { isWebSocketUpgrade, WebSocketRelay } from './websocket-relay.ts';
-import { websocketTargetUrl } from './websocket-target.ts';
 
 export interface ProxyOptions {
   listen: ListenAddress;
@@ -30,6 +30,10 @@ export interface ProxyOptions {
   responder?: ProxyResponder | null | undefined;
   /** Web page origins allowed to call the proxy (`TOKENTAP_ALLOWED_ORIGINS`); absent: none. */
   allowedOrigins?: readonly string[] | undefined;
+  /** Routes added to or overriding the built-in ones (`TOKENTAP_ROUTES`, settings); absent: the built-ins. */
+  routes?: readonly RouteEntry[] | undefined;
+  /** Unprefixed Anthropic or Gemini requests go to those routes (UPSTREAM left at its default). */
+  autoDetect?: boolean | undefined;
 }
 
 export interface RunningProxy {
@@ -37,6 +41,8 @@ export interface RunningProxy {
   readonly address: ListenAddress;
   /** `http://host:port`, what SDKs use as their base URL (plus `/v1`). */
   readonly url: string;
+  /** The routes requests are forwarded by (built once per start, i.e. once per settings change). */
+  readonly routes: RouteTable;
   /** Turns replay mode on (a responder) or off (null); takes effect for the next request. */
   setResponder(responder: ProxyResponder | null): void;
   close(): Promise<void>;
@@ -46,17 +52,8 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 10 * 60_000;
 
 /** Starts the forwarding proxy; rejects with an error naming the address when it cannot listen. */
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
-  const { upstream } = options;
-  const pool = new Pool(upstream.origin, {
-    connections: null,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    headersTimeout: options.headersTimeoutMs,
-    // Time between body chunks; streams may idle while a model thinks, so as generous as headers.
-    bodyTimeout: options.headersTimeoutMs,
-    // undici fails a request on an interim 100 it did not ask for; this drops it (RFC 9110 §15.2).
-    connect: connectorDroppingUnsolicitedContinue(),
-  });
+  const routes = buildRouteTable(options.upstream, options.routes ?? [], options.autoDetect ?? false);
+  const pools = new UpstreamPools(options.headersTimeoutMs);
   const sockets = new Set<Socket>();
   let responder = options.responder ?? null;
 
@@ -82,8 +79,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
     // The forwarding hot path is untouched unless replay mode is on; resends always go upstream.
     if (responder === null || req.headers[RESENT_FROM_HEADER] !== undefined)
-      forward(req, res, pool, options, corsOrigin);
-    else answerOrForward(req, res, responder, pool, options, corsOrigin);
+      forward(req, res, routes, pools, options.sink, corsOrigin);
+    else answerOrForward(req, res, responder, routes, pools, options.sink, corsOrigin);
   };
 
   const server: Server = createServer(
@@ -100,8 +97,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const relay = new WebSocketRelay({
     sink: options.sink,
     policy,
-    targetOf: (req) => websocketTargetUrl(upstream, req.url ?? '/'),
-    upstreamOrigin: () => upstream.origin,
+    routeOf: (req) => routes.resolve(req.url ?? '/', req.headers),
     handshakeTimeoutMs: options.headersTimeoutMs,
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
@@ -142,6 +138,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   return {
     address,
     url: `http://${formatListenAddress(address)}`,
+    routes,
     setResponder(next) {
       responder = next;
     },
@@ -151,7 +148,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         for (const socket of sockets) socket.destroy();
         relay.close();
         await closed;
-        await pool.destroy();
+        await pools.destroy();
       })();
       return closing;
     },
@@ -165,20 +162,22 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 function forward(
   req: IncomingMessage,
   res: ServerResponse,
-  pool: Pool,
-  options: ProxyOptions,
+  routes: RouteTable,
+  pools: UpstreamPools,
+  sink: CaptureSink,
   corsOrigin: string | null,
   buffered?: { t0: number; startedAt: number; body: Buffer },
 ): void {
   const t0 = buffered ? buffered.t0 : performance.now();
   const id = randomUUID();
-  const { upstream, sink } = options;
-  startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now(), upstream.origin);
+  const route = routes.resolve(req.url ?? '/', req.headers);
+  const upstream = route.target;
+  startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now(), route, upstream.origin);
   const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url, corsOrigin);
-  pool.dispatch(
+  pools.get(upstream.origin).dispatch(
     {
       method: req.method ?? 'GET',
-      path: upstream.pathPrefix + (req.url ?? '/'),
+      path: route.path,
       headers: requestHeadersToForward(req.rawHeaders),
       body: buffered ? (buffered.body.length > 0 ? buffered.body : null) : hasBody(req) ? req : null,
     },
@@ -192,6 +191,7 @@ function startExchange(
   id: string,
   req: IncomingMessage,
   startedAt: number,
+  route: ResolvedRoute,
   upstream?: string,
 ): void {
   const url = req.url ?? '/';
@@ -210,6 +210,8 @@ function startExchange(
     organization: firstValue(req.headers['openai-organization']),
     project: firstValue(req.headers['openai-project']),
     secrets,
+    provider: route.provider,
+    ...(route.prefix === '' ? {} : { routePrefix: route.prefix }),
     ...(upstream === undefined ? {} : { upstream }),
   });
 }
@@ -219,8 +221,9 @@ function answerOrForward(
   req: IncomingMessage,
   res: ServerResponse,
   responder: ProxyResponder,
-  pool: Pool,
-  options: ProxyOptions,
+  routes: RouteTable,
+  pools: UpstreamPools,
+  sink: CaptureSink,
   corsOrigin: string | null,
 ): void {
   const t0 = performance.now();
@@ -271,12 +274,11 @@ function answerOrForward(
       return;
     }
     if (answer === null) {
-      forward(req, res, pool, options, corsOrigin, { t0, startedAt, body });
+      forward(req, res, routes, pools, sink, corsOrigin, { t0, startedAt, body });
       return;
     }
     const id = randomUUID();
-    const { sink } = options;
-    startExchange(sink, id, req, startedAt);
+    startExchange(sink, id, req, startedAt, routes.resolve(req.url ?? '/', req.headers));
     if (body.length > 0)
       sink.push({ type: 'request-body-part', exchangeId: id, t: performance.now() - t0, data: body });
     sink.push({ type: 'request-end', exchangeId: id, t: performance.now() - t0 });
@@ -308,6 +310,39 @@ function clientErrorStatus(error: NodeJS.ErrnoException): string {
       return '408 Request Timeout';
     default:
       return '400 Bad Request';
+  }
+}
+
+/** One keep-alive pool per upstream origin, made on the first request that goes there. */
+class UpstreamPools {
+  readonly #pools = new Map<string, Pool>();
+  readonly #headersTimeoutMs: number;
+
+  constructor(headersTimeoutMs: number) {
+    this.#headersTimeoutMs = headersTimeoutMs;
+  }
+
+  get(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (pool === undefined) {
+      pool = new Pool(origin, {
+        connections: null,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        headersTimeout: this.#headersTimeoutMs,
+        // Time between body chunks; streams may idle while a model thinks, so as generous as headers.
+        bodyTimeout: this.#headersTimeoutMs,
+        // undici fails a request on an interim 100 it did not ask for; this drops it (RFC 9110 §15.2).
+        connect: connectorDroppingUnsolicitedContinue(),
+      });
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((pool) => pool.destroy()));
+    this.#pools.clear();
   }
 }
 

@@ -7,6 +7,7 @@ import { redactHeaders } from '../../shared/redact-headers.ts';
 import { redactQuery } from '../../shared/redact-query.ts';
 import { openAiErrorBody } from './openai-error.ts';
 import type { Refusal, RequestPolicy } from './request-policy.ts';
+import type { ResolvedRoute } from './routes.ts';
 import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
 import {
   keyInProtocols,
@@ -15,14 +16,13 @@ import {
   upgradeHeadersToForward,
   upgradeResponseHeadersToForward,
 } from './websocket-handshake.ts';
+import { websocketTargetUrl } from './websocket-target.ts';
 
 export interface WebSocketRelayOptions {
   sink: CaptureSink;
   policy: RequestPolicy;
-  /** The `ws(s)://` URL an upgrade request goes to. */
-  targetOf(req: IncomingMessage): string;
-  /** The upstream origin (pricing follows it), as the HTTP path records it. */
-  upstreamOrigin(req: IncomingMessage): string;
+  /** Where an upgrade request goes: the same route the HTTP path would take (routes.ts). */
+  routeOf(req: IncomingMessage): ResolvedRoute;
   /** How long the upstream may take to answer the handshake. */
   handshakeTimeoutMs: number;
 }
@@ -73,6 +73,8 @@ export class WebSocketRelay {
 /** One client WebSocket and its upstream twin, as one captured exchange. */
 class RelayedSocket {
   readonly #options: WebSocketRelayOptions;
+  /** Set first thing in start(): where this socket goes. */
+  #route: ResolvedRoute | null = null;
   readonly #live: Set<WebSocket>;
   readonly #req: IncomingMessage;
   readonly #socket: Socket;
@@ -101,13 +103,19 @@ class RelayedSocket {
     return performance.now() - this.#t0;
   }
 
+  #upstreamOrigin(): string {
+    return this.#route?.target.origin ?? '';
+  }
+
   start(): void {
     const req = this.#req;
+    const route = this.#options.routeOf(req);
+    this.#route = route;
     const protocols = offeredProtocols(req.headers['sec-websocket-protocol']);
     this.#captureStart(protocols);
     let upstream: WebSocket;
     try {
-      upstream = new WebSocket(this.#options.targetOf(req), protocols, {
+      upstream = new WebSocket(websocketTargetUrl(route), protocols, {
         headers: upgradeHeadersToForward(req.rawHeaders),
         perMessageDeflate: false,
         handshakeTimeout: this.#options.handshakeTimeoutMs,
@@ -161,7 +169,7 @@ class RelayedSocket {
     });
     upstream.on('error', (error: Error) => {
       if (this.#client === null && !this.#ended) {
-        const message = `Tokentap could not open the upstream WebSocket ${this.#options.upstreamOrigin(req)}: ${error.message}`;
+        const message = `Tokentap could not open the upstream WebSocket ${this.#upstreamOrigin()}: ${error.message}`;
         this.#fail(502, 'proxy_error', 'upstream_unreachable', message, 'upstream-unreachable');
       }
     });
@@ -189,7 +197,9 @@ class RelayedSocket {
       organization: firstValue(req.headers['openai-organization']),
       project: firstValue(req.headers['openai-project']),
       secrets,
-      upstream: this.#options.upstreamOrigin(req),
+      upstream: this.#upstreamOrigin(),
+      provider: this.#route?.provider ?? 'upstream',
+      ...(this.#route && this.#route.prefix !== '' ? { routePrefix: this.#route.prefix } : {}),
     });
     sink.push({ type: 'request-end', exchangeId: this.#id, t: this.#now() });
   }

@@ -1,13 +1,14 @@
-import type { UpstreamTarget } from './upstream-target.ts';
+import type { ResolvedRoute } from './routes.ts';
 
 /**
- * The `ws://`/`wss://` URL an upgrade request goes to: the same target the HTTP path uses
- * (origin plus path prefix plus the request's path and query), `wss` for an `https` upstream.
- * The one place the relay picks its target, so a route resolver can take its place.
+ * The `ws://`/`wss://` URL an upgrade request goes to: the route's origin and the path the HTTP
+ * path would send (route prefix stripped, the target's own prefix added), `wss` for an `https`
+ * upstream.
  */
-export function websocketTargetUrl(upstream: UpstreamTarget, requestUrl: string): string {
-  const origin = upstream.origin.startsWith('https:')
-    ? `wss:${upstream.origin.slice('https:'.length)}`
-    : `ws:${upstream.origin.slice('http:'.length)}`;
-  return origin + upstream.pathPrefix + requestUrl;
+export function websocketTargetUrl(route: ResolvedRoute): string {
+  const { origin } = route.target;
+  const ws = origin.startsWith('https:')
+    ? `wss:${origin.slice('https:'.length)}`
+    : `ws:${origin.slice('http:'.length)}`;
+  return ws + route.path;
 }

@@ -55,6 +55,8 @@ function compilePositive(term: Term): Matcher {
           return (s) => s.model !== null;
         case 'tenant':
           return (s) => s.tenant !== null;
+        case 'provider':
+          return (s) => s.provider !== undefined;
         case 'ttft':
           return (s) => s.timings.firstTokenMs !== null;
         case 'error':
@@ -131,6 +133,8 @@ function fieldMatcher(field: TextField, value: string): Matcher {
       return (s) => s.model !== null && test(s.model);
     case 'tenant':
       return (s) => s.tenant !== null && test(s.tenant);
+    case 'provider':
+      return (s) => s.provider !== undefined && test(s.provider);
     case 'api':
       return (s) => test(s.api) || test(apiLabel(s.api));
     case 'method':

@@ -4,15 +4,16 @@
  *
  *   free text            substring of path, model, tenant, method, API, status or error
  *   model:gpt-4o         exact value, case-insensitive, `*` as wildcard (also tenant:, api:, method:, state:)
+ *   provider:anthropic   the route the request took (`upstream`: the default, UPSTREAM)
  *   error:rate_limit_error  the error's kind, the provider's error type or its code
  *                        (error:upstream-http-error, error:insufficient_quota, error:RESOURCE_EXHAUSTED)
- *   has:usage            the field is known (usage, cost, model, tenant, ttft, error)
+ *   has:usage            the field is known (usage, cost, model, tenant, provider, ttft, error)
  *   is:error             error | aborted | streaming (a streamed call) | live (still running) | complete | truncated
  *   status>=400          numeric comparisons with > >= < <= = (also status:404): status, tokens,
  *                        input, output, cached, reasoning, cost, ttft, duration
  */
 
-export type TextField = 'model' | 'tenant' | 'api' | 'method' | 'state' | 'path' | 'error';
+export type TextField = 'model' | 'tenant' | 'provider' | 'api' | 'method' | 'state' | 'path' | 'error';
 export type NumField =
   | 'status'
   | 'tokens'
@@ -24,7 +25,7 @@ export type NumField =
   | 'ttft'
   | 'duration';
 export type IsValue = 'error' | 'aborted' | 'streaming' | 'live' | 'complete';
-export type HasValue = 'usage' | 'cost' | 'model' | 'tenant' | 'ttft' | 'error';
+export type HasValue = 'usage' | 'cost' | 'model' | 'tenant' | 'provider' | 'ttft' | 'error';
 export type CompareOp = '>' | '>=' | '<' | '<=' | '=';
 
 export type Term =
@@ -43,6 +44,7 @@ export interface ParsedQuery {
 export const TEXT_FIELDS: readonly TextField[] = [
   'model',
   'tenant',
+  'provider',
   'api',
   'method',
   'state',
@@ -61,7 +63,15 @@ export const NUM_FIELDS: readonly NumField[] = [
   'duration',
 ];
 export const IS_VALUES: readonly IsValue[] = ['error', 'aborted', 'streaming', 'live', 'complete'];
-export const HAS_VALUES: readonly HasValue[] = ['usage', 'cost', 'model', 'tenant', 'ttft', 'error'];
+export const HAS_VALUES: readonly HasValue[] = [
+  'usage',
+  'cost',
+  'model',
+  'tenant',
+  'provider',
+  'ttft',
+  'error',
+];
 
 const COMPARE = /^([a-z]+)(>=|<=|>|<|=|:)(.+)$/i;
 

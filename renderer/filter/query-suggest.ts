@@ -5,6 +5,8 @@ import { HAS_VALUES, IS_VALUES, NUM_FIELDS, quoteValue } from './query-parse.ts'
 export interface Facets {
   models: readonly string[];
   tenants: readonly string[];
+  /** Route names seen (`anthropic`, `upstream`); absent: none yet. */
+  providers?: readonly string[];
   apis: readonly string[];
   methods: readonly string[];
 }
@@ -19,11 +21,12 @@ export interface Suggestion {
 const KEY_HINTS: Record<string, string> = {
   'model:': 'model name',
   'tenant:': 'API key fingerprint',
+  'provider:': 'route (anthropic, openai, upstream…)',
   'api:': 'API kind',
   'method:': 'HTTP method',
   'error:': 'error kind, type or code (rate_limit_error)',
   'is:': 'error, aborted, streaming, live, complete',
-  'has:': 'usage, cost, model, tenant, ttft, error',
+  'has:': 'usage, cost, model, tenant, provider, ttft, error',
   'status>=': 'HTTP status',
   'tokens>': 'total tokens',
   'cost>': 'US dollars',
@@ -87,6 +90,8 @@ function valuesFor(key: string, facets: Facets): readonly string[] {
       return facets.models;
     case 'tenant':
       return facets.tenants;
+    case 'provider':
+      return facets.providers ?? [];
     case 'api':
       return facets.apis;
     case 'method':

@@ -5,6 +5,7 @@ export type SortKey =
   | 'time'
   | 'method'
   | 'api'
+  | 'provider'
   | 'path'
   | 'model'
   | 'tenant'
@@ -30,6 +31,7 @@ const READERS: Record<SortKey, Read> = {
   time: (s) => s.seq,
   method: (s) => s.method,
   api: (s) => apiLabel(s.api),
+  provider: (s) => s.provider ?? null,
   path: (s) => s.path,
   model: (s) => s.model,
   tenant: (s) => s.tenant,

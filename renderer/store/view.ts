@@ -102,9 +102,12 @@ function addSorted(values: readonly string[], value: string | null): readonly st
 /** The facets with any new values from these summaries; the same object when nothing is new. */
 export function addFacets(facets: Facets, summaries: Iterable<ExchangeSummary>): Facets {
   let { models, tenants, apis, methods } = facets;
+  const known = facets.providers ?? [];
+  let providers = known;
   for (const s of summaries) {
     models = addSorted(models, s.model);
     tenants = addSorted(tenants, s.tenant);
+    providers = addSorted(providers, s.provider ?? null);
     apis = addSorted(apis, s.api);
     methods = addSorted(methods, s.method);
   }
@@ -112,9 +115,10 @@ export function addFacets(facets: Facets, summaries: Iterable<ExchangeSummary>):
     models === facets.models &&
     tenants === facets.tenants &&
     apis === facets.apis &&
-    methods === facets.methods
+    methods === facets.methods &&
+    providers === known
   ) {
     return facets;
   }
-  return { models, tenants, apis, methods };
+  return { models, tenants, providers, apis, methods };
 }

@@ -136,7 +136,7 @@ export function installFakeBridge(rows: number): void {
     session,
   };
   const listeners = new Set<(batch: unknown[]) => void>();
-  const empty = { byTenant: [], byModel: [], byTenantModel: [] };
+  const empty = { byTenant: [], byModel: [], byTenantModel: [], byProvider: [], byProviderTenantModel: [] };
   let next = rows;
   const live: number[] = [];
   const bench = {

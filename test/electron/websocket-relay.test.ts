@@ -246,3 +246,25 @@ describe('WebSocket capture of a close without a code', () => {
     expect(record.error).toBeNull();
   });
 });
+
+describe('WebSocket upgrades through a route', () => {
+  it('go to the route upstream with the prefix stripped, and the capture records the provider', async () => {
+    const paths: string[] = [];
+    upstream = await startWebSocketUpstream((ws, req) => {
+      paths.push(req.url ?? '');
+      ws.send('hello from the route');
+    });
+    // The default upstream is a plain HTTP fake: only the route reaches the WebSocket server.
+    harness = await startHarness({ routes: [{ name: 'realtime', url: upstream.url }] });
+    const client = new WebSocket(wsUrl(harness, '/realtime/v1/realtime?model=gpt-realtime'));
+    const first = nextMessage(client);
+    await opened(client);
+    expect((await first).data.toString()).toBe('hello from the route');
+    expect(paths).toEqual(['/v1/realtime?model=gpt-realtime']);
+    client.close(1000);
+    const record = await harness.nextRecord();
+    expect(record.provider).toBe('realtime');
+    expect(record.path).toBe('/realtime/v1/realtime?model=gpt-realtime');
+    expect(record.upstream).toBe(new URL(upstream.url).origin.replace(/^ws/, 'http'));
+  });
+});

@@ -52,6 +52,8 @@ describe('request list', () => {
       expect.stringMatching(/^\$0\.000\d+$/),
       expect.stringMatching(/ms$/),
       expect.stringMatching(/ms$/),
+      // Recorded before routes: no provider.
+      '—',
     ]);
     // An interrupted stream has no usage: unknown, not 0.
     const cut = dataRows().find((r) => r.getAttribute('data-id') === 'ex-cut') as HTMLElement;

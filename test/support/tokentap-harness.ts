@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import type { CaptureLimits } from '../../electron/capture/exchange-assembler.ts';
 import { recordOf } from '../../electron/capture/finished-exchange.ts';
 import { type CaptureService, startCaptureService } from '../../electron/capture-service.ts';
+import type { RouteEntry } from '../../electron/proxy/routes.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.ts';
@@ -39,6 +40,10 @@ export interface HarnessOptions {
   allowedOrigins?: string[];
   /** Forward to this URL instead of the fake HTTP upstream (a WebSocket upstream). */
   upstreamUrl?: string;
+  /** Routes besides the built-ins (`TOKENTAP_ROUTES`). */
+  routes?: RouteEntry[];
+  /** Unprefixed Anthropic and Gemini requests go to their routes (as while UPSTREAM is unset). */
+  autoDetect?: boolean;
 }
 
 /** Starts a fake upstream and Tokentap in front of it. */
@@ -53,6 +58,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     upstream: parseUpstream((options.upstreamUrl ?? upstream.url) + (options.upstreamPrefix ?? '')),
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
     allowedOrigins: options.allowedOrigins,
+    routes: options.routes,
+    autoDetect: options.autoDetect,
     limits: options.limits,
     queueBytes: options.queueBytes,
     analyzersModule: options.analyzersModule,

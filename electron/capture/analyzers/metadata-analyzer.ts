@@ -11,8 +11,15 @@ export function metadataAnalyzer(): Analyzer {
   return {
     name: 'metadata',
     onRequestStart(draft, event) {
-      draft.record.api = detectApi(event.method, event.path);
+      // The API is told by the path the provider sees: `/openai/v1/…` through the `openai` route is
+      // OpenAI's `/v1/…`, not Azure's `/openai/v1/…`.
+      const prefix = event.routePrefix;
+      draft.record.api = detectApi(
+        event.method,
+        prefix ? event.path.slice(prefix.length) || '/' : event.path,
+      );
       if (event.upstream !== undefined) draft.record.upstream = event.upstream;
+      if (event.provider !== undefined) draft.record.provider = event.provider;
     },
     onRequestEnd(draft) {
       const { record, requestBody } = draft;

@@ -146,6 +146,14 @@ export const COLUMNS: readonly Column[] = [
     text: (s) => formatMs(s.timings.totalMs),
     cellClass: (s) => (isLive(s) ? 'live-elapsed' : ''),
   },
+  {
+    key: 'provider',
+    label: 'Provider',
+    title: 'Provider: the route the request took (upstream: the default, UPSTREAM)',
+    width: 84,
+    text: (s) => s.provider ?? '—',
+    cellClass: (s) => (s.provider === undefined ? 'muted' : ''),
+  },
 ];
 
 /** Horizontal padding of a cell (styles.css). */

@@ -5,13 +5,17 @@ import { updateSettings } from '../../store/actions.ts';
 import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';
 
-/** Listen address, upstream and allowed web origins; saving restarts the proxy, and a port in use shows here. */
+/**
+ * Listen address, upstream, routes and allowed web origins; saving restarts the proxy, and a port
+ * in use or a bad route shows here.
+ */
 export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClose: () => void }) {
   const api = useApi();
   const id = useId();
   const [listenAddr, setListenAddr] = useState(status.listenAddr);
   const [upstream, setUpstream] = useState(status.upstream);
   const [allowedOrigins, setAllowedOrigins] = useState(status.allowedOrigins ?? '');
+  const [routes, setRoutes] = useState(status.routes ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const submit = async (event: FormEvent) => {
@@ -21,6 +25,7 @@ export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClo
       listenAddr: listenAddr.trim(),
       upstream: upstream.trim(),
       allowedOrigins: allowedOrigins.trim(),
+      routes: routes.trim(),
     });
     setSaving(false);
     if (problem === null) onClose();
@@ -51,6 +56,19 @@ export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClo
           spellCheck={false}
           required
         />
+        <label htmlFor={`${id}-routes`}>Routes</label>
+        <input
+          id={`${id}-routes`}
+          value={routes}
+          onChange={(e) => setRoutes(e.target.value)}
+          placeholder="groq=https://api.groq.com/openai,openai=http://127.0.0.1:9000"
+          aria-describedby={`${id}-routes-help`}
+          spellCheck={false}
+        />
+        <p id={`${id}-routes-help`} className="help">
+          name=url pairs, comma-separated: requests to /name/… go to url/…. They add to or override the
+          built-in /openai, /anthropic, /gemini and /ollama. TOKENTAP_ROUTES, when set, wins at launch.
+        </p>
         <label htmlFor={`${id}-origins`}>Allowed web origins</label>
         <input
           id={`${id}-origins`}

@@ -7,10 +7,10 @@ import { quoteValue } from '../../filter/query-parse.ts';
 import { refreshUsage, setFilter } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { TokensChart } from './tokens-chart.tsx';
-import { UsageTable } from './usage-table.tsx';
+import { type UsageDim, UsageTable } from './usage-table.tsx';
 
-/** The filter term that selects a usage row's tenant or model (a missing one: `-has:`). */
-function termFor(dim: 'tenant' | 'model', value: string | null | undefined): string {
+/** The filter term that selects a usage row's provider, tenant or model (a missing one: `-has:`). */
+function termFor(dim: UsageDim, value: string | null | undefined): string {
   return value == null ? `-has:${dim}` : `${dim}:${quoteValue(value)}`;
 }
 
@@ -34,7 +34,7 @@ function useThrottled<T>(value: T, ms: number): T {
   return shown;
 }
 
-/** Usage totals per tenant, per model and tenant × model, and tokens over time per model. */
+/** Usage totals per provider, tenant, model and their combinations, and tokens over time per model. */
 export function UsagePanel() {
   const api = useApi();
   const { usage, usageError, rev, order } = useInspector(
@@ -52,8 +52,8 @@ export function UsagePanel() {
     }
     return out;
   }, [order, chartRev]);
-  const pick = (dims: readonly ('tenant' | 'model')[]) => (row: UsageRow) =>
-    setFilter(dims.map((d) => termFor(d, d === 'tenant' ? row.tenant : row.model)).join(' '));
+  const pick = (dims: readonly UsageDim[]) => (row: UsageRow) =>
+    setFilter(dims.map((d) => termFor(d, row[d])).join(' '));
   return (
     <section className="usage-panel" aria-label="Usage totals">
       <div className="usage-head">
@@ -71,6 +71,12 @@ export function UsagePanel() {
       ) : (
         <>
           <UsageTable
+            caption="Per provider"
+            rows={usage.byProvider}
+            dims={['provider']}
+            onPick={pick(['provider'])}
+          />
+          <UsageTable
             caption="Per tenant"
             rows={usage.byTenant}
             dims={['tenant']}
@@ -82,6 +88,12 @@ export function UsagePanel() {
             rows={usage.byTenantModel}
             dims={['tenant', 'model']}
             onPick={pick(['tenant', 'model'])}
+          />
+          <UsageTable
+            caption="Provider × tenant × model"
+            rows={usage.byProviderTenantModel}
+            dims={['provider', 'tenant', 'model']}
+            onPick={pick(['provider', 'tenant', 'model'])}
           />
         </>
       )}

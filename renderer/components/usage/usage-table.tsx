@@ -22,9 +22,14 @@ interface UsageTableProps {
   caption: string;
   rows: readonly UsageRow[];
   /** Which dimensions label a row. */
-  dims: readonly ('tenant' | 'model')[];
+  dims: readonly UsageDim[];
   onPick: (row: UsageRow) => void;
 }
+
+/** A dimension of the usage totals. */
+export type UsageDim = 'provider' | 'tenant' | 'model';
+
+const HEADINGS: Record<UsageDim, string> = { provider: 'Provider', tenant: 'Tenant', model: 'Model' };
 
 const label = (value: string | null | undefined) => value ?? '(none)';
 
@@ -39,7 +44,7 @@ export function UsageTable({ caption, rows, dims, onPick }: UsageTableProps) {
           <tr>
             {dims.map((d) => (
               <th key={d} scope="col">
-                {d === 'tenant' ? 'Tenant' : 'Model'}
+                {HEADINGS[d]}
               </th>
             ))}
             <th scope="col" className="num">
@@ -70,7 +75,7 @@ export function UsageTable({ caption, rows, dims, onPick }: UsageTableProps) {
             </tr>
           )}
           {rows.map((row) => {
-            const name = dims.map((d) => label(d === 'tenant' ? row.tenant : row.model)).join(' × ');
+            const name = dims.map((d) => label(row[d])).join(' × ');
             return (
               <tr
                 key={name}
@@ -87,7 +92,7 @@ export function UsageTable({ caption, rows, dims, onPick }: UsageTableProps) {
               >
                 {dims.map((d) => (
                   <th key={d} scope="row">
-                    {label(d === 'tenant' ? row.tenant : row.model)}
+                    {label(row[d])}
                   </th>
                 ))}
                 <td className="num">{formatInt(row.requests)}</td>

@@ -7,6 +7,7 @@ import type {
   ReplayStartRequest,
   ReplayStatus,
   ResendRequest,
+  RouteInfo,
   SessionInfo,
   Settings,
 } from '../../../shared/inspector-contract.ts';
@@ -28,6 +29,8 @@ export class MemoryApi implements InspectorApi {
   readonly sessionMap = new Map<string, Session>();
   currentId: string;
   settingsValue: Settings = { listenAddr: '127.0.0.1:3000', upstream: 'https://api.openai.com' };
+  /** The routes the status reports (the main side builds them from the settings). */
+  routeList: RouteInfo[] = [];
   paused = false;
   replayStatus: ReplayStatus | null = null;
   /** What `exchanges.resend` answers with; by default a copy of the original, linked to it. */
@@ -87,6 +90,9 @@ export class MemoryApi implements InspectorApi {
       listenAddr: this.settingsValue.listenAddr,
       proxyUrl: `http://${this.settingsValue.listenAddr}`,
       upstream: this.settingsValue.upstream,
+      routes: this.settingsValue.routes ?? '',
+      routeList: this.routeList,
+      autoDetect: false,
       error: null,
       capturePaused: this.paused,
       session: this.#info(this.current),
