@@ -101,7 +101,11 @@ export interface ServeProcess extends ProxyUnderTest {
   recordsWritten(): Promise<number>;
 }
 
-export async function startTokentapServe(upstreamUrl: string): Promise<ServeProcess> {
+/** `env`: more of Tokentap's environment (routes for the WebSocket scenario). */
+export async function startTokentapServe(
+  upstreamUrl: string,
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-bench-'));
   const token = randomBytes(16).toString('hex');
   const child = spawn(process.execPath, [join(repoRoot, 'electron/headless.ts')], {
@@ -113,6 +117,7 @@ export async function startTokentapServe(upstreamUrl: string): Promise<ServeProc
       UPSTREAM: upstreamUrl,
       TOKENTAP_DATA_DIR: dataDir,
       TOKENTAP_TOKEN: token,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -33,6 +33,7 @@ import { agentRssOverRun, agentTurn } from './scenario-agent.ts';
 import { memoryPerStream } from './scenario-memory.ts';
 import { requestLatency, requestThroughput } from './scenario-requests.ts';
 import { perChunkLatency, timeToFirstChunk } from './scenario-streams.ts';
+import { websocketMessageLatency } from './scenario-websocket.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const cpuProf = process.env.BENCH_CPU_PROF === '1';
@@ -132,8 +133,13 @@ try {
     stoppers.push(proxy);
     return proxy;
   };
+  const wsUpstream = await BenchChild.start(new URL('./ws-upstream-process.ts', import.meta.url), []);
+  children.push(wsUpstream);
   log('starting Tokentap as `npm run serve` runs it (builds the renderer first if it is stale)');
-  const tokentap = track(await startTokentapServe(upstream.url));
+  // WebSockets reach their upstream through a route, as agents' do (`/openai/v1/realtime` …).
+  const tokentap = track(
+    await startTokentapServe(upstream.url, { TOKENTAP_ROUTES: `wsbench=${wsUpstream.url}` }),
+  );
   const bare = track(await startBare(upstream.url));
   const peers: ProxyUnderTest[] = [track(await startMockttp(upstream.url))];
   const missing: MissingPeer[] = [];
@@ -286,6 +292,20 @@ try {
     perRound: scale(50, 10),
     afterEvents: 3,
   });
+  const wsOpts = {
+    sockets: scale(200, 50),
+    messagesPerSocket: scale(60, 20),
+    intervalMs: 20,
+    rounds: scale(4, 1),
+  };
+  log(`9/9 WebSocket messages, ${wsOpts.sockets} sockets × ${wsOpts.messagesPerSocket} messages at 50/s`);
+  const websocket = await websocketMessageLatency(
+    [
+      { name: 'direct', url: wsUpstream.url },
+      { name: 'tokentap', url: `${tokentap.url}/wsbench` },
+    ],
+    wsOpts,
+  );
   const reducedStats = await reduced.stats();
   await stopChild(reduced);
   for (const proxy of stoppers.splice(0)) await stopProxy(proxy);
@@ -487,9 +507,35 @@ try {
     });
   }
 
+  const wd = arm(websocket, 'direct');
+  const wt = arm(websocket, 'tokentap');
+  for (const q of ['p50', 'p99'] as const) {
+    rows.push({
+      scenario: `9 WebSocket message latency, ${wsOpts.sockets} sockets ${q}`,
+      direct: ms(wd[q]),
+      proxied: ms(wt[q]),
+      added: signedMs(wt[q] - wd[q]),
+      goal: '',
+      result: '',
+    });
+  }
+  const wsText = (a: typeof wt): string =>
+    `${a.received}/${a.sent}${a.outOfOrder + a.failed > 0 ? ` (reordered ${a.outOfOrder}, sockets failed ${a.failed})` : ''}`;
+  rows.push({
+    scenario: '9 WebSocket messages received/sent',
+    direct: wsText(wd),
+    proxied: wsText(wt),
+    added: '',
+    goal: 'none lost',
+    result: verdict(wt.received === wt.sent && wt.outOfOrder === 0 && wt.failed === 0),
+  });
+
   const ownCpu = process.cpuUsage();
   const ownCpuMs =
-    (ownCpu.user + ownCpu.system) / 1000 + stoppedChildrenCpuMs + processCpuMs(upstream.process.pid);
+    (ownCpu.user + ownCpu.system) / 1000 +
+    stoppedChildrenCpuMs +
+    processCpuMs(upstream.process.pid) +
+    processCpuMs(wsUpstream.process.pid);
   const wallMs = nowMs() - started;
   const cores = os.cpus().length;
   const load = {
@@ -570,6 +616,7 @@ try {
       throughputCpu: Object.fromEntries(['direct', 'tokentap', 'bare'].map((n) => [n, rpsCpu.summary(n)])),
       memoryPerStream: { tokentap: memory, bare: bareMemory },
       abortPropagation: abort,
+      websocket: { options: wsOpts, arms: websocket },
       captureServiceStatsAtEnd: reducedStats,
       captureWritten: capture,
       agentThroughput: agent,

@@ -108,7 +108,7 @@ export interface RouteOptions {
 }
 
 export interface RouteHandle {
-  /** Requests this route has served so far. */
+  /** Requests this route has served so far (kept only while the upstream records). */
   readonly requests: readonly RecordedRequest[];
   /** Stop matching. */
   remove(): void;
@@ -238,7 +238,8 @@ export async function startFakeUpstream(opts: FakeUpstreamOptions = {}): Promise
       return;
     }
     route.remaining -= 1;
-    route.served.push(rec);
+    // Kept only while recording: a benchmark's upstream serves millions of requests (bodies and all).
+    if (record) route.served.push(rec);
     void serve(route.responder, rec, req, res).catch((error: unknown) => {
       console.error('fake upstream: script failed', error);
       res.destroy();
