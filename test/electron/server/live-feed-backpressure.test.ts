@@ -36,7 +36,10 @@ const updatesOf = (frame: RawFrame): LiveUpdate[] =>
 
 describe('a live-feed client that stops reading', () => {
   it('is held to the bound, resynchronised when it reads again, then gets live updates', async () => {
-    h = await startHeadlessHarness(undefined, { liveFeed: { resyncAtBytes: RESYNC_AT } });
+    // Never closed as too slow here, however long a loaded machine takes to fill the buffers.
+    h = await startHeadlessHarness(undefined, {
+      liveFeed: { resyncAtBytes: RESYNC_AT, maxStallMs: 600_000 },
+    });
     const port = Number(new URL(h.ui.url).port);
     const raw = await openRawWebSocket(port, `/api/events?token=${UI_TOKEN}`);
     raw.socket.pause();
@@ -72,7 +75,7 @@ describe('a live-feed client that stops reading', () => {
     );
     expect(raw.frames.indexOf(live)).toBeGreaterThan(resyncAt);
     raw.socket.destroy();
-  }, 120_000);
+  }, 300_000);
 
   it('is closed with code 1013 when it stays stalled', async () => {
     h = await startHeadlessHarness(undefined, { liveFeed: { resyncAtBytes: RESYNC_AT, maxStallMs: 50 } });
