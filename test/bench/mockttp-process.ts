@@ -5,14 +5,29 @@
  *
  *   node mockttp-process.ts <upstream-url>
  */
-import { getLocal } from 'mockttp';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { baseStats, serveCommands, toParent } from './ipc.ts';
 
-const [upstreamUrl] = process.argv.slice(2);
-if (!upstreamUrl) {
-  console.error('usage: mockttp-process.ts <upstream-url>');
+const [upstreamUrl, peersDir] = process.argv.slice(2);
+if (!upstreamUrl || !peersDir) {
+  console.error('usage: mockttp-process.ts <upstream-url> <peers-dir>');
   process.exit(2);
 }
+// mockttp lives in the bench's own folder (see proxies.ts): not a project dependency, since its
+// optional dependency cannot be resolved from the registry and `npm ci` refuses such a lockfile.
+const entry = createRequire(`${peersDir}/package.json`).resolve('mockttp');
+/** The part of mockttp's API the benchmark uses. */
+interface MockttpServer {
+  readonly port: number;
+  start(port: number): Promise<void>;
+  stop(): Promise<void>;
+  forAnyRequest(): { thenForwardTo(url: string): Promise<unknown> };
+  on(event: 'request' | 'response', callback: () => void): Promise<void>;
+}
+const { getLocal } = (await import(pathToFileURL(entry).href)) as {
+  getLocal(options: { recordTraffic: boolean }): MockttpServer;
+};
 
 const server = getLocal({ recordTraffic: false });
 await server.start(0);

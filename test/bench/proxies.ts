@@ -59,8 +59,44 @@ export async function startBare(upstreamUrl: string): Promise<ProxyUnderTest> {
   return fromChild('bare', 'bare node:http pipe, no capture', child);
 }
 
-export async function startMockttp(upstreamUrl: string): Promise<ProxyUnderTest> {
-  const child = await BenchChild.start(new URL('./mockttp-process.ts', import.meta.url), [upstreamUrl]);
+/** Where the bench installs its npm-packaged peer (mockttp), apart from the project's dependencies. */
+const peersDir = new URL('../../bench-results/peers/', import.meta.url).pathname;
+
+/**
+ * mockttp in the bench's own folder, installed on first use: as a project dependency its optional
+ * `tls-impersonate@^0.2.1`, which the registry does not have, makes `npm ci` refuse the lockfile.
+ */
+async function mockttpInstalled(): Promise<string | null> {
+  const { createRequire } = await import('node:module');
+  const { mkdir } = await import('node:fs/promises');
+  const resolvable = (): boolean => {
+    try {
+      createRequire(`${peersDir}package.json`).resolve('mockttp');
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (resolvable()) return null;
+  await mkdir(peersDir, { recursive: true });
+  await writeFile(`${peersDir}package.json`, '{"private":true}\n');
+  try {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peersDir, 'mockttp@4'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  } catch (error) {
+    return `could not be installed (npm install mockttp@4: ${error instanceof Error ? error.message : String(error)})`;
+  }
+  return resolvable() ? null : 'not installed (npm install --prefix bench-results/peers mockttp@4)';
+}
+
+export async function startMockttp(upstreamUrl: string): Promise<ProxyUnderTest | MissingPeer> {
+  const missing = await mockttpInstalled();
+  if (missing !== null) return { name: 'mockttp', reason: missing };
+  const child = await BenchChild.start(new URL('./mockttp-process.ts', import.meta.url), [
+    upstreamUrl,
+    peersDir,
+  ]);
   return fromChild('mockttp', "HTTP Toolkit's engine (mockttp thenForwardTo, capturing)", child);
 }
 

@@ -141,9 +141,9 @@ try {
     await startTokentapServe(upstream.url, { TOKENTAP_ROUTES: `wsbench=${wsUpstream.url}` }),
   );
   const bare = track(await startBare(upstream.url));
-  const peers: ProxyUnderTest[] = [track(await startMockttp(upstream.url))];
+  const peers: ProxyUnderTest[] = [];
   const missing: MissingPeer[] = [];
-  for (const start of [startNginx, startMitmproxy]) {
+  for (const start of [startMockttp, startNginx, startMitmproxy]) {
     const peer = await start(upstream.url);
     if ('reason' in peer) missing.push(peer);
     else peers.push(track(peer));
