@@ -4,7 +4,7 @@
  * offsets, scaled by the speed, with the merged text of a Realtime session building up.
  */
 import { act, render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ReplayTab } from '../../renderer/components/detail/replay-tab.tsx';
 import { recordOf } from '../support/sample-records.ts';
