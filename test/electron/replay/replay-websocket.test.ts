@@ -185,6 +185,29 @@ describe('WebSocket replay', () => {
     expect(missed).toMatchObject({ status: 404, replayOf: 'miss', path: '/v1/responses' });
   });
 
+  it('with fallthrough, a missed upgrade is relayed to the upstream and counted as a miss', async () => {
+    const upstream = await startWebSocketUpstream((ws) =>
+      ws.on('message', (data) => ws.send(`echo ${data}`)),
+    );
+    try {
+      r = await startReplayHarness([recording], { fallthrough: true }, { upstreamUrl: upstream.url });
+      const ws = new WebSocket(wsUrl(r, '/v1/responses'));
+      await new Promise<void>((resolve) => ws.once('open', () => resolve()));
+      const echoed = new Promise<string>((resolve) =>
+        ws.once('message', (data: RawData) => resolve(String(data))),
+      );
+      ws.send('hi');
+      expect(await echoed).toBe('echo hi');
+      expect(upstream.handshakes.map((req) => req.url)).toEqual(['/v1/responses']);
+      expect(r.responder.status()).toMatchObject({ served: 0, misses: 1 });
+      ws.close();
+    } finally {
+      await r?.close();
+      r = undefined;
+      await upstream.close();
+    }
+  });
+
   it('a first message other than the recorded one gets a clean close with a reason', async () => {
     const misses: string[] = [];
     r = await startReplayHarness([recording], { onMiss: (m) => misses.push(m) });
