@@ -1,5 +1,7 @@
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { CaptureSink, ExchangeErrorKind, HeaderMap } from '../../shared/capture-events.ts';
+import type { ResolvedRoute } from './routes.ts';
 
 /** A request the proxy has read in full before deciding who answers it. */
 export interface BufferedRequest {
@@ -33,6 +35,17 @@ export interface ProxyResponder {
   answerFor(request: BufferedRequest): ProxyAnswer | null;
   /** The most request body bytes read to decide (beyond: 413, the rest read and dropped); absent: no cap. */
   readonly maxBodyBytes?: number;
+  /**
+   * A WebSocket upgrade (already past the request policy): true when the responder took the
+   * socket (a replayed session, a miss's 404), false to relay it upstream; absent: always relayed.
+   */
+  answerUpgrade?(req: IncomingMessage, socket: Socket, head: Buffer, capture: UpgradeCapture): boolean;
+}
+
+/** Where a WebSocket the responder takes is captured, and the route it would have taken. */
+export interface UpgradeCapture {
+  sink: CaptureSink;
+  route: ResolvedRoute;
 }
 
 /** A tap that pushes one exchange's response events, timed from `t0` (performance.now()). */

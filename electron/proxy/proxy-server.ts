@@ -100,9 +100,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     routeOf: (req) => routes.resolve(req.url ?? '/', req.headers),
     handshakeTimeoutMs: options.headersTimeoutMs,
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
-    relay.handle(req, socket, head),
-  );
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Replay mode may answer a WebSocket from a recording; a refused request is the relay's to refuse.
+    const route =
+      responder?.answerUpgrade && policy.check(req) === null
+        ? routes.resolve(req.url ?? '/', req.headers)
+        : null;
+    if (route && responder?.answerUpgrade?.(req, socket, head, { sink: options.sink, route })) return;
+    relay.handle(req, socket, head);
+  });
   // `Expect: 100-continue` (curl sends it for bodies over 1 MiB): undici cannot send Expect
   // upstream, so the proxy answers 100 itself and streams the body on; a request it refuses
   // gets its answer without the 100, so the client never sends the body at all.

@@ -176,32 +176,8 @@ class RelayedSocket {
   }
 
   #captureStart(protocols: string[]): void {
-    const req = this.#req;
-    const url = req.url ?? '/';
-    const secrets: FoundSecret[] = [];
-    const key = apiKeyOf(req.headers, url) ?? keyInProtocols(protocols);
-    const headers = redactKeyProtocol(
-      redactHeaders(req.headers as Record<string, string | string[]>, secrets),
-      secrets,
-    );
-    const { sink } = this.#options;
-    sink.push({
-      type: 'request-start',
-      exchangeId: this.#id,
-      t: 0,
-      startedAt: Date.now(),
-      method: req.method ?? 'GET',
-      path: redactQuery(url, secrets),
-      headers,
-      tenant: key ? fingerprintApiKey(key) : null,
-      organization: firstValue(req.headers['openai-organization']),
-      project: firstValue(req.headers['openai-project']),
-      secrets,
-      upstream: this.#upstreamOrigin(),
-      provider: this.#route?.provider ?? 'upstream',
-      ...(this.#route && this.#route.prefix !== '' ? { routePrefix: this.#route.prefix } : {}),
-    });
-    sink.push({ type: 'request-end', exchangeId: this.#id, t: this.#now() });
+    const route = this.#route;
+    captureUpgradeStart(this.#options.sink, this.#id, this.#req, protocols, route, this.#upstreamOrigin());
   }
 
   /** The upstream said 101: the client gets its own 101, with the upstream's subprotocol and headers. */
@@ -281,26 +257,7 @@ class RelayedSocket {
   #closed(by: WebSocketSide, code: number, reason: string): void {
     if (this.#ended) return;
     this.#ended = true;
-    const { sink } = this.#options;
-    const t = this.#now();
-    sink.push({ type: 'websocket-close', exchangeId: this.#id, t, code, reason, by });
-    if (isNormalClose(code)) {
-      sink.push({ type: 'response-end', exchangeId: this.#id, t });
-      return;
-    }
-    const who = by === 'client' ? 'The client' : 'The upstream';
-    const kind = by === 'client' ? 'client-aborted' : 'upstream-reset';
-    const how =
-      code === 1006
-        ? 'dropped the WebSocket without a close frame'
-        : `closed the WebSocket with code ${code}`;
-    sink.push({
-      type: 'exchange-error',
-      exchangeId: this.#id,
-      t,
-      kind,
-      message: `${who} ${how}${reason ? ` (${reason})` : ''}.`,
-    });
+    captureClose(this.#options.sink, this.#id, this.#now(), by, code, reason);
   }
 
   /** The upstream refused the upgrade: the client gets the same status, headers and body. */
@@ -360,6 +317,71 @@ class RelayedSocket {
 }
 
 /**
+ * Pushes the start of a WebSocket exchange (its handshake request, redacted; the key in a
+ * subprotocol too), as one that is complete: an upgrade has no request body. Also used by replay.
+ */
+export function captureUpgradeStart(
+  sink: CaptureSink,
+  exchangeId: string,
+  req: IncomingMessage,
+  protocols: readonly string[],
+  route: ResolvedRoute | null,
+  upstream?: string,
+): void {
+  const url = req.url ?? '/';
+  const secrets: FoundSecret[] = [];
+  const key = apiKeyOf(req.headers, url) ?? keyInProtocols(protocols);
+  const headers = redactKeyProtocol(
+    redactHeaders(req.headers as Record<string, string | string[]>, secrets),
+    secrets,
+  );
+  sink.push({
+    type: 'request-start',
+    exchangeId,
+    t: 0,
+    startedAt: Date.now(),
+    method: req.method ?? 'GET',
+    path: redactQuery(url, secrets),
+    headers,
+    tenant: key ? fingerprintApiKey(key) : null,
+    organization: firstValue(req.headers['openai-organization']),
+    project: firstValue(req.headers['openai-project']),
+    secrets,
+    ...(upstream === undefined ? {} : { upstream }),
+    provider: route?.provider ?? 'upstream',
+    ...(route && route.prefix !== '' ? { routePrefix: route.prefix } : {}),
+  });
+  sink.push({ type: 'request-end', exchangeId, t: 0 });
+}
+
+/** Pushes a WebSocket's close: a normal close ends the exchange, any other is its failure. Also used by replay. */
+export function captureClose(
+  sink: CaptureSink,
+  exchangeId: string,
+  t: number,
+  by: WebSocketSide,
+  code: number,
+  reason: string,
+): void {
+  sink.push({ type: 'websocket-close', exchangeId, t, code, reason, by });
+  if (isNormalClose(code)) {
+    sink.push({ type: 'response-end', exchangeId, t });
+    return;
+  }
+  const who = by === 'client' ? 'The client' : 'The upstream';
+  const kind = by === 'client' ? 'client-aborted' : 'upstream-reset';
+  const how =
+    code === 1006 ? 'dropped the WebSocket without a close frame' : `closed the WebSocket with code ${code}`;
+  sink.push({
+    type: 'exchange-error',
+    exchangeId,
+    t,
+    kind,
+    message: `${who} ${how}${reason ? ` (${reason})` : ''}.`,
+  });
+}
+
+/**
  * Closes `ws` the way its twin was closed: the same code and reason, or no code (1005), or, for a
  * connection that dropped (1006) or a code nobody may send, by dropping it too.
  */
@@ -383,7 +405,7 @@ export function isNormalClose(code: number): boolean {
 }
 
 /** Close codes a peer may put in a close frame (RFC 6455 §7.4; 1005, 1006, 1015 never go on the wire). */
-function sendableCloseCode(code: number): boolean {
+export function sendableCloseCode(code: number): boolean {
   return (
     (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
     (code >= 3000 && code <= 4999)

@@ -28,7 +28,10 @@ export class RecordingMatcher {
   constructor(records: readonly ExchangeRecord[], ignoredFields: readonly string[]) {
     this.#ignored = new Set(ignoredFields);
     const replayable = records
-      .filter((r) => r.response !== null && r.status !== null && r.state !== 'aborted')
+      // A WebSocket session answers upgrades only (websocket-recordings.ts), never a plain request.
+      .filter(
+        (r) => r.response !== null && r.status !== null && r.state !== 'aborted' && r.websocket === undefined,
+      )
       .sort((a, b) => a.seq - b.seq);
     for (const record of replayable) {
       const recording = { record, body: normaliseBody(record.request.body, this.#ignored) };

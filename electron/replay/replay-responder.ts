@@ -1,17 +1,30 @@
-import type { ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { detectApi } from '../../shared/api-detect.ts';
-import type { HeaderMap } from '../../shared/capture-events.ts';
+import type { CaptureSink, HeaderMap } from '../../shared/capture-events.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { ReplayFault, ReplayStatus } from '../../shared/inspector-contract.ts';
+import { redactQuery } from '../../shared/redact-query.ts';
 import { REPLAY_HEADER, REPLAY_MISS, REPLAY_MISS_ERROR } from '../../shared/tokentap-headers.ts';
 import { openAiErrorBody } from '../proxy/openai-error.ts';
-import type { BufferedRequest, ProxyAnswer, ProxyResponder, ResponseTap } from '../proxy/proxy-responder.ts';
+import type {
+  BufferedRequest,
+  ProxyAnswer,
+  ProxyResponder,
+  ResponseTap,
+  UpgradeCapture,
+} from '../proxy/proxy-responder.ts';
+import { responseTap } from '../proxy/proxy-responder.ts';
+import { captureUpgradeStart } from '../proxy/websocket-relay.ts';
 import { type AnswerFailureLog, failAnswer, guardedAnswer } from './answer-failure.ts';
 import { rateLimitBody } from './fault-events.ts';
 import { DEFAULT_IGNORED_FIELDS } from './normalised-body.ts';
 import { recordedAnswer } from './recorded-answer.ts';
+import { replayWebSocket } from './recorded-websocket.ts';
 import { fullRecording } from './recording-loader.ts';
 import { RecordingMatcher } from './recording-matcher.ts';
+import { WebSocketRecordings } from './websocket-recordings.ts';
 
 type RateLimitFault = Extract<ReplayFault, { kind: 'rate-limit' }>;
 
@@ -45,6 +58,7 @@ export interface ReplayOptions {
  */
 export class ReplayResponder implements ProxyResponder {
   readonly #matcher: RecordingMatcher;
+  readonly #websockets: WebSocketRecordings;
   readonly #options: ReplayOptions;
   readonly #ignored: readonly string[];
   readonly maxBodyBytes: number;
@@ -60,6 +74,59 @@ export class ReplayResponder implements ProxyResponder {
     this.maxBodyBytes = options.maxBodyBytes ?? REPLAY_BODY_LIMIT;
     this.#ignored = options.ignoredFields ?? DEFAULT_IGNORED_FIELDS;
     this.#matcher = new RecordingMatcher(records, this.#ignored);
+    this.#websockets = new WebSocketRecordings(records);
+  }
+
+  /**
+   * A WebSocket upgrade: a recorded session of the same path and query plays back (see
+   * recorded-websocket.ts); a miss answers the same 404 as over HTTP, or, with `fallthrough`,
+   * is relayed upstream (false).
+   */
+  answerUpgrade(req: IncomingMessage, socket: Socket, head: Buffer, capture: UpgradeCapture): boolean {
+    const path = req.url ?? '/';
+    const record = this.#websockets.take(path);
+    if (record) {
+      this.#served++;
+      this.#options.onCount?.();
+      const log = this.#options.onError ?? ((message: string) => console.warn(`[tokentap] ${message}`));
+      try {
+        replayWebSocket(record, req, socket, head, capture, {
+          speed: this.#options.speed,
+          ignored: new Set(this.#ignored),
+          log: (message) => {
+            this.#options.onMiss?.(message);
+            log(message);
+          },
+        });
+      } catch (error) {
+        // A recording that cannot be played: a clean 500 for this client, the process goes on.
+        const message = `Tokentap replay could not answer from recording ${record.id}: ${(error as Error).message}`;
+        log(message);
+        answerSocket(
+          socket,
+          500,
+          'Internal Server Error',
+          openAiErrorBody(message, 'proxy_error', 'replay_failed'),
+          {},
+        );
+      }
+      return true;
+    }
+    this.#misses++;
+    this.#options.onCount?.();
+    const paths = this.#websockets.paths();
+    const message = `Tokentap replay: no recording matched WebSocket GET ${redactQuery(path)}${
+      paths.length
+        ? `; recorded WebSocket sessions: ${paths.map((p) => `GET ${p}`).join('; ')}`
+        : '; the replayed session has no WebSocket recordings'
+    }`;
+    this.#options.onMiss?.(message);
+    if (this.#options.fallthrough) return false;
+    const body = openAiErrorBody(message, REPLAY_MISS_ERROR.type, REPLAY_MISS_ERROR.code);
+    const headers = { [REPLAY_HEADER]: REPLAY_MISS };
+    captureMiss(capture.sink, req, capture, body, headers);
+    answerSocket(socket, 404, 'Not Found', body, headers);
+    return true;
   }
 
   answerFor(request: BufferedRequest): ProxyAnswer | null {
@@ -125,7 +192,7 @@ export class ReplayResponder implements ProxyResponder {
     const o = this.#options;
     return {
       source: o.source,
-      recordings: this.#matcher.size,
+      recordings: this.#matcher.size + this.#websockets.size,
       speed: o.speed,
       fallthrough: o.fallthrough,
       faults: [...o.faults],
@@ -152,4 +219,32 @@ function jsonAnswer(status: number, body: string, extra: HeaderMap): ProxyAnswer
       tap.end();
     },
   };
+}
+
+/** Answers an upgrade request on its raw socket with a JSON body, and closes it. */
+function answerSocket(socket: Socket, status: number, reason: string, body: string, extra: HeaderMap): void {
+  if (socket.destroyed) return;
+  socket.on('error', () => socket.destroy());
+  const lines = [`HTTP/1.1 ${status} ${reason}`, 'content-type: application/json'];
+  for (const [name, value] of Object.entries(extra)) lines.push(`${name}: ${String(value)}`);
+  lines.push(`content-length: ${Buffer.byteLength(body)}`, 'connection: close', '', body);
+  socket.end(lines.join('\r\n'));
+}
+
+/** A missed upgrade is captured like a missed request: the handshake and its 404. */
+function captureMiss(
+  sink: CaptureSink,
+  req: IncomingMessage,
+  capture: UpgradeCapture,
+  body: string,
+  extra: HeaderMap,
+): void {
+  const id = randomUUID();
+  const t0 = performance.now();
+  captureUpgradeStart(sink, id, req, [], capture.route);
+  const tap = responseTap(sink, id, t0);
+  const data = Buffer.from(body);
+  tap.head(404, { 'content-type': 'application/json', 'content-length': String(data.length), ...extra });
+  tap.data(data);
+  tap.end();
 }

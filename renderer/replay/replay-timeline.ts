@@ -3,6 +3,9 @@ import type { ExchangeRecord, RecordedChunk } from '../../shared/exchange-record
 import { createInterpreter } from '../../shared/llm-interpreter.ts';
 import type { WireEvent } from '../../shared/llm-response.ts';
 import type { MergedResult } from '../../shared/merged-result.ts';
+import { createRealtimeInterpreter } from '../../shared/realtime-interpreter.ts';
+import { createResponsesWebSocketInterpreter } from '../../shared/responses-websocket-interpreter.ts';
+import type { WebSocketInterpreter } from '../../shared/websocket-interpreter.ts';
 
 /** One decoded wire event at its arrival time, with the merged result as it stood after it. */
 export interface ReplayFrame {
@@ -26,6 +29,8 @@ export interface ReplayTimeline {
   /** False when the exchange had no stream to replay (the final result is shown at once). */
   streamed: boolean;
   final: MergedResult | null;
+  /** `websocket`: one frame per WebSocket message (`chunk` is its index in the record's messages). */
+  unit?: 'websocket';
 }
 
 /** The pace used when a record has no chunk timings (imported HAR): one chunk every so many ms. */
@@ -44,6 +49,7 @@ function headerValue(headers: Record<string, string | string[]> | undefined, nam
  * same wire decoder and interpreter the capture used. Works for every API the interpreters know.
  */
 export function buildTimeline(record: ExchangeRecord): ReplayTimeline {
+  if (record.websocket) return websocketTimeline(record);
   const interpreter = createInterpreter(record.api);
   const contentType = headerValue(record.response?.headers, 'content-type');
   let chunks: RecordedChunk[] = record.chunks;
@@ -137,4 +143,43 @@ export function chunkGaps(chunkTimes: readonly number[]): {
   const stallMs = Math.max(250, medianMs * 5);
   const bars = gaps.map((gapMs, i) => ({ t: chunkTimes[i + 1] ?? 0, gapMs, stall: gapMs >= stallMs }));
   return { bars, medianMs, stallMs };
+}
+
+/** The interpreter of a WebSocket protocol the capture recognised (`record.api`), or null for other traffic. */
+function websocketInterpreter(record: ExchangeRecord): WebSocketInterpreter | null {
+  if (record.api === 'openai.realtime' || record.api === 'azure.realtime')
+    return createRealtimeInterpreter(record.model);
+  if (record.api === 'openai.responses' || record.api === 'azure.responses')
+    return createResponsesWebSocketInterpreter();
+  return null;
+}
+
+const NO_TEXT: MergedResult = { text: '', refusal: null, reasoning: null, toolCalls: [], finishReason: null };
+
+/**
+ * A WebSocket session as it happened, message by message at the recorded arrival times, with
+ * the merged result as it stood after each (the capture's own interpreter, for the protocols it
+ * knows; other sessions play their messages only).
+ */
+function websocketTimeline(record: ExchangeRecord): ReplayTimeline {
+  const messages = record.websocket?.messages ?? [];
+  const interpreter = websocketInterpreter(record);
+  let merged = NO_TEXT;
+  const frames: ReplayFrame[] = messages.map((message, i) => {
+    const text = message.encoding === 'base64' || message.truncated ? null : message.data;
+    const output = interpreter !== null && text !== null && interpreter.push(message.from, text);
+    if (interpreter !== null && text !== null) merged = interpreter.snapshot().merged;
+    return { t: message.t, chunk: i, event: { event: message.from, data: message.data }, output, merged };
+  });
+  const last = frames.at(-1);
+  return {
+    frames,
+    chunkTimes: messages.map((m) => m.t),
+    // The close is the session's last moment, so playback ends on it.
+    durationMs: Math.max(last ? last.t : 0, record.websocket?.close?.t ?? 0),
+    pacing: 'recorded',
+    streamed: messages.length > 0,
+    final: interpreter === null ? null : (last?.merged ?? record.merged),
+    unit: 'websocket',
+  };
 }

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { MergedResult } from '../../../shared/merged-result.ts';
+import type { WebSocketCapture } from '../../../shared/websocket-record.ts';
 import { formatMs } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { buildTimeline, frameAt } from '../../replay/replay-timeline.ts';
@@ -9,9 +10,19 @@ import { setReplay } from '../../store/actions.ts';
 import { type ReplaySpeed, useInspector } from '../../store/inspector-store.ts';
 import { GapChart } from './gap-chart.tsx';
 import { MergedView } from './merged-view.tsx';
+import { WebSocketMessages } from './websocket-messages.tsx';
 
 const SPEEDS: readonly ReplaySpeed[] = [0.25, 0.5, 1, 2, 5, 10, 'instant'];
 const EMPTY: MergedResult = { text: '', refusal: null, reasoning: null, toolCalls: [], finishReason: null };
+
+/** A WebSocket as it stood at the replay's position: the messages so far, the close once it came. */
+function replayedSoFar(websocket: WebSocketCapture, index: number, positionMs: number): WebSocketCapture {
+  const { close } = websocket;
+  return {
+    messages: websocket.messages.slice(0, index + 1),
+    close: close !== null && close.t <= positionMs ? close : null,
+  };
+}
 
 /** The stream rebuilt event by event at its recorded pace, with transport controls and the gap chart. */
 export function ReplayTab({ record }: { record: ExchangeRecord }) {
@@ -130,7 +141,7 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
           {formatMs(positionMs) || '0 ms'} / {formatMs(durationMs) || '0 ms'}
         </span>
         <span className="muted">
-          event {Math.max(0, index + 1)} of {frames.length}
+          {timeline.unit === 'websocket' ? 'message' : 'event'} {Math.max(0, index + 1)} of {frames.length}
           {timeline.pacing === 'even' ? ' · evenly paced (no chunk timings)' : ''}
         </span>
       </div>
@@ -140,9 +151,16 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
         positionMs={positionMs}
         onSeek={seek}
       />
-      <section className="replay-output" aria-label="Replayed response">
-        <MergedView merged={merged} cursor={!atEnd} />
-      </section>
+      {(timeline.unit !== 'websocket' || timeline.final !== null) && (
+        <section className="replay-output" aria-label="Replayed response">
+          <MergedView merged={merged} cursor={!atEnd} />
+        </section>
+      )}
+      {timeline.unit === 'websocket' && record.websocket && (
+        <section aria-label="Replayed messages">
+          <WebSocketMessages websocket={replayedSoFar(record.websocket, index, positionMs)} />
+        </section>
+      )}
     </div>
   );
 }

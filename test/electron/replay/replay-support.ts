@@ -4,7 +4,7 @@
  */
 import { type ReplayOptions, ReplayResponder } from '../../../electron/replay/replay-responder.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { type Harness, startHarness } from '../../support/tokentap-harness.ts';
+import { type Harness, type HarnessOptions, startHarness } from '../../support/tokentap-harness.ts';
 
 export interface ReplayHarness extends Harness {
   responder: ReplayResponder;
@@ -14,8 +14,9 @@ export interface ReplayHarness extends Harness {
 export async function startReplayHarness(
   records: readonly ExchangeRecord[],
   options: Partial<ReplayOptions> = {},
+  harnessOptions: HarnessOptions = {},
 ): Promise<ReplayHarness> {
-  const harness = await startHarness();
+  const harness = await startHarness(harnessOptions);
   const responder = new ReplayResponder(records, {
     source: 'test',
     speed: 0,
