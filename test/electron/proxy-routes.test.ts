@@ -5,12 +5,13 @@
  * records its route as `provider`.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.ts';
-import { loadSseFixture, readFixture } from '../support/fixtures.ts';
+import { loadNdjsonFixture, loadSseFixture, readFixture } from '../support/fixtures.ts';
 import { type Harness, startHarness, TEST_API_KEY } from '../support/tokentap-harness.ts';
 
 const json = (file: string) => ({
@@ -246,5 +247,39 @@ describe('auto-detection while UPSTREAM is unset', () => {
     await h.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [] });
     expect((await h.nextRecord()).provider).toBe('upstream');
     expect(h.upstream.requests.map((r) => r.url)).toEqual(['/v1/chat/completions']);
+  });
+});
+
+describe("Ollama's own client through the /ollama route", () => {
+  it('streams a chat through the proxy, and the capture has the provider, model and text', async () => {
+    const upstream = await startFakeUpstream();
+    upstream.respond('POST /api/chat', {
+      headers: { 'content-type': 'application/x-ndjson' },
+      chunks: loadNdjsonFixture('ollama-api-chat-stream.ndjson', { pacingMs: 2 }),
+    });
+    const h = await startHarness({ routes: [{ name: 'ollama', url: upstream.url }] });
+    try {
+      const client = new Ollama({ host: `${h.proxyUrl}/ollama` });
+      const stream = await client.chat({
+        model: 'llama3.2',
+        messages: [{ role: 'user', content: 'Hi' }],
+        stream: true,
+      });
+      let text = '';
+      for await (const part of stream) text += part.message.content;
+      expect(text.length).toBeGreaterThan(0);
+      expect(upstream.requests.at(-1)?.url).toBe('/api/chat');
+      const record = await h.nextRecord();
+      expect(record).toMatchObject({
+        provider: 'ollama',
+        api: 'ollama.chat',
+        stream: true,
+        path: '/ollama/api/chat',
+      });
+      expect(record.merged?.text).toBe(text);
+    } finally {
+      await h.close();
+      await upstream.close();
+    }
   });
 });
