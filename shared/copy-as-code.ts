@@ -1,3 +1,4 @@
+import { type KeyVariable, keyVariableOf } from './api-key-variable.ts';
 import type { ApiKind } from './api-kind.ts';
 import type { HeaderMap } from './capture-events.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
@@ -18,9 +19,6 @@ export interface CopyableRequest {
   /** Set when `body` is base64 of bytes that are not text (an upload, audio). */
   bodyEncoding?: 'base64';
 }
-
-/** The environment variable each provider's SDK reads its key from. */
-type KeyVariable = 'OPENAI_API_KEY' | 'ANTHROPIC_API_KEY' | 'AZURE_OPENAI_API_KEY' | 'GEMINI_API_KEY';
 
 // Headers an SDK or HTTP client sets by itself, or that describe the captured connection rather
 // than the request (copying them would pin a stale length, a user agent or a retry count).
@@ -53,13 +51,12 @@ function headerValue(headers: HeaderMap, name: string): string | undefined {
 }
 
 function keyVariable(request: CopyableRequest): KeyVariable {
-  if (request.api === 'anthropic.messages' || 'anthropic-version' in request.headers)
-    return 'ANTHROPIC_API_KEY';
-  if (request.api.startsWith('azure.')) return 'AZURE_OPENAI_API_KEY';
+  // The headers and path tell the provider of a call captured as plain HTTP.
+  if ('anthropic-version' in request.headers) return 'ANTHROPIC_API_KEY';
   if ('x-goog-api-key' in request.headers || /\/v1(beta|alpha)?\/models\/[^/]+:/.test(request.path)) {
     return 'GEMINI_API_KEY';
   }
-  return 'OPENAI_API_KEY';
+  return keyVariableOf(request.api);
 }
 
 /** Which header or query parameter held the (redacted) key, if any. */

@@ -1,3 +1,4 @@
+import { keyVariableOf } from '../../shared/api-key-variable.ts';
 import type { ApiKind } from '../../shared/api-kind.ts';
 import type { HeaderMap } from '../../shared/capture-events.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
@@ -30,11 +31,14 @@ const DROPPED = new Set([
   'proxy-connection',
 ]);
 
+/** The headers the providers take a key in (OpenAI, Anthropic, Azure, Gemini). */
+const KEY_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-api-key', 'api-key', 'x-goog-api-key']);
+
 /** Where the key comes from when the user gives none, per API. */
 function envKeyNames(api: ApiKind): string[] {
-  if (api === 'anthropic.messages') return ['ANTHROPIC_API_KEY'];
-  if (api.startsWith('azure.')) return ['AZURE_OPENAI_API_KEY', 'OPENAI_API_KEY'];
-  return ['OPENAI_API_KEY'];
+  const variable = keyVariableOf(api);
+  // Azure's SDK also takes the OpenAI variable.
+  return variable === 'AZURE_OPENAI_API_KEY' ? [variable, 'OPENAI_API_KEY'] : [variable];
 }
 
 /**
@@ -67,7 +71,7 @@ export function resendPlan(
   for (const [name, value] of Object.entries(record.request.headers as HeaderMap)) {
     const lower = name.toLowerCase();
     if (isSecretHeader(lower)) {
-      if (lower === 'authorization' || lower === 'x-api-key' || lower === 'api-key') keyHeader ??= lower;
+      if (KEY_HEADERS.has(lower)) keyHeader ??= lower;
       continue;
     }
     // HTTP/2 pseudo-headers (`:path`, from a browser's HAR) are the request line, not headers.
@@ -87,7 +91,9 @@ export function resendPlan(
         ? 'x-api-key'
         : record.api.startsWith('azure.')
           ? 'api-key'
-          : 'authorization';
+          : record.api.startsWith('gemini.')
+            ? 'x-goog-api-key'
+            : 'authorization';
     headers[keyHeader] = keyHeader === 'authorization' ? `Bearer ${key}` : key;
   } else if (keyHeader !== null) {
     throw new Error(

@@ -1,4 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
+import { keyVariableOf } from '../../../shared/api-key-variable.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { ResendRequest } from '../../../shared/inspector-contract.ts';
 import { resendUrl } from '../../../shared/resend-url.ts';
@@ -11,9 +12,7 @@ import { prettyJson } from './json-view.tsx';
 
 /** The environment variable Tokentap takes the key from when the form leaves it empty. */
 function envKeyName(record: ExchangeRecord): string {
-  if (record.api === 'anthropic.messages') return 'ANTHROPIC_API_KEY';
-  if (record.api.startsWith('azure.')) return 'AZURE_OPENAI_API_KEY';
-  return 'OPENAI_API_KEY';
+  return keyVariableOf(record.api);
 }
 
 /** Where the resend goes, exactly as the main side will build it, or why it cannot go. */

@@ -30,3 +30,21 @@ describe('resendPlan', () => {
     expect(plan.headers.authorization).toBeUndefined();
   });
 });
+
+describe('the key a resend takes from the environment', () => {
+  it('is the one the SDK of the API reads: GEMINI_API_KEY for Gemini, never an OpenAI key', () => {
+    const template = jsonRecord();
+    const record = {
+      ...template,
+      api: 'gemini.generate' as const,
+      path: '/v1beta/models/gemini-2.5-flash:generateContent',
+      request: {
+        ...template.request,
+        headers: { 'content-type': 'application/json', 'x-goog-api-key': '[redacted]' },
+      },
+    };
+    const plan = resendPlan(record, {}, { OPENAI_API_KEY: 'sk-openai', GEMINI_API_KEY: 'AIza-gemini' }, 'n1');
+    expect(plan.headers['x-goog-api-key']).toBe('AIza-gemini');
+    expect(JSON.stringify(plan)).not.toContain('sk-openai');
+  });
+});
