@@ -20,7 +20,7 @@ import { loadSseFixture } from '../support/fixtures.ts';
 import { startHeadlessProcess } from '../support/headless-process.ts';
 import { sampleRecords } from '../support/sample-records.ts';
 import { ms } from './report.ts';
-import { percentile } from './stats.ts';
+import { type StreamPhase, streamsUntil } from './streams-until.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const HAR_MB = quick ? 30 : 300;
@@ -28,13 +28,7 @@ const STREAMS = 8;
 const BASELINE_MS = quick ? 1500 : 5000;
 const TOKEN = 'bench-import-token';
 
-interface Phase {
-  requests: number;
-  p50: number;
-  p99: number;
-  max: number;
-  maxGapMs: number;
-}
+type Phase = StreamPhase;
 
 /** Writes a Tokentap HAR of about `mb` megabytes (records with 20 KB bodies), entry by entry. */
 async function writeHar(path: string, mb: number): Promise<number> {
@@ -73,45 +67,15 @@ const app = await startHeadlessProcess({
 });
 const agent = new Agent({ connections: STREAMS * 2 });
 
-/** Streams back to back on `STREAMS` connections until `until` resolves. */
-async function streamsUntil(until: Promise<unknown>): Promise<Phase> {
-  let done = false;
-  void until.finally(() => {
-    done = true;
-  });
-  const latencies: number[] = [];
-  let maxGapMs = 0;
-  await Promise.all(
-    Array.from({ length: STREAMS }, async () => {
-      while (!done) {
-        const started = performance.now();
-        const res = await request(`${app.proxyUrl}/v1/chat/completions`, {
-          method: 'POST',
-          dispatcher: agent,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'gpt-4o', stream: true, messages: [] }),
-        });
-        let last = performance.now();
-        for await (const _chunk of res.body) {
-          const now = performance.now();
-          maxGapMs = Math.max(maxGapMs, now - last);
-          last = now;
-        }
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  return {
-    requests: latencies.length,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: Math.max(...latencies),
-    maxGapMs,
-  };
-}
+const load = {
+  proxyUrl: app.proxyUrl,
+  agent,
+  streams: STREAMS,
+  body: JSON.stringify({ model: 'gpt-4o', stream: true, messages: [] }),
+};
 
 try {
-  const none = await streamsUntil(new Promise((resolve) => setTimeout(resolve, BASELINE_MS)));
+  const none = await streamsUntil(load, new Promise((resolve) => setTimeout(resolve, BASELINE_MS)));
   let importMs = 0;
   const importing = (async () => {
     const started = performance.now();
@@ -124,7 +88,7 @@ try {
     importMs = performance.now() - started;
     if (res.statusCode !== 201) throw new Error(`import failed (${res.statusCode}): ${text.slice(0, 300)}`);
   })();
-  const during = await streamsUntil(importing);
+  const during = await streamsUntil(load, importing);
   await importing;
   const figures: [string, (p: Phase) => string][] = [
     ['requests', (p) => String(p.requests)],

@@ -16,7 +16,7 @@ import { loadSseFixture } from '../support/fixtures.ts';
 import { startHeadlessProcess } from '../support/headless-process.ts';
 import { startOtlpReceiver } from '../support/otlp-receiver.ts';
 import { ms } from './report.ts';
-import { percentile } from './stats.ts';
+import { type StreamPhase, streamsUntil } from './streams-until.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const PHASE_MS = quick ? 1500 : 10_000;
@@ -28,12 +28,7 @@ const conversation = JSON.stringify({
   messages: [{ role: 'user', content: 'x'.repeat(256 * 1024) }],
 });
 
-interface Phase {
-  requests: number;
-  p50: number;
-  p99: number;
-  max: number;
-  maxGapMs: number;
+interface Phase extends StreamPhase {
   telemetry: ProxyStatus['telemetry'];
 }
 
@@ -54,44 +49,21 @@ async function phase(name: string, env: Record<string, string>): Promise<Phase> 
   });
   const agent = new Agent({ connections: STREAMS * 2 });
   try {
-    let done = false;
-    setTimeout(() => {
-      done = true;
-    }, PHASE_MS);
-    const latencies: number[] = [];
-    let maxGapMs = 0;
-    await Promise.all(
-      Array.from({ length: STREAMS }, async () => {
-        while (!done) {
-          const started = performance.now();
-          const res = await request(`${app.proxyUrl}/v1/chat/completions`, {
-            method: 'POST',
-            dispatcher: agent,
-            headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench-0123456789' },
-            body: conversation,
-          });
-          let last = performance.now();
-          for await (const _chunk of res.body) {
-            const now = performance.now();
-            maxGapMs = Math.max(maxGapMs, now - last);
-            last = now;
-          }
-          latencies.push(performance.now() - started);
-        }
-      }),
+    const streamed = await streamsUntil(
+      {
+        proxyUrl: app.proxyUrl,
+        agent,
+        streams: STREAMS,
+        body: conversation,
+        headers: { authorization: 'Bearer sk-bench-0123456789' },
+      },
+      new Promise((resolve) => setTimeout(resolve, PHASE_MS)),
     );
     const status = await request(`${app.uiUrl}/api/status`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     const telemetry = ((await status.body.json()) as ProxyStatus).telemetry ?? null;
-    return {
-      requests: latencies.length,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      max: Math.max(...latencies),
-      maxGapMs,
-      telemetry,
-    };
+    return { ...streamed, telemetry };
   } finally {
     app.child.kill('SIGTERM');
     await app.exited;
