@@ -1,9 +1,9 @@
 import { firstChoice } from './first-choice.ts';
-import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str } from './json-fields.ts';
+import { arr, isRecord, type JsonRecord, nonEmptyStr, num, rec, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { appendText, copyMerged, emptyMerged } from './merged-draft.ts';
 import type { ToolCall } from './merged-result.ts';
-import { streamErrorOf } from './stream-error.ts';
+import { readOpenAiChunk } from './stream-error.ts';
 import type { Usage } from './usage.ts';
 import { normaliseChatUsage } from './usage-normalise.ts';
 
@@ -87,17 +87,14 @@ export function createChatInterpreter(): ResponseInterpreter {
 
   return {
     pushEvent(event: WireEvent): boolean {
-      if (event.data.trim() === '[DONE]') {
+      const chunk = readOpenAiChunk(event.data);
+      if (chunk === null) return false;
+      if (chunk.done) {
         terminated = true;
         return false;
       }
-      const json = parseJson(event.data);
-      if (!isRecord(json)) return false;
-      const error = rec(json.error);
-      if (error !== null) {
-        // OpenAI-compatible servers (vLLM, LiteLLM, OpenRouter) report a mid-stream failure as a chunk like this.
-        streamError = streamErrorOf(error);
-      }
+      const { json } = chunk;
+      if (chunk.error !== null) streamError = chunk.error;
       readHeader(json);
       const choice = firstChoice(json.choices);
       return choice === null ? false : readChoiceDelta(choice);

@@ -1,8 +1,8 @@
 import { firstChoice } from './first-choice.ts';
-import { isRecord, type JsonRecord, nonEmptyStr, parseJson, rec, str } from './json-fields.ts';
+import { isRecord, type JsonRecord, nonEmptyStr, str } from './json-fields.ts';
 import type { InterpretedResponse, ResponseInterpreter, WireEvent } from './llm-response.ts';
 import { copyMerged, emptyMerged } from './merged-draft.ts';
-import { streamErrorOf } from './stream-error.ts';
+import { readOpenAiChunk } from './stream-error.ts';
 import type { Usage } from './usage.ts';
 import { normaliseChatUsage } from './usage-normalise.ts';
 
@@ -35,15 +35,14 @@ export function createCompletionsInterpreter(): ResponseInterpreter {
 
   return {
     pushEvent(event: WireEvent): boolean {
-      if (event.data.trim() === '[DONE]') {
+      const chunk = readOpenAiChunk(event.data);
+      if (chunk === null) return false;
+      if (chunk.done) {
         terminated = true;
         return false;
       }
-      const json = parseJson(event.data);
-      if (!isRecord(json)) return false;
-      const error = rec(json.error);
-      if (error !== null) streamError = streamErrorOf(error);
-      return read(json);
+      if (chunk.error !== null) streamError = chunk.error;
+      return read(chunk.json);
     },
     readBody(json: unknown): void {
       if (!isRecord(json)) return;
