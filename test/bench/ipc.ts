@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 
-export type Command = 'stats' | 'pause' | 'resume' | 'gc' | 'stop';
+export type Command = 'stats' | 'pause' | 'resume' | 'drain' | 'gc' | 'stop';
 
 export interface CommandMessage {
   type: 'cmd';

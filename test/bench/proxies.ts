@@ -11,7 +11,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { sleep } from './clock.ts';
 import { BenchChild, type ProcessStats } from './ipc.ts';
 import { childPids, procStats } from './proc-stats.ts';
 
@@ -110,11 +109,20 @@ async function terminate(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Resolves with the first stdout line `pick` accepts (returns non-null for); rejects on exit or timeout. */
-function waitForLine<T>(child: ChildProcess, what: string, pick: (line: string) => T | null): Promise<T> {
+/**
+ * Resolves with the first line of the child's stdout (or stderr) that `pick` accepts (returns
+ * non-null for); rejects on exit or timeout. Later output is drained, so the child never blocks.
+ */
+function waitForLine<T>(
+  child: ChildProcess,
+  what: string,
+  pick: (line: string) => T | null,
+  stream: 'stdout' | 'stderr' = 'stdout',
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    if (!child.stdout) return reject(new Error(`${what}: no stdout`));
-    const lines = createInterface({ input: child.stdout });
+    const input = child[stream];
+    if (!input) return reject(new Error(`${what}: no ${stream}`));
+    const lines = createInterface({ input });
     const timer = setTimeout(() => reject(new Error(`${what} did not start within 120 s`)), 120_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -213,25 +221,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Resolves once something accepts connections on the port. */
-async function waitForPort(port: number, child: ChildProcess, what: string): Promise<void> {
-  const { connect } = await import('node:net');
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (child.exitCode !== null) throw new Error(`${what} exited (code ${child.exitCode})`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await sleep(50);
-  }
-  throw new Error(`${what} did not open port ${port} within 30 s`);
-}
-
 /** nginx as a streaming reverse proxy (`proxy_buffering off`, upstream keep-alive), one worker per core. */
 export async function startNginx(upstreamUrl: string): Promise<ProxyUnderTest | MissingPeer> {
   // Debian installs it in /usr/sbin, which is not on every user's PATH.
@@ -242,7 +231,7 @@ export async function startNginx(upstreamUrl: string): Promise<ProxyUnderTest | 
   const upstream = new URL(upstreamUrl);
   const conf = `
 worker_processes auto;
-error_log ${prefix}/error.log warn;
+error_log stderr notice;
 pid ${prefix}/nginx.pid;
 events { worker_connections 8192; }
 http {
@@ -269,9 +258,15 @@ http {
 `;
   await writeFile(join(prefix, 'nginx.conf'), conf);
   const child = spawn(binary, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  await waitForPort(port, child, 'nginx');
+  // nginx says so once it has bound its port and forked its workers.
+  await waitForLine(
+    child,
+    'nginx',
+    (line) => (line.includes('start worker processes') ? true : null),
+    'stderr',
+  );
   const master = child.pid as number;
   return {
     name: 'nginx',
@@ -291,7 +286,6 @@ export async function startMitmproxy(upstreamUrl: string): Promise<ProxyUnderTes
     return { name: 'mitmproxy', reason: 'not installed (apt-get install -y mitmproxy)' };
   }
   const confdir = await mkdtemp(join(tmpdir(), 'tokentap-bench-mitm-'));
-  const port = await freePort();
   const child = spawn(
     'mitmdump',
     [
@@ -300,17 +294,24 @@ export async function startMitmproxy(upstreamUrl: string): Promise<ProxyUnderTes
       '--listen-host',
       '127.0.0.1',
       '--listen-port',
-      String(port),
+      '0',
       '--set',
       `confdir=${confdir}`,
       // Stream bodies through instead of buffering each whole response (SSE would stall otherwise).
       '--set',
       'stream_large_bodies=1',
-      '--quiet',
+      // Only its start line, not a line per flow (printing would slow it down).
+      '--set',
+      'flow_detail=0',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  await waitForPort(port, child, 'mitmdump');
+  // "Proxy server listening at 127.0.0.1:PORT", once it is bound to the port the OS gave it.
+  const port = await waitForLine(
+    child,
+    'mitmdump',
+    (line) => /listening at [\d.]+:(\d+)/.exec(line)?.[1] ?? null,
+  );
   const pid = child.pid as number;
   return {
     name: 'mitmproxy',

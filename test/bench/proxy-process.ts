@@ -5,7 +5,8 @@
  *   node proxy-process.ts tokentap <upstream-url> <queue-bytes>   the real capture service
  *   node proxy-process.ts bare <upstream-url>                      a bare node:http pipe
  *
- * Commands: stats (RSS, heap, capture queue), pause/resume (stall the analysis side), gc, stop.
+ * Commands: stats (RSS, heap, capture queue), pause/resume (stall the analysis side), drain (wait
+ * until the analysis has caught up), gc, stop.
  */
 import { startCaptureService } from '../../electron/capture-service.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
@@ -47,6 +48,10 @@ if (mode === 'tokentap') {
         return undefined;
       case 'resume':
         queue.resume();
+        return undefined;
+      case 'drain':
+        // Answered once everything pushed so far has been analysed and delivered.
+        await service.analysis.idle();
         return undefined;
       case 'gc':
         gc?.();
