@@ -1,39 +1,19 @@
 /** The `tokentap` command as a real process: help, version, export of a session on disk. */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishExchange } from '../../electron/capture/finished-exchange.ts';
-import { SessionStore } from '../../electron/sessions/session-store.ts';
 import { recordsToJsonl } from '../../shared/jsonl-format.ts';
 import { expectValidHar } from '../support/har-validate.ts';
 import { sampleRecords } from '../support/sample-records.ts';
+import { runTokentap, sampleSessionDir } from '../support/tokentap-process.ts';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tokentap.js');
 let dir: string;
 let sessionId: string;
 
-async function tokentap(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, TOKENTAP_DATA_DIR: dir },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const tokentap = (args: string[]) => runTokentap(args, { ...process.env, TOKENTAP_DATA_DIR: dir });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tokentap-cli-'));
-  const store = await SessionStore.open(dir, () => {});
-  for (const record of sampleRecords()) store.append(finishExchange(record));
-  sessionId = store.currentId;
-  await store.close();
+  ({ dir, sessionId } = await sampleSessionDir('tokentap-cli-'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

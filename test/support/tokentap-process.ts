@@ -2,8 +2,14 @@
  * The `tokentap` command as users run it (`bin/tokentap.js`), as a real child process with a data
  * directory of its own and the address variables unset, so its defaults are the defaults.
  */
+
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { finishExchange } from '../../electron/capture/finished-exchange.ts';
+import { SessionStore } from '../../electron/sessions/session-store.ts';
+import { sampleRecords } from './sample-records.ts';
 
 export const TOKENTAP_BIN = join(import.meta.dirname, '..', '..', 'bin', 'tokentap.js');
 
@@ -110,4 +116,14 @@ export async function runTokentap(
   const run = startTokentap(args, env, options);
   const exit = await run.exited;
   return { ...exit, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/** A data folder holding one saved session of the sample records, for commands that read one. */
+export async function sampleSessionDir(prefix: string): Promise<{ dir: string; sessionId: string }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const store = await SessionStore.open(dir, () => {});
+  for (const record of sampleRecords()) store.append(finishExchange(record));
+  const sessionId = store.currentId;
+  await store.close();
+  return { dir, sessionId };
 }

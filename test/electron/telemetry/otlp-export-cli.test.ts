@@ -1,39 +1,20 @@
 /** `tokentap export <session> --format otlp` as a real process, into a local OTLP receiver. */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finishExchange } from '../../../electron/capture/finished-exchange.ts';
-import { SessionStore } from '../../../electron/sessions/session-store.ts';
 import { genAiSpan } from '../../../electron/telemetry/genai-span.ts';
 import { startOtlpReceiver } from '../../support/otlp-receiver.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
+import { runTokentap, sampleSessionDir } from '../../support/tokentap-process.ts';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'tokentap.js');
 let dir: string;
 let sessionId: string;
 
-async function tokentap(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', TOKENTAP_DATA_DIR: dir, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+// Only what the test sets: no OTEL_* variable of the machine's may reach the command.
+const tokentap = (args: string[], env: Record<string, string>) =>
+  runTokentap(args, { PATH: process.env.PATH ?? '', TOKENTAP_DATA_DIR: dir, ...env });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'tokentap-otlp-cli-'));
-  const store = await SessionStore.open(dir, () => {});
-  for (const record of sampleRecords()) store.append(finishExchange(record));
-  sessionId = store.currentId;
-  await store.close();
+  ({ dir, sessionId } = await sampleSessionDir('tokentap-otlp-cli-'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
