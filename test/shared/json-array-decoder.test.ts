@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createWireDecoder } from '../../shared/create-wire-decoder.ts';
 import { createJsonArrayDecoder } from '../../shared/json-array-decoder.ts';
 import type { WireEvent } from '../../shared/llm-response.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { countCopiedChars } from './copied-chars.ts';
 import { decodeChunks, fixtureBytes, fixtureNames, fixtureText } from './fixtures.ts';
 
@@ -27,17 +28,6 @@ function decodeText(...pieces: string[]): string[] {
 /** The events' data in one string, a cheap comparison key (every event is named null). */
 function datas(events: readonly WireEvent[]): string {
   return events.map((event) => `${event.event}\u0000${event.data}`).join('\u0001');
-}
-
-// A small deterministic PRNG so that random splits are reproducible.
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('createJsonArrayDecoder on the Gemini bodies', () => {
@@ -75,7 +65,7 @@ describe('createJsonArrayDecoder on the Gemini bodies', () => {
       it('gives the same events byte by byte and for random splits', () => {
         const ones = Array.from({ length: bytes.length - 1 }, (_, i) => i + 1);
         expect(decodeBytes(bytes, ones)).toEqual(whole);
-        const random = mulberry32(bytes.length);
+        const random = seededRandom(bytes.length).next;
         for (let round = 0; round < 100; round++) {
           const cuts = new Set<number>();
           const count = 1 + Math.floor(random() * 50);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WireEvent } from '../../shared/llm-response.ts';
 import { createSseDecoder } from '../../shared/sse-decoder.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { countCopiedChars, longLinePieces } from './copied-chars.ts';
 import { decodeChunks, fixtureBytes, fixtureNames, fixtureText } from './fixtures.ts';
 
@@ -21,17 +22,6 @@ function decodeBytes(bytes: Uint8Array, cuts: number[]): WireEvent[] {
     from = cut;
   }
   return decodeChunks(createSseDecoder(), chunks);
-}
-
-// A small deterministic PRNG so that random splits are reproducible.
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('createSseDecoder on the recorded fixtures', () => {
@@ -70,7 +60,7 @@ describe('createSseDecoder on the recorded fixtures', () => {
       });
 
       it('gives the same events from random multi-way splits', () => {
-        const random = mulberry32(bytes.length);
+        const random = seededRandom(bytes.length).next;
         for (let round = 0; round < 50; round++) {
           const cuts = new Set<number>();
           const count = 1 + Math.floor(random() * 20);
@@ -227,7 +217,7 @@ describe('createSseDecoder on one long line', () => {
 
   it('gives the same events for a generated stream with long lines and mixed line breaks, however it is split', () => {
     const breaks = ['\n', '\r\n', '\r'];
-    const random = mulberry32(7);
+    const random = seededRandom(7).next;
     let text = '';
     for (let i = 0; i < 40; i++) {
       const br = breaks[i % 3] as string;
