@@ -1,4 +1,11 @@
-import { type ExchangeError, type ExchangeSummary, UPSTREAM_HTTP_ERROR } from '../shared/exchange-record.ts';
+import {
+  type ExchangeLifecycle,
+  failureKindOf,
+  isAborted,
+  isFailed,
+  isUpstreamHttpError,
+} from '../shared/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../shared/exchange-record.ts';
 
 const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -53,11 +60,6 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** True while the exchange has not ended. */
-export function isLive(summary: Pick<ExchangeSummary, 'state'>): boolean {
-  return summary.state === 'pending' || summary.state === 'streaming';
-}
-
 const API_LABELS: Record<ExchangeSummary['api'], string> = {
   'openai.chat': 'chat',
   'openai.responses': 'responses',
@@ -87,20 +89,26 @@ export function apiLabel(api: ExchangeSummary['api']): string {
 
 /** The status cell: the HTTP status once known, else the state. */
 export function statusLabel(summary: ExchangeSummary): string {
-  if (summary.state === 'aborted') return summary.status === null ? 'aborted' : `${summary.status} aborted`;
-  if (summary.state === 'error' && summary.status === null) return 'failed';
-  if (summary.status === null) return summary.state;
-  if (summary.state === 'streaming') return `${summary.status} streaming`;
-  // An HTTP error answer, or an error reported inside a 2xx stream.
-  if (summary.state === 'error') return `${summary.status} error`;
-  return String(summary.status);
+  const status = summary.status;
+  if (isAborted(summary)) return status === null ? 'aborted' : `${status} aborted`;
+  // An HTTP error answer, an error reported inside a 2xx stream, or no answer at all.
+  if (isFailed(summary)) return status === null ? 'failed' : `${status} error`;
+  if (status === null) return summary.state;
+  return summary.state === 'streaming' ? `${status} streaming` : String(status);
 }
 
-/** An exchange's error in words: for an upstream HTTP error its status, the provider's type and code, and message. */
-export function errorWords(error: ExchangeError): string {
-  if (error.kind !== UPSTREAM_HTTP_ERROR) return `${error.kind}: ${error.message}`;
-  const names = [error.type, error.code !== error.type ? error.code : null].filter((n) => n !== null);
-  return `HTTP ${error.status}${names.length > 0 ? ` ${names.join(' · ')}` : ''}: ${error.message}`;
+/**
+ * How an exchange failed or was aborted, in words (`upstream-timeout: …`; for an upstream HTTP
+ * error its status, the provider's type and code, and message), or null when it did neither.
+ */
+export function failureWords(exchange: ExchangeLifecycle): string | null {
+  if (isUpstreamHttpError(exchange)) {
+    const { error } = exchange;
+    const names = [error.type, error.code !== error.type ? error.code : null].filter((n) => n !== null);
+    return `HTTP ${error.status}${names.length > 0 ? ` ${names.join(' · ')}` : ''}: ${error.message}`;
+  }
+  const kind = failureKindOf(exchange);
+  return kind === null || exchange.error === null ? null : `${kind}: ${exchange.error.message}`;
 }
 
 /** Milliseconds since the exchange started; for live rows. */

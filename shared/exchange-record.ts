@@ -1,12 +1,9 @@
 import type { ApiKind } from './api-kind.ts';
-import type { ExchangeErrorKind, HeaderMap } from './capture-events.ts';
+import type { HeaderMap } from './capture-events.ts';
+import type { ExchangeLifecycle } from './exchange-lifecycle.ts';
 import type { MergedResult } from './merged-result.ts';
 import type { Usage } from './usage.ts';
 import type { WebSocketCapture } from './websocket-record.ts';
-
-/** Where an exchange is in its life. */
-export const EXCHANGE_STATES = ['pending', 'streaming', 'complete', 'error', 'aborted'] as const;
-export type ExchangeState = (typeof EXCHANGE_STATES)[number];
 
 export interface ExchangeTimings {
   /** Request start to response headers. */
@@ -27,7 +24,10 @@ export interface ChunkGaps {
   maxMs: number;
 }
 
-/** Plain-words facts about how a response ended, beyond its status. */
+/**
+ * Plain-words facts about how a response ended, beyond its status and its lifecycle: a client that
+ * went away or an upstream that failed is said by the state alone (`exchange-lifecycle.ts`).
+ */
 export type IntegrityFlag =
   /** The stream ended without `[DONE]`, `response.completed`, `message_stop` or Ollama's `done`. */
   | 'missing-terminator'
@@ -35,35 +35,11 @@ export type IntegrityFlag =
   | 'usage-missing'
   /** The stream reported an error in-band after a 200 (Anthropic `error`, `response.failed`). */
   | 'error-event'
-  /** The client closed the connection before the response ended. */
-  | 'client-closed'
-  /** The upstream failed (unreachable, timed out, reset). */
-  | 'upstream-failed'
   /** The capture queue overflowed; some chunks of this exchange were not analysed (traffic was not affected). */
   | 'analysis-dropped';
 
-/** The error kind of an exchange the upstream answered with an HTTP error status (4xx, 5xx). */
-export const UPSTREAM_HTTP_ERROR = 'upstream-http-error';
-
-/**
- * An HTTP error the upstream answered with: the exchange reached the provider and was refused.
- * `type` and `code` are the provider's own words, read from its error body (OpenAI
- * `error.type`/`error.code`, Anthropic `error.type`, Gemini `error.status` and the reason of its
- * `ErrorInfo`), null where the body names none (plain text, HTML).
- */
-export interface UpstreamHttpError {
-  kind: typeof UPSTREAM_HTTP_ERROR;
-  status: number;
-  type: string | null;
-  code: string | null;
-  message: string;
-}
-
-/** Why an exchange failed: the proxy's side of it (unreachable, reset, aborted …) or the upstream's HTTP error. */
-export type ExchangeError = { kind: ExchangeErrorKind; message: string } | UpstreamHttpError;
-
-/** The small, always-in-memory view of an exchange. */
-export interface ExchangeSummary {
+/** The facts of an exchange a summary keeps beside its lifecycle. */
+export interface ExchangeFacts {
   id: string;
   seq: number;
   /** ISO 8601. */
@@ -75,11 +51,9 @@ export interface ExchangeSummary {
   tenant: string | null;
   stream: boolean;
   status: number | null;
-  state: ExchangeState;
   usage: Usage | null;
   costUsd: number | null;
   timings: ExchangeTimings;
-  error: ExchangeError | null;
   /**
    * The route the request took: its name (`anthropic`, `groq`), or `upstream` for the default
    * (`UPSTREAM`). Absent in records made before routes.
@@ -93,6 +67,9 @@ export interface ExchangeSummary {
    */
   replayOf?: string;
 }
+
+/** The small, always-in-memory view of an exchange: its facts and where it is in its life. */
+export type ExchangeSummary = ExchangeFacts & ExchangeLifecycle;
 
 export interface CapturedBody {
   headers: HeaderMap;
@@ -132,7 +109,10 @@ export interface RecordedChunk {
 }
 
 /** Everything captured about one exchange: one JSONL line of a session. */
-export interface ExchangeRecord extends ExchangeSummary {
+export type ExchangeRecord = ExchangeSummary & ExchangeDetails;
+
+/** What a record holds beyond its summary. */
+export interface ExchangeDetails {
   /**
    * The origin the proxy forwarded to (`https://api.deepseek.com`): it names the provider whose prices
    * apply (a foreign HAR: the host its URL names). Absent when unknown (replayed answers, older records).

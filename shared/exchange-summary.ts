@@ -1,3 +1,4 @@
+import { lifecycleOf } from './exchange-lifecycle.ts';
 import type { ExchangeRecord, ExchangeSummary } from './exchange-record.ts';
 
 /** The summary fields of a record, as a new object (what lists and the session index keep). */
@@ -13,11 +14,10 @@ export function summarise(record: ExchangeRecord): ExchangeSummary {
     tenant: record.tenant,
     stream: record.stream,
     status: record.status,
-    state: record.state,
     usage: record.usage,
     costUsd: record.costUsd,
     timings: record.timings,
-    error: record.error,
+    ...lifecycleOf(record),
     // Absent rather than null when unset, so records of plain traffic keep their shape.
     ...(record.provider === undefined ? {} : { provider: record.provider }),
     ...(record.resentFrom === undefined ? {} : { resentFrom: record.resentFrom }),

@@ -1,6 +1,8 @@
 import { base64Length } from './body-bytes.ts';
 import type { HeaderMap } from './capture-events.ts';
+import { type ExchangeLifecycle, lifecycleOf } from './exchange-lifecycle.ts';
 import type { BodyHole, CapturedBody, ExchangeRecord } from './exchange-record.ts';
+import { upgradeRecord } from './exchange-record-upgrade.ts';
 import { HAR_ENTRY_FIELDS, HAR_ENTRY_OPTIONAL_FIELDS } from './har-entry-shape.ts';
 import { harToHeaderMap, headerMapToHar } from './har-headers.ts';
 import type { Har, HarEntry, HarRequest, HarResponse, HarTimings } from './har-types.ts';
@@ -164,11 +166,11 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
     tenant: carried._tenant,
     stream: carried._stream,
     status: carried._status,
-    state: carried._state,
+    // Checked, and brought from an older encoding, with the whole record below.
+    ...lifecycleOf({ state: carried._state, error: carried._error } as ExchangeLifecycle),
     usage: carried._usage,
     costUsd: carried._costUsd,
     timings: carried._timings,
-    error: carried._error,
     organization: carried._organization,
     project: carried._project,
     request: capturedBody(request, request.postData?.text ?? '', request.postData?.encoding),
@@ -192,7 +194,7 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
   // The parts checked one by one above; this guards the assembled whole.
   const wrong = validateExchangeRecord(record);
   if (wrong !== null) throw new Error(wrong);
-  return record;
+  return upgradeRecord(record);
 }
 
 function capturedBody(

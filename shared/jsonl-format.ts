@@ -1,4 +1,5 @@
 import type { ExchangeRecord } from './exchange-record.ts';
+import { upgradeRecord } from './exchange-record-upgrade.ts';
 import { validateExchangeRecord } from './validate-exchange-record.ts';
 
 /** A session's JSONL text: one record per line, each line ending in `\n`. */
@@ -28,7 +29,7 @@ export function parseJsonl(text: string): ExchangeRecord[] {
     }
     const reason = validateExchangeRecord(value);
     if (reason !== null) throw new Error(`line ${at}: ${reason}`);
-    const record = value as ExchangeRecord;
+    const record = upgradeRecord(value as ExchangeRecord);
     // Sessions look exchanges up by id; two lines with one id would hide one of them.
     const first = firstLineOfId.get(record.id);
     if (first !== undefined)

@@ -1,4 +1,4 @@
-import { UPSTREAM_HTTP_ERROR, type UpstreamHttpError } from './exchange-record.ts';
+import { UPSTREAM_HTTP_ERROR, type UpstreamHttpError } from './exchange-lifecycle.ts';
 import { arr, isRecord, type JsonRecord, nonEmptyStr, num, parseJson, rec, str } from './json-fields.ts';
 
 /** Longer messages are cut: an error body can be a whole HTML page or a stack trace. */

@@ -1,3 +1,4 @@
+import { isFailed, isLive } from './exchange-lifecycle.ts';
 import type { ExchangeSummary } from './exchange-record.ts';
 import type { UsageRow, UsageTotals } from './inspector-contract.ts';
 
@@ -14,7 +15,7 @@ export function usageTotals(summaries: readonly ExchangeSummary[]): UsageTotals 
   const byProvider = new Map<string, UsageRow>();
   const byProviderTenantModel = new Map<string, UsageRow>();
   for (const summary of summaries) {
-    if (summary.state === 'pending' || summary.state === 'streaming') continue;
+    if (isLive(summary)) continue;
     const { tenant, model } = summary;
     const provider = summary.provider ?? null;
     add(byTenant, JSON.stringify([tenant]), { tenant }, summary);
@@ -42,11 +43,6 @@ export function usageTotals(summaries: readonly ExchangeSummary[]): UsageTotals 
   };
 }
 
-/** Whether an exchange counts as an error in the totals: failed, or answered with an HTTP error. */
-export function isErrorSummary(summary: ExchangeSummary): boolean {
-  return summary.state === 'error' || (summary.status !== null && summary.status >= 400);
-}
-
 function add(rows: Map<string, UsageRow>, id: string, key: Key, summary: ExchangeSummary): void {
   let row = rows.get(id);
   if (!row) {
@@ -65,7 +61,7 @@ function add(rows: Map<string, UsageRow>, id: string, key: Key, summary: Exchang
     rows.set(id, row);
   }
   row.requests++;
-  if (isErrorSummary(summary)) row.errors++;
+  if (isFailed(summary)) row.errors++;
   const usage = summary.usage;
   if (usage) {
     row.inputTokens += usage.inputTokens;

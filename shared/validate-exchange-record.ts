@@ -1,11 +1,13 @@
 import { API_KINDS } from './api-kind.ts';
+import type { ExchangeErrorKind } from './capture-events.ts';
+import { EXCHANGE_STATES, UPSTREAM_HTTP_ERROR } from './exchange-lifecycle.ts';
+import type { ExchangeRecord, IntegrityFlag } from './exchange-record.ts';
 import {
-  EXCHANGE_STATES,
-  type ExchangeError,
-  type ExchangeRecord,
-  type IntegrityFlag,
-  UPSTREAM_HTTP_ERROR,
-} from './exchange-record.ts';
+  lifecycleProblem,
+  RETIRED_INTEGRITY_FLAGS,
+  type StoredLifecycle,
+  upgradedLifecycle,
+} from './exchange-record-upgrade.ts';
 import { isHeaderName, isHeaderValue, isMethod, isStatusCode } from './http-syntax.ts';
 import { isRecord } from './json-fields.ts';
 import { originRelativePathProblem } from './origin-relative-path.ts';
@@ -24,6 +26,7 @@ import {
   string,
 } from './shape-check.ts';
 
+// `client-aborted` only in records from before the lifecycle union (upgraded on reading).
 const ERROR_KINDS = [
   'client-aborted',
   'upstream-unreachable',
@@ -31,14 +34,12 @@ const ERROR_KINDS = [
   'upstream-reset',
   'proxy-error',
   UPSTREAM_HTTP_ERROR,
-] as const satisfies readonly ExchangeError['kind'][];
+] as const satisfies readonly (ExchangeErrorKind | typeof UPSTREAM_HTTP_ERROR)[];
 
 const INTEGRITY_FLAGS = [
   'missing-terminator',
   'usage-missing',
   'error-event',
-  'client-closed',
-  'upstream-failed',
   'analysis-dropped',
 ] as const satisfies readonly IntegrityFlag[];
 
@@ -179,11 +180,12 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
     totalMs: nullableNumber,
     outputTokensPerSecond: nullableNumber,
   }),
-  // An upstream HTTP error also carries the status and the provider's type and code.
+  // A failure has a kind (an upstream HTTP error also its status and the provider's type and code);
+  // an abort only its words. Which one a state takes is checked after the fields.
   error: nullable(
     object(
-      { kind: oneOf(ERROR_KINDS), message: string },
-      { status: integer, type: nullable(string), code: nullable(string) },
+      { message: string },
+      { kind: oneOf(ERROR_KINDS), status: integer, type: nullable(string), code: nullable(string) },
     ),
   ),
   organization: nullable(string),
@@ -201,15 +203,19 @@ export const EXCHANGE_RECORD_FIELDS: Record<Exclude<keyof ExchangeRecord, Option
       finishReason: nullable(string),
     }),
   ),
-  integrity: arrayOf(oneOf(INTEGRITY_FLAGS)),
+  integrity: arrayOf(oneOf([...INTEGRITY_FLAGS, ...RETIRED_INTEGRITY_FLAGS])),
   streamError: nullable(object({ type: string, message: string })),
 };
 
 /**
  * Why a value read from outside is not a well-formed exchange record (`missing field \`id\``),
- * or null when it is one. Unknown extra fields are allowed, so a newer Tokentap's file imports.
+ * or null when it is one, in today's encoding or an older one `upgradeRecord` brings to it.
+ * Unknown extra fields are allowed, so a newer Tokentap's file imports.
  */
 export function validateExchangeRecord(value: unknown): string | null {
   if (!isRecord(value)) return `not an exchange record: expected an object, got ${describe(value)}`;
-  return checkFields(value, '', EXCHANGE_RECORD_FIELDS, EXCHANGE_RECORD_OPTIONAL_FIELDS);
+  return (
+    checkFields(value, '', EXCHANGE_RECORD_FIELDS, EXCHANGE_RECORD_OPTIONAL_FIELDS) ??
+    lifecycleProblem(upgradedLifecycle(value as unknown as StoredLifecycle))
+  );
 }

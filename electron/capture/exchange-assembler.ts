@@ -1,5 +1,11 @@
 import type { HeaderMap, RequestStartEvent } from '../../shared/capture-events.ts';
-import type { CapturedBody, ExchangeRecord, ExchangeState } from '../../shared/exchange-record.ts';
+import {
+  type ExchangeLifecycle,
+  endedByEvent,
+  isLive,
+  setLifecycle,
+} from '../../shared/exchange-lifecycle.ts';
+import type { CapturedBody, ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { WebSocketMessage } from '../../shared/websocket-record.ts';
 import type { Analyzer, ExchangeDraft } from './analyzer.ts';
 import { type BodyDecoder, createBodyDecoder } from './body-decoder.ts';
@@ -99,7 +105,7 @@ export class ExchangeAssembler {
           draft.responseIsStream = true;
         }
         this.#run('onResponseStart', (a) => a.onResponseStart?.(draft, event));
-        record.state = draft.responseIsStream ? 'streaming' : 'pending';
+        setLifecycle(record, { state: draft.responseIsStream ? 'streaming' : 'pending', error: null });
         this.#hooks.onChange(record);
         return;
       }
@@ -133,7 +139,7 @@ export class ExchangeAssembler {
         return;
       case 'exchange-error':
         draft.endT = event.t;
-        draft.record.error = { kind: event.kind, message: event.message };
+        setLifecycle(draft.record, endedByEvent(event.kind, event.message));
         this.#run('onResponseError', (a) => a.onResponseError?.(draft, event));
         this.#finish();
         return;
@@ -209,7 +215,8 @@ export class ExchangeAssembler {
       storeBody(record.response, responseBody);
     }
     this.#run('onResponseEnd', (a) => a.onResponseEnd?.(draft));
-    record.state = finalState(record);
+    // Not ended by a failure (nor by an upstream HTTP error, which its analyzer put on it): the end.
+    if (isLive(record)) setLifecycle(record, endOf(record));
     this.#over = true;
     this.#hooks.onRecord(record);
   }
@@ -241,14 +248,14 @@ function first(value: HeaderMap[string] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function finalState(record: ExchangeRecord): ExchangeState {
+/** How an exchange that ended without a failure event ended: complete, unless the response said it failed. */
+function endOf(record: ExchangeRecord): ExchangeLifecycle {
   // A WebSocket is complete only on a normal close (1000, or 1005: a close frame without a code).
   const close = record.websocket?.close;
-  if (close)
-    return (close.code === 1000 || close.code === 1005) && !record.streamError ? 'complete' : 'error';
-  if (record.error?.kind === 'client-aborted') return 'aborted';
-  if (record.error || record.streamError) return 'error';
-  return 'complete';
+  const abnormalClose = close != null && close.code !== 1000 && close.code !== 1005;
+  return abnormalClose || record.streamError
+    ? { state: 'error', error: null }
+    : { state: 'complete', error: null };
 }
 
 function emptyRecord(start: RequestStartEvent, seq: number): ExchangeRecord {

@@ -1,3 +1,4 @@
+import { isAborted } from '../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { redactQuery } from '../../shared/redact-query.ts';
 import { differingFields, type NormalisedBody, normaliseBody } from './normalised-body.ts';
@@ -29,9 +30,7 @@ export class RecordingMatcher {
     this.#ignored = new Set(ignoredFields);
     const replayable = records
       // A WebSocket session answers upgrades only (websocket-recordings.ts), never a plain request.
-      .filter(
-        (r) => r.response !== null && r.status !== null && r.state !== 'aborted' && r.websocket === undefined,
-      )
+      .filter((r) => r.response !== null && r.status !== null && !isAborted(r) && r.websocket === undefined)
       .sort((a, b) => a.seq - b.seq);
     for (const record of replayable) {
       const recording = { record, body: normaliseBody(record.request.body, this.#ignored) };

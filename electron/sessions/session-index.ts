@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import { upgradeRecord, upgradeSummary } from '../../shared/exchange-record-upgrade.ts';
 import { summarise } from '../../shared/exchange-summary.ts';
 
 /** Where one exchange's line is in a session file, and its summary. */
@@ -87,9 +88,9 @@ export async function* readRecords(
         window = buffer.subarray(0, bytesRead);
         windowStart = entry.offset;
       }
-      yield JSON.parse(
-        window.toString('utf8', entry.offset - windowStart, end - windowStart),
-      ) as ExchangeRecord;
+      yield upgradeRecord(
+        JSON.parse(window.toString('utf8', entry.offset - windowStart, end - windowStart)) as ExchangeRecord,
+      );
     }
   } finally {
     await handle.close();
@@ -107,7 +108,7 @@ function parseIndexLine(line: string): IndexEntry | null {
     ) {
       return null;
     }
-    return { offset: value.o, length: value.n, summary: value.s as ExchangeSummary };
+    return { offset: value.o, length: value.n, summary: upgradeSummary(value.s as ExchangeSummary) };
   } catch {
     return null;
   }
@@ -155,7 +156,7 @@ function parseDataLine(line: Buffer, offset: number): IndexEntry | null {
   try {
     const record = JSON.parse(line.toString('utf8')) as ExchangeRecord;
     if (typeof record?.id !== 'string') return null;
-    return { offset, length: line.length, summary: summarise(record) };
+    return { offset, length: line.length, summary: summarise(upgradeRecord(record)) };
   } catch {
     return null;
   }

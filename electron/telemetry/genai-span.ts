@@ -1,6 +1,6 @@
 import type { ApiKind } from '../../shared/api-kind.ts';
+import { failureKindOf, isUpstreamHttpError } from '../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { UPSTREAM_HTTP_ERROR } from '../../shared/exchange-record.ts';
 import {
   arr,
   isRecord,
@@ -252,15 +252,14 @@ function* streamPayloads(record: ExchangeRecord): Generator<string> {
 }
 
 function errorOf(record: ExchangeRecord): { type: string; message: string } | null {
-  const error = record.error;
-  if (error) {
-    if (error.kind === UPSTREAM_HTTP_ERROR)
-      return { type: error.type ?? error.code ?? String(error.status), message: error.message };
-    return { type: error.kind, message: error.message };
+  if (isUpstreamHttpError(record)) {
+    const { error } = record;
+    return { type: error.type ?? error.code ?? String(error.status), message: error.message };
   }
+  const kind = failureKindOf(record);
+  if (kind !== null && record.error !== null) return { type: kind, message: record.error.message };
   if (record.streamError)
     return { type: record.streamError.type || 'stream_error', message: record.streamError.message };
-  if (record.state === 'aborted') return { type: 'aborted', message: 'The client closed the connection' };
   return null;
 }
 

@@ -1,6 +1,14 @@
 import { API_KINDS } from '../../shared/api-kind.ts';
-import { EXCHANGE_STATES, type ExchangeSummary, UPSTREAM_HTTP_ERROR } from '../../shared/exchange-record.ts';
-import { isErrorSummary } from '../../shared/usage-totals.ts';
+import {
+  EXCHANGE_STATES,
+  failureKindOf,
+  isAborted,
+  isComplete,
+  isFailed,
+  isLive,
+  isUpstreamHttpError,
+} from '../../shared/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../../shared/exchange-record.ts';
 import { apiLabel } from '../format.ts';
 import type { CompareOp, NumField, ParsedQuery, Term, TextField } from './query-parse.ts';
 import { parseQuery } from './query-parse.ts';
@@ -34,15 +42,15 @@ function compilePositive(term: Term): Matcher {
     case 'is':
       switch (term.value) {
         case 'error':
-          return isErrorSummary;
+          return isFailed;
         case 'aborted':
-          return (s) => s.state === 'aborted';
+          return isAborted;
         case 'streaming':
           return (s) => s.stream;
         case 'live':
-          return (s) => s.state === 'pending' || s.state === 'streaming';
+          return isLive;
         case 'complete':
-          return (s) => s.state === 'complete';
+          return isComplete;
       }
       break;
     case 'has':
@@ -113,14 +121,14 @@ function textMatcher(needle: string): Matcher {
     (s.error !== null && (lower(s.error.message).includes(needle) || errorNames(s).some(contains)));
 }
 
-/** The names an exchange's error goes by: its kind, and for an upstream HTTP error the provider's type and code. */
+/** The names an exchange's failure goes by: its kind, and for an upstream HTTP error the provider's type and code. */
 function errorNames(s: ExchangeSummary): string[] {
-  const error = s.error;
-  if (error === null) return [];
-  if (error.kind !== UPSTREAM_HTTP_ERROR) return [error.kind];
-  const names: string[] = [error.kind];
-  if (error.type !== null) names.push(error.type);
-  if (error.code !== null) names.push(error.code);
+  const kind = failureKindOf(s);
+  if (kind === null) return [];
+  const names: string[] = [kind];
+  if (!isUpstreamHttpError(s)) return names;
+  if (s.error.type !== null) names.push(s.error.type);
+  if (s.error.code !== null) names.push(s.error.code);
   return names;
 }
 

@@ -1,3 +1,4 @@
+import { isEnded } from '../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import type {
   AppCommand,
@@ -225,17 +226,13 @@ async function fetchDetail(api: InspectorApi, id: string): Promise<void> {
   const session = get().viewSession;
   try {
     const record = await api.exchanges.get(id, session);
-    if (record && !isLiveRecord(record)) remember(id, record);
+    if (record && isEnded(record)) remember(id, record);
     if (get().selectedId !== id) return;
     set({ detail: { id, record, loading: false, error: null } });
   } catch (error) {
     if (get().selectedId !== id) return;
     set({ detail: { id, record: null, loading: false, error: message(error) } });
   }
-}
-
-function isLiveRecord(record: ExchangeRecord): boolean {
-  return record.state === 'pending' || record.state === 'streaming';
 }
 
 /** Moves the selection through the visible rows: by a step, or to the first or last. */

@@ -1,3 +1,4 @@
+import { isEnded, isLive } from '../../shared/exchange-lifecycle.ts';
 import type { ExchangeSummary } from '../../shared/exchange-record.ts';
 import type { InspectorApi, LiveUpdate } from '../../shared/inspector-contract.ts';
 import { useInspector } from './inspector-store.ts';
@@ -22,8 +23,6 @@ export function takeHeldUpdates(): ExchangeSummary[] {
   heldWhileLoading = [];
   return held;
 }
-
-const ENDED = new Set(['complete', 'error', 'aborted']);
 
 /**
  * Applies one batch of live updates to the store with a single `setState`. The only place live
@@ -71,7 +70,7 @@ export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
       isNew.add(summary.id);
       order.push(summary.id);
     }
-    if (ENDED.has(summary.state) && (previous === undefined || !ENDED.has(previous.state))) {
+    if (isEnded(summary) && (previous === undefined || isLive(previous))) {
       effects.exchangesEnded = true;
       if (summary.id === state.selectedId) effects.selectedEnded = true;
     }

@@ -158,6 +158,7 @@ async function run(shape: Shape, rate: number): Promise<RunResult> {
       id: `x${seq}`,
       seq,
       state: 'streaming',
+      error: null,
       timings: { ...template.timings },
     };
   };

@@ -117,7 +117,7 @@ describe('replay control', () => {
     const current = () => form.getByRole('option', { name: /^Current session/ }).textContent;
     await waitFor(() => expect(current()).toMatch(/, 2 exchanges\)$/));
     // One still streaming is in the list but not yet replayable; once it ends it counts.
-    act(() => api.progress({ ...summaryOf(third), state: 'streaming' }));
+    act(() => api.progress({ ...summaryOf(third), state: 'streaming', error: null }));
     await waitFor(() => expect(dataRows()).toHaveLength(3));
     expect(current()).toMatch(/, 2 exchanges\)$/);
     act(() => api.progress(summaryOf(third), third));

@@ -113,12 +113,19 @@ describe('request list rows', () => {
     });
     observer.observe(grid(), { subtree: true, childList: true, characterData: true, attributes: true });
     const last = records.at(-1) as ExchangeRecord;
-    act(() => api.progress({ ...summaryOf(last), status: 500 }));
+    const failure = {
+      kind: 'upstream-http-error',
+      status: 500,
+      type: null,
+      code: null,
+      message: 'HTTP 500',
+    } as const;
+    act(() => api.progress({ ...summaryOf(last), status: 500, state: 'error', error: failure }));
     await act(nextFrame);
     observer.disconnect();
     const changed = dataRows().filter((row) => [...mutated].some((node) => row.contains(node)));
     expect(changed.map((r) => r.getAttribute('data-id'))).toEqual(['ex-99']);
-    expect(within(rowOf('ex-99')).getByText('500')).toBeTruthy();
+    expect(within(rowOf('ex-99')).getByText('500 error')).toBeTruthy();
     expect(rowOf('ex-99').classList.contains('row-error')).toBe(true);
   });
 });

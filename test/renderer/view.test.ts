@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../renderer/filter/query-match.ts';
 import { computeView } from '../../renderer/store/view.ts';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeFacts, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { sampleRecords, summaryOf } from './support/records.ts';
 
 const chat = summaryOf(sampleRecords()[0] as never);
 
-function summary(seq: number, patch: Partial<ExchangeSummary> = {}): ExchangeSummary {
+function summary(seq: number, patch: Partial<ExchangeFacts> = {}): ExchangeSummary {
   return { ...chat, id: `ex-${seq}`, seq, ...patch };
 }
 

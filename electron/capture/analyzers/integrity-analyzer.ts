@@ -1,4 +1,4 @@
-import { type IntegrityFlag, UPSTREAM_HTTP_ERROR } from '../../../shared/exchange-record.ts';
+import type { IntegrityFlag } from '../../../shared/exchange-record.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /** Plain facts about how the exchange ended that its status alone does not tell. */
@@ -7,11 +7,8 @@ export function integrityAnalyzer(): Analyzer {
     name: 'integrity',
     onResponseEnd(draft) {
       const { record } = draft;
+      // A client that went away or an upstream that failed is the exchange's state, not a flag.
       const flags = new Set<IntegrityFlag>(record.integrity);
-      const kind = record.error?.kind;
-      if (kind === 'client-aborted') flags.add('client-closed');
-      // An HTTP error answer is the upstream speaking, not failing: it is told by the error itself.
-      else if (kind && kind !== UPSTREAM_HTTP_ERROR) flags.add('upstream-failed');
       const ok = record.status !== null && record.status >= 200 && record.status < 300;
       if (draft.interpreted && ok) {
         if (draft.responseIsStream && !draft.interpreted.terminated) flags.add('missing-terminator');

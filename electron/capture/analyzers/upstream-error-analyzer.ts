@@ -1,3 +1,4 @@
+import { isLive, setLifecycle } from '../../../shared/exchange-lifecycle.ts';
 import { isHttpErrorStatus, readUpstreamError } from '../../../shared/upstream-error.ts';
 import type { Analyzer } from '../analyzer.ts';
 
@@ -11,8 +12,11 @@ export function upstreamErrorAnalyzer(): Analyzer {
     name: 'upstream-error',
     onResponseEnd(draft) {
       const { record } = draft;
-      if (record.error !== null || record.response === null || !isHttpErrorStatus(record.status)) return;
-      record.error = readUpstreamError(record.status, draft.responseBody.text());
+      if (!isLive(record) || record.response === null || !isHttpErrorStatus(record.status)) return;
+      setLifecycle(record, {
+        state: 'error',
+        error: readUpstreamError(record.status, draft.responseBody.text()),
+      });
     },
   };
 }

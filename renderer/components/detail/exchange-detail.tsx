@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { isLive } from '../../../shared/exchange-lifecycle.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { apiLabel, statusLabel } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
@@ -66,7 +67,7 @@ export function ExchangeDetail() {
         <p className="muted">
           {detail?.loading
             ? 'Loading…'
-            : summary.state === 'pending' || summary.state === 'streaming'
+            : isLive(summary)
               ? 'Details appear when the exchange ends.'
               : 'No details stored for this exchange.'}
         </p>

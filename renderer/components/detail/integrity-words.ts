@@ -1,4 +1,6 @@
+import { isAborted, isUpstreamHttpError, proxyFailureOf } from '../../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord, IntegrityFlag } from '../../../shared/exchange-record.ts';
+import { failureWords } from '../../format.ts';
 
 function terminatorName(api: ExchangeRecord['api']): string {
   switch (api) {
@@ -31,11 +33,15 @@ export function integrityWords(flag: IntegrityFlag, record: ExchangeRecord): str
       return record.streamError
         ? `the stream reported an error: ${record.streamError.message}`
         : 'the stream reported an error';
-    case 'client-closed':
-      return 'client closed the connection before the response ended';
-    case 'upstream-failed':
-      return record.error ? `upstream failed: ${record.error.message}` : 'upstream failed';
     case 'analysis-dropped':
       return 'some chunks were not analysed (capture queue full; traffic was not affected)';
   }
+}
+
+/** How an exchange ended when the client or the upstream ended it, for the Overview tab; null otherwise. */
+export function endWords(record: ExchangeRecord): string | null {
+  if (isAborted(record)) return 'client closed the connection before the response ended';
+  const failure = proxyFailureOf(record);
+  if (failure !== null) return `upstream failed: ${failure.message}`;
+  return isUpstreamHttpError(record) ? failureWords(record) : null;
 }

@@ -1,23 +1,23 @@
 import { type ReactNode, useState } from 'react';
+import { isLive } from '../../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { REPLAY_MISS } from '../../../shared/tokentap-headers.ts';
 import { useApi } from '../../api/api-context.tsx';
 import {
   apiLabel,
   countOf,
-  errorWords,
+  failureWords,
   formatBytes,
   formatClock,
   formatCost,
   formatInt,
   formatMs,
-  isLive,
   statusLabel,
 } from '../../format.ts';
 import { selectLinked } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { answerText, lastUserText } from './exchange-gist.ts';
-import { integrityWords } from './integrity-words.ts';
+import { endWords, integrityWords } from './integrity-words.ts';
 import { TextExcerpt } from './text-excerpt.tsx';
 
 /**
@@ -100,6 +100,8 @@ export function OverviewTab({
 }) {
   const { timings, usage } = summary;
   const live = isLive(summary);
+  const ended = record === null ? null : endWords(record);
+  const failed = failureWords(summary);
   // While the replay runs, the recordings that answered are in its source session.
   const replaySource = useInspector((s) => s.status?.replay?.source ?? null);
   const ms = (v: number | null) => (v === null ? (live ? '…' : none) : formatMs(v));
@@ -116,7 +118,7 @@ export function OverviewTab({
         <h3 id="ov-integrity">Integrity</h3>
         {record === null ? (
           <p className="muted">{live ? 'Still running…' : 'Loading details…'}</p>
-        ) : record.integrity.length === 0 && record.error === null ? (
+        ) : record.integrity.length === 0 && ended === null ? (
           <p className="integrity-ok">No problems: the response ended normally.</p>
         ) : (
           <ul className="integrity-list">
@@ -125,11 +127,7 @@ export function OverviewTab({
                 {integrityWords(flag, record)}
               </li>
             ))}
-            {record.error &&
-              !record.integrity.includes('upstream-failed') &&
-              !record.integrity.includes('client-closed') && (
-                <li className="integrity-flag">{errorWords(record.error)}</li>
-              )}
+            {ended !== null && <li className="integrity-flag">{ended}</li>}
           </ul>
         )}
       </section>
@@ -203,7 +201,7 @@ export function OverviewTab({
                   {record.response?.bodyTruncated ? ' (truncated)' : ''}
                 </Row>
               )}
-              {summary.error && <Row label="Error">{errorWords(summary.error)}</Row>}
+              {failed !== null && <Row label="Error">{failed}</Row>}
             </tbody>
           </table>
         </section>

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
+import { isAborted, isFailed, isLive } from '../../../shared/exchange-lifecycle.ts';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { REPLAY_MISS } from '../../../shared/tokentap-headers.ts';
-import { apiLabel, formatClock, formatCost, formatInt, formatMs, isLive, statusLabel } from '../../format.ts';
+import { apiLabel, formatClock, formatCost, formatInt, formatMs, statusLabel } from '../../format.ts';
 import type { SortKey } from '../../store/sort.ts';
 
 export interface Column {
@@ -171,8 +172,7 @@ export function mayOverflow(column: Column, text: string, width: number, extra =
 
 /** A CSS class for the status cell's colour. */
 export function statusClass(s: ExchangeSummary): string {
-  if (s.state === 'pending' || s.state === 'streaming') return 'live';
-  if (s.state === 'aborted') return 'aborted';
-  if (s.state === 'error' || (s.status !== null && s.status >= 400)) return 'error';
-  return 'ok';
+  if (isLive(s)) return 'live';
+  if (isAborted(s)) return 'aborted';
+  return isFailed(s) ? 'error' : 'ok';
 }

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { isEnded } from '../../../shared/exchange-lifecycle.ts';
 import type { ReplayFault, ReplayStatus, SessionInfo } from '../../../shared/inspector-contract.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { countOf, formatInt } from '../../format.ts';
@@ -47,7 +48,7 @@ export function liveSessionCount(state: InspectorState): number | null {
   let ended = 0;
   for (const id of state.order) {
     const summary = state.byId.get(id);
-    if (summary !== undefined && summary.state !== 'pending' && summary.state !== 'streaming') ended++;
+    if (summary !== undefined && isEnded(summary)) ended++;
   }
   return ended;
 }

@@ -116,8 +116,12 @@ const own = eventFrom(7);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const template = streamRecord();
-function exchange(id: string, seq: number, state: ExchangeRecord['state'] = 'streaming'): ExchangeRecord {
-  return { ...template, id, seq, state };
+function exchange(
+  id: string,
+  seq: number,
+  state: 'pending' | 'streaming' | 'complete' = 'streaming',
+): ExchangeRecord {
+  return { ...template, id, seq, state, error: null };
 }
 
 /** The update the analysis side sends when an exchange changed. */

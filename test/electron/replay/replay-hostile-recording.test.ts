@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { importSessionFile } from '../../../electron/sessions/import-session-file.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeFacts, ExchangeRecord } from '../../../shared/exchange-record.ts';
 import { recordsToHar } from '../../../shared/har-format.ts';
 import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
 import { readFixtureText } from '../../support/fixtures.ts';
@@ -14,7 +14,7 @@ import { jsonRecord } from '../../support/sample-records.ts';
 import { type ReplayHarness, startReplayHarness } from './replay-support.ts';
 
 const good = jsonRecord();
-const withResponse = (path: string, change: Partial<ExchangeRecord>, headers = {}): ExchangeRecord => {
+const withResponse = (path: string, change: Partial<ExchangeFacts>, headers = {}): ExchangeRecord => {
   const response = good.response as NonNullable<ExchangeRecord['response']>;
   return {
     ...good,
@@ -51,7 +51,7 @@ describe('replaying a recording Node cannot write', () => {
     expect(await answer.json()).toMatchObject({ error: { type: 'proxy_error', code: 'replay_failed' } });
     expect(failures).toEqual([expect.stringMatching(/^Tokentap replay could not answer from recording/)]);
     const failed = await h.nextRecord();
-    expect(failed.error?.kind).toBe('proxy-error');
+    expect(failed).toMatchObject({ state: 'error', error: { kind: 'proxy-error' } });
 
     // Still serving: the official SDK gets the good recording, byte for byte.
     const response = await h.openai.chat.completions

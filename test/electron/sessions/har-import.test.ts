@@ -159,7 +159,7 @@ describe('foreign HAR import: Chrome DevTools', () => {
       response: null,
       state: 'error',
       error: { kind: 'upstream-unreachable', message: 'net::ERR_NAME_NOT_RESOLVED' },
-      integrity: ['upstream-failed'],
+      integrity: [],
       model: 'gpt-4.1-nano',
     });
   });
