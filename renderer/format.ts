@@ -3,6 +3,7 @@ import {
   failureKindOf,
   isAborted,
   isFailed,
+  isStreaming,
   isUpstreamHttpError,
 } from '../shared/exchange-lifecycle.ts';
 import type { ExchangeSummary } from '../shared/exchange-record.ts';
@@ -94,7 +95,7 @@ export function statusLabel(summary: ExchangeSummary): string {
   // An HTTP error answer, an error reported inside a 2xx stream, or no answer at all.
   if (isFailed(summary)) return status === null ? 'failed' : `${status} error`;
   if (status === null) return summary.state;
-  return summary.state === 'streaming' ? `${status} streaming` : String(status);
+  return isStreaming(summary) ? `${status} streaming` : String(status);
 }
 
 /**

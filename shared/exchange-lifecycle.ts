@@ -79,12 +79,14 @@ export interface AbortedLifecycle {
 /** Where an exchange is in its life: the `state` and `error` of a summary or record. */
 export type ExchangeLifecycle = LiveLifecycle | CompleteLifecycle | FailedLifecycle | AbortedLifecycle;
 
-/** Either error an exchange may carry. */
-export type ExchangeError = ExchangeLifecycle['error'] & {};
-
 /** True while the exchange has not ended. */
 export function isLive<T extends ExchangeLifecycle>(exchange: T): exchange is Extract<T, LiveLifecycle> {
   return exchange.state === 'pending' || exchange.state === 'streaming';
+}
+
+/** True while a streamed response (SSE, NDJSON, a WebSocket) is arriving: its head is in, its end is not. */
+export function isStreaming<T extends ExchangeLifecycle>(exchange: T): exchange is Extract<T, LiveLifecycle> {
+  return exchange.state === 'streaming';
 }
 
 /** True once the exchange has ended, however it ended. */

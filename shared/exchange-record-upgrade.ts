@@ -29,15 +29,14 @@ export interface StoredLifecycle {
 export const RETIRED_INTEGRITY_FLAGS = ['client-closed', 'upstream-failed'] as const;
 
 /**
- * The lifecycle stored fields mean, in today's encoding (a new object when it differs, else the
- * same); `body` is the response text an old HTTP error answer is read from (empty for a summary).
+ * The lifecycle stored fields mean, in today's encoding (new fields when they differ, else `stored`
+ * itself); `body` is the response text an old HTTP error answer is read from (empty for a summary).
  */
 export function upgradedLifecycle(stored: StoredLifecycle, body = ''): StoredLifecycle {
-  const { error } = stored;
-  if (error?.kind === CLIENT_ABORTED)
-    return { ...stored, state: 'aborted', error: { message: error.message } };
-  if (stored.state === 'complete' && error === null && isHttpErrorStatus(stored.status))
-    return { ...stored, state: 'error', error: readUpstreamError(stored.status, body) };
+  const { error, status } = stored;
+  if (error?.kind === CLIENT_ABORTED) return { state: 'aborted', status, error: { message: error.message } };
+  if (stored.state === 'complete' && error === null && isHttpErrorStatus(status))
+    return { state: 'error', status, error: readUpstreamError(status, body) };
   return stored;
 }
 
@@ -45,7 +44,7 @@ export function upgradedLifecycle(stored: StoredLifecycle, body = ''): StoredLif
 export function upgradeRecord(record: ExchangeRecord): ExchangeRecord {
   // Session files are read back without the import's checks: what is missing stays missing.
   const response = record.response as ExchangeRecord['response'] | undefined;
-  const body = response?.encoding === undefined ? (response?.body ?? '') : '';
+  const body = response?.encoding === undefined && typeof response?.body === 'string' ? response.body : '';
   upgradeSummary(record, body);
   const flags = record.integrity as string[] | undefined;
   if (flags?.some(isRetiredFlag)) record.integrity = record.integrity.filter((flag) => !isRetiredFlag(flag));

@@ -233,6 +233,22 @@ describe('WebSocket capture', () => {
 });
 
 describe('WebSocket capture of a close without a code', () => {
+  it('records a client that closes with a code other than 1000 as aborted by the client, with the code', async () => {
+    const h = await start((ws) => ws.send('ready'));
+    const client = new WebSocket(wsUrl(h, '/v1/realtime?model=gpt-realtime'));
+    const ready = nextMessage(client);
+    await opened(client);
+    await ready;
+    client.close(4000, 'user left');
+    const record = await h.nextRecord();
+    expect(record.websocket?.close).toMatchObject({ code: 4000, reason: 'user left', by: 'client' });
+    // Once `error` with an error of kind `client-aborted`: the state and the error disagreed.
+    expect(record).toMatchObject({
+      state: 'aborted',
+      error: { message: expect.stringContaining('code 4000') },
+    });
+  });
+
   it('counts a close frame without a code (1005, as the Agents SDK sends) as a normal end', async () => {
     const h = await start((ws) => ws.send('ready'));
     const client = new WebSocket(wsUrl(h, '/v1/responses'));
