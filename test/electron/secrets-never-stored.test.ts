@@ -11,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { isEnded } from '../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { createGate } from '../support/gate.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
@@ -61,7 +62,7 @@ async function finished(count: number): Promise<ExchangeSummary[]> {
   await vi.waitFor(
     async () => {
       list = await json<ExchangeSummary[]>('/api/exchanges');
-      expect(list.filter((s) => s.state !== 'pending' && s.state !== 'streaming')).toHaveLength(count);
+      expect(list.filter(isEnded)).toHaveLength(count);
     },
     { timeout: 10_000, interval: 20, message: `waiting for ${count} finished exchanges` },
   );

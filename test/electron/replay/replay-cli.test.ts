@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAborted } from '../../../shared/exchange-lifecycle.ts';
 import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 
@@ -22,9 +23,7 @@ afterAll(async () => {
 
 describe('tokentap replay', () => {
   it('replays a JSONL file on the given address', async () => {
-    const records = sampleRecords().filter(
-      (r) => r.response !== null && r.status !== null && r.state !== 'aborted',
-    );
+    const records = sampleRecords().filter((r) => r.response !== null && r.status !== null && !isAborted(r));
     const file = join(dir, 'session.jsonl');
     await writeFile(file, recordsToJsonl(records));
     child = spawn(process.execPath, [BIN, 'replay', file, '--speed', '0', '--listen', '127.0.0.1:0'], {

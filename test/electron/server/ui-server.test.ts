@@ -2,6 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { isEnded } from '../../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type {
   LiveUpdate,
@@ -43,8 +44,7 @@ async function streamOnce(): Promise<string> {
 async function listUntil(count: number, session = ''): Promise<ExchangeSummary[]> {
   for (;;) {
     const list = (await (await h.api(`/api/exchanges${session}`)).json()) as ExchangeSummary[];
-    if (list.length >= count && list.every((s) => s.state !== 'pending' && s.state !== 'streaming'))
-      return list;
+    if (list.length >= count && list.every(isEnded)) return list;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -6,6 +6,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isEnded } from '../../../shared/exchange-lifecycle.ts';
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { loadSseFixture, readFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
@@ -76,8 +77,8 @@ async function summaries(harness: HeadlessHarness, count: number): Promise<Excha
   let list: ExchangeSummary[] = [];
   await vi.waitFor(
     async () => {
-      list = (await harness.service.handlers['exchanges.list'](null)).filter((s) => s.state !== 'pending');
-      expect(list.filter((s) => s.state !== 'streaming')).toHaveLength(count);
+      list = (await harness.service.handlers['exchanges.list'](null)).filter(isEnded);
+      expect(list).toHaveLength(count);
     },
     { timeout: 10_000, interval: 20 },
   );
