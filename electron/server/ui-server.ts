@@ -163,6 +163,8 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
 }
 
 const API_ROUTES = new ApiRoutes();
+// The export channel's own route: a ticket is asked for with the same request.
+const EXPORT_ROUTE: HttpRoute = CHANNEL_TABLE['export.build'].http;
 
 async function route(
   req: IncomingMessage,
@@ -188,7 +190,8 @@ async function route(
   }
   if (method === 'POST' && path === '/api/export/ticket') {
     // A link the browser downloads by itself carries this ticket, good for one download only.
-    const raw = argsFrom(EXPORT_ROUTE, ['request'], await wireOf(req, url, {}, LARGE_BODY_BYTES));
+    const wire = await wireOf(req, url, {}, LARGE_BODY_BYTES);
+    const raw = argsFrom(EXPORT_ROUTE, argNames('export.build'), wire);
     const [request] = checkArguments('export.build', raw);
     return sendJson(res, 201, tickets.issue(request));
   }
@@ -212,10 +215,7 @@ async function route(
   return sendJson(res, route.status ?? 200, result);
 }
 
-// The export channel's own route: a ticket is asked for with the same request.
-const EXPORT_ROUTE: HttpRoute = CHANNEL_TABLE['export.build'].http;
-
-/** A request as the channel table's mappings take it: path parameters, query and the JSON body read (up to `maxBody`, or none). */
+/** A request as the table's mappings take it: path parameters, query, the JSON body (up to `maxBody`, or none). */
 async function wireOf(
   req: IncomingMessage,
   url: URL,
@@ -243,7 +243,7 @@ async function upload(
 ): Promise<void> {
   const maxBytes = route.maxBodyBytes ?? SMALL_BODY_BYTES;
   refuseByHead(req, maxBytes);
-  const raw = argsFrom(route, ['file'], await wireOf(req, url, params, null));
+  const raw = argsFrom(route, argNames('import.load'), await wireOf(req, url, params, null));
   // The name gets the same checks as over IPC; the content is checked as it streams in.
   const [{ name }] = checkArguments('import.load', raw);
   // Streamed to a file and parsed in a worker thread: never held whole, never on this thread.

@@ -31,9 +31,8 @@ export interface HttpRoute<Args extends readonly unknown[] = readonly unknown[]>
   /** The status of a success (200 by default). */
   status?: number;
   /**
-   * What the answer is: the result as JSON (the default), nothing (204), a file download
-   * (the server streams it; the client turns it into an `ExportFile`), or for `upload` the
-   * body is a raw file the server streams to disk.
+   * What the answer is: the result as JSON (the default), nothing (204), or a file download
+   * (the server streams it as it is made; the client turns it into an `ExportFile`).
    */
   answer?: 'json' | 'empty' | 'file';
   /** The body is a raw file (streamed to disk by the server), not JSON. */
