@@ -264,11 +264,20 @@ export class InspectorService {
     out: Writable,
     begin?: (file: ExportFileInfo) => void,
   ): Promise<number> {
+    return this.#export(request, streamWriter(out), begin);
+  }
+
+  /** The one way an export is made, streamed (`exportTo`) or in memory (`export.build`). */
+  async #export(
+    request: ExportRequest,
+    write: (text: string) => Promise<void> | void,
+    begin?: (file: ExportFileInfo) => void,
+  ): Promise<number> {
     // Found (or refused) before `begin`: an unknown session is an error, not an empty download.
     const run = await this.#store.exportJob(request.format, request.ids, request.session);
     begin?.(exportFileInfo(request.format, request.session ?? this.#store.currentId));
     // Made in a worker thread: serialising a large session never stalls forwarding.
-    return run(streamWriter(out));
+    return run(write);
   }
 
   /**
@@ -425,15 +434,17 @@ export class InspectorService {
         return undefined;
       },
       'export.build': async (request) => {
-        const run = await store.exportJob(request.format, request.ids, request.session);
+        // The same export as a download over HTTP (`exportTo`), collected in memory.
         const pieces: string[] = [];
-        await run((text) => {
-          pieces.push(text);
-        });
-        return {
-          ...exportFileInfo(request.format, request.session ?? store.currentId),
-          content: pieces.join(''),
-        };
+        const files: ExportFileInfo[] = [];
+        await this.#export(
+          request,
+          (text) => {
+            pieces.push(text);
+          },
+          (file) => files.push(file),
+        );
+        return { ...(files[0] as ExportFileInfo), content: pieces.join('') };
       },
       // Parsed in a worker thread: a large or deeply nested file never stalls forwarding.
       'import.load': (file) => store.importFile({ name: file.name, text: file.content }),

@@ -15,12 +15,12 @@ import {
   session,
   shell,
 } from 'electron';
+import { type IpcGateway, openIpcGateway } from './bridge/ipc-gateway.ts';
 import { appMenuTemplate } from './desktop/app-menu.ts';
 import { externalUrl, isAppUrl } from './desktop/app-url.ts';
 import { cspFromHtml, DEFAULT_CSP } from './desktop/content-security-policy.ts';
 import { type Dialogs, type FileActions, fileActions } from './desktop/file-actions.ts';
 import { InspectorService } from './inspector-service.ts';
-import { type IpcGateway, openIpcGateway } from './ipc-gateway.ts';
 import { DEFAULT_HEADERS_TIMEOUT_MS } from './proxy/proxy-server.ts';
 
 /** The README's quick start, put in at build time (vite.electron.config.ts). */

@@ -1,9 +1,25 @@
-import type { ExchangeRecord, ExchangeSummary } from './exchange-record.ts';
+import type * as v from 'valibot';
+import type { ExportRequest } from './contract/arguments.ts';
+import { type ArgsOf, CHANNEL_TABLE } from './contract/channels.ts';
+import type { ReplayFault } from './contract/replay-fault.ts';
+import type { ExchangeSummary } from './exchange-record.ts';
+
+type ChannelTable = typeof CHANNEL_TABLE;
+
+export type {
+  ExportFormat,
+  ExportRequest,
+  ImportFile,
+  ReplayStartRequest,
+  ResendRequest,
+  Settings,
+} from './contract/arguments.ts';
+export type { ReplayFault } from './contract/replay-fault.ts';
 
 /**
- * The one contract between the main process (or the headless server) and the renderer: every
- * request's channel name, arguments and result. The Electron gateway, the preload bridge and the
- * browser client are all checked against it; the renderer only ever sees `InspectorApi`.
+ * The one contract between the main process (or the headless server) and the renderer: the
+ * types derived from the channel table (`contract/channels.ts`), what results are made of, and
+ * the one-way messages. The renderer only ever sees `InspectorApi`.
  */
 
 /** A session: one JSONL file of exchanges. */
@@ -94,15 +110,6 @@ export interface TelemetryStatus {
   content: boolean;
 }
 
-export interface Settings {
-  listenAddr: string;
-  upstream: string;
-  /** Web page origins allowed to call the proxy, comma-separated; absent in an update: unchanged. */
-  allowedOrigins?: string;
-  /** Routes added or overridden, `name=url,name=url`; absent in an update: unchanged. */
-  routes?: string;
-}
-
 /** Totals for one provider, tenant, model or a combination. Token sums skip exchanges with unknown usage. */
 export interface UsageRow {
   /** The route (`anthropic`, `upstream`); null for exchanges recorded before routes. */
@@ -131,16 +138,6 @@ export interface UsageTotals {
   byProviderTenantModel: UsageRow[];
 }
 
-export type ExportFormat = 'har' | 'jsonl';
-
-export interface ExportRequest {
-  format: ExportFormat;
-  /** Session id; null for the current session. */
-  session: string | null;
-  /** Only these exchanges (the filtered rows); null for all. */
-  ids: string[] | null;
-}
-
 export interface ExportFile {
   fileName: string;
   mimeType: string;
@@ -150,32 +147,6 @@ export interface ExportFile {
 export interface ImportResult {
   session: SessionInfo;
   imported: number;
-}
-
-/**
- * A fault injected into every answer of a replay, to test how a client copes:
- * `drop-usage` removes the usage (chat `include_usage` chunk, Responses `response.usage`,
- * Anthropic `message_delta.usage`, a JSON body's `usage`); `cut-after` resets the connection
- * after that many stream events; `delay-first-byte` holds the response back; `rate-limit`
- * answers 429 with `retry-after`; `error-mid-stream` sends the API's error event halfway and ends.
- */
-export type ReplayFault =
-  | { kind: 'drop-usage' }
-  | { kind: 'cut-after'; events: number }
-  | { kind: 'delay-first-byte'; ms: number }
-  | { kind: 'rate-limit'; retryAfterSeconds: number }
-  | { kind: 'error-mid-stream' };
-
-export interface ReplayStartRequest {
-  /** Session id to replay; null for the current session (as it is now). */
-  session: string | null;
-  /** Recorded pace times this factor; 0 sends everything as fast as possible. */
-  speed: number;
-  /** Forward requests no recording matches to the upstream (and capture them) instead of answering 404. */
-  fallthrough: boolean;
-  faults: ReplayFault[];
-  /** Top-level request body fields ignored when matching; null for the defaults (`user`, `metadata`…). */
-  ignoredFields?: string[] | null;
 }
 
 export interface ReplayStatus {
@@ -193,38 +164,13 @@ export interface ReplayStatus {
   misses: number;
 }
 
-/** Send a captured request again to the live upstream, optionally edited. */
-export interface ResendRequest {
-  id: string;
-  /** The session the exchange is in; null for the current one. */
-  session: string | null;
-  /** Replaces the captured request body. */
-  body?: string;
-  /** Replaces the body's top-level `model`. */
-  model?: string;
-  /** The key to send; else the environment's (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`…). Never stored. */
-  apiKey?: string;
-}
-
-/** Channel name → arguments and result. Names are `domain.verb`. */
-export interface InspectorRequests {
-  'status.get': { args: []; result: ProxyStatus };
-  'settings.update': { args: [settings: Settings]; result: ProxyStatus };
-  'capture.setPaused': { args: [paused: boolean]; result: ProxyStatus };
-  'exchanges.list': { args: [session: string | null]; result: ExchangeSummary[] };
-  'exchanges.get': { args: [id: string, session: string | null]; result: ExchangeRecord | null };
-  'usage.get': { args: [session: string | null]; result: UsageTotals };
-  'sessions.list': { args: []; result: SessionInfo[] };
-  'sessions.create': { args: []; result: SessionInfo };
-  'sessions.delete': { args: [id: string]; result: undefined };
-  'export.build': { args: [request: ExportRequest]; result: ExportFile };
-  'import.load': { args: [file: { name: string; content: string }]; result: ImportResult };
-  /** Replay mode: the proxy answers from a recording instead of the upstream. */
-  'replay.start': { args: [request: ReplayStartRequest]; result: ProxyStatus };
-  'replay.stop': { args: []; result: ProxyStatus };
-  /** Resolves with the new exchange (linked by `resentFrom`) once its response has ended. */
-  'exchanges.resend': { args: [request: ResendRequest]; result: ExchangeSummary };
-}
+/** Channel name → arguments and result, derived from the contract table. Names are `domain.verb`. */
+export type InspectorRequests = {
+  [C in keyof ChannelTable]: {
+    args: ArgsOf<ChannelTable[C]['args']>;
+    result: v.InferOutput<ChannelTable[C]['result']>;
+  };
+};
 
 export type Channel = keyof InspectorRequests;
 
@@ -244,35 +190,23 @@ export type InspectorHandlers = {
   [C in Channel]: (...args: InspectorRequests[C]['args']) => Promise<InspectorRequests[C]['result']>;
 };
 
-/**
- * What the renderer calls: `api.exchanges.list(null)`, one method per channel, plus the live
- * update subscription (returns its unsubscribe function).
- */
-export type InspectorApi = {
+/** One method per channel, grouped by domain: `api.exchanges.list(null)` calls `exchanges.list`. */
+export type InspectorMethods = {
   [D in Domain<Channel>]: {
     [V in Verb<Channel, D>]: `${D}.${V}` extends Channel ? InspectorHandlers[`${D}.${V}`] : never;
   };
-} & {
+};
+
+/**
+ * What the renderer calls: one method per channel, plus the live update subscription (returns
+ * its unsubscribe function).
+ */
+export type InspectorApi = InspectorMethods & {
   onUpdates(listener: (batch: LiveUpdate[]) => void): () => void;
 };
 
 /** Every channel name, for the gateways to register and the tests to check against. */
-export const CHANNELS: readonly Channel[] = [
-  'status.get',
-  'settings.update',
-  'capture.setPaused',
-  'exchanges.list',
-  'exchanges.get',
-  'usage.get',
-  'sessions.list',
-  'sessions.create',
-  'sessions.delete',
-  'export.build',
-  'import.load',
-  'replay.start',
-  'replay.stop',
-  'exchanges.resend',
-] satisfies Channel[];
+export const CHANNELS = Object.keys(CHANNEL_TABLE) as readonly Channel[];
 
 /** The IPC channel on which live update batches travel. */
 export const UPDATES_CHANNEL = 'updates.batch';

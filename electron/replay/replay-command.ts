@@ -1,9 +1,9 @@
+import { formatFault, parseFault } from '../../shared/contract/replay-fault.ts';
 import type { ReplayFault } from '../../shared/inspector-contract.ts';
 import { dataDir } from '../data-dir.ts';
 import { type ListenRemedies, runServe } from '../headless.ts';
 import type { InspectorService } from '../inspector-service.ts';
 import { formatListenAddress, type ListenAddress, parseListenAddress } from '../proxy/listen-address.ts';
-import { formatFault, parseFault } from './fault-spec.ts';
 import { removePortFile, writePortFile } from './port-file.ts';
 import { loadReplaySource } from './replay-source.ts';
 

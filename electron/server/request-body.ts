@@ -59,9 +59,8 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** The request's body parsed as JSON (see `readBody`). */
-export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const text = await readBody(req, maxBytes);
+/** A request body parsed as JSON (400 when it is not). */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -2,13 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { CHANNEL_TABLE } from '../../shared/contract/channels.ts';
+import { argNames, callWith, checkArguments } from '../../shared/contract/check-arguments.ts';
+import {
+  argsFrom,
+  type HttpRoute,
+  LARGE_BODY_BYTES,
+  SMALL_BODY_BYTES,
+  takesBody,
+  type WireRequest,
+} from '../../shared/contract/http-route.ts';
 import type { ExportRequest } from '../../shared/inspector-contract.ts';
-import { ARGUMENT_CHECKS } from '../bridge/ipc-arguments.ts';
 import type { InspectorService } from '../inspector-service.ts';
 import { formatListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
 import { listenOn } from '../proxy/listen-error.ts';
-import { checkReplayStartRequest, checkResendRequest } from '../replay/replay-arguments.ts';
-import { isSessionId } from '../sessions/session-store.ts';
+import { ApiRoutes } from './api-routes.ts';
 import { attachmentDisposition } from './content-disposition.ts';
 import { type DownloadTicketOptions, DownloadTickets } from './download-tickets.ts';
 import {
@@ -17,7 +25,7 @@ import {
   type LiveFeedClientState,
   type LiveFeedLimits,
 } from './live-feed-client.ts';
-import { HttpError, readBody, readJson, refuseByHead } from './request-body.ts';
+import { HttpError, parseJson, readBody, refuseByHead } from './request-body.ts';
 import { RequestGuard } from './request-guard.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -49,12 +57,6 @@ export interface RunningUiServer {
   close(): Promise<void>;
 }
 
-/** Imports can be large HAR files; anything bigger is refused rather than buffered. */
-const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
-/** Settings, pause, replay: a few fields. */
-const MAX_SMALL_BODY_BYTES = 64 * 1024;
-/** An export's or a ticket's ids (up to a million), a resend's edited request body. */
-const MAX_LARGE_BODY_BYTES = 64 * 1024 * 1024;
 /** Browsers open a handful; a flood of idle connections must not use up the process's files. */
 const MAX_CONNECTIONS = 256;
 
@@ -160,6 +162,10 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   };
 }
 
+const API_ROUTES = new ApiRoutes();
+// The export channel's own route: a ticket is asked for with the same request.
+const EXPORT_ROUTE: HttpRoute = CHANNEL_TABLE['export.build'].http;
+
 async function route(
   req: IncomingMessage,
   res: ServerResponse,
@@ -167,115 +173,87 @@ async function route(
   service: InspectorService,
   tickets: DownloadTickets,
 ): Promise<void> {
-  const { handlers } = service;
   const method = req.method ?? 'GET';
   const path = url.pathname;
-  const session = sessionIdOrNull(url.searchParams.get('session') || null);
-  const exchange = /^\/api\/exchanges\/([^/]+)$/.exec(path);
-  const sessionPath = /^\/api\/sessions\/([^/]+)$/.exec(path);
-  const resend = /^\/api\/exchanges\/([^/]+)\/resend$/.exec(path);
-
-  if (method === 'GET' && path === '/api/status') return sendJson(res, 200, await handlers['status.get']());
-  if (method === 'PUT' && path === '/api/settings') {
-    // The same checks (types, lengths) as over IPC.
-    const [settings] = ARGUMENT_CHECKS['settings.update']([await readJson(req, MAX_SMALL_BODY_BYTES)]);
-    return sendJson(res, 200, await handlers['settings.update'](settings));
-  }
-  if (method === 'POST' && path === '/api/capture') {
-    const body = (await readJson(req, MAX_SMALL_BODY_BYTES)) as { paused?: unknown };
-    if (typeof body.paused !== 'boolean') throw new HttpError(400, 'Send {"paused": true|false}');
-    return sendJson(res, 200, await handlers['capture.setPaused'](body.paused));
-  }
-  if (method === 'GET' && path === '/api/exchanges')
-    return sendJson(res, 200, await handlers['exchanges.list'](session));
-  if (method === 'GET' && exchange) {
-    const [id] = ARGUMENT_CHECKS['exchanges.get']([decodeURIComponent(exchange[1] as string), session]);
-    const record = await handlers['exchanges.get'](id, session);
-    if (!record) throw new HttpError(404, `No exchange "${exchange[1]}" in this session`);
-    return sendJson(res, 200, record);
-  }
-  if (method === 'POST' && resend) {
-    // The body holds the edits ({body?, model?, apiKey?}); an empty body resends as captured.
-    const text = await readBody(req, MAX_LARGE_BODY_BYTES);
-    let edits: unknown = {};
-    if (text.trim() !== '') {
-      try {
-        edits = JSON.parse(text);
-      } catch {
-        throw new HttpError(400, 'The body is not JSON');
-      }
-    }
-    const request = checkResendRequest({
-      session,
-      ...(edits as object),
-      id: decodeURIComponent(resend[1] as string),
-    });
-    return sendJson(res, 201, await handlers['exchanges.resend'](request));
-  }
-  if (method === 'POST' && path === '/api/replay') {
-    const request = checkReplayStartRequest({
-      session,
-      ...((await readJson(req, MAX_SMALL_BODY_BYTES)) as object),
-    });
-    return sendJson(res, 200, await handlers['replay.start'](request));
-  }
-  if (method === 'DELETE' && path === '/api/replay')
-    return sendJson(res, 200, await handlers['replay.stop']());
-  if (method === 'GET' && path === '/api/usage')
-    return sendJson(res, 200, await handlers['usage.get'](session));
-  if (method === 'GET' && path === '/api/sessions')
-    return sendJson(res, 200, await handlers['sessions.list']());
-  if (method === 'POST' && path === '/api/sessions')
-    return sendJson(res, 201, await handlers['sessions.create']());
-  if (method === 'DELETE' && sessionPath) {
-    // Exactly a session id: `<current>.index` or a path names another file, never a session.
-    const id = sessionIdOrNull(decodeURIComponent(sessionPath[1] as string));
-    await handlers['sessions.delete'](id as string);
-    res.writeHead(204).end();
-    return;
-  }
+  // Downloads by URL, beside the channels: a whole session with the token in the header, or a
+  // ticket for a link (see `handle`); both take the export channel's request, checked as it is.
   if (method === 'GET' && path === '/api/export') {
-    // Whole sessions, with the token in the header (the page's own fetch); links use tickets.
-    const format = url.searchParams.get('format') ?? 'jsonl';
     const ids = url.searchParams.get('ids');
-    const [request] = ARGUMENT_CHECKS['export.build']([
-      { format, session, ids: ids ? ids.split(',').filter(Boolean) : null },
-    ]);
-    return sendExport(res, service, request);
-  }
-  if (method === 'POST' && (path === '/api/export' || path === '/api/export/ticket')) {
-    // The filtered rows can be thousands of ids: too many for a URL, so they come as a JSON body.
-    const json = await readJson(req, MAX_LARGE_BODY_BYTES);
-    if (typeof json !== 'object' || json === null || Array.isArray(json))
-      throw new HttpError(400, 'Send {"format": "har"|"jsonl", "session": id|null, "ids": [...]|null}');
-    const body = json as { format?: unknown; session?: unknown; ids?: unknown };
-    const [request] = ARGUMENT_CHECKS['export.build']([
+    const [request] = checkArguments('export.build', [
       {
-        format: body.format ?? 'jsonl',
-        session: body.session === undefined ? session : sessionIdOrNull(body.session),
-        ids: body.ids ?? null,
+        format: url.searchParams.get('format') ?? 'jsonl',
+        session: url.searchParams.get('session') || null,
+        ids: ids ? ids.split(',').filter(Boolean) : null,
       },
     ]);
-    // A link the browser downloads by itself carries this ticket, good for one download only.
-    if (path === '/api/export/ticket') return sendJson(res, 201, tickets.issue(request));
     return sendExport(res, service, request);
   }
-  if (method === 'POST' && path === '/api/import') {
-    refuseByHead(req, MAX_IMPORT_BYTES);
-    // The name gets the same checks as over IPC; the content is checked as it streams in.
-    const [{ name }] = ARGUMENT_CHECKS['import.load']([
-      { name: url.searchParams.get('name') || 'import', content: '' },
-    ]);
-    // Streamed to a file and parsed in a worker thread: never held whole, never on this thread.
-    const imported = await service.importStream(
-      name,
-      req,
-      MAX_IMPORT_BYTES,
-      () => new HttpError(413, `Bodies over ${MAX_IMPORT_BYTES} bytes are refused`),
-    );
-    return sendJson(res, 201, imported);
+  if (method === 'POST' && path === '/api/export/ticket') {
+    // A link the browser downloads by itself carries this ticket, good for one download only.
+    const wire = await wireOf(req, url, {}, LARGE_BODY_BYTES);
+    const raw = argsFrom(EXPORT_ROUTE, argNames('export.build'), wire);
+    const [request] = checkArguments('export.build', raw);
+    return sendJson(res, 201, tickets.issue(request));
   }
-  throw new HttpError(404, `No API route ${method} ${path}`);
+  const matched = API_ROUTES.match(method, path);
+  if (!matched) throw new HttpError(404, `No API route ${method} ${path}`);
+  const { channel, route, params } = matched;
+  const names = argNames(channel);
+  if (route.upload) return upload(req, res, url, service, route, params);
+  const body = takesBody(route, names) ? (route.maxBodyBytes ?? SMALL_BODY_BYTES) : null;
+  const args = checkArguments(channel, argsFrom(route, names, await wireOf(req, url, params, body)));
+  if (route.answer === 'file') {
+    // Streamed record by record: the same code as the channel's handler, into the response.
+    return sendExport(res, service, args[0] as ExportRequest);
+  }
+  const result = await callWith(service.handlers, channel, args);
+  if (result === null && route.notFound) throw new HttpError(404, route.notFound(args));
+  if (route.answer === 'empty') {
+    res.writeHead(route.status ?? 204).end();
+    return;
+  }
+  return sendJson(res, route.status ?? 200, result);
+}
+
+/** A request as the table's mappings take it: path parameters, query, the JSON body (up to `maxBody`, or none). */
+async function wireOf(
+  req: IncomingMessage,
+  url: URL,
+  params: Record<string, string>,
+  maxBody: number | null,
+): Promise<WireRequest> {
+  const query: Record<string, string | null> = {};
+  for (const key of url.searchParams.keys()) query[key] = url.searchParams.get(key) || null;
+  let body: unknown;
+  if (maxBody !== null) {
+    const text = await readBody(req, maxBody);
+    if (text.trim() !== '') body = parseJson(text);
+  }
+  return { params, query, body };
+}
+
+/** An upload (an import): only its name is an argument; the body is streamed to a file, never held. */
+async function upload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  service: InspectorService,
+  route: HttpRoute,
+  params: Record<string, string>,
+): Promise<void> {
+  const maxBytes = route.maxBodyBytes ?? SMALL_BODY_BYTES;
+  refuseByHead(req, maxBytes);
+  const raw = argsFrom(route, argNames('import.load'), await wireOf(req, url, params, null));
+  // The name gets the same checks as over IPC; the content is checked as it streams in.
+  const [{ name }] = checkArguments('import.load', raw);
+  // Streamed to a file and parsed in a worker thread: never held whole, never on this thread.
+  const imported = await service.importStream(
+    name,
+    req,
+    maxBytes,
+    () => new HttpError(413, `Bodies over ${maxBytes} bytes are refused`),
+  );
+  return sendJson(res, route.status ?? 200, imported);
 }
 
 /** An export as a download, streamed record by record (a failure midway cuts the download). */
@@ -305,12 +283,4 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
     'cache-control': 'no-store',
   });
   res.end(body);
-}
-
-/** A session id from a request, checked to be exactly one (400 otherwise); null stays null. */
-function sessionIdOrNull(value: unknown): string | null {
-  if (value === null) return null;
-  if (typeof value !== 'string' || !isSessionId(value))
-    throw new HttpError(400, `Invalid session id ${JSON.stringify(value).slice(0, 100)}`);
-  return value;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isSessionId } from '../../shared/contract/arguments.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import type { CaptureHealth, ExportFormat, SessionInfo } from '../../shared/inspector-contract.ts';
 import { type FinishedExchange, finishExchange } from '../capture/finished-exchange.ts';
@@ -446,13 +447,6 @@ function createdAtOf(id: string): string {
 }
 
 // What newSessionId makes, plus importRecords' slug: no dot, so no id names another id's index file.
-const SESSION_ID = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-[0-9a-f]{4}(?:-[A-Za-z0-9-]+)?$/;
-
-/** True when `id` has exactly the form of a session id (never a path, never another file's name). */
-export function isSessionId(id: string): boolean {
-  return id.length <= 80 && SESSION_ID.test(id);
-}
-
 /** Rejects anything that is not exactly a session id. */
 function checkId(id: string): string {
   if (!isSessionId(id)) throw new Error(`There is no session "${id}" (not a session id).`);

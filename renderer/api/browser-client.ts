@@ -1,17 +1,15 @@
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import { channelMethods } from '../../shared/contract/channel-methods.ts';
+import { CHANNEL_TABLE } from '../../shared/contract/channels.ts';
+import { argNames } from '../../shared/contract/check-arguments.ts';
+import { fillPath, type HttpRoute, wireFor } from '../../shared/contract/http-route.ts';
 import type {
+  Channel,
   ExportFile,
   ExportLinks,
   ExportRequest,
-  ImportResult,
   InspectorApi,
+  InspectorRequests,
   LiveUpdate,
-  ProxyStatus,
-  ReplayStartRequest,
-  ResendRequest,
-  SessionInfo,
-  Settings,
-  UsageTotals,
 } from '../../shared/inspector-contract.ts';
 import type { CallOptions, CancellableApi } from './call-options.ts';
 
@@ -22,7 +20,6 @@ export interface BrowserClientOptions {
   origin?: string;
   /** The API token; defaults to `?token=` of the page URL. */
   token?: string | null;
-  fetch?: typeof fetch;
   WebSocket?: typeof WebSocket;
 }
 
@@ -102,14 +99,14 @@ type Listener = (batch: LiveUpdate[]) => void;
 
 /**
  * `InspectorApi` over the headless server's HTTP API and its `/api/events` WebSocket: what the UI uses
- * in a browser, where there is no preload bridge.
+ * in a browser, where there is no preload bridge. Its methods and their requests are derived from
+ * the channel table, as the server's routes are.
  */
 export function createBrowserClient(
   opts: BrowserClientOptions = {},
 ): InspectorApi & CancellableApi & Required<ExportLinks> {
   const origin = opts.origin ?? window.location.origin;
   const token = opts.token === undefined ? tokenFromLocation() : opts.token;
-  const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const WebSocketImpl = opts.WebSocket ?? globalThis.WebSocket;
 
   function url(path: string, query: Record<string, string | null | undefined> = {}): string {
@@ -131,122 +128,47 @@ export function createBrowserClient(
     const init: RequestInit = { method, headers };
     if (body) init.body = body.text;
     if (options.signal) init.signal = options.signal;
-    const response = await doFetch(url(path, query), init);
+    const response = await fetch(url(path, query), init);
     if (!response.ok) throw await errorFrom(response);
     return response;
   }
 
-  async function json<T>(
-    options: CallOptions,
-    method: string,
-    path: string,
-    query: Record<string, string | null | undefined> = {},
-    body?: unknown,
-  ): Promise<T> {
-    const response = await send(
-      options,
-      method,
-      path,
-      query,
-      body === undefined ? undefined : { text: JSON.stringify(body), type: 'application/json' },
-    );
+  /** One call of a channel, as the channel table says it travels over HTTP. */
+  async function call(options: CallOptions, channel: Channel, args: readonly unknown[]): Promise<unknown> {
+    const route: HttpRoute = CHANNEL_TABLE[channel].http;
+    const wire = wireFor(route, argNames(channel), args);
+    const body =
+      wire.body === undefined
+        ? undefined
+        : wire.contentType
+          ? { text: String(wire.body), type: wire.contentType }
+          : { text: JSON.stringify(wire.body), type: 'application/json' };
+    let response: Response;
+    try {
+      response = await send(options, route.method, fillPath(route.path, wire.params), wire.query, body);
+    } catch (error) {
+      if (error instanceof NotFound && route.notFound) return null;
+      throw error;
+    }
+    if (route.answer === 'empty') return undefined;
     const text = await readText(response, options);
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    if (route.answer === 'file') {
+      return {
+        fileName: fileNameFromDisposition(response.headers.get('content-disposition'), 'tokentap-export'),
+        mimeType: response.headers.get('content-type') ?? 'application/octet-stream',
+        content: text,
+      } satisfies ExportFile;
+    }
+    return text === '' ? undefined : JSON.parse(text);
   }
 
   function build(options: CallOptions): InspectorApi {
     return {
-      status: {
-        get: () => json<ProxyStatus>(options, 'GET', '/api/status'),
-      },
-      settings: {
-        update: (settings: Settings) => json<ProxyStatus>(options, 'PUT', '/api/settings', {}, settings),
-      },
-      capture: {
-        setPaused: (paused: boolean) => json<ProxyStatus>(options, 'POST', '/api/capture', {}, { paused }),
-      },
-      exchanges: {
-        list: (session: string | null) =>
-          json<ExchangeSummary[]>(options, 'GET', '/api/exchanges', { session }),
-        get: async (id: string, session: string | null) => {
-          try {
-            return await json<ExchangeRecord>(options, 'GET', `/api/exchanges/${encodeURIComponent(id)}`, {
-              session,
-            });
-          } catch (error) {
-            if (error instanceof NotFound) return null;
-            throw error;
-          }
-        },
-        resend: (request: ResendRequest) => {
-          // The key travels in the body of this one loopback call and is never stored.
-          const { id, session, ...edits } = request;
-          return json<ExchangeSummary>(
-            options,
-            'POST',
-            `/api/exchanges/${encodeURIComponent(id)}/resend`,
-            { session },
-            edits,
-          );
-        },
-      },
-      replay: {
-        start: (request: ReplayStartRequest) =>
-          json<ProxyStatus>(options, 'POST', '/api/replay', {}, request),
-        stop: () => json<ProxyStatus>(options, 'DELETE', '/api/replay'),
-      },
-      usage: {
-        get: (session: string | null) => json<UsageTotals>(options, 'GET', '/api/usage', { session }),
-      },
-      sessions: {
-        list: () => json<SessionInfo[]>(options, 'GET', '/api/sessions'),
-        create: () => json<SessionInfo>(options, 'POST', '/api/sessions'),
-        delete: async (id: string) => {
-          await send(options, 'DELETE', `/api/sessions/${encodeURIComponent(id)}`);
-          return undefined;
-        },
-      },
-      export: {
-        build: async (request: ExportRequest): Promise<ExportFile> => {
-          // A whole session is a plain GET; the filtered rows can be thousands of ids, too many for a
-          // URL, so they are POSTed.
-          const response =
-            request.ids === null
-              ? await send(options, 'GET', '/api/export', {
-                  format: request.format,
-                  session: request.session,
-                })
-              : await send(
-                  options,
-                  'POST',
-                  '/api/export',
-                  {},
-                  { text: JSON.stringify(request), type: 'application/json' },
-                );
-          const content = await readText(response, options);
-          const fallback = `tokentap-export.${request.format}`;
-          return {
-            fileName: fileNameFromDisposition(response.headers.get('content-disposition'), fallback),
-            mimeType:
-              response.headers.get('content-type') ??
-              (request.format === 'har' ? 'application/json' : 'application/x-ndjson'),
-            content,
-          };
-        },
-      },
-      import: {
-        load: (file: { name: string; content: string }) =>
-          send(
-            options,
-            'POST',
-            '/api/import',
-            { name: file.name },
-            {
-              text: file.content,
-              type: file.name.endsWith('.har') ? 'application/json' : 'application/x-ndjson',
-            },
-          ).then(async (response) => JSON.parse(await response.text()) as ImportResult),
-      },
+      // Each answer is the channel's result: the server sends what its handler returned.
+      ...channelMethods(
+        async (channel, args) =>
+          (await call(options, channel, args)) as InspectorRequests[typeof channel]['result'],
+      ),
       onUpdates: subscribe,
     };
   }
@@ -325,7 +247,9 @@ export function createBrowserClient(
     withOptions: (options: CallOptions) => build(options),
     // A link the browser downloads by itself: it carries a single-use ticket, never the token.
     exportUrl: async (request: ExportRequest) => {
-      const { ticket } = await json<{ ticket: string }>({}, 'POST', '/api/export/ticket', {}, request);
+      const body = { text: JSON.stringify(request), type: 'application/json' };
+      const response = await send({}, 'POST', '/api/export/ticket', {}, body);
+      const { ticket } = (await response.json()) as { ticket: string };
       return url('/api/export', { ticket });
     },
   };

@@ -1,9 +1,9 @@
 /**
  * `npm run bench`, the desktop bridge: how many capture events per second the IPC path sustains
  * and how long an event takes from capture to the renderer's store. No Electron: the real gateway
- * (electron/ipc-gateway.ts) and its UpdateBatcher run against a fake `webContents` that
+ * (electron/bridge/ipc-gateway.ts) and its UpdateBatcher run against a fake `webContents` that
  * structured-clones every batch, as IPC does, and deliver it on a later turn (IPC crosses
- * processes) to the real preload bridge (electron/preload-api.ts), whose subscriber stands in for
+ * processes) to the real preload bridge (electron/bridge/preload-api.ts), whose subscriber stands in for
  * the renderer's store and upserts the summaries. Everything shares one thread here, so the
  * numbers are a floor: in the app, cloning for the renderer and applying happen in another process.
  *
@@ -12,9 +12,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { type IpcEventLike, type IpcListener, openIpcGateway } from '../../electron/bridge/ipc-gateway.ts';
+import { createDesktopApi, type IpcRendererLike } from '../../electron/bridge/preload-api.ts';
 import type { UpdateListener } from '../../electron/inspector-service.ts';
-import { type IpcEventLike, type IpcListener, openIpcGateway } from '../../electron/ipc-gateway.ts';
-import { createDesktopApi, type IpcRendererLike } from '../../electron/preload-api.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { summarise } from '../../shared/exchange-summary.ts';
 import type { InspectorHandlers, LiveUpdate } from '../../shared/inspector-contract.ts';

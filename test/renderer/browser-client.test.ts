@@ -1,167 +1,166 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * The browser client (InspectorApi over HTTP + WebSocket) against the real headless server: the
+ * UI server and InspectorService on port 0 in front of a real fake upstream, real fetch, real
+ * WebSocket. Every channel goes through the requests the client derives from the channel table
+ * and the routes the server derives from the same table.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBrowserClient, fileNameFromDisposition } from '../../renderer/api/browser-client.ts';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
 
-interface Call {
-  url: string;
-  init: RequestInit;
+let h: HeadlessHarness;
+beforeEach(async () => {
+  h = await startHeadlessHarness(undefined, {}, { OPENAI_API_KEY: 'sk-test-resend-key-0000' });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const client = (token: string | null = UI_TOKEN) => createBrowserClient({ origin: h.ui.url, token });
+
+/** One exchange through the proxy, then its id once the session lists it. */
+async function captureOne(api = client()): Promise<string> {
+  h.upstream.respond('GET /v1/models', { body: '{"data":[]}' });
+  await fetch(`${h.service.proxy?.url}/v1/models`).then((res) => res.arrayBuffer());
+  let id = '';
+  await vi.waitFor(async () => {
+    const list = await api.exchanges.list(null);
+    expect(list, 'the exchange listed').toHaveLength(1);
+    id = list[0]?.id ?? '';
+  });
+  return id;
 }
 
-function fakeFetch(answer: (call: Call) => Response) {
-  const calls: Call[] = [];
-  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const call = { url: String(input), init: init ?? {} };
-    calls.push(call);
-    return answer(call);
-  }) as typeof fetch;
-  return { calls, fetchImpl };
-}
-
-const json = (value: unknown, status = 200) =>
-  new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
-
-class FakeSocket {
-  static instances: FakeSocket[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((m: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  closed = false;
-  readonly url: string;
-  constructor(url: string) {
-    this.url = url;
-    FakeSocket.instances.push(this);
-  }
-  close() {
-    this.closed = true;
-  }
-}
-
-const origin = 'http://127.0.0.1:3001';
-
-describe('browser client (InspectorApi over HTTP + WebSocket)', () => {
-  it('sends the token as a Bearer header to the documented routes', async () => {
-    const { calls, fetchImpl } = fakeFetch(() => json([]));
-    const api = createBrowserClient({ origin, token: 'tok', fetch: fetchImpl });
-    await api.exchanges.list(null);
-    await api.exchanges.list('s 1');
-    await api.usage.get('s1');
-    await api.sessions.list();
-    await api.capture.setPaused(true);
-    await api.settings.update({ listenAddr: '127.0.0.1:4000', upstream: 'http://x' });
-    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
-      `GET ${origin}/api/exchanges`,
-      `GET ${origin}/api/exchanges?session=s+1`,
-      `GET ${origin}/api/usage?session=s1`,
-      `GET ${origin}/api/sessions`,
-      `POST ${origin}/api/capture`,
-      `PUT ${origin}/api/settings`,
-    ]);
-    expect((calls[0]?.init.headers as Record<string, string> | undefined)?.Authorization).toBe('Bearer tok');
-    expect(calls[4]?.init.body).toBe('{"paused":true}');
-    expect(JSON.parse(String(calls[5]?.init.body))).toEqual({
-      listenAddr: '127.0.0.1:4000',
-      upstream: 'http://x',
-    });
+describe('browser client against the real UI server', () => {
+  it('reads status, exchanges, one exchange in full and usage; a missing exchange is null', async () => {
+    const api = client();
+    const id = await captureOne(api);
+    const status = await api.status.get();
+    expect(status).toMatchObject({ listening: true, capturePaused: false, error: null });
+    const record = (await api.exchanges.get(id, null)) as ExchangeRecord;
+    expect(record.id).toBe(id);
+    expect(record.path).toBe('/v1/models');
+    expect(await api.exchanges.get('no-such-exchange', null)).toBeNull();
+    expect(await api.exchanges.get(id, status.session.id)).toMatchObject({ id });
+    expect((await api.usage.get(null)).byTenant).toHaveLength(1);
   });
 
-  it("throws the server's error message, and maps a missing exchange to null", async () => {
-    const { fetchImpl } = fakeFetch((call) =>
-      call.url.includes('/api/exchanges/')
-        ? json({ error: { message: 'No exchange "x" in this session' } }, 404)
-        : json({ error: { message: 'Missing or wrong token' } }, 401),
+  it('pauses capture and changes settings; the server checks the arguments and says why', async () => {
+    const api = client();
+    expect((await api.capture.setPaused(true)).capturePaused).toBe(true);
+    expect((await api.capture.setPaused(false)).capturePaused).toBe(false);
+    const upstream = h.upstream.url;
+    const moved = await api.settings.update({
+      listenAddr: '127.0.0.1:0',
+      upstream,
+      routes: 'x=http://127.0.0.1:9',
+    });
+    expect(moved.listening).toBe(true);
+    expect(moved.routes).toBe('x=http://127.0.0.1:9');
+    await expect(api.settings.update({ listenAddr: 'nonsense', upstream })).rejects.toThrow(
+      /Invalid listen address/,
     );
-    const api = createBrowserClient({ origin, token: 'bad', fetch: fetchImpl });
-    await expect(api.status.get()).rejects.toThrow('Missing or wrong token');
-    await expect(api.exchanges.get('x', null)).resolves.toBeNull();
+    // The same length caps as over IPC: both go through the channel's schema.
+    await expect(
+      api.settings.update({ listenAddr: '127.0.0.1:0', upstream, allowedOrigins: 'x'.repeat(3000) }),
+    ).rejects.toThrow('settings.update: settings.allowedOrigins is longer than 2048 characters');
   });
 
-  it('builds an export file from the answer and its Content-Disposition', async () => {
-    const { calls, fetchImpl } = fakeFetch(
-      () =>
-        new Response('{"log":{}}', {
-          headers: {
-            'content-type': 'application/json',
-            'content-disposition': 'attachment; filename="tokentap-2026.har"',
-          },
-        }),
-    );
-    const api = createBrowserClient({ origin, token: 't', fetch: fetchImpl });
-    const file = await api.export.build({ format: 'har', session: null, ids: ['a', 'b'] });
-    expect(file).toEqual({
-      fileName: 'tokentap-2026.har',
-      mimeType: 'application/json',
-      content: '{"log":{}}',
-    });
-    // The filtered rows go in a POST body: thousands of ids do not fit in a URL.
-    expect(`${calls[0]?.init.method} ${calls[0]?.url}`).toBe(`POST ${origin}/api/export`);
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
-      format: 'har',
-      session: null,
-      ids: ['a', 'b'],
-    });
-    await api.export.build({ format: 'jsonl', session: 's2', ids: null });
-    expect(`${calls[1]?.init.method ?? 'GET'} ${calls[1]?.url}`).toBe(
-      `GET ${origin}/api/export?format=jsonl&session=s2`,
+  it('creates, lists and deletes sessions', async () => {
+    const api = client();
+    const first = (await api.status.get()).session;
+    const created = await api.sessions.create();
+    expect(created.current).toBe(true);
+    expect((await api.sessions.list()).map((s) => s.id)).toEqual([created.id, first.id]);
+    await expect(api.sessions.delete(first.id)).resolves.toBeUndefined();
+    expect((await api.sessions.list()).map((s) => s.id)).toEqual([created.id]);
+    await expect(api.sessions.delete('../settings')).rejects.toThrow(
+      /sessions\.delete: id is not a session id/,
     );
   });
 
-  it('gives an export as a link with a single-use ticket, never the token', async () => {
-    const { calls, fetchImpl } = fakeFetch(() => json({ ticket: 't-1', expiresAt: 0 }, 201));
-    const api = createBrowserClient({ origin, token: 'tok en', fetch: fetchImpl });
-    const link = await api.exportUrl({ format: 'har', session: 's 1', ids: null });
-    expect(link).toBe(`${origin}/api/export?ticket=t-1`);
-    expect(calls[0]?.url).toBe(`${origin}/api/export/ticket`);
-    expect(calls[0]?.init.method).toBe('POST');
-    expect(new Headers(calls[0]?.init.headers).get('authorization')).toBe('Bearer tok en');
-    expect(new Headers(calls[0]?.init.headers).get('content-type')).toBe('application/json');
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ format: 'har', session: 's 1', ids: null });
-    // A selection gets a ticket too: its ids travel in the ticket's body, not in the link.
-    expect(await api.exportUrl({ format: 'jsonl', session: null, ids: ['a'] })).toBe(
-      `${origin}/api/export?ticket=t-1`,
-    );
-    expect(JSON.parse(String(calls[1]?.init.body))).toEqual({ format: 'jsonl', session: null, ids: ['a'] });
+  it('builds an export as a file, imports it back, and exports the import the same', async () => {
+    const api = client();
+    const id = await captureOne(api);
+    const all = await api.export.build({ format: 'jsonl', session: null, ids: null });
+    expect(all.fileName).toMatch(/^tokentap-.*\.jsonl$/);
+    expect(all.mimeType).toBe('application/x-ndjson');
+    expect((JSON.parse(all.content.trimEnd()) as ExchangeRecord).id).toBe(id);
+    const har = await api.export.build({ format: 'har', session: null, ids: [id] });
+    expect((JSON.parse(har.content) as { log: { entries: unknown[] } }).log.entries).toHaveLength(1);
+    const none = await api.export.build({ format: 'har', session: null, ids: ['other'] });
+    expect((JSON.parse(none.content) as { log: { entries: unknown[] } }).log.entries).toEqual([]);
+
+    const imported = await api.import.load({ name: 'mine.jsonl', content: all.content });
+    expect(imported.imported).toBe(1);
+    const again = await api.export.build({ format: 'jsonl', session: imported.session.id, ids: null });
+    expect(again.content).toBe(all.content);
   });
 
-  it('sends replay and resend to their routes; the key only in the resend body', async () => {
-    const { calls, fetchImpl } = fakeFetch(() => json({ id: 'new' }));
-    const api = createBrowserClient({ origin, token: 't', fetch: fetchImpl });
-    await api.replay.start({ session: null, speed: 2, fallthrough: false, faults: [{ kind: 'drop-usage' }] });
-    await api.replay.stop();
-    await api.exchanges.resend({ id: 'a/b', session: 's1', model: 'm', apiKey: 'sk-x' });
-    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
-      `POST ${origin}/api/replay`,
-      `DELETE ${origin}/api/replay`,
-      `POST ${origin}/api/exchanges/a%2Fb/resend?session=s1`,
-    ]);
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
-      session: null,
-      speed: 2,
-      fallthrough: false,
-      faults: [{ kind: 'drop-usage' }],
-    });
-    expect(JSON.parse(String(calls[2]?.init.body))).toEqual({ model: 'm', apiKey: 'sk-x' });
-    expect(calls[2]?.url).not.toContain('sk-x');
+  it('starts and stops replay mode, and resends an exchange with the key only in the body', async () => {
+    const api = client();
+    const id = await captureOne(api);
+    const replaying = await api.replay.start({ session: null, speed: 0, fallthrough: false, faults: [] });
+    expect(replaying.replay).toMatchObject({ recordings: 1, speed: 0 });
+    expect((await api.replay.stop()).replay).toBeNull();
+
+    h.upstream.respond('GET /v1/models', { body: '{"data":["again"]}' });
+    const resent = await api.exchanges.resend({ id, session: null, apiKey: 'sk-client-given-key-1234' });
+    expect(resent.resentFrom).toBe(id);
+    expect(h.upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-client-given-key-1234');
   });
 
-  it('posts an import with the file name in the query and the text as the body', async () => {
-    const result = { session: { id: 's9' }, imported: 3 };
-    const { calls, fetchImpl } = fakeFetch(() => json(result, 201));
-    const api = createBrowserClient({ origin, token: 't', fetch: fetchImpl });
-    await expect(api.import.load({ name: 'cap.jsonl', content: '{}\n' })).resolves.toEqual(result);
-    expect(`${calls[0]?.init.method} ${calls[0]?.url}`).toBe(`POST ${origin}/api/import?name=cap.jsonl`);
-    expect(calls[0]?.init.body).toBe('{}\n');
+  it("throws the server's error message: a wrong token, a bad argument", async () => {
+    await expect(client('wrong').status.get()).rejects.toThrow(/Missing or wrong token/);
+    const bad = client().exchanges.list as unknown as (session: unknown) => Promise<unknown>;
+    await expect(bad('../sessions')).rejects.toThrow(/^exchanges\.list: session is not a session id/);
+  });
+
+  it('gives an export as a link that carries no token and works exactly once', async () => {
+    const api = client();
+    await captureOne(api);
+    const link = (await api.exportUrl({ format: 'jsonl', session: null, ids: null })) as string;
+    expect(link).not.toContain(UI_TOKEN);
+    expect([...new URL(link).searchParams.keys()]).toEqual(['ticket']);
+    const first = await fetch(link);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-disposition')).toMatch(/^attachment; filename="tokentap-.*\.jsonl"/);
+    expect((await first.text()).trimEnd().split('\n')).toHaveLength(1);
+    expect((await fetch(link)).status).toBe(403);
   });
 
   it('cancels a call through its AbortSignal and reports download progress', async () => {
-    const { calls, fetchImpl } = fakeFetch(() => json([{ id: 'a' }]));
-    const api = createBrowserClient({ origin, token: 't', fetch: fetchImpl });
-    const controller = new AbortController();
+    const api = client();
+    await captureOne(api);
     const progress: number[] = [];
-    await api
-      .withOptions({ signal: controller.signal, onProgress: (p) => progress.push(p.loaded) })
-      .exchanges.list(null);
-    expect(calls[0]?.init.signal).toBe(controller.signal);
-    expect(progress.at(-1)).toBe('[{"id":"a"}]'.length);
+    const list = await api.withOptions({ onProgress: (p) => progress.push(p.loaded) }).exchanges.list(null);
+    expect(progress.at(-1)).toBe(JSON.stringify(list).length);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(api.withOptions({ signal: controller.signal }).status.get()).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+
+  it('subscribes over one WebSocket, hands batches on, and closes it with the last listener', async () => {
+    const api = client();
+    const got: LiveUpdate[] = [];
+    const stopA = api.onUpdates((batch) => got.push(...batch));
+    const stopB = api.onUpdates(() => undefined);
+    await vi.waitFor(() => expect(h.ui.liveClients(), 'one live-feed client').toHaveLength(1));
+    await captureOne(api);
+    await vi.waitFor(() =>
+      expect(
+        got.some((u) => u.type === 'exchange' && u.summary.state === 'complete'),
+        'the finished exchange pushed',
+      ).toBe(true),
+    );
+    stopA();
+    expect(h.ui.liveClients()).toHaveLength(1);
+    stopB();
+    await vi.waitFor(() => expect(h.ui.liveClients(), 'the socket closed').toHaveLength(0));
   });
 
   it('parses both forms of Content-Disposition', () => {
@@ -170,28 +169,5 @@ describe('browser client (InspectorApi over HTTP + WebSocket)', () => {
     );
     expect(fileNameFromDisposition('attachment; filename=plain.har', 'x')).toBe('plain.har');
     expect(fileNameFromDisposition(null, 'fallback.har')).toBe('fallback.har');
-  });
-
-  it('subscribes over one WebSocket with the token, hands batches on, and closes with the last listener', () => {
-    FakeSocket.instances = [];
-    const api = createBrowserClient({
-      origin,
-      token: 'tok',
-      fetch: fakeFetch(() => json({})).fetchImpl,
-      WebSocket: FakeSocket as unknown as typeof WebSocket,
-    });
-    const got: LiveUpdate[][] = [];
-    const stopA = api.onUpdates((batch) => got.push(batch));
-    const stopB = api.onUpdates(() => undefined);
-    expect(FakeSocket.instances).toHaveLength(1);
-    const socket = FakeSocket.instances[0] as FakeSocket;
-    expect(socket.url).toBe('ws://127.0.0.1:3001/api/events?token=tok');
-    const batch: LiveUpdate[] = [{ type: 'status', status: {} as never }];
-    socket.onmessage?.({ data: JSON.stringify(batch) });
-    expect(got).toEqual([batch]);
-    stopA();
-    expect(socket.closed).toBe(false);
-    stopB();
-    expect(socket.closed).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ describe('only main.ts and preload.ts import electron', () => {
 
   it('finds the sources to check, and the pattern catches every import form', () => {
     expect(files).toContain('electron/main.ts');
-    expect(files).toContain('electron/ipc-gateway.ts');
+    expect(files).toContain('electron/bridge/ipc-gateway.ts');
     for (const line of [
       "import { app } from 'electron';",
       'import electron from "electron"',

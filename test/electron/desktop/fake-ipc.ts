@@ -9,8 +9,8 @@ import type {
   IpcListener,
   IpcMainLike,
   WebContentsLike,
-} from '../../../electron/ipc-gateway.ts';
-import type { IpcRendererLike } from '../../../electron/preload-api.ts';
+} from '../../../electron/bridge/ipc-gateway.ts';
+import type { IpcRendererLike } from '../../../electron/bridge/preload-api.ts';
 
 export const APP_URL = 'file:///opt/Tokentap/resources/app.asar/dist/renderer/index.html';
 

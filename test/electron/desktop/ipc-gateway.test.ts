@@ -3,14 +3,14 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InspectorService, type UpdateListener } from '../../../electron/inspector-service.ts';
 import {
   ForeignSenderError,
   type IpcGateway,
   type IpcGatewayOptions,
   openIpcGateway,
-} from '../../../electron/ipc-gateway.ts';
-import { createDesktopApi } from '../../../electron/preload-api.ts';
+} from '../../../electron/bridge/ipc-gateway.ts';
+import { createDesktopApi } from '../../../electron/bridge/preload-api.ts';
+import { InspectorService, type UpdateListener } from '../../../electron/inspector-service.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import { summarise } from '../../../shared/exchange-summary.ts';
 import {
@@ -24,24 +24,8 @@ import {
 import { streamRecord } from '../../support/sample-records.ts';
 import { APP_URL, eventFrom, FakeIpcMain, FakeIpcRenderer, FakeWebContents } from './fake-ipc.ts';
 
-// Every channel of the contract, as a type-checked record: adding a channel to `InspectorRequests`
-// without listing it here, or listing a name that is not a channel, does not compile.
-const ALL_CHANNELS: Record<Channel, true> = {
-  'status.get': true,
-  'settings.update': true,
-  'capture.setPaused': true,
-  'exchanges.list': true,
-  'exchanges.get': true,
-  'usage.get': true,
-  'sessions.list': true,
-  'sessions.create': true,
-  'sessions.delete': true,
-  'export.build': true,
-  'import.load': true,
-  'replay.start': true,
-  'replay.stop': true,
-  'exchanges.resend': true,
-};
+// A session id of the form the store makes (the contract checks ids exactly, over IPC as over HTTP).
+const SESSION = '2026-11-26T19-30-00-123Z-ab12';
 
 /** Handlers that record their calls and answer with the channel name. */
 function recordingHandlers() {
@@ -137,7 +121,6 @@ describe('IPC gateway: channels', () => {
   it('registers exactly the contract channels, one handler each', () => {
     const { ipcMain } = rig();
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...CHANNELS].sort());
-    expect([...CHANNELS].sort()).toEqual(Object.keys(ALL_CHANNELS).sort());
     expect(new Set(CHANNELS).size).toBe(CHANNELS.length);
     expect([...ipcMain.listeners.keys()]).toEqual([UPDATES_READY_CHANNEL]);
   });
@@ -148,14 +131,14 @@ describe('IPC gateway: channels', () => {
     await ipcMain.invoke(own, 'settings.update', { listenAddr: '127.0.0.1:4000', upstream: 'http://x' });
     await ipcMain.invoke(own, 'capture.setPaused', true);
     await ipcMain.invoke(own, 'exchanges.list', null);
-    await ipcMain.invoke(own, 'exchanges.get', 'abc', 'session-1');
-    await ipcMain.invoke(own, 'usage.get', 'session-1');
+    await ipcMain.invoke(own, 'exchanges.get', 'abc', SESSION);
+    await ipcMain.invoke(own, 'usage.get', SESSION);
     await ipcMain.invoke(own, 'sessions.list');
     await ipcMain.invoke(own, 'sessions.create');
-    await ipcMain.invoke(own, 'sessions.delete', 'session-1');
+    await ipcMain.invoke(own, 'sessions.delete', SESSION);
     await ipcMain.invoke(own, 'export.build', { format: 'har', session: null, ids: ['a', 'b'] });
     await ipcMain.invoke(own, 'import.load', { name: 'a.har', content: '{}' });
-    await ipcMain.invoke(own, 'replay.start', { session: 's', speed: 0, fallthrough: true, faults: [] });
+    await ipcMain.invoke(own, 'replay.start', { session: SESSION, speed: 0, fallthrough: true, faults: [] });
     await ipcMain.invoke(own, 'replay.stop');
     await ipcMain.invoke(own, 'exchanges.resend', { id: 'abc', session: null, model: 'm2' });
     expect(calls).toEqual([
@@ -163,16 +146,16 @@ describe('IPC gateway: channels', () => {
       { channel: 'settings.update', args: [{ listenAddr: '127.0.0.1:4000', upstream: 'http://x' }] },
       { channel: 'capture.setPaused', args: [true] },
       { channel: 'exchanges.list', args: [null] },
-      { channel: 'exchanges.get', args: ['abc', 'session-1'] },
-      { channel: 'usage.get', args: ['session-1'] },
+      { channel: 'exchanges.get', args: ['abc', SESSION] },
+      { channel: 'usage.get', args: [SESSION] },
       { channel: 'sessions.list', args: [] },
       { channel: 'sessions.create', args: [] },
-      { channel: 'sessions.delete', args: ['session-1'] },
+      { channel: 'sessions.delete', args: [SESSION] },
       { channel: 'export.build', args: [{ format: 'har', session: null, ids: ['a', 'b'] }] },
       { channel: 'import.load', args: [{ name: 'a.har', content: '{}' }] },
       {
         channel: 'replay.start',
-        args: [{ session: 's', speed: 0, fallthrough: true, faults: [], ignoredFields: null }],
+        args: [{ session: SESSION, speed: 0, fallthrough: true, faults: [] }],
       },
       { channel: 'replay.stop', args: [] },
       { channel: 'exchanges.resend', args: [{ id: 'abc', session: null, model: 'm2' }] },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDesktopApi } from '../../../electron/preload-api.ts';
+import { createDesktopApi } from '../../../electron/bridge/preload-api.ts';
 import {
   type AppCommand,
   CHANNELS,
@@ -24,27 +24,9 @@ function surface(value: object, prefix = ''): string[] {
 describe('preload bridge (window.tokentap)', () => {
   it('exposes one method per contract channel, the two subscriptions and saving, nothing else', () => {
     const api = createDesktopApi(new FakeIpcRenderer());
-    expect(surface(api).sort()).toMatchInlineSnapshot(`
-      [
-        "capture.setPaused",
-        "exchanges.get",
-        "exchanges.list",
-        "exchanges.resend",
-        "export.build",
-        "import.load",
-        "onCommand",
-        "onUpdates",
-        "replay.start",
-        "replay.stop",
-        "saveExport",
-        "sessions.create",
-        "sessions.delete",
-        "sessions.list",
-        "settings.update",
-        "status.get",
-        "usage.get",
-      ]
-    `);
+    // Derived from the channel table: a new channel is a new method here, and nothing else is.
+    expect(surface(api).sort()).toEqual([...CHANNELS, 'onCommand', 'onUpdates', 'saveExport'].sort());
+    expect(surface(api)).toContain('exchanges.list');
     const methods = surface(api).filter((name) => name.includes('.'));
     expect(methods.sort()).toEqual([...CHANNELS].sort());
     expect(surface(api).join(' ')).not.toMatch(/\b(invoke|send|on|ipc|ipcRenderer|require)\b/);

@@ -1,32 +1,32 @@
 /** The replay channels' boundary checks (shared by the IPC gateway and the HTTP routes) and fault specs. */
 import { describe, expect, it } from 'vitest';
-import { ARGUMENT_CHECKS, ArgumentError } from '../../../electron/bridge/ipc-arguments.ts';
-import { parseFault } from '../../../electron/replay/fault-spec.ts';
+import { ArgumentError } from '../../../shared/contract/argument-check.ts';
+import { checkArguments } from '../../../shared/contract/check-arguments.ts';
+import { parseFault } from '../../../shared/contract/replay-fault.ts';
 
 describe('replay arguments', () => {
   it('accepts typed requests and fault strings, and fills defaults', () => {
-    expect(ARGUMENT_CHECKS['replay.start']([{ session: null, speed: 2, faults: ['cut-after=3'] }])).toEqual([
+    expect(checkArguments('replay.start', [{ session: null, speed: 2, faults: ['cut-after=3'] }])).toEqual([
       {
         session: null,
         speed: 2,
         fallthrough: false,
         faults: [{ kind: 'cut-after', events: 3 }],
-        ignoredFields: null,
       },
     ]);
-    expect(ARGUMENT_CHECKS['exchanges.resend']([{ id: 'a', session: null, model: 'm', apiKey: '' }])).toEqual(
-      [{ id: 'a', session: null, model: 'm' }],
-    );
-    expect(ARGUMENT_CHECKS['replay.stop']([])).toEqual([]);
+    expect(checkArguments('exchanges.resend', [{ id: 'a', session: null, model: 'm', apiKey: '' }])).toEqual([
+      { id: 'a', session: null, model: 'm' },
+    ]);
+    expect(checkArguments('replay.stop', [])).toEqual([]);
   });
 
   it('refuses what a compromised renderer might send', () => {
-    expect(() => ARGUMENT_CHECKS['replay.start']([{ speed: -1 }])).toThrow(ArgumentError);
-    expect(() => ARGUMENT_CHECKS['replay.start']([{ faults: [{ kind: 'boom' }] }])).toThrow(
+    expect(() => checkArguments('replay.start', [{ speed: -1 }])).toThrow(ArgumentError);
+    expect(() => checkArguments('replay.start', [{ faults: [{ kind: 'boom' }] }])).toThrow(
       /unknown fault kind/,
     );
-    expect(() => ARGUMENT_CHECKS['exchanges.resend']([{ id: 3 }])).toThrow(/id must be a string/);
-    expect(() => ARGUMENT_CHECKS['replay.stop'](['x'])).toThrow(/takes no arguments/);
+    expect(() => checkArguments('exchanges.resend', [{ id: 3 }])).toThrow(/id must be a string/);
+    expect(() => checkArguments('replay.stop', ['x'])).toThrow(/takes no arguments/);
   });
 
   it('parses every fault form', () => {

@@ -1,6 +1,6 @@
+import { channelMethods } from '../../shared/contract/channel-methods.ts';
 import {
   type AppCommand,
-  type Channel,
   COMMANDS_CHANNEL,
   type DesktopApi,
   type InspectorRequests,
@@ -8,7 +8,7 @@ import {
   SAVE_EXPORT_CHANNEL,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
-} from '../shared/inspector-contract.ts';
+} from '../../shared/inspector-contract.ts';
 
 /** Electron's `ipcRenderer`, as far as the bridge uses it (so this module runs in plain Node). */
 export interface IpcRendererLike {
@@ -46,8 +46,8 @@ const isCommand = (value: unknown): value is AppCommand =>
   typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 
 /**
- * The object the preload exposes as `window.tokentap`: one method per contract channel, each a
- * plain `ipcRenderer.invoke` of that channel only, plus subscriptions that return their
+ * The object the preload exposes as `window.tokentap`: one method per contract channel (derived
+ * from the channel table), each a plain `ipcRenderer.invoke` of that channel only, plus subscriptions that return their
  * unsubscribe. Deliberately no generic `invoke`/`send`: the page can only ask what the contract allows.
  */
 export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
@@ -59,28 +59,16 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
       throw new Error(message.replace(REMOTE_ERROR_PREFIX, ''));
     }
   };
-  const call =
-    <C extends Channel>(channel: C) =>
-    async (...args: InspectorRequests[C]['args']): Promise<InspectorRequests[C]['result']> =>
-      (await invoke(channel, ...args)) as InspectorRequests[C]['result'];
   const subscribeUpdates = channelListeners(ipc, UPDATES_CHANNEL, isBatch);
   const subscribeCommands = channelListeners(ipc, COMMANDS_CHANNEL, isCommand);
   let readySent = false;
 
   return {
-    status: { get: call('status.get') },
-    settings: { update: call('settings.update') },
-    capture: { setPaused: call('capture.setPaused') },
-    exchanges: { list: call('exchanges.list'), get: call('exchanges.get'), resend: call('exchanges.resend') },
-    usage: { get: call('usage.get') },
-    sessions: {
-      list: call('sessions.list'),
-      create: call('sessions.create'),
-      delete: call('sessions.delete'),
-    },
-    export: { build: call('export.build') },
-    import: { load: call('import.load') },
-    replay: { start: call('replay.start'), stop: call('replay.stop') },
+    // The main side answers each channel with that channel's result (its gateway checked the call).
+    ...channelMethods(
+      async (channel, args) =>
+        (await invoke(channel, ...args)) as InspectorRequests[typeof channel]['result'],
+    ),
     onUpdates(listener) {
       const unsubscribe = subscribeUpdates(listener);
       // Batches wait in the main process until someone is listening.

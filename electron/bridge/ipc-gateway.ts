@@ -1,19 +1,17 @@
+import { callChecked, checkArguments } from '../../shared/contract/check-arguments.ts';
 import {
   type AppCommand,
   CHANNELS,
-  type Channel,
   COMMANDS_CHANNEL,
   type ExportRequest,
   type InspectorHandlers,
-  type InspectorRequests,
   SAVE_EXPORT_CHANNEL,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
-} from '../shared/inspector-contract.ts';
-import { ARGUMENT_CHECKS, type ArgumentCheck } from './bridge/ipc-arguments.ts';
-import { UpdateBatcher } from './bridge/update-batcher.ts';
-import { isAppUrl } from './desktop/app-url.ts';
-import type { UpdateListener } from './inspector-service.ts';
+} from '../../shared/inspector-contract.ts';
+import { isAppUrl } from '../desktop/app-url.ts';
+import type { UpdateListener } from '../inspector-service.ts';
+import { UpdateBatcher } from './update-batcher.ts';
 
 // Structural stand-ins for Electron's types, so this module runs (and is tested) in plain Node;
 // main.ts passes the real `ipcMain` and `webContents`, and the compiler checks they fit.
@@ -83,7 +81,8 @@ export class ForeignSenderError extends Error {
 
 /**
  * The main-process side of the IPC bridge: one `ipcMain.handle` per contract channel, each
- * checking its sender and its arguments before calling the inspector's handler, and live
+ * checking its sender and then its arguments against the channel's schemas (`checkArguments`,
+ * the same check the HTTP routes make) before calling the inspector's handler, and live
  * updates batched per frame to the window once its renderer says it is ready.
  */
 export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
@@ -104,23 +103,18 @@ export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
     return ok;
   };
 
-  const register = <C extends Channel>(channel: C): void => {
-    const check: ArgumentCheck<C> = ARGUMENT_CHECKS[channel];
-    // The cast only joins what the compiler cannot correlate across the channel union: `check`
-    // returns exactly this channel's argument list, which is what its handler takes.
-    const handler = handlers[channel] as (...args: InspectorRequests[C]['args']) => Promise<unknown>;
+  for (const channel of CHANNELS) {
     ipcMain.handle(channel, (event, ...args) => {
       if (!trusted(event, channel)) throw new ForeignSenderError(channel);
-      return handler(...check(args));
+      return callChecked(handlers, channel, args);
     });
-  };
-  for (const channel of CHANNELS) register(channel);
+  }
   const { saveExport } = options;
   if (saveExport) {
     ipcMain.handle(SAVE_EXPORT_CHANNEL, (event, ...args) => {
       if (!trusted(event, SAVE_EXPORT_CHANNEL)) throw new ForeignSenderError(SAVE_EXPORT_CHANNEL);
       // The same request as an in-memory export, checked the same way.
-      const [request] = ARGUMENT_CHECKS['export.build'](args);
+      const [request] = checkArguments('export.build', args);
       return saveExport(request);
     });
   }
