@@ -13,6 +13,7 @@ import type {
   Settings,
   UsageTotals,
 } from '../../shared/inspector-contract.ts';
+import { downloadFile, downloadUrl } from '../download.ts';
 import type { CallOptions, CancellableApi } from './call-options.ts';
 
 const TOKEN_KEY = 'tokentap.token';
@@ -155,7 +156,7 @@ export function createBrowserClient(
   }
 
   function build(options: CallOptions): InspectorApi {
-    return {
+    const api: InspectorApi = {
       status: {
         get: () => json<ProxyStatus>(options, 'GET', '/api/status'),
       },
@@ -248,7 +249,16 @@ export function createBrowserClient(
           ).then(async (response) => JSON.parse(await response.text()) as ImportResult),
       },
       onUpdates: subscribe,
+      // A whole session downloads straight from the server, streamed to disk; else it is built by a
+      // call (with this client's progress and cancel) and handed to the browser as a file.
+      saveExport: async (request: ExportRequest) => {
+        const link = await exportLink(request).catch(() => null);
+        if (link) downloadUrl(link);
+        else downloadFile(await api.export.build(request));
+        return null;
+      },
     };
+    return api;
   }
 
   // One socket for all listeners; reconnects with backoff and, since updates may have been missed
@@ -319,14 +329,16 @@ export function createBrowserClient(
     };
   }
 
+  /** A link the browser downloads by itself: it carries a single-use ticket, never the token. */
+  async function exportLink(request: ExportRequest): Promise<string> {
+    const { ticket } = await json<{ ticket: string }>({}, 'POST', '/api/export/ticket', {}, request);
+    return url('/api/export', { ticket });
+  }
+
   const base = build({});
   return {
     ...base,
     withOptions: (options: CallOptions) => build(options),
-    // A link the browser downloads by itself: it carries a single-use ticket, never the token.
-    exportUrl: async (request: ExportRequest) => {
-      const { ticket } = await json<{ ticket: string }>({}, 'POST', '/api/export/ticket', {}, request);
-      return url('/api/export', { ticket });
-    },
+    exportUrl: exportLink,
   };
 }
