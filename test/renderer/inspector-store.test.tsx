@@ -18,6 +18,12 @@ setupDomTests();
 
 const records = sampleRecords();
 
+/** Reads the rows through useRows: how many, and the state of the one called 'live'. */
+function Probe() {
+  const rows = useRows();
+  return <output aria-label="probe">{`${rows.total}:${rows.get('live')?.state ?? 'none'}`}</output>;
+}
+
 describe('the inspector store', () => {
   it('keeps everything per store: two stores side by side share no rows, selection, cache or notices', async () => {
     const one = new MemoryApi(records);
@@ -74,10 +80,6 @@ describe('the inspector store', () => {
       fixture: 'openai-chat-stream-usage.sse',
       body: { model: 'gpt-4o', stream: true, messages: [] },
     });
-    function Probe() {
-      const rows = useRows();
-      return <output aria-label="probe">{`${rows.total}:${rows.get('live')?.state ?? 'none'}`}</output>;
-    }
     const { store } = renderWithStore(<Probe />, api);
     const stop = store.actions.start();
     await waitFor(() => expect(store.getState().listLoading).toBe(false));
