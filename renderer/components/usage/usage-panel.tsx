@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { UsageRow } from '../../../shared/inspector-contract.ts';
-import { usageTotals } from '../../../shared/usage-totals.ts';
 import { quoteValue } from '../../filter/query-parse.ts';
 import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { useRows } from '../../store/use-rows.ts';
 import { TokensChart } from './tokens-chart.tsx';
 import { type UsageDim, UsageTable } from './usage-table.tsx';
+import { createUsageTotalsCache } from './usage-totals-cache.ts';
 
 /** The filter term that selects a usage row's provider, tenant or model (a missing one: `-has:`). */
 function termFor(dim: UsageDim, value: string | null | undefined): string {
@@ -43,7 +43,11 @@ export function UsagePanel() {
   // Totals and chart read every summary: recomputed about once a second while traffic flows, not every frame.
   const shown = useThrottled(rows, 1000);
   const summaries = useMemo(() => shown.all(), [shown]);
-  const usage = useMemo(() => (listLoading ? null : usageTotals(summaries)), [summaries, listLoading]);
+  const [cache] = useState(createUsageTotalsCache);
+  const usage = useMemo(
+    () => (listLoading ? null : cache.totals(summaries)),
+    [cache, summaries, listLoading],
+  );
   const pick = (dims: readonly UsageDim[]) => (row: UsageRow) =>
     setFilter(dims.map((d) => termFor(d, row[d])).join(' '));
   return (
