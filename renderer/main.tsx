@@ -1,8 +1,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiProvider } from './api/api-context.tsx';
 import { pickApi } from './api/pick-api.ts';
 import { App } from './components/app.tsx';
+import { InspectorProvider } from './store/inspector-context.tsx';
 import './styles.css';
 import { applyTheme, savedTheme } from './theme/theme.ts';
 
@@ -13,8 +13,8 @@ const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <ApiProvider api={pickApi()}>
+    <InspectorProvider api={pickApi()}>
       <App />
-    </ApiProvider>
+    </InspectorProvider>
   </StrictMode>,
 );

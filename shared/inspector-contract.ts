@@ -203,6 +203,12 @@ export type InspectorMethods = {
  */
 export type InspectorApi = InspectorMethods & {
   onUpdates(listener: (batch: LiveUpdate[]) => void): () => void;
+  /**
+   * Saves an export the transport's way: the desktop bridge asks where (a native dialog) and the
+   * main process streams the file there; the browser client has the browser download it. Resolves
+   * with the path saved to when the transport knows it, else null (downloaded, or cancelled).
+   */
+  saveExport(request: ExportRequest): Promise<string | null>;
 };
 
 /** Every channel name, for the gateways to register and the tests to check against. */
@@ -244,13 +250,5 @@ export interface ExportLinks {
 /** The IPC channel on which the desktop window asks the main process to save an export. */
 export const SAVE_EXPORT_CHANNEL = 'export.save';
 
-/**
- * The desktop bridge's extra: the main process asks where to save (a native dialog) and streams
- * the export into that file, however large. Resolves with the path, or null when cancelled.
- */
-export interface ExportSaver {
-  saveExport?(request: ExportRequest): Promise<string | null>;
-}
-
-/** What the Electron preload exposes as `window.tokentap`: the inspector API, menu commands and saving. */
-export type DesktopApi = InspectorApi & Required<AppCommandSource> & Required<ExportSaver>;
+/** What the Electron preload exposes as `window.tokentap`: the inspector API and menu commands. */
+export type DesktopApi = InspectorApi & Required<AppCommandSource>;

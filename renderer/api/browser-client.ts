@@ -11,6 +11,7 @@ import type {
   InspectorRequests,
   LiveUpdate,
 } from '../../shared/inspector-contract.ts';
+import { downloadFile, downloadUrl } from '../download.ts';
 import type { CallOptions, CancellableApi } from './call-options.ts';
 
 const TOKEN_KEY = 'tokentap.token';
@@ -163,14 +164,23 @@ export function createBrowserClient(
   }
 
   function build(options: CallOptions): InspectorApi {
-    return {
+    const api: InspectorApi = {
       // Each answer is the channel's result: the server sends what its handler returned.
       ...channelMethods(
         async (channel, args) =>
           (await call(options, channel, args)) as InspectorRequests[typeof channel]['result'],
       ),
       onUpdates: subscribe,
+      // A whole session downloads straight from the server, streamed to disk; else it is built by a
+      // call (with this client's progress and cancel) and handed to the browser as a file.
+      saveExport: async (request: ExportRequest) => {
+        const link = await exportLink(request).catch(() => null);
+        if (link) downloadUrl(link);
+        else downloadFile(await api.export.build(request));
+        return null;
+      },
     };
+    return api;
   }
 
   // One socket for all listeners; reconnects with backoff and, since updates may have been missed
@@ -241,16 +251,18 @@ export function createBrowserClient(
     };
   }
 
+  /** A link the browser downloads by itself: it carries a single-use ticket, never the token. */
+  async function exportLink(request: ExportRequest): Promise<string> {
+    const body = { text: JSON.stringify(request), type: 'application/json' };
+    const response = await send({}, 'POST', '/api/export/ticket', {}, body);
+    const { ticket } = (await response.json()) as { ticket: string };
+    return url('/api/export', { ticket });
+  }
+
   const base = build({});
   return {
     ...base,
     withOptions: (options: CallOptions) => build(options),
-    // A link the browser downloads by itself: it carries a single-use ticket, never the token.
-    exportUrl: async (request: ExportRequest) => {
-      const body = { text: JSON.stringify(request), type: 'application/json' };
-      const response = await send({}, 'POST', '/api/export/ticket', {}, body);
-      const { ticket } = (await response.json()) as { ticket: string };
-      return url('/api/export', { ticket });
-    },
+    exportUrl: exportLink,
   };
 }

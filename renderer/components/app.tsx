@@ -1,10 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useApi } from '../api/api-context.tsx';
 import { ShortcutsHelp } from '../keyboard/shortcuts-help.tsx';
 import { useShortcut } from '../keyboard/use-shortcut.ts';
-import { loadSession, moveSelection, select, startInspector } from '../store/actions.ts';
-import { useInspector } from '../store/inspector-store.ts';
+import { useActions, useInspector } from '../store/inspector-context.tsx';
 import { ExchangeDetail } from './detail/exchange-detail.tsx';
 import { loadColumnLayout, saveColumnLayout } from './list/column-layout.ts';
 import { ColumnsMenu } from './list/columns-menu.tsx';
@@ -19,8 +17,8 @@ const SPLIT_KEY = 'tokentap.split';
 
 /** The inspector: top bar, request list, and the detail or usage pane beside it. */
 export function App() {
-  const api = useApi();
-  useEffect(() => startInspector(api), [api]);
+  const { start, loadSession, moveSelection, select } = useActions();
+  useEffect(() => start(), [start]);
   const { pane, viewSession, sessions, hasSelection } = useInspector(
     useShallow((s) => ({
       pane: s.pane,
@@ -39,13 +37,13 @@ export function App() {
   const [columnLayout, setColumnLayout] = useState(loadColumnLayout);
 
   useShortcut(['next', 'previous', 'open', 'close', 'filter', 'help'], (name) => {
-    if (name === 'next' || name === 'previous') moveSelection(api, name === 'next' ? 1 : -1);
+    if (name === 'next' || name === 'previous') moveSelection(name === 'next' ? 1 : -1);
     else if (name === 'filter') document.querySelector<HTMLInputElement>('.filter-input')?.focus();
     else if (name === 'help') setHelpOpen(true);
     else if (name === 'close') {
       if (!hasSelection) return false;
-      void select(api, null);
-    } else if (!hasSelection) moveSelection(api, 'first');
+      void select(null);
+    } else if (!hasSelection) moveSelection('first');
     else document.querySelector<HTMLElement>('.detail-tabs [role="tab"][aria-selected="true"]')?.focus();
     return undefined;
   });
@@ -68,7 +66,7 @@ export function App() {
         <div className="read-only-banner" role="status">
           Viewing past session <strong>{viewed?.name ?? viewSession}</strong> (read-only). Live capture
           continues in the current session.
-          <button type="button" className="tool-button" onClick={() => void loadSession(api, null)}>
+          <button type="button" className="tool-button" onClick={() => void loadSession(null)}>
             Back to live
           </button>
         </div>

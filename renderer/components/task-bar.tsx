@@ -1,10 +1,10 @@
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes } from '../format.ts';
-import { dismissNotice } from '../store/actions.ts';
-import { useInspector } from '../store/inspector-store.ts';
+import { useActions, useInspector } from '../store/inspector-context.tsx';
 
 /** Long operations with their progress and a Cancel button, and the notices. */
 export function TaskBar() {
+  const { dismissNotice } = useActions();
   const { tasks, notices } = useInspector(useShallow((s) => ({ tasks: s.tasks, notices: s.notices })));
   if (tasks.length === 0 && notices.length === 0) return null;
   return (

@@ -1,148 +1,96 @@
-import { create } from 'zustand';
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { ProxyStatus, SessionInfo, UsageTotals } from '../../shared/inspector-contract.ts';
-import type { TransferProgress } from '../api/call-options.ts';
-import type { Matcher } from '../filter/query-match.ts';
-import type { Facets } from '../filter/query-suggest.ts';
-import { DEFAULT_SORT, type SortSpec } from './sort.ts';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { RendererApi } from '../api/api-context.tsx';
+import { fileActions } from './actions/files.ts';
+import { listActions } from './actions/list.ts';
+import { liveActions } from './actions/live-updates.ts';
+import { noticeActions } from './actions/notices.ts';
+import { paneActions } from './actions/panes.ts';
+import { playbackActions } from './actions/playback.ts';
+import { proxyActions } from './actions/proxy.ts';
+import { replayModeActions } from './actions/replay-mode.ts';
+import { resendActions } from './actions/resend.ts';
+import { selectionActions } from './actions/selection.ts';
+import { sessionActions } from './actions/sessions.ts';
+import { animationFrameScheduler, type FrameScheduler } from './frame-scheduler.ts';
+import { type InspectorState, initialState } from './inspector-state.ts';
+import type { StoreKit } from './store-kit.ts';
+
+/** Every action of the store, one group per feature (actions/). */
+export type InspectorActions = ReturnType<typeof noticeActions> &
+  ReturnType<typeof listActions> &
+  ReturnType<typeof liveActions> &
+  ReturnType<typeof selectionActions> &
+  ReturnType<typeof sessionActions> &
+  ReturnType<typeof proxyActions> &
+  ReturnType<typeof replayModeActions> &
+  ReturnType<typeof resendActions> &
+  ReturnType<typeof fileActions> &
+  ReturnType<typeof playbackActions> &
+  ReturnType<typeof paneActions>;
+
+/** One inspector's store: a vanilla zustand store, with the transport it was built with and its actions. */
+export interface InspectorStore extends StoreApi<InspectorState> {
+  readonly api: RendererApi;
+  readonly actions: InspectorActions;
+  /** Back to the initial state, with no timer pending (tests; nothing outlives it). */
+  reset(): void;
+}
+
+export interface InspectorStoreOptions {
+  /** When live batches are applied; once per animation frame by default. */
+  frames?: FrameScheduler;
+}
 
 /**
- * The captured exchanges, as summaries only. `byId` is mutated in place (copying 100,000 entries per
- * frame would cost more than the frame); `rev` changes with every change so subscribers notice.
+ * Builds a store around its transport (zustand's "initialize state with props": a vanilla store
+ * handed down by React context, inspector-context.tsx). All its state is inside it: two stores never
+ * share anything, and `reset` leaves a clean one.
  */
-export interface ExchangesSlice {
-  byId: Map<string, ExchangeSummary>;
-  /** Ids in arrival order. */
-  order: string[];
-  rev: number;
-  facets: Facets;
-  /** The list is being (re)loaded. */
-  listLoading: boolean;
-}
-
-/** What the list shows: the filtered, sorted ids. */
-export interface ViewSlice {
-  filterText: string;
-  filterErrors: string[];
-  matcher: Matcher;
-  sort: SortSpec;
-  ids: string[];
-  followNewest: boolean;
-}
-
-export interface DetailState {
-  id: string;
-  record: ExchangeRecord | null;
-  loading: boolean;
-  error: string | null;
-}
-
-export interface SelectionSlice {
-  selectedId: string | null;
-  detail: DetailState | null;
-}
-
-export interface UsageSlice {
-  usage: UsageTotals | null;
-  usageError: string | null;
-}
-
-export interface StatusSlice {
-  status: ProxyStatus | null;
-  statusError: string | null;
-}
-
-export interface SessionsSlice {
-  sessions: SessionInfo[];
-  /** The past session being looked at (read-only), or null for the live one. */
-  viewSession: string | null;
-}
-
-export type ReplaySpeed = number | 'instant';
-
-export interface ReplaySlice {
-  replay: { exchangeId: string | null; playing: boolean; speed: ReplaySpeed; positionMs: number };
-}
-
-export interface Task {
-  id: number;
-  label: string;
-  progress: TransferProgress | null;
-  cancel: () => void;
-}
-
-export interface Notice {
-  id: number;
-  kind: 'error' | 'info';
-  text: string;
-}
-
-export interface UiSlice {
-  pane: 'detail' | 'usage';
-  /** The session switcher's list is open (also from the desktop menu's File → Open Session…). */
-  sessionsOpen: boolean;
-  tasks: Task[];
-  notices: Notice[];
-}
-
-export type InspectorState = ExchangesSlice &
-  ViewSlice &
-  SelectionSlice &
-  UsageSlice &
-  StatusSlice &
-  SessionsSlice &
-  ReplaySlice &
-  UiSlice;
-
-/** Each slice's initial state; the actions that change them are module functions (actions.ts, apply-updates.ts). */
-type Slice<T> = () => T;
-
-export const EMPTY_FACETS: Facets = { models: [], tenants: [], apis: [], methods: [] };
-
-const exchangesSlice: Slice<ExchangesSlice> = () => ({
-  byId: new Map(),
-  order: [],
-  rev: 0,
-  facets: EMPTY_FACETS,
-  listLoading: false,
-});
-
-const viewSlice: Slice<ViewSlice> = () => ({
-  filterText: '',
-  filterErrors: [],
-  matcher: () => true,
-  sort: DEFAULT_SORT,
-  ids: [],
-  followNewest: true,
-});
-
-const selectionSlice: Slice<SelectionSlice> = () => ({ selectedId: null, detail: null });
-const usageSlice: Slice<UsageSlice> = () => ({ usage: null, usageError: null });
-const statusSlice: Slice<StatusSlice> = () => ({ status: null, statusError: null });
-const sessionsSlice: Slice<SessionsSlice> = () => ({ sessions: [], viewSession: null });
-const replaySlice: Slice<ReplaySlice> = () => ({
-  replay: { exchangeId: null, playing: false, speed: 1, positionMs: 0 },
-});
-const uiSlice: Slice<UiSlice> = () => ({ pane: 'detail', sessionsOpen: false, tasks: [], notices: [] });
-
-/** The whole store's initial state. */
-export function initialState(): InspectorState {
-  return {
-    ...exchangesSlice(),
-    ...viewSlice(),
-    ...selectionSlice(),
-    ...usageSlice(),
-    ...statusSlice(),
-    ...sessionsSlice(),
-    ...replaySlice(),
-    ...uiSlice(),
+export function createInspectorStore(api: RendererApi, options: InspectorStoreOptions = {}): InspectorStore {
+  const store = createStore<InspectorState>()(() => initialState());
+  const timers = new Map<string | symbol, ReturnType<typeof setTimeout>>();
+  const kit: StoreKit = {
+    api,
+    get: store.getState,
+    set: (patch) => store.setState(patch),
+    actions: {} as InspectorActions,
+    frames: options.frames ?? animationFrameScheduler,
+    later(ms, run, key) {
+      const slot = key ?? Symbol(ms);
+      if (timers.has(slot)) return;
+      timers.set(
+        slot,
+        setTimeout(() => {
+          timers.delete(slot);
+          run();
+        }, ms),
+      );
+    },
+    clearTimers() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
   };
-}
-
-/** The renderer's one store; components read it with selectors and `useShallow`. */
-export const useInspector = create<InspectorState>()(() => initialState());
-
-/** Puts the store back to its start (tests). */
-export function resetStore(): void {
-  useInspector.setState(initialState(), true);
+  Object.assign(
+    kit.actions,
+    noticeActions(kit),
+    listActions(kit),
+    liveActions(kit),
+    selectionActions(kit),
+    sessionActions(kit),
+    proxyActions(kit),
+    replayModeActions(kit),
+    resendActions(kit),
+    fileActions(kit),
+    playbackActions(kit),
+    paneActions(kit),
+  );
+  return Object.assign(store, {
+    api,
+    actions: kit.actions,
+    reset() {
+      kit.clearTimers();
+      store.setState(initialState(), true);
+    },
+  });
 }

@@ -3,19 +3,20 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { SHORTCUTS } from '../../renderer/keyboard/shortcuts.ts';
-import { useInspector } from '../../renderer/store/inspector-store.ts';
+import type { InspectorStore } from '../../renderer/store/inspector-store.ts';
 import { renderApp, setupDomTests } from './support/dom.tsx';
 import { MemoryApi } from './support/memory-api.ts';
 import { sampleRecords } from './support/records.ts';
 
 setupDomTests();
 
-const selected = () => useInspector.getState().selectedId;
-const visible = () => useInspector.getState().ids;
+let store: InspectorStore;
+const selected = () => store.getState().selectedId;
+const visible = () => store.getState().ids;
 
 async function start() {
   const user = userEvent.setup();
-  renderApp(new MemoryApi(sampleRecords()));
+  ({ store } = renderApp(new MemoryApi(sampleRecords())));
   await waitFor(() => expect(visible().length).toBeGreaterThan(2));
   // Keys go to the page, not to a focused control.
   (document.activeElement as HTMLElement | null)?.blur();
@@ -86,9 +87,9 @@ describe('keyboard shortcuts', () => {
     await user.keyboard('[[');
     await screen.findByRole('button', { name: 'Play' });
     await user.keyboard(' ');
-    await waitFor(() => expect(useInspector.getState().replay.playing).toBe(true));
+    await waitFor(() => expect(store.getState().playback.playing).toBe(true));
     await user.keyboard(' ');
-    await waitFor(() => expect(useInspector.getState().replay.playing).toBe(false));
+    await waitFor(() => expect(store.getState().playback.playing).toBe(false));
   });
 
   it('? lists every shortcut, and Esc closes the list without closing the detail', async () => {

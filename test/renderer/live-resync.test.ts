@@ -9,8 +9,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createBrowserClient } from '../../renderer/api/browser-client.ts';
-import { startInspector } from '../../renderer/store/actions.ts';
-import { resetStore, useInspector } from '../../renderer/store/inspector-store.ts';
+import { createInspectorStore, type InspectorStore } from '../../renderer/store/inspector-store.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
 
 // No DOM here: the store applies live batches per animation frame.
@@ -20,9 +19,9 @@ globalThis.cancelAnimationFrame ??= (handle) => clearTimeout(handle as never);
 const PAD = 'p'.repeat(3000);
 let h: HeadlessHarness;
 let stop: (() => void) | null = null;
+let store: InspectorStore;
 afterEach(async () => {
   stop?.();
-  resetStore();
   await h.close();
 });
 
@@ -60,12 +59,13 @@ describe('a page that falls behind its live feed', () => {
       token: UI_TOKEN,
       WebSocket: PageSocket as unknown as typeof globalThis.WebSocket,
     });
-    stop = startInspector(api);
+    store = createInspectorStore(api);
+    stop = store.actions.start();
     await vi.waitFor(() => expect(h.ui.liveClients(), 'the page subscribed').toHaveLength(1), {
       timeout: 5000,
     });
     await pour(3, 'before');
-    await vi.waitFor(() => expect(useInspector.getState().order, 'live rows shown').toHaveLength(3), {
+    await vi.waitFor(() => expect(store.getState().order, 'live rows shown').toHaveLength(3), {
       timeout: 5000,
     });
 
@@ -85,7 +85,7 @@ describe('a page that falls behind its live feed', () => {
     await vi.waitFor(
       () => {
         expect(h.ui.liveClients()[0]?.resyncs, 'resynchronised').toBe(1);
-        const { order } = useInspector.getState();
+        const { order } = store.getState();
         expect(order, 'the list re-fetched whole').toHaveLength(poured);
         expect(new Set(order).size).toBe(poured);
       },
@@ -94,7 +94,7 @@ describe('a page that falls behind its live feed', () => {
     await pour(1, 'after');
     await vi.waitFor(
       () => {
-        const { order, byId } = useInspector.getState();
+        const { order, byId } = store.getState();
         expect(order, 'a live row after the resync').toHaveLength(poured + 1);
         expect(byId.get(order.at(-1) as string)?.path).toMatch(/^\/v1\/pad\/after-0\//);
       },

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setFilter, setSort } from '../../renderer/store/actions.ts';
-import { applyUpdates, type FrameScheduler, subscribeLive } from '../../renderer/store/apply-updates.ts';
-import { resetStore, useInspector } from '../../renderer/store/inspector-store.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { applyUpdates as applyTo, subscribeLive } from '../../renderer/store/actions/live-updates.ts';
+import type { FrameScheduler } from '../../renderer/store/frame-scheduler.ts';
+import { createInspectorStore, type InspectorStore } from '../../renderer/store/inspector-store.ts';
 import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { LiveUpdate } from '../../shared/inspector-contract.ts';
 import { MemoryApi } from './support/memory-api.ts';
 import { buildExchange, sampleRecords, summaryOf } from './support/records.ts';
 
@@ -28,15 +29,21 @@ function manualFrames(): FrameScheduler & { frame(): void; pending: number } {
 }
 
 describe('live updates', () => {
-  beforeEach(() => resetStore());
-  afterEach(() => resetStore());
+  let store: InspectorStore;
+  beforeEach(() => {
+    store = createInspectorStore(new MemoryApi());
+  });
+  const applyUpdates = (batch: readonly LiveUpdate[]) =>
+    applyTo({ get: store.getState, set: (patch) => store.setState(patch) }, batch);
+  const setFilter = (text: string) => store.actions.setFilter(text);
+  const setSort = (key: Parameters<InspectorStore['actions']['setSort']>[0]) => store.actions.setSort(key);
 
   it('queues batches and applies them with one setState per animation frame', () => {
     const api = new MemoryApi();
     const frames = manualFrames();
     let commits = 0;
-    const unsubscribeStore = useInspector.subscribe(() => commits++);
-    const stop = subscribeLive(api, () => undefined, frames);
+    const unsubscribeStore = store.subscribe(() => commits++);
+    const stop = subscribeLive(api, applyUpdates, frames);
     const { snapshots } = buildExchange({
       id: 'live',
       seq: 1,
@@ -49,7 +56,7 @@ describe('live updates', () => {
     expect(frames.pending).toBe(1);
     frames.frame();
     expect(commits).toBe(1);
-    const state = useInspector.getState();
+    const state = store.getState();
     expect(state.ids).toEqual(['live']);
     expect(state.byId.get('live')).toEqual(snapshots.at(-1));
     stop();
@@ -62,15 +69,15 @@ describe('live updates', () => {
     setFilter('is:streaming');
     applyUpdates(rows.slice(3).map((summary) => ({ type: 'exchange' as const, summary })));
     applyUpdates(rows.slice(0, 3).map((summary) => ({ type: 'exchange' as const, summary })));
-    const state = useInspector.getState();
+    const state = store.getState();
     expect(state.order).toEqual(rows.map((r) => r.id));
     expect(state.ids).toEqual(rows.filter((r) => r.stream).map((r) => r.id));
     // A row that stops matching leaves the view; one that starts matching joins it in place.
     const changed: ExchangeSummary = { ...(rows[1] as ExchangeSummary), stream: false };
     applyUpdates([{ type: 'exchange', summary: changed }]);
-    expect(useInspector.getState().ids).not.toContain(changed.id);
+    expect(store.getState().ids).not.toContain(changed.id);
     applyUpdates([{ type: 'exchange', summary: { ...changed, stream: true } }]);
-    expect(useInspector.getState().ids).toEqual(rows.filter((r) => r.stream).map((r) => r.id));
+    expect(store.getState().ids).toEqual(rows.filter((r) => r.stream).map((r) => r.id));
   });
 
   it('re-sorts changed rows under a column sort', () => {
@@ -78,7 +85,7 @@ describe('live updates', () => {
     applyUpdates(rows.map((summary) => ({ type: 'exchange' as const, summary })));
     setSort('duration');
     const durations = () =>
-      useInspector.getState().ids.map((id) => useInspector.getState().byId.get(id)?.timings.totalMs ?? null);
+      store.getState().ids.map((id) => store.getState().byId.get(id)?.timings.totalMs ?? null);
     const sorted = (list: (number | null)[]) =>
       [...list].sort((a, b) => (a === null ? 1 : b === null ? -1 : a - b));
     expect(durations()).toEqual(sorted(durations()));
@@ -87,16 +94,16 @@ describe('live updates', () => {
       timings: { ...(rows[0] as ExchangeSummary).timings, totalMs: 99_999 },
     };
     applyUpdates([{ type: 'exchange', summary: slow }]);
-    expect(useInspector.getState().ids.at(-1)).toBe(slow.id);
+    expect(store.getState().ids.at(-1)).toBe(slow.id);
     expect(durations()).toEqual(sorted(durations()));
   });
 
   it('ignores live rows while a past session is open, and asks for a reload when the session changes', () => {
     const rows = sampleRecords().map(summaryOf);
-    useInspector.setState({ viewSession: 'old' });
+    store.setState({ viewSession: 'old' });
     applyUpdates([{ type: 'exchange', summary: rows[0] as ExchangeSummary }]);
-    expect(useInspector.getState().order).toEqual([]);
-    useInspector.setState({ viewSession: null });
+    expect(store.getState().order).toEqual([]);
+    store.setState({ viewSession: null });
     const effects = applyUpdates([
       {
         type: 'session',

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { CODE_TARGETS, type CodeTarget, copyAsCode, copyableOf } from '../../../shared/copy-as-code.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useInspector } from '../../store/inspector-context.tsx';
 import { CopyButton } from '../copy-button.tsx';
 import { Popover } from '../popover.tsx';
 import { type TabDef, Tabs } from '../tabs.tsx';

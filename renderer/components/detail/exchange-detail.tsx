@@ -1,43 +1,38 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isLive } from '../../../shared/exchange-lifecycle.ts';
-import { useApi } from '../../api/api-context.tsx';
 import { apiLabel, statusLabel } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
-import { select } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
+import { useSummary } from '../../store/use-rows.ts';
 import { statusClass } from '../list/columns.tsx';
 import { type TabDef, Tabs } from '../tabs.tsx';
 import { CopyAsCodeMenu } from './copy-as-code-menu.tsx';
 import { OverviewTab } from './overview-tab.tsx';
-import { ReplayTab } from './replay-tab.tsx';
+import { PlaybackTab } from './playback-tab.tsx';
 import { RequestTab } from './request-tab.tsx';
 import { ResendDialog } from './resend-dialog.tsx';
 import { ResponseTab } from './response-tab.tsx';
 
-type DetailTab = 'overview' | 'request' | 'response' | 'replay';
+type DetailTab = 'overview' | 'request' | 'response' | 'playback';
 
 const TABS: readonly TabDef<DetailTab>[] = [
   { key: 'overview', label: 'Overview' },
   { key: 'request', label: 'Request' },
   { key: 'response', label: 'Response' },
-  { key: 'replay', label: 'Replay' },
+  { key: 'playback', label: 'Replay' },
 ];
 
-/** The selected exchange: Overview, Request, Response and Replay tabs. */
+/** The selected exchange: Overview, Request, Response and Replay (playback) tabs. */
 export function ExchangeDetail() {
-  const api = useApi();
+  const { select } = useActions();
   const [tab, setTab] = useState<DetailTab>('overview');
   const [resending, setResending] = useState(false);
-  const { summary, detail, viewSession } = useInspector(
-    // A summary is replaced (never mutated) when its row updates, so this re-renders for the selected
-    // row only, not for every live batch.
-    useShallow((s) => ({
-      summary: s.selectedId === null ? undefined : s.byId.get(s.selectedId),
-      detail: s.detail,
-      viewSession: s.viewSession,
-    })),
+  const { selectedId, detail, viewSession } = useInspector(
+    useShallow((s) => ({ selectedId: s.selectedId, detail: s.detail, viewSession: s.viewSession })),
   );
+  // Re-renders for the selected row's updates only, not for every live batch.
+  const summary = useSummary(selectedId);
   useShortcut(
     ['previousTab', 'nextTab'],
     (name) => {
@@ -74,7 +69,7 @@ export function ExchangeDetail() {
       );
     if (tab === 'request') return <RequestTab record={record} />;
     if (tab === 'response') return <ResponseTab record={record} />;
-    return <ReplayTab record={record} />;
+    return <PlaybackTab record={record} />;
   };
   return (
     <section className="exchange-detail" aria-label="Exchange detail">
@@ -106,7 +101,7 @@ export function ExchangeDetail() {
           type="button"
           className="icon-button"
           aria-label="Close detail"
-          onClick={() => void select(api, null)}
+          onClick={() => void select(null)}
         >
           ✕
         </button>

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { formatMs } from '../../format.ts';
-import { chunkGaps } from '../../replay/replay-timeline.ts';
+import { chunkGaps } from '../../playback/playback-timeline.ts';
 
 const W = 600;
 const H = 72;

@@ -2,7 +2,6 @@ import { type ReactNode, useState } from 'react';
 import { isLive } from '../../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { REPLAY_MISS } from '../../../shared/tokentap-headers.ts';
-import { useApi } from '../../api/api-context.tsx';
 import {
   apiLabel,
   countOf,
@@ -14,8 +13,8 @@ import {
   formatMs,
   statusLabel,
 } from '../../format.ts';
-import { selectLinked } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
+import { useSummary } from '../../store/use-rows.ts';
 import { answerText, lastUserText } from './exchange-gist.ts';
 import { endWords, integrityWords } from './integrity-words.ts';
 import { TextExcerpt } from './text-excerpt.tsx';
@@ -25,8 +24,8 @@ import { TextExcerpt } from './text-excerpt.tsx';
  * `#seq` when it is in the list shown, else its id; selecting it looks in `session` too.
  */
 function ExchangeLink({ id, session, label }: { id: string; session: string | null; label: string }) {
-  const api = useApi();
-  const seq = useInspector((s) => s.byId.get(id)?.seq ?? null);
+  const { selectLinked } = useActions();
+  const seq = useSummary(id)?.seq ?? null;
   const [missing, setMissing] = useState(false);
   const text = seq === null ? id : `#${seq}`;
   return (
@@ -37,7 +36,7 @@ function ExchangeLink({ id, session, label }: { id: string; session: string | nu
         aria-label={`${label} ${text}: select it`}
         title={`Select exchange ${id}`}
         onClick={() => {
-          void selectLinked(api, id, session).then((found) => setMissing(!found));
+          void selectLinked(id, session).then((found) => setMissing(!found));
         }}
       >
         {text}

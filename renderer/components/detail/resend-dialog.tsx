@@ -3,9 +3,7 @@ import { keyVariableOf } from '../../../shared/api-key-variable.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import type { ResendRequest } from '../../../shared/inspector-contract.ts';
 import { resendUrl } from '../../../shared/resend-url.ts';
-import { useApi } from '../../api/api-context.tsx';
-import { resendExchange } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';
 import { prettyJson } from './json-view.tsx';
@@ -39,7 +37,7 @@ export function ResendDialog({
   session: string | null;
   onClose: () => void;
 }) {
-  const api = useApi();
+  const { resendExchange } = useActions();
   const id = useId();
   const proxyUrl = useInspector((state) => state.status?.proxyUrl ?? null);
   const destination = destinationOf(proxyUrl, record.path);
@@ -76,7 +74,7 @@ export function ResendDialog({
     if (apiKey !== '') request.apiKey = apiKey;
     setSending(true);
     setError(null);
-    const problem = await resendExchange(api, request);
+    const problem = await resendExchange(request);
     setSending(false);
     if (problem === null) onClose();
     else setError(problem);

@@ -3,8 +3,8 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { applySuggestion, type Suggestion, suggest } from '../../filter/query-suggest.ts';
 import { countOf, formatInt } from '../../format.ts';
-import { setFilter, setFollowNewest } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
+import { useRowCounts } from '../../store/use-rows.ts';
 
 const HELP =
   'Free text, model:, tenant:, api:, method:, state:, error:rate_limit_error, is:error|aborted|streaming|live, has:usage, ' +
@@ -12,16 +12,16 @@ const HELP =
 
 /** The filter query input with autocomplete from captured values, the row count and follow-newest. */
 export function FilterBar({ children }: { children?: ReactNode }) {
-  const { filterText, filterErrors, facets, shown, total, followNewest } = useInspector(
+  const { setFilter, setFollowNewest } = useActions();
+  const { filterText, filterErrors, facets, followNewest } = useInspector(
     useShallow((s) => ({
       filterText: s.filterText,
       filterErrors: s.filterErrors,
       facets: s.facets,
-      shown: s.ids.length,
-      total: s.order.length,
       followNewest: s.followNewest,
     })),
   );
+  const { shown, total } = useRowCounts();
   const [text, setText] = useState(filterText);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
@@ -36,7 +36,7 @@ export function FilterBar({ children }: { children?: ReactNode }) {
     if (text === filterText) return;
     const timer = setTimeout(() => setFilter(text), 120);
     return () => clearTimeout(timer);
-  }, [text, filterText]);
+  }, [text, filterText, setFilter]);
 
   const suggestions = useMemo(() => (open ? suggest(text, facets) : []), [open, text, facets]);
   const expanded = open && suggestions.length > 0;

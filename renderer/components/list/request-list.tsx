@@ -14,10 +14,9 @@ import {
 } from 'react';
 import { flushSync } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
-import { useApi } from '../../api/api-context.tsx';
-import { moveSelection, select, setFollowNewest, setSort } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import type { SortKey, SortSpec } from '../../store/sort.ts';
+import { useRows } from '../../store/use-rows.ts';
 import { type ColumnLayout, visibleColumns } from './column-layout.ts';
 import { COLUMNS, type Column } from './columns.tsx';
 import { RequestRow } from './request-row.tsx';
@@ -74,16 +73,15 @@ function rowWindow(count: number, scrollTop: number, height: number, followNewes
 
 /** The virtualized request list: sortable, resizable columns, arrow-key selection, follow-newest. */
 export function RequestList({ layout }: { layout: ColumnLayout }) {
-  const api = useApi();
-  const { ids, rev, selectedId, followNewest, sort, listLoading, total } = useInspector(
+  const { moveSelection, select, setFollowNewest } = useActions();
+  const rows = useRows();
+  const { ids, rev, total } = rows;
+  const { selectedId, followNewest, sort, listLoading } = useInspector(
     useShallow((s) => ({
-      ids: s.ids,
-      rev: s.rev,
       selectedId: s.selectedId,
       followNewest: s.followNewest,
       sort: s.sort,
       listLoading: s.listLoading,
-      total: s.order.length,
     })),
   );
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -128,9 +126,9 @@ export function RequestList({ layout }: { layout: ColumnLayout }) {
       el.removeEventListener('scroll', onScroll);
       observer?.disconnect();
     };
-  }, []);
+  }, [setFollowNewest]);
 
-  const onSelect = useCallback((id: string) => void select(api, id), [api]);
+  const onSelect = useCallback((id: string) => void select(id), [select]);
 
   // Follow the newest row as rows arrive (or the viewport resizes): one scroll write, to a position
   // known without reading layout (the write itself lays out once, which this frame needed anyway).
@@ -183,7 +181,7 @@ export function RequestList({ layout }: { layout: ColumnLayout }) {
     const move = moves[event.key];
     if (move === undefined) return;
     event.preventDefault();
-    moveSelection(api, move);
+    moveSelection(move);
   };
 
   const resize = useCallback((key: SortKey, width: number) => {
@@ -205,19 +203,18 @@ export function RequestList({ layout }: { layout: ColumnLayout }) {
     return style as CSSProperties;
   }, [widths]);
   const totalWidth = columns.reduce((sum, c) => sum + (widths[c.key] ?? c.width), 0);
-  const byId = useInspector.getState().byId;
 
   // Rows in slot order (index modulo the window length), not index order: as the window moves, the
   // rows leaving it become the ones entering with new content and a new position, and no element
   // ever moves in the DOM (a moved element is styled and laid out from scratch, like a new one).
   // Assistive technology gets the order from aria-rowindex.
-  const rows: ReactNode[] = new Array(win.length).fill(null);
+  const cells: ReactNode[] = new Array(win.length).fill(null);
   for (let index = win.first; index < win.first + win.length && index < count; index++) {
     const id = ids[index];
-    const summary = id === undefined ? undefined : byId.get(id);
+    const summary = id === undefined ? undefined : rows.get(id);
     if (summary === undefined) continue;
     const slot = index % win.length;
-    rows[slot] = (
+    cells[slot] = (
       <RequestRow
         // Slots, not ids: a row scrolled in reuses the DOM of the one scrolled out (text updates
         // instead of creating a dozen elements), and a row that stays in view keeps its slot and is
@@ -257,7 +254,7 @@ export function RequestList({ layout }: { layout: ColumnLayout }) {
         <HeaderRow widths={widths} columns={columns} totalWidth={totalWidth} sort={sort} onResize={resize} />
         {/* biome-ignore lint/a11y/useSemanticElements: part of the virtualized ARIA grid */}
         <div className="grid-body" role="rowgroup" style={{ height: count * ROW_HEIGHT, width: totalWidth }}>
-          {rows}
+          {cells}
         </div>
         {count === 0 && (
           <div className="list-empty" role="status">
@@ -313,6 +310,7 @@ interface HeaderCellProps {
 }
 
 function HeaderCell({ column, width, sortDir, onResize }: HeaderCellProps) {
+  const { setSort } = useActions();
   const drag = useRef<{ startX: number; startWidth: number } | null>(null);
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     event.preventDefault();

@@ -1,21 +1,19 @@
 import { useRef } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { ExportFormat } from '../../../shared/inspector-contract.ts';
-import { useApi } from '../../api/api-context.tsx';
 import { formatInt } from '../../format.ts';
-import { exportExchanges, importFile } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions } from '../../store/inspector-context.tsx';
+import { useRowCounts } from '../../store/use-rows.ts';
 import { Popover } from '../popover.tsx';
 
 /** Import a HAR or JSONL file; export the session or the filtered rows as HAR or JSONL. */
 export function ImportExport() {
-  const api = useApi();
+  const { exportExchanges, importFile } = useActions();
   const input = useRef<HTMLInputElement>(null);
-  const { shown, total } = useInspector(useShallow((s) => ({ shown: s.ids.length, total: s.order.length })));
+  const { shown, total } = useRowCounts();
   const filtered = shown !== total;
   const run = (format: ExportFormat, scope: 'all' | 'filtered', close: () => void) => {
     close();
-    void exportExchanges(api, format, scope);
+    void exportExchanges(format, scope);
   };
   return (
     <>
@@ -29,7 +27,7 @@ export function ImportExport() {
         onChange={(event) => {
           const file = event.target.files?.[0];
           event.target.value = '';
-          if (file) void importFile(api, file);
+          if (file) void importFile(file);
         }}
       />
       <button type="button" className="tool-button" onClick={() => input.current?.click()}>

@@ -1,11 +1,10 @@
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isEnded } from '../../../shared/exchange-lifecycle.ts';
 import type { ReplayFault, ReplayStatus, SessionInfo } from '../../../shared/inspector-contract.ts';
-import { useApi } from '../../api/api-context.tsx';
 import { countOf, formatInt } from '../../format.ts';
-import { refreshSessions, startReplayMode, stopReplayMode } from '../../store/actions.ts';
-import { type InspectorState, useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
+import { type Rows, useRows } from '../../store/use-rows.ts';
 import { FormFooter } from '../form-footer.tsx';
 import { Popover } from '../popover.tsx';
 
@@ -43,12 +42,15 @@ export function sourceName(source: string, sessions: readonly SessionInfo[]): st
  * the list while it shows the live session; null while it shows a past one or is loading (the
  * session list's count stands in). The session info alone is a snapshot from when it was read.
  */
-export function liveSessionCount(state: InspectorState): number | null {
-  if (state.viewSession !== null || state.listLoading) return null;
+export function liveSessionCount(
+  rows: Rows,
+  viewSession: string | null,
+  listLoading: boolean,
+): number | null {
+  if (viewSession !== null || listLoading) return null;
   let ended = 0;
-  for (const id of state.order) {
-    const summary = state.byId.get(id);
-    if (summary !== undefined && isEnded(summary)) ended++;
+  for (const summary of rows.all()) {
+    if (isEnded(summary)) ended++;
   }
   return ended;
 }
@@ -103,14 +105,20 @@ function faultsFrom(form: FaultForm): ReplayFault[] | string {
 }
 
 function ReplayForm({ close }: { close: () => void }) {
-  const api = useApi();
+  const { refreshSessions, startReplayMode } = useActions();
   const id = useId();
-  const { sessions, current, liveCount } = useInspector(
+  const { sessions, current, viewSession, listLoading } = useInspector(
     useShallow((s) => ({
       sessions: s.sessions,
       current: s.sessions.find((info) => info.current) ?? s.status?.session ?? null,
-      liveCount: liveSessionCount(s),
+      viewSession: s.viewSession,
+      listLoading: s.listLoading,
     })),
+  );
+  const rows = useRows();
+  const liveCount = useMemo(
+    () => liveSessionCount(rows, viewSession, listLoading),
+    [rows, viewSession, listLoading],
   );
   // '' is the current session (as it is when the replay starts).
   const [session, setSession] = useState('');
@@ -122,8 +130,8 @@ function ReplayForm({ close }: { close: () => void }) {
   const patch = (change: Partial<FaultForm>) => setFaults((f) => ({ ...f, ...change }));
   // Sessions come and go (imports, the command line): offer the ones there are now.
   useEffect(() => {
-    void refreshSessions(api);
-  }, [api]);
+    void refreshSessions();
+  }, [refreshSessions]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -133,7 +141,7 @@ function ReplayForm({ close }: { close: () => void }) {
       return;
     }
     setStarting(true);
-    const problem = await startReplayMode(api, {
+    const problem = await startReplayMode({
       session: session === '' ? null : session,
       speed,
       fallthrough,
@@ -266,7 +274,7 @@ function FaultWithAmount(props: {
 
 /** Next to the capture toggle: start a replay (a form in a popover), or stop the one running. */
 export function ReplayControl({ replay }: { replay: ReplayStatus | null }) {
-  const api = useApi();
+  const { stopReplayMode } = useActions();
   if (replay) {
     return (
       <button
@@ -274,7 +282,7 @@ export function ReplayControl({ replay }: { replay: ReplayStatus | null }) {
         className="tool-button replay-on"
         aria-pressed="true"
         title="Replaying: the proxy answers from a recording. Click to forward to the upstream again."
-        onClick={() => void stopReplayMode(api)}
+        onClick={() => void stopReplayMode()}
       >
         <span className="replay-dot" aria-hidden="true" />
         Stop replay
@@ -294,7 +302,7 @@ export function ReplayControl({ replay }: { replay: ReplayStatus | null }) {
 
 /** While replay mode is on: what is replayed, and how many requests it served or missed. */
 export function ReplayBanner() {
-  const api = useApi();
+  const { stopReplayMode } = useActions();
   const { replay, sessions } = useInspector(
     useShallow((s) => ({ replay: s.status?.replay ?? null, sessions: s.sessions })),
   );
@@ -314,7 +322,7 @@ export function ReplayBanner() {
       </span>
       <span className="muted">({details.join(', ')})</span>
       <span className="spacer" />
-      <button type="button" className="tool-button" onClick={() => void stopReplayMode(api)}>
+      <button type="button" className="tool-button" onClick={() => void stopReplayMode()}>
         Stop replay
       </button>
     </div>

@@ -1,14 +1,12 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useApi } from '../../api/api-context.tsx';
 import { countOf, formatBytes, formatDateTime } from '../../format.ts';
-import { createSession, deleteSession, loadSession, setSessionsOpen } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { Popover } from '../popover.tsx';
 
 /** The current or viewed session, and a list to open, start or delete sessions. */
 export function SessionSwitcher() {
-  const api = useApi();
+  const { createSession, deleteSession, loadSession, setSessionsOpen } = useActions();
   const { sessions, viewSession, status, open } = useInspector(
     useShallow((s) => ({
       sessions: s.sessions,
@@ -40,7 +38,7 @@ export function SessionSwitcher() {
               className="tool-button primary"
               onClick={() => {
                 close();
-                void createSession(api);
+                void createSession();
               }}
             >
               New session
@@ -58,7 +56,7 @@ export function SessionSwitcher() {
                     aria-current={shown ? 'true' : undefined}
                     onClick={() => {
                       close();
-                      void loadSession(api, session.current ? null : session.id);
+                      void loadSession(session.current ? null : session.id);
                     }}
                   >
                     <span className="session-name">{session.name}</span>
@@ -86,7 +84,7 @@ export function SessionSwitcher() {
                           className="tool-button danger"
                           onClick={() => {
                             setConfirming(null);
-                            void deleteSession(api, session.id);
+                            void deleteSession(session.id);
                           }}
                         >
                           Delete

@@ -1,7 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import type { ProxyStatus } from '../../../shared/inspector-contract.ts';
-import { useApi } from '../../api/api-context.tsx';
-import { updateSettings } from '../../store/actions.ts';
+import { useActions } from '../../store/inspector-context.tsx';
 import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';
 
@@ -10,7 +9,7 @@ import { Modal } from '../modal.tsx';
  * in use or a bad route shows here.
  */
 export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClose: () => void }) {
-  const api = useApi();
+  const { updateSettings } = useActions();
   const id = useId();
   const [listenAddr, setListenAddr] = useState(status.listenAddr);
   const [upstream, setUpstream] = useState(status.upstream);
@@ -21,7 +20,7 @@ export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClo
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaving(true);
-    const problem = await updateSettings(api, {
+    const problem = await updateSettings({
       listenAddr: listenAddr.trim(),
       upstream: upstream.trim(),
       allowedOrigins: allowedOrigins.trim(),

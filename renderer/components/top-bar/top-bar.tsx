@@ -1,8 +1,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useApi } from '../../api/api-context.tsx';
-import { setCapturePaused, setPane } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { ThemeToggle } from '../../theme/theme-toggle.tsx';
 import { BaseUrl } from './base-url.tsx';
 import { CaptureHealthNote } from './capture-health-note.tsx';
@@ -14,7 +12,7 @@ import { TelemetryNote } from './telemetry-note.tsx';
 
 /** Proxy status and capture, the base_url, sessions, import/export, settings and the usage toggle. */
 export function TopBar() {
-  const api = useApi();
+  const { setCapturePaused, setPane } = useActions();
   const { status, statusError, pane } = useInspector(
     useShallow((s) => ({ status: s.status, statusError: s.statusError, pane: s.pane })),
   );
@@ -63,7 +61,7 @@ export function TopBar() {
                 ? 'Capture paused: traffic still flows but is not recorded'
                 : 'Recording: click to pause capture'
             }
-            onClick={() => void setCapturePaused(api, !status.capturePaused)}
+            onClick={() => void setCapturePaused(!status.capturePaused)}
           >
             <span className="rec-dot" aria-hidden="true" />
             {status.capturePaused ? 'Capture paused' : 'Capturing'}

@@ -1,13 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type { UsageRow } from '../../../shared/inspector-contract.ts';
-import { useApi } from '../../api/api-context.tsx';
 import { quoteValue } from '../../filter/query-parse.ts';
-import { refreshUsage, setFilter } from '../../store/actions.ts';
-import { useInspector } from '../../store/inspector-store.ts';
+import { useActions, useInspector } from '../../store/inspector-context.tsx';
+import { useRows } from '../../store/use-rows.ts';
 import { TokensChart } from './tokens-chart.tsx';
 import { type UsageDim, UsageTable } from './usage-table.tsx';
+import { createUsageTotalsCache } from './usage-totals-cache.ts';
 
 /** The filter term that selects a usage row's provider, tenant or model (a missing one: `-has:`). */
 function termFor(dim: UsageDim, value: string | null | undefined): string {
@@ -34,38 +32,32 @@ function useThrottled<T>(value: T, ms: number): T {
   return shown;
 }
 
-/** Usage totals per provider, tenant, model and their combinations, and tokens over time per model. */
+/**
+ * Usage totals per provider, tenant, model and their combinations, and tokens over time per model,
+ * computed from the summaries the list holds (the main side's `usage.get` computes the same).
+ */
 export function UsagePanel() {
-  const api = useApi();
-  const { usage, usageError, rev, order } = useInspector(
-    useShallow((s) => ({ usage: s.usage, usageError: s.usageError, rev: s.rev, order: s.order })),
+  const { setFilter } = useActions();
+  const rows = useRows();
+  const listLoading = useInspector((s) => s.listLoading);
+  // Totals and chart read every summary: recomputed about once a second while traffic flows, not every frame.
+  const shown = useThrottled(rows, 1000);
+  const summaries = useMemo(() => shown.all(), [shown]);
+  const [cache] = useState(createUsageTotalsCache);
+  const usage = useMemo(
+    () => (listLoading ? null : cache.totals(summaries)),
+    [cache, summaries, listLoading],
   );
-  // The chart reads every summary: redraw it about once a second while traffic flows, not every frame.
-  const chartRev = useThrottled(rev, 1000);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: rev marks in-place changes of byId
-  const summaries = useMemo(() => {
-    const { byId } = useInspector.getState();
-    const out: ExchangeSummary[] = [];
-    for (const id of order) {
-      const s = byId.get(id);
-      if (s) out.push(s);
-    }
-    return out;
-  }, [order, chartRev]);
   const pick = (dims: readonly UsageDim[]) => (row: UsageRow) =>
     setFilter(dims.map((d) => termFor(d, row[d])).join(' '));
   return (
     <section className="usage-panel" aria-label="Usage totals">
       <div className="usage-head">
         <h2>Usage</h2>
-        <button type="button" className="tool-button" onClick={() => void refreshUsage(api)}>
-          Refresh
-        </button>
         <span className="muted">
           Click a row to filter the requests. Token sums leave out requests with unknown usage.
         </span>
       </div>
-      {usageError && <p className="error-text">Could not load usage: {usageError}</p>}
       {usage === null ? (
         <p className="muted">Loading usage…</p>
       ) : (

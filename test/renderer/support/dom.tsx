@@ -1,10 +1,10 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import { afterEach, beforeEach, vi } from 'vitest';
-import { ApiProvider } from '../../../renderer/api/api-context.tsx';
+import type { RendererApi } from '../../../renderer/api/api-context.tsx';
 import { App } from '../../../renderer/components/app.tsx';
-import { clearDetailCache } from '../../../renderer/store/actions.ts';
-import { resetStore } from '../../../renderer/store/inspector-store.ts';
-import type { InspectorApi } from '../../../shared/inspector-contract.ts';
+import { InspectorProvider } from '../../../renderer/store/inspector-context.tsx';
+import { createInspectorStore, type InspectorStore } from '../../../renderer/store/inspector-store.ts';
 
 /** jsdom has no layout: give scroll containers a size so the virtualizer renders rows. */
 export function installLayout(): void {
@@ -17,29 +17,28 @@ export function installLayout(): void {
   };
 }
 
-/** Per-test setup for component tests: a fresh store, no stored widths, layout stubs. */
+/** Per-test setup for component tests: no stored widths, layout stubs (each render has its own store). */
 export function setupDomTests(): void {
   beforeEach(() => {
     installLayout();
     localStorage.clear();
     sessionStorage.clear();
-    resetStore();
-    clearDetailCache();
   });
   afterEach(() => {
     cleanup();
-    resetStore();
     vi.restoreAllMocks();
   });
 }
 
-/** Renders the whole app against an InspectorApi. */
-export function renderApp(api: InspectorApi) {
-  return render(
-    <ApiProvider api={api}>
-      <App />
-    </ApiProvider>,
-  );
+/** Renders `ui` inside a fresh store built around `api`; the store is returned for the test to read. */
+export function renderWithStore(ui: ReactNode, api: RendererApi) {
+  const store = createInspectorStore(api);
+  return { ...render(<InspectorProvider store={store}>{ui}</InspectorProvider>), store };
+}
+
+/** Renders the whole app against an InspectorApi, with its own store (returned as `store`). */
+export function renderApp(api: RendererApi): ReturnType<typeof render> & { store: InspectorStore } {
+  return renderWithStore(<App />, api);
 }
 
 /** Resolves after the next animation frame (when queued live batches are applied). */

@@ -1,3 +1,4 @@
+import { downloadFile } from '../../../renderer/download.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type {
   ExportRequest,
@@ -266,6 +267,12 @@ export class MemoryApi implements InspectorApi {
       };
     },
   };
+
+  /** As the browser client without a download link: the file built by a call, then downloaded. */
+  async saveExport(request: ExportRequest): Promise<string | null> {
+    downloadFile(await this.export.build(request));
+    return null;
+  }
 
   import = {
     load: async (file: { name: string; content: string }) => {

@@ -8,7 +8,7 @@ import { createResponsesWebSocketInterpreter } from '../../shared/responses-webs
 import type { WebSocketInterpreter } from '../../shared/websocket-interpreter.ts';
 
 /** One decoded wire event at its arrival time, with the merged result as it stood after it. */
-export interface ReplayFrame {
+export interface PlaybackFrame {
   /** ms since the exchange started (the chunk's arrival time, or an even pace). */
   t: number;
   /** Index of the network chunk that completed the event. */
@@ -19,14 +19,14 @@ export interface ReplayFrame {
   merged: MergedResult;
 }
 
-export interface ReplayTimeline {
-  frames: ReplayFrame[];
+export interface PlaybackTimeline {
+  frames: PlaybackFrame[];
   /** Arrival times of the network chunks (paced), for the gap chart. */
   chunkTimes: number[];
   durationMs: number;
   /** `recorded`: the chunks' own times; `even`: no usable times, spread evenly. */
   pacing: 'recorded' | 'even';
-  /** False when the exchange had no stream to replay (the final result is shown at once). */
+  /** False when the exchange had no stream to play back (the final result is shown at once). */
   streamed: boolean;
   final: MergedResult | null;
   /** `websocket`: one frame per WebSocket message (`chunk` is its index in the record's messages). */
@@ -48,12 +48,12 @@ function headerValue(headers: Record<string, string | string[]> | undefined, nam
  * Rebuilds a stream as the client saw it, event by event, by running the recorded chunks through the
  * same wire decoder and interpreter the capture used. Works for every API the interpreters know.
  */
-export function buildTimeline(record: ExchangeRecord): ReplayTimeline {
+export function buildTimeline(record: ExchangeRecord): PlaybackTimeline {
   if (record.websocket) return websocketTimeline(record);
   const interpreter = createInterpreter(record.api);
   const contentType = headerValue(record.response?.headers, 'content-type');
   let chunks: RecordedChunk[] = record.chunks;
-  // An imported HAR may carry the stream's text without its chunks: replay its events evenly.
+  // An imported HAR may carry the stream's text without its chunks: play its events back evenly.
   if (chunks.length === 0 && record.stream && record.response && record.response.body !== '') {
     chunks = [{ t: 0, data: record.response.body }];
   }
@@ -84,7 +84,7 @@ export function buildTimeline(record: ExchangeRecord): ReplayTimeline {
   const times = chunks.map((c) => c.t);
   const recorded = chunks.length > 1 && times.some((t, i) => i > 0 && t !== times[0]);
   let chunkTimes: number[];
-  let frames: ReplayFrame[];
+  let frames: PlaybackFrame[];
   if (recorded) {
     chunkTimes = times;
     frames = raw.map((f) => ({ ...f, t: times[f.chunk] ?? 0 }));
@@ -105,13 +105,13 @@ export function buildTimeline(record: ExchangeRecord): ReplayTimeline {
 }
 
 /** Index of the last frame at or before `t` (binary search), or -1 before the first. */
-export function frameAt(frames: readonly ReplayFrame[], t: number): number {
+export function frameAt(frames: readonly PlaybackFrame[], t: number): number {
   let lo = 0;
   let hi = frames.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const frame = frames[mid] as ReplayFrame;
+    const frame = frames[mid] as PlaybackFrame;
     if (frame.t <= t) {
       found = mid;
       lo = mid + 1;
@@ -161,11 +161,11 @@ const NO_TEXT: MergedResult = { text: '', refusal: null, reasoning: null, toolCa
  * the merged result as it stood after each (the capture's own interpreter, for the protocols it
  * knows; other sessions play their messages only).
  */
-function websocketTimeline(record: ExchangeRecord): ReplayTimeline {
+function websocketTimeline(record: ExchangeRecord): PlaybackTimeline {
   const messages = record.websocket?.messages ?? [];
   const interpreter = websocketInterpreter(record);
   let merged = NO_TEXT;
-  const frames: ReplayFrame[] = messages.map((message, i) => {
+  const frames: PlaybackFrame[] = messages.map((message, i) => {
     const text = message.encoding === 'base64' || message.truncated ? null : message.data;
     const output = interpreter !== null && text !== null && interpreter.push(message.from, text);
     if (interpreter !== null && text !== null) merged = interpreter.snapshot().merged;

@@ -3,12 +3,13 @@
  * The Replay tab of a WebSocket exchange plays its messages back one by one at their recorded
  * offsets, scaled by the speed, with the merged text of a Realtime session building up.
  */
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { ReplayTab } from '../../renderer/components/detail/replay-tab.tsx';
+import { PlaybackTab } from '../../renderer/components/detail/playback-tab.tsx';
 import { recordOf } from '../support/sample-records.ts';
-import { setupDomTests } from './support/dom.tsx';
+import { renderWithStore, setupDomTests } from './support/dom.tsx';
+import { MemoryApi } from './support/memory-api.ts';
 
 setupDomTests();
 
@@ -70,7 +71,7 @@ describe('WebSocket playback in the Replay tab', () => {
   it('shows the messages and the merged text as they stood at each recorded offset', () => {
     const record = realtimeSession();
     expect(record.merged?.text).toBe('Hello');
-    render(<ReplayTab record={record} />);
+    renderWithStore(<PlaybackTab record={record} />, new MemoryApi());
     expect(screen.getByText(/message 0 of 6/)).toBeTruthy();
     seek(100);
     expect(shownRows()).toBe(4);
@@ -88,7 +89,7 @@ describe('WebSocket playback in the Replay tab', () => {
 
   it('plays the messages one by one at the chosen speed, the text building up', async () => {
     const user = userEvent.setup();
-    render(<ReplayTab record={realtimeSession()} />);
+    renderWithStore(<PlaybackTab record={realtimeSession()} />, new MemoryApi());
     const seen: string[] = [];
     const observer = new MutationObserver(() => {
       const row = `${shownRows()}:${mergedText()}`;

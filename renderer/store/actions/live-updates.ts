@@ -1,38 +1,33 @@
-import { isEnded, isLive } from '../../shared/exchange-lifecycle.ts';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { InspectorApi, LiveUpdate } from '../../shared/inspector-contract.ts';
-import { useInspector } from './inspector-store.ts';
-import { addFacets, updateView } from './view.ts';
+import { isEnded, isLive } from '../../../shared/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type { InspectorApi, LiveUpdate } from '../../../shared/inspector-contract.ts';
+import type { FrameScheduler } from '../frame-scheduler.ts';
+import type { InspectorState } from '../inspector-state.ts';
+import type { StoreKit } from '../store-kit.ts';
+import { addFacets, updateView } from '../view.ts';
 
-/** What applying a batch asks the caller to do next (fetches are not the store's business). */
+/** What applying a batch asks the caller to do next (fetches are not the batch's business). */
 export interface BatchEffects {
   /** The live session changed: reload the list. */
   reloadSession: boolean;
-  /** Some exchange ended: usage totals and sessions are stale. */
+  /** Some exchange ended: the session list's counts are stale. */
   exchangesEnded: boolean;
   /** The selected exchange ended: its detail is stale. */
   selectedEnded: boolean;
 }
 
-// Summaries that arrived while the list was loading, re-applied on top of the loaded list.
-let heldWhileLoading: ExchangeSummary[] = [];
-
-/** Takes the summaries held back during a load. */
-export function takeHeldUpdates(): ExchangeSummary[] {
-  const held = heldWhileLoading;
-  heldWhileLoading = [];
-  return held;
-}
-
 /**
- * Applies one batch of live updates to the store with a single `setState`. The only place live
- * updates touch the store. Like `byId`, the `order` and `ids` arrays are changed in place (appends
- * and moves; copying 100,000 ids twice per frame cost more than the rest of the batch, and made
- * ~100 MB/s of garbage at 2,000 events/s); `rev` changes with every batch so subscribers notice.
+ * Applies one batch of live updates to the store with a single `set`. The only place live updates
+ * touch the store. Like `byId`, the `order` and `ids` arrays are changed in place (appends and
+ * moves; copying 100,000 ids twice per frame cost more than the rest of the batch, and made
+ * ~100 MB/s of garbage at 2,000 events/s); `rev` changes with every batch, and `useRows` follows it.
  * Filtering, sorting and loading replace them with new arrays.
  */
-export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
-  const state = useInspector.getState();
+export function applyUpdates(
+  { get, set }: Pick<StoreKit, 'get' | 'set'>,
+  batch: readonly LiveUpdate[],
+): BatchEffects {
+  const state = get();
   const effects: BatchEffects = { reloadSession: false, exchangesEnded: false, selectedEnded: false };
   const latest = new Map<string, ExchangeSummary>();
   let status = state.status;
@@ -53,11 +48,11 @@ export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
   // A past session is read-only: live capture goes on in the current one, out of view.
   if (state.viewSession !== null) latest.clear();
   if (state.listLoading || effects.reloadSession) {
-    heldWhileLoading.push(...latest.values());
+    if (latest.size > 0) set({ heldUpdates: [...state.heldUpdates, ...latest.values()] });
     latest.clear();
   }
   if (latest.size === 0) {
-    if (status !== state.status) useInspector.setState({ status });
+    if (status !== state.status) set({ status });
     return effects;
   }
   const { byId, order } = state;
@@ -81,13 +76,13 @@ export function applyUpdates(batch: readonly LiveUpdate[]): BatchEffects {
   if (isNew.size > 0 && !inSeqOrder(order, order.length - isNew.size, byId)) {
     order.sort((a, b) => (byId.get(a)?.seq ?? 0) - (byId.get(b)?.seq ?? 0));
   }
-  useInspector.setState({
+  set({
     order,
     rev: state.rev + 1,
     facets: addFacets(state.facets, changed),
     ids: updateView(state.ids, changed, byId, state.matcher, state.sort, before, true),
     status,
-  });
+  } satisfies Partial<InspectorState>);
   return effects;
 }
 
@@ -105,39 +100,14 @@ function inSeqOrder(
   return true;
 }
 
-export interface FrameScheduler {
-  request(callback: () => void): () => void;
-}
-
-/** requestAnimationFrame, with a timer as well so a hidden window (no frames) still drains its queue. */
-export const animationFrameScheduler: FrameScheduler = {
-  request(callback) {
-    let done = false;
-    const run = () => {
-      if (done) return;
-      done = true;
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-      callback();
-    };
-    const frame = requestAnimationFrame(run);
-    const timer = setTimeout(run, 250);
-    return () => {
-      done = true;
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  },
-};
-
 /**
- * Subscribes to the api's live updates, queues them, and applies the queue at most once per
- * animation frame. Returns the unsubscribe function.
+ * Subscribes to the api's live updates, queues them, and hands the queue on at most once per
+ * frame of `frames`. Returns the unsubscribe function.
  */
 export function subscribeLive(
   api: InspectorApi,
-  onEffects: (effects: BatchEffects) => void,
-  scheduler: FrameScheduler = animationFrameScheduler,
+  onBatch: (batch: LiveUpdate[]) => void,
+  frames: FrameScheduler,
 ): () => void {
   let queue: LiveUpdate[] = [];
   let cancelFrame: (() => void) | null = null;
@@ -145,11 +115,11 @@ export function subscribeLive(
     cancelFrame = null;
     const batch = queue;
     queue = [];
-    onEffects(applyUpdates(batch));
+    onBatch(batch);
   };
   const unsubscribe = api.onUpdates((batch) => {
     for (const update of batch) queue.push(update);
-    cancelFrame ??= scheduler.request(flush);
+    cancelFrame ??= frames.request(flush);
   });
   return () => {
     unsubscribe();
@@ -157,4 +127,44 @@ export function subscribeLive(
     cancelFrame = null;
     queue = [];
   };
+}
+
+/** Following the live session: the first loads, then live batches and the desktop menu's commands. */
+export function liveActions(kit: StoreKit) {
+  const { api, get, actions } = kit;
+
+  function handleEffects(effects: BatchEffects): void {
+    if (effects.reloadSession) {
+      void actions.refreshSessions();
+      if (get().viewSession === null) void actions.loadSession(null);
+    }
+    if (effects.exchangesEnded) actions.refreshSessionsSoon();
+    if (effects.selectedEnded) {
+      const id = get().selectedId;
+      if (id !== null) void actions.refreshDetail(id);
+    }
+  }
+
+  /** Applies a batch of live updates now and does what it calls for (`start` does this once per frame). */
+  function receive(batch: readonly LiveUpdate[]): BatchEffects {
+    const effects = applyUpdates(kit, batch);
+    handleEffects(effects);
+    return effects;
+  }
+
+  /** Loads everything and follows live updates; returns the function that stops following. */
+  function start(): () => void {
+    const stopLive = subscribeLive(api, receive, kit.frames);
+    const stopCommands = api.onCommand?.((command) => void actions.handleCommand(command));
+    void actions.refreshStatus();
+    void actions.refreshSessions();
+    void actions.loadSession(null);
+    return () => {
+      stopLive();
+      stopCommands?.();
+      kit.clearTimers();
+    };
+  }
+
+  return { receive, start };
 }

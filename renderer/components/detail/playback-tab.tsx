@@ -5,18 +5,18 @@ import type { MergedResult } from '../../../shared/merged-result.ts';
 import type { WebSocketCapture } from '../../../shared/websocket-record.ts';
 import { formatMs } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
-import { buildTimeline, frameAt } from '../../replay/replay-timeline.ts';
-import { setReplay } from '../../store/actions.ts';
-import { type ReplaySpeed, useInspector } from '../../store/inspector-store.ts';
+import { buildTimeline, frameAt } from '../../playback/playback-timeline.ts';
+import { useActions, useInspector, useInspectorStore } from '../../store/inspector-context.tsx';
+import type { PlaybackSpeed } from '../../store/inspector-state.ts';
 import { GapChart } from './gap-chart.tsx';
 import { MergedView } from './merged-view.tsx';
 import { WebSocketMessages } from './websocket-messages.tsx';
 
-const SPEEDS: readonly ReplaySpeed[] = [0.25, 0.5, 1, 2, 5, 10, 'instant'];
+const SPEEDS: readonly PlaybackSpeed[] = [0.25, 0.5, 1, 2, 5, 10, 'instant'];
 const EMPTY: MergedResult = { text: '', refusal: null, reasoning: null, toolCalls: [], finishReason: null };
 
-/** A WebSocket as it stood at the replay's position: the messages so far, the close once it came. */
-function replayedSoFar(websocket: WebSocketCapture, index: number, positionMs: number): WebSocketCapture {
+/** A WebSocket as it stood at the playback's position: the messages so far, the close once it came. */
+function playedSoFar(websocket: WebSocketCapture, index: number, positionMs: number): WebSocketCapture {
   const { close } = websocket;
   return {
     messages: websocket.messages.slice(0, index + 1),
@@ -25,34 +25,36 @@ function replayedSoFar(websocket: WebSocketCapture, index: number, positionMs: n
 }
 
 /** The stream rebuilt event by event at its recorded pace, with transport controls and the gap chart. */
-export function ReplayTab({ record }: { record: ExchangeRecord }) {
+export function PlaybackTab({ record }: { record: ExchangeRecord }) {
   const timeline = useMemo(() => buildTimeline(record), [record]);
-  const replay = useInspector(useShallow((s) => s.replay));
+  const playback = useInspector(useShallow((s) => s.playback));
+  const store = useInspectorStore();
+  const { setPlayback } = useActions();
   const [seekEpoch, setSeekEpoch] = useState(0);
   const speedId = useId();
-  const mine = replay.exchangeId === record.id;
-  const positionMs = mine ? Math.min(replay.positionMs, timeline.durationMs) : 0;
-  const playing = mine && replay.playing;
-  const { speed } = replay;
+  const mine = playback.exchangeId === record.id;
+  const positionMs = mine ? Math.min(playback.positionMs, timeline.durationMs) : 0;
+  const playing = mine && playback.playing;
+  const { speed } = playback;
   const { durationMs, frames } = timeline;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a seek restarts the clock from the new position
   useEffect(() => {
     if (!playing) return;
     if (speed === 'instant') {
-      setReplay({ positionMs: durationMs, playing: false });
+      setPlayback({ positionMs: durationMs, playing: false });
       return;
     }
     const startWall = performance.now();
-    const startPos = Math.min(useInspector.getState().replay.positionMs, durationMs);
+    const startPos = Math.min(store.getState().playback.positionMs, durationMs);
     let frame = 0;
     const tick = () => {
       const pos = startPos + (performance.now() - startWall) * speed;
       if (pos >= durationMs) {
-        setReplay({ positionMs: durationMs, playing: false });
+        setPlayback({ positionMs: durationMs, playing: false });
         return;
       }
-      setReplay({ positionMs: pos });
+      setPlayback({ positionMs: pos });
       frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
@@ -61,8 +63,8 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
 
   const atEnd = positionMs >= durationMs;
   const play = () => {
-    if (playing) setReplay({ playing: false });
-    else setReplay({ exchangeId: record.id, playing: true, positionMs: atEnd ? 0 : positionMs });
+    if (playing) setPlayback({ playing: false });
+    else setPlayback({ exchangeId: record.id, playing: true, positionMs: atEnd ? 0 : positionMs });
   };
   useShortcut(
     'playPause',
@@ -75,7 +77,7 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
 
   if (!timeline.streamed) {
     return (
-      <div className="replay-tab">
+      <div className="playback-tab">
         <p className="muted">
           This response was not streamed
           {record.merged ? '; here is the whole result, as it arrived at once.' : '.'}
@@ -88,12 +90,12 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
   const index = frameAt(frames, positionMs);
   const merged = index >= 0 ? (frames[index]?.merged ?? EMPTY) : EMPTY;
   const seek = (ms: number) => {
-    setReplay({ exchangeId: record.id, positionMs: Math.max(0, Math.min(durationMs, ms)) });
+    setPlayback({ exchangeId: record.id, positionMs: Math.max(0, Math.min(durationMs, ms)) });
     setSeekEpoch((e) => e + 1);
   };
   return (
-    <div className="replay-tab">
-      <div className="replay-controls" role="toolbar" aria-label="Replay controls">
+    <div className="playback-tab">
+      <div className="playback-controls" role="toolbar" aria-label="Replay controls">
         <button type="button" className="tool-button" onClick={play} aria-label={playing ? 'Pause' : 'Play'}>
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
@@ -102,7 +104,7 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
           className="tool-button"
           aria-label="Restart"
           onClick={() => {
-            setReplay({ exchangeId: record.id, positionMs: 0, playing: true });
+            setPlayback({ exchangeId: record.id, positionMs: 0, playing: true });
             setSeekEpoch((e) => e + 1);
           }}
         >
@@ -116,8 +118,13 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
             const v = event.target.value;
             // Instant means "show me the end": no need to press Play as well.
             if (v === 'instant')
-              setReplay({ speed: 'instant', exchangeId: record.id, positionMs: durationMs, playing: false });
-            else setReplay({ speed: Number(v) });
+              setPlayback({
+                speed: 'instant',
+                exchangeId: record.id,
+                positionMs: durationMs,
+                playing: false,
+              });
+            else setPlayback({ speed: Number(v) });
           }}
         >
           {SPEEDS.map((s) => (
@@ -137,7 +144,7 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
           aria-valuetext={`${formatMs(positionMs)} of ${formatMs(durationMs)}`}
           onChange={(event) => seek(Number(event.target.value))}
         />
-        <span className="replay-clock" aria-live="off">
+        <span className="playback-clock" aria-live="off">
           {formatMs(positionMs) || '0 ms'} / {formatMs(durationMs) || '0 ms'}
         </span>
         <span className="muted">
@@ -152,13 +159,13 @@ export function ReplayTab({ record }: { record: ExchangeRecord }) {
         onSeek={seek}
       />
       {(timeline.unit !== 'websocket' || timeline.final !== null) && (
-        <section className="replay-output" aria-label="Replayed response">
+        <section className="playback-output" aria-label="Replayed response">
           <MergedView merged={merged} cursor={!atEnd} />
         </section>
       )}
       {timeline.unit === 'websocket' && record.websocket && (
         <section aria-label="Replayed messages">
-          <WebSocketMessages websocket={replayedSoFar(record.websocket, index, positionMs)} />
+          <WebSocketMessages websocket={playedSoFar(record.websocket, index, positionMs)} />
         </section>
       )}
     </div>

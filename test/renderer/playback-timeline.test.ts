@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, chunkGaps, EVEN_PACE_MS, frameAt } from '../../renderer/replay/replay-timeline.ts';
+import {
+  buildTimeline,
+  chunkGaps,
+  EVEN_PACE_MS,
+  frameAt,
+} from '../../renderer/playback/playback-timeline.ts';
 import { buildRecord, sampleRecords } from './support/records.ts';
 
-describe('replay timeline', () => {
+describe('playback timeline', () => {
   const records = sampleRecords();
 
   for (const id of ['ex-chat', 'ex-tools', 'ex-responses', 'ex-anthropic', 'ex-ollama']) {
@@ -44,7 +49,7 @@ describe('replay timeline', () => {
     expect(timeline.frames.map((f) => f.t)).toEqual(timeline.frames.map((_, i) => i * EVEN_PACE_MS));
   });
 
-  it('does not replay a non-streamed response', () => {
+  it('does not play back a non-streamed response', () => {
     const record = records.find((r) => r.id === 'ex-401');
     if (!record) throw new Error('ex-401');
     expect(buildTimeline(record).streamed).toBe(false);
