@@ -1,19 +1,19 @@
-import { AnalysisThread, type AnalysisThreadOptions } from './capture/analysis-thread.ts';
+import { AnalysisWorkerHost, type AnalysisWorkerHostOptions } from './capture/analysis-worker-host.ts';
 import { type RunningProxy, startProxy } from './proxy/proxy-server.ts';
 import type { ProxyConfig } from './proxy-config.ts';
 
-export interface CaptureServiceOptions extends ProxyConfig, AnalysisThreadOptions {}
+export interface CaptureServiceOptions extends ProxyConfig, AnalysisWorkerHostOptions {}
 
 export interface CaptureService {
   readonly proxy: RunningProxy;
-  readonly analysis: AnalysisThread;
+  readonly analysis: AnalysisWorkerHost;
   /** Stops accepting traffic, then analyses what is still queued. */
   close(): Promise<void>;
 }
 
 /** The proxy and its capture analysis, wired together: what the tests and the benchmark run. */
 export async function startCaptureService(options: CaptureServiceOptions): Promise<CaptureService> {
-  const analysis = new AnalysisThread(options);
+  const analysis = new AnalysisWorkerHost(options);
   let proxy: RunningProxy;
   try {
     proxy = await startProxy({

@@ -16,7 +16,7 @@ import type {
   TelemetryStatus,
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
-import { AnalysisThread } from './capture/analysis-thread.ts';
+import { AnalysisWorkerHost } from './capture/analysis-worker-host.ts';
 import { FILE_MODE } from './data-dir.ts';
 import { parseAllowedOrigins } from './proxy/allowed-origins.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
@@ -26,8 +26,8 @@ import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
 import { autoDetectsProviders, withVariable } from './proxy-config.ts';
 import { lightRecording } from './replay/recording-loader.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
-import { resendPlan } from './replay/resend-request.ts';
-import { Resender } from './replay/resender.ts';
+import { resendPlan } from './resend/resend-request.ts';
+import { Resender } from './resend/resender.ts';
 import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
@@ -58,7 +58,7 @@ export class InspectorService {
   readonly handlers: InspectorHandlers;
   readonly #options: InspectorServiceOptions;
   readonly #store: SessionStore;
-  readonly #analysis: AnalysisThread;
+  readonly #analysis: AnalysisWorkerHost;
   readonly #listeners = new Set<UpdateListener>();
   #settings: Settings;
   #proxy: RunningProxy | null = null;
@@ -74,7 +74,7 @@ export class InspectorService {
     this.#options = options;
     this.#store = store;
     this.#settings = settings;
-    this.#analysis = new AnalysisThread({
+    this.#analysis = new AnalysisWorkerHost({
       log: options.log,
       // Only while someone watches: the analysis worker sends summaries of exchanges in flight.
       onUpdates: (batch) => {

@@ -1,7 +1,7 @@
 /**
  * The analysis worker: a worker thread that runs the capture pipeline, so parsing, merging and
  * pricing never share a thread (or a heap, or its garbage collections) with forwarding. It gets
- * capture events in batches from AnalysisThread and sends back final records, live summaries
+ * capture events in batches from AnalysisWorkerHost and sends back final records, live summaries
  * (coalesced per frame, only while someone watches) and answers to queries.
  */
 import { readlinkSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { CapturePipeline, DEFAULT_LIMITS } from './capture-pipeline.ts';
 import { type FinishedExchange, finishExchange } from './finished-exchange.ts';
 
 const port = parentPort;
-if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-thread.ts)');
+if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-worker-host.ts)');
 
 /**
  * On a busy machine the forwarding thread must win the CPU whenever it has bytes to move. Linux

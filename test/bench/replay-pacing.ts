@@ -5,7 +5,7 @@
  * chunk i is (arrival_i − request sent) − recorded t_i. Goal: p99 ≤ 5 ms. Run: node test/bench/replay-pacing.ts
  */
 import { request } from 'undici';
-import { AnalysisThread } from '../../electron/capture/analysis-thread.ts';
+import { AnalysisWorkerHost } from '../../electron/capture/analysis-worker-host.ts';
 import { startProxy } from '../../electron/proxy/proxy-server.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
 import { ReplayResponder } from '../../electron/replay/replay-responder.ts';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const records = concurrencies.flatMap((n) =>
     Array.from({ length: n }, (_, i) => syntheticRecord(`r${n}-${i}`, `prompt ${n}-${i}`)),
   );
-  const analysis = new AnalysisThread({ onRecord: () => {}, log: () => {} });
+  const analysis = new AnalysisWorkerHost({ onRecord: () => {}, log: () => {} });
   const proxy = await startProxy({
     listen: { host: '127.0.0.1', port: 0 },
     upstream: parseUpstream('http://127.0.0.1:9'),

@@ -13,7 +13,7 @@ import { CaptureQueue } from './capture-queue.ts';
 import type { CaptureLimits } from './exchange-assembler.ts';
 import type { FinishedExchange } from './finished-exchange.ts';
 
-export interface AnalysisThreadOptions {
+export interface AnalysisWorkerHostOptions {
   limits?: CaptureLimits | undefined;
   /** A module whose default export makes the analyzers from the limits (tests); absent: the defaults. */
   analyzersModule?: URL | undefined;
@@ -49,9 +49,9 @@ const TRANSFER_BYTES = 64 * 1024;
  * forwarding thread does for analysis is push events and, every few milliseconds, copy their
  * body bytes into one batch for the worker.
  */
-export class AnalysisThread {
+export class AnalysisWorkerHost {
   readonly queue: CaptureQueue;
-  readonly #options: AnalysisThreadOptions;
+  readonly #options: AnalysisWorkerHostOptions;
   readonly #log: (message: string) => void;
   #worker: Worker;
   /** Exchanges that lost body parts to a full queue, until their last event is handed over. */
@@ -68,7 +68,7 @@ export class AnalysisThread {
   #live = false;
   #closed = false;
 
-  constructor(options: AnalysisThreadOptions) {
+  constructor(options: AnalysisWorkerHostOptions) {
     this.#options = options;
     this.#log = options.log ?? ((message) => console.warn(`[tokentap] ${message}`));
     this.queue = new CaptureQueue({
@@ -194,7 +194,7 @@ export class AnalysisThread {
   }
 
   #ask<Q extends AnalysisQuery>(query: Q): Promise<AnalysisAnswers[Q['query']]> {
-    if (this.#closed) return Promise.reject(new Error('the analysis thread is closed'));
+    if (this.#closed) return Promise.reject(new Error('the analysis worker host is closed'));
     const id = this.#nextQuery++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
