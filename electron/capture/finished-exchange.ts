@@ -1,5 +1,7 @@
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { summarise } from '../../shared/exchange-summary.ts';
+import { RESENT_FROM_HEADER } from '../../shared/tokentap-headers.ts';
+import { resendNonce } from '../resend/resend-request.ts';
 
 /**
  * An exchange's final record as the analysis worker hands it over: serialised there, so the
@@ -10,10 +12,16 @@ export interface FinishedExchange {
   readonly summary: ExchangeSummary;
   /** The record as JSON, on one line, without the newline. */
   readonly json: string;
+  /** The nonce of a resend's link header (what the resender waits for), read here so nobody parses `json` for it. */
+  readonly resendNonce: string | null;
 }
 
 export function finishExchange(record: ExchangeRecord): FinishedExchange {
-  return { summary: summarise(record), json: JSON.stringify(record) };
+  return {
+    summary: summarise(record),
+    json: JSON.stringify(record),
+    resendNonce: record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]),
+  };
 }
 
 export function recordOf(exchange: FinishedExchange): ExchangeRecord {
