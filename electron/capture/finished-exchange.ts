@@ -20,7 +20,8 @@ export function finishExchange(record: ExchangeRecord): FinishedExchange {
   return {
     summary: summarise(record),
     json: JSON.stringify(record),
-    resendNonce: record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]),
+    resendNonce:
+      record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]),
   };
 }
 
