@@ -6,7 +6,7 @@ import { resendNonce } from '../resend/resend-request.ts';
 /**
  * An exchange's final record as the analysis worker hands it over: serialised there, so the
  * forwarding thread receives one string (a copy, not an object graph to rebuild) and writes it to
- * the session file as it is. Whoever needs the record itself parses `json`.
+ * the session file as it is; what main needs besides (the summary, a resend's nonce) rides along.
  */
 export interface FinishedExchange {
   readonly summary: ExchangeSummary;
@@ -16,6 +16,7 @@ export interface FinishedExchange {
   readonly resendNonce: string | null;
 }
 
+/** Summarises and serialises a final record, once, in the worker. */
 export function finishExchange(record: ExchangeRecord): FinishedExchange {
   return {
     summary: summarise(record),
@@ -23,8 +24,4 @@ export function finishExchange(record: ExchangeRecord): FinishedExchange {
     resendNonce:
       record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]),
   };
-}
-
-export function recordOf(exchange: FinishedExchange): ExchangeRecord {
-  return JSON.parse(exchange.json) as ExchangeRecord;
 }
