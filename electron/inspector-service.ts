@@ -16,7 +16,7 @@ import type {
   TelemetryStatus,
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
-import { AnalysisThread } from './capture/analysis-thread.ts';
+import { AnalysisWorkerHost, type AnalysisWorkerHostOptions } from './capture/analysis-worker-host.ts';
 import { FILE_MODE } from './data-dir.ts';
 import { parseAllowedOrigins } from './proxy/allowed-origins.ts';
 import { type ListenAddress, parseListenAddress } from './proxy/listen-address.ts';
@@ -26,8 +26,8 @@ import { parseUpstream, type UpstreamTarget } from './proxy/upstream-target.ts';
 import { autoDetectsProviders, withVariable } from './proxy-config.ts';
 import { lightRecording } from './replay/recording-loader.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
-import { resendPlan } from './replay/resend-request.ts';
-import { Resender } from './replay/resender.ts';
+import { resendPlan } from './resend/resend-request.ts';
+import { Resender } from './resend/resender.ts';
 import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
@@ -42,12 +42,20 @@ export interface InspectorServiceOptions {
   log: (message: string) => void;
   /** A proxy that cannot start fails `start` with its error, unlogged (the command line says it in one line). */
   requireProxy?: boolean;
+  /** How the analysis side captures (limits, queue size, analyzers); absent: the defaults. */
+  capture?: Pick<AnalysisWorkerHostOptions, 'limits' | 'queueBytes' | 'analyzersModule'>;
 }
 
-/** Receives every live change; each transport batches them for its renderer. */
+/**
+ * Receives live changes in batches as they come (the analysis worker has coalesced them per frame
+ * already): each transport sends a batch on as one message, without batching again.
+ */
 export interface UpdateListener {
-  push(update: LiveUpdate): void;
+  send(batch: LiveUpdate[]): void;
 }
+
+/** Updates per batch at most, for the batches made here (the summaries of a write). */
+const MAX_BATCH = 2000;
 
 /**
  * Everything behind the UI, independent of transport: the proxy and its capture pipeline, the
@@ -58,7 +66,7 @@ export class InspectorService {
   readonly handlers: InspectorHandlers;
   readonly #options: InspectorServiceOptions;
   readonly #store: SessionStore;
-  readonly #analysis: AnalysisThread;
+  readonly #analysis: AnalysisWorkerHost;
   readonly #listeners = new Set<UpdateListener>();
   #settings: Settings;
   #proxy: RunningProxy | null = null;
@@ -74,12 +82,12 @@ export class InspectorService {
     this.#options = options;
     this.#store = store;
     this.#settings = settings;
-    this.#analysis = new AnalysisThread({
+    this.#analysis = new AnalysisWorkerHost({
+      ...options.capture,
       log: options.log,
-      // Only while someone watches: the analysis worker sends summaries of exchanges in flight.
-      onUpdates: (batch) => {
-        for (const listener of this.#listeners) for (const update of batch) listener.push(update);
-      },
+      onUpdates: (batch) => this.#broadcast(batch),
+      // Their rows would stay in flight: the list is reloaded.
+      onLost: () => this.#reloadListSoon(),
       onRecord: (exchange) => {
         this.#store.append(exchange);
         // Its row shows as ended once its line is on disk (`#written`); while writes fail, the
@@ -131,8 +139,14 @@ export class InspectorService {
   }
 
   #written(summaries: readonly ExchangeSummary[]): void {
-    for (const listener of this.#listeners)
-      for (const summary of summaries) listener.push({ type: 'exchange', summary });
+    if (this.#listeners.size === 0) return;
+    for (let i = 0; i < summaries.length; i += MAX_BATCH)
+      this.#broadcast(summaries.slice(i, i + MAX_BATCH).map((summary) => ({ type: 'exchange', summary })));
+  }
+
+  /** Passes a batch on to every listener. */
+  #broadcast(batch: LiveUpdate[]): void {
+    for (const listener of this.#listeners) listener.send(batch);
   }
 
   /** Has the renderers reload the current list from the store (at most once a second). */
@@ -141,10 +155,15 @@ export class InspectorService {
     this.#reloadTimer = setTimeout(() => {
       this.#reloadTimer = null;
       void this.#store.info(this.#store.currentId).then((session) => {
-        for (const listener of this.#listeners) listener.push({ type: 'session', session });
+        this.#broadcast([{ type: 'session', session }]);
       });
     }, 1000);
     this.#reloadTimer.unref();
+  }
+
+  /** The analysis side of the tee (its queue and worker): for diagnostics, the suites and the benchmark. */
+  get analysis(): AnalysisWorkerHost {
+    return this.#analysis;
   }
 
   /** The running proxy, if it is listening. */
@@ -369,14 +388,14 @@ export class InspectorService {
 
   async #broadcastStatus(): Promise<ProxyStatus> {
     const status = await this.status();
-    for (const listener of this.#listeners) listener.push({ type: 'status', status });
+    this.#broadcast([{ type: 'status', status }]);
     return status;
   }
 
-  /** The current session's summaries, finished and in flight. */
+  /** The current session's summaries, finished and in flight (from the map kept here, not asking the worker). */
   async #currentSummaries(session: string | null): Promise<ExchangeSummary[]> {
     // In flight first: an exchange that ends in between is then found in the store, and kept once.
-    const inFlight = await this.#analysis.inFlight();
+    const inFlight = this.#analysis.inFlight();
     const summaries = await this.#store.summaries(session);
     if (inFlight.length === 0) return summaries;
     const finished = new Set(summaries.map((s) => s.id));
@@ -426,7 +445,7 @@ export class InspectorService {
       'sessions.create': async () => {
         await store.flush();
         const session = await store.startNew();
-        for (const listener of this.#listeners) listener.push({ type: 'session', session });
+        this.#broadcast([{ type: 'session', session }]);
         return session;
       },
       'sessions.delete': async (id) => {

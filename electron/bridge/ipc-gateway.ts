@@ -11,7 +11,6 @@ import {
 } from '../../shared/inspector-contract.ts';
 import { isAppUrl } from '../desktop/app-url.ts';
 import type { UpdateListener } from '../inspector-service.ts';
-import { UpdateBatcher } from './update-batcher.ts';
 
 // Structural stand-ins for Electron's types, so this module runs (and is tested) in plain Node;
 // main.ts passes the real `ipcMain` and `webContents`, and the compiler checks they fit.
@@ -57,13 +56,10 @@ export interface IpcGatewayOptions {
   /** Saves an export where the user picks, streamed (the menu's file actions); absent: not offered. */
   saveExport?(request: ExportRequest): Promise<string | null>;
   log(message: string): void;
-  /** Batching, as `UpdateBatcher` takes it (16 ms, 2000 by default). */
-  intervalMs?: number;
-  maxBatch?: number;
 }
 
 export interface IpcGateway {
-  /** The renderer is reloading: hold updates until it says it is ready again. */
+  /** The renderer is reloading: no updates until it says it is ready again (it lists then). */
   holdUpdates(): void;
   /** Sends a menu command to the renderer. */
   command(command: AppCommand): void;
@@ -83,7 +79,8 @@ export class ForeignSenderError extends Error {
  * The main-process side of the IPC bridge: one `ipcMain.handle` per contract channel, each
  * checking its sender and then its arguments against the channel's schemas (`checkArguments`,
  * the same check the HTTP routes make) before calling the inspector's handler, and live
- * updates batched per frame to the window once its renderer says it is ready.
+ * updates sent to the window as they come (already one batch per frame) while its renderer is
+ * ready; what comes before, it lists when it subscribes.
  */
 export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
   const { ipcMain, webContents, appUrl, handlers, log } = options;
@@ -119,22 +116,22 @@ export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
     });
   }
 
-  const batcher = new UpdateBatcher({
-    send: (batch) => {
-      if (!webContents.isDestroyed()) webContents.send(UPDATES_CHANNEL, batch);
-    },
-    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
-    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
-  });
+  let ready = false;
   const onReady: IpcListener = (event) => {
-    if (trusted(event, UPDATES_READY_CHANNEL)) batcher.ready();
+    if (trusted(event, UPDATES_READY_CHANNEL)) ready = true;
   };
   ipcMain.on(UPDATES_READY_CHANNEL, onReady);
-  const unsubscribe = options.subscribe(batcher);
+  const unsubscribe = options.subscribe({
+    send: (batch) => {
+      if (ready && !webContents.isDestroyed()) webContents.send(UPDATES_CHANNEL, batch);
+    },
+  });
 
   let closed = false;
   return {
-    holdUpdates: () => batcher.close(),
+    holdUpdates: () => {
+      ready = false;
+    },
     command: (command) => {
       if (!closed && !webContents.isDestroyed()) webContents.send(COMMANDS_CHANNEL, command);
     },
@@ -142,7 +139,7 @@ export function openIpcGateway(options: IpcGatewayOptions): IpcGateway {
       if (closed) return;
       closed = true;
       unsubscribe();
-      batcher.close();
+      ready = false;
       ipcMain.removeListener(UPDATES_READY_CHANNEL, onReady);
       for (const channel of CHANNELS) ipcMain.removeHandler(channel);
       if (saveExport) ipcMain.removeHandler(SAVE_EXPORT_CHANNEL);

@@ -1,90 +1,102 @@
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
+import type { ExchangeSummary } from '../../shared/exchange-record.ts';
 import type { LiveUpdate } from '../../shared/inspector-contract.ts';
 
+/** The time source of a batcher: the real one, or one a test turns by hand. */
+export interface BatchClock {
+  now(): number;
+  /** Runs `run` after `ms` milliseconds; returns what cancels it. */
+  after(ms: number, run: () => void): () => void;
+}
+
+/** `performance.now()` and Node's timers. */
+export const REAL_CLOCK: BatchClock = {
+  now: () => performance.now(),
+  after(ms, run) {
+    const timer = setTimeout(run, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
 export interface UpdateBatcherOptions {
-  /** Sends one batch (one IPC message, one WebSocket frame). */
+  /** Sends one batch (one message to the main thread). */
   send(batch: LiveUpdate[]): void;
   /** At most one batch per interval; 16 ms is one frame. */
   intervalMs?: number;
   /** Updates per batch at most; the rest go in the next one. */
   maxBatch?: number;
+  clock?: BatchClock;
 }
 
 /**
- * Turns the stream of capture changes into at most one message per frame for one renderer:
- * changes to the same exchange are coalesced (only its latest summary is sent, and it is only
- * summarised when sent), batches are capped, and nothing is sent before the renderer is ready.
+ * The one coalescing stage of the live path (it runs in the analysis worker): turns the stream of
+ * changes to exchanges in flight into at most one message per frame. Changes to the same exchange
+ * are coalesced (only its latest summary is sent, and it is only summarised when sent) and batches
+ * are capped. Everything after it (the main thread, each transport) passes batches on as they come.
  */
 export class UpdateBatcher {
   readonly #send: (batch: LiveUpdate[]) => void;
   readonly #intervalMs: number;
   readonly #maxBatch: number;
+  readonly #clock: BatchClock;
   // Insertion-ordered: an exchange keeps its first place in line however often it changes.
   readonly #exchanges = new Map<string, () => ExchangeSummary>();
-  #others: LiveUpdate[] = [];
-  #ready = false;
-  #timer: NodeJS.Timeout | null = null;
-  #lastSent = 0;
+  #cancel: (() => void) | null = null;
+  #lastSent = Number.NEGATIVE_INFINITY;
+  #closed = false;
 
   constructor(options: UpdateBatcherOptions) {
     this.#send = options.send;
     this.#intervalMs = options.intervalMs ?? 16;
     this.#maxBatch = options.maxBatch ?? 2000;
+    this.#clock = options.clock ?? REAL_CLOCK;
   }
 
-  /**
-   * An exchange changed; `record` may be the live object under construction (read at send time),
-   * `summary` what summarises it then (the analysis passes one that scrubs secrets).
-   */
-  exchange(record: ExchangeRecord, summary: () => ExchangeSummary = () => summarise(record)): void {
-    this.#exchanges.delete(record.id);
-    this.#exchanges.set(record.id, summary);
+  /** An exchange changed; `summary` summarises it as it is when called (at send time). */
+  exchange(id: string, summary: () => ExchangeSummary): void {
+    this.#exchanges.delete(id);
+    this.#exchanges.set(id, summary);
     this.#schedule();
   }
 
-  /** Any other update (status, session). */
-  push(update: LiveUpdate): void {
-    if (update.type === 'exchange') {
-      this.#exchanges.delete(update.summary.id);
-      const { summary } = update;
-      this.#exchanges.set(summary.id, () => summary);
-    } else this.#others.push(update);
-    this.#schedule();
-  }
-
-  /** The renderer has subscribed and can take batches now. */
-  ready(): void {
-    this.#ready = true;
-    this.#schedule();
+  /** The exchange is over (its record goes out on its own): no update of it is sent after this. */
+  forget(id: string): void {
+    this.#exchanges.delete(id);
   }
 
   /** Updates waiting to be sent. */
   get pending(): number {
-    return this.#exchanges.size + this.#others.length;
+    return this.#exchanges.size;
+  }
+
+  /** Sends what is waiting now, outside the frame schedule (for a caller that must see it all). */
+  flush(): void {
+    this.#cancel?.();
+    this.#cancel = null;
+    this.#lastSent = Number.NEGATIVE_INFINITY;
+    this.#flush();
   }
 
   close(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#ready = false;
+    this.#closed = true;
+    this.#cancel?.();
+    this.#cancel = null;
   }
 
   #schedule(): void {
-    if (!this.#ready || this.#timer) return;
-    const wait = Math.max(0, this.#lastSent + this.#intervalMs - performance.now());
-    this.#timer = setTimeout(this.#flush, wait);
+    if (this.#closed || this.#cancel) return;
+    const wait = Math.max(0, this.#lastSent + this.#intervalMs - this.#clock.now());
+    this.#cancel = this.#clock.after(wait, this.#flush);
   }
 
   #flush = (): void => {
     // Node's timers read a cached clock and can fire a few ms early on a busy loop; wait out the rest.
-    const early = this.#lastSent + this.#intervalMs - performance.now();
+    const early = this.#lastSent + this.#intervalMs - this.#clock.now();
     if (early > 0) {
-      this.#timer = setTimeout(this.#flush, Math.ceil(early));
+      this.#cancel = this.#clock.after(Math.ceil(early), this.#flush);
       return;
     }
-    this.#timer = null;
-    const batch: LiveUpdate[] = this.#others.splice(0, this.#maxBatch);
+    this.#cancel = null;
+    const batch: LiveUpdate[] = [];
     for (const [id, summary] of this.#exchanges) {
       if (batch.length >= this.#maxBatch) break;
       this.#exchanges.delete(id);
@@ -93,7 +105,7 @@ export class UpdateBatcher {
     if (batch.length === 0) return;
     this.#send(batch);
     // Counted from the end of the send, so the next one starts a full interval after this one.
-    this.#lastSent = performance.now();
+    this.#lastSent = this.#clock.now();
     if (this.pending > 0) this.#schedule();
   };
 }

@@ -9,7 +9,7 @@ import type {
   WebSocketMessageEvent,
   WebSocketSide,
 } from '../../shared/capture-events.ts';
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { LiveUpdate } from '../../shared/inspector-contract.ts';
 import type { QueuedEvent } from './capture-queue.ts';
 import type { CaptureLimits } from './exchange-assembler.ts';
@@ -60,16 +60,10 @@ export interface AnalysisWorkerData {
   released: SharedArrayBuffer;
 }
 
-export type AnalysisQuery =
-  | { query: 'record'; exchangeId: string }
-  | { query: 'in-flight' }
-  | { query: 'stats' }
-  | { query: 'idle' };
+export type AnalysisQuery = { query: 'record'; exchangeId: string } | { query: 'idle' };
 
 export interface AnalysisAnswers {
   record: ExchangeRecord | null;
-  'in-flight': ExchangeSummary[];
-  stats: { inFlight: number };
   idle: null;
 }
 
@@ -83,6 +77,7 @@ export type ToWorker =
 /** Worker → forwarding thread. */
 export type FromWorker =
   | { type: 'records'; exchanges: FinishedExchange[] }
+  /** Summaries of exchanges in flight, one batch per frame at most (see analysis-worker.ts). */
   | { type: 'updates'; batch: LiveUpdate[] }
   | { type: 'log'; message: string }
   | { type: 'answer'; id: number; value: AnalysisAnswers[keyof AnalysisAnswers] };

@@ -1,13 +1,13 @@
 /**
  * The analysis worker: a worker thread that runs the capture pipeline, so parsing, merging and
  * pricing never share a thread (or a heap, or its garbage collections) with forwarding. It gets
- * capture events in batches from AnalysisThread and sends back final records, live summaries
- * (coalesced per frame, only while someone watches) and answers to queries.
+ * capture events in batches from AnalysisWorkerHost and sends back final records, summaries of
+ * exchanges in flight (coalesced per frame) and answers to queries.
  */
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type {
   AnalysisAnswers,
@@ -22,7 +22,7 @@ import { CapturePipeline, DEFAULT_LIMITS } from './capture-pipeline.ts';
 import { type FinishedExchange, finishExchange } from './finished-exchange.ts';
 
 const port = parentPort;
-if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-thread.ts)');
+if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-worker-host.ts)');
 
 /**
  * On a busy machine the forwarding thread must win the CPU whenever it has bytes to move. Linux
@@ -59,36 +59,50 @@ function postRecords(): void {
   finished = [];
 }
 
-let live: UpdateBatcher | null = null;
+/**
+ * Summaries of exchanges in flight, coalesced per frame: the one coalescing stage of the live path
+ * (the main thread keeps them as its map of exchanges in flight and passes them on as they come).
+ * While nobody watches, each exchange is announced once (so listing finds it without asking here)
+ * and its later changes are not sent; watching again sends everything in flight as it is.
+ */
+const live = new UpdateBatcher({ send: (batch) => post({ type: 'updates', batch }) });
+let watched = false;
+const announced = new Set<string>();
+
+function changed(id: string, summary: () => ExchangeSummary): void {
+  if (!watched) {
+    if (announced.has(id)) return;
+    announced.add(id);
+  }
+  live.exchange(id, summary);
+}
+
 const pipeline = new CapturePipeline({
   limits,
   analyzers,
   log: (message) => post({ type: 'log', message }),
   onRecord: (record) => {
+    // Its record says the rest: no summary of it follows it out.
+    live.forget(record.id);
+    announced.delete(record.id);
     if (finished.length === 0) setTimeout(postRecords, RECORDS_MS);
     finished.push(finishExchange(record));
   },
-  onChange: (record, summary) => live?.exchange(record, summary),
+  onChange: (record, summary) => changed(record.id, summary),
 });
 
-function setLive(on: boolean): void {
-  live?.close();
-  live = null;
+function setWatched(on: boolean): void {
+  watched = on;
+  announced.clear();
   if (!on) return;
-  live = new UpdateBatcher({ send: (batch) => post({ type: 'updates', batch }) });
-  live.ready();
-  // Whoever starts watching sees what is already in flight.
-  for (const { record, summary } of pipeline.liveExchanges()) live.exchange(record, summary);
+  // Whoever starts watching sees what is in flight as it is now.
+  for (const { record, summary } of pipeline.liveExchanges()) live.exchange(record.id, summary);
 }
 
 function answer(query: AnalysisQuery): AnalysisAnswers[keyof AnalysisAnswers] {
   switch (query.query) {
     case 'record':
       return (pipeline.liveRecord(query.exchangeId) ?? null) as ExchangeRecord | null;
-    case 'in-flight':
-      return pipeline.liveSummaries();
-    case 'stats':
-      return { inFlight: pipeline.inFlight };
     case 'idle':
       // Messages are handled in order: everything sent before this query has been analysed.
       return null;
@@ -105,11 +119,13 @@ port.on('message', (message: ToWorker) => {
       pipeline.paused = message.paused;
       return;
     case 'live-updates':
-      setLive(message.on);
+      setWatched(message.on);
       return;
     case 'query':
-      // Records finished before the question are delivered before its answer.
+      // Records finished before the question are delivered before its answer (and, for `idle`,
+      // the summaries of what is in flight too).
       postRecords();
+      if (message.query === 'idle') live.flush();
       post({ type: 'answer', id: message.id, value: answer(message) });
       return;
   }

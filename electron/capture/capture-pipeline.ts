@@ -97,11 +97,6 @@ export class CapturePipeline {
     }
   }
 
-  /** Summaries of every exchange in flight, scrubbed. */
-  liveSummaries(): ExchangeSummary[] {
-    return [...this.liveExchanges()].map((exchange) => exchange.summary());
-  }
-
   #scrubberOf(exchangeId: string): SecretScrubber {
     return this.#scrubbers.get(exchangeId) ?? NO_SECRETS;
   }

@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { LiveUpdate, ProxyStatus } from '../../shared/inspector-contract.ts';
-import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import type { InspectorService } from '../inspector-service.ts';
 
 /** How much one live-feed client may have waiting in the server's memory. */
@@ -46,7 +45,6 @@ export class LiveFeedClient {
   readonly #service: InspectorService;
   readonly #limits: LiveFeedLimits;
   #unsubscribe: (() => void) | null = null;
-  #batcher: UpdateBatcher | null = null;
   #stallTimer: NodeJS.Timeout | null = null;
   #resyncing = false;
   #resyncs = 0;
@@ -80,18 +78,14 @@ export class LiveFeedClient {
     this.#stallTimer = null;
   }
 
+  /** Batches go out as they come: the analysis worker has coalesced them per frame already. */
   #subscribe(): void {
-    const batcher = new UpdateBatcher({ send: (batch) => this.#send(batch) });
-    this.#batcher = batcher;
-    this.#unsubscribe = this.#service.subscribe(batcher);
-    batcher.ready();
+    this.#unsubscribe = this.#service.subscribe({ send: (batch) => this.#send(batch) });
   }
 
   #stopFeed(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    this.#batcher?.close();
-    this.#batcher = null;
   }
 
   /** Sends a batch as frames of about `FRAME_CHARS` each, until the client's buffer is full. */

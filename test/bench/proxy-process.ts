@@ -2,14 +2,18 @@
  * Child process: the proxy under test, in its own process so its RSS can be read and its event
  * loop is not shared with the load generator or the upstream.
  *
- *   node proxy-process.ts tokentap <upstream-url> <queue-bytes>   the real capture service
+ *   node proxy-process.ts tokentap <upstream-url> <queue-bytes>   Tokentap as the product composes it
+ *                                                                   (InspectorService, a temporary data directory)
  *   node proxy-process.ts bare <upstream-url>                      a bare node:http pipe
  *
  * Commands: stats (RSS, heap, capture queue), pause/resume (stall the analysis side), drain (wait
  * until the analysis has caught up), gc, stop.
  */
-import { startCaptureService } from '../../electron/capture-service.ts';
-import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InspectorService } from '../../electron/inspector-service.ts';
+import type { RunningProxy } from '../../electron/proxy/proxy-server.ts';
 import { startBareProxy } from './bare-proxy.ts';
 import { baseStats, serveCommands, toParent } from './ipc.ts';
 
@@ -20,19 +24,19 @@ if (!upstreamUrl || (mode !== 'tokentap' && mode !== 'bare')) {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
-let records = 0;
 
 if (mode === 'tokentap') {
-  const service = await startCaptureService({
-    listen: { host: '127.0.0.1', port: 0 },
-    upstream: parseUpstream(upstreamUrl),
+  const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-bench-'));
+  const service = await InspectorService.start({
+    dataDir,
+    env: { LISTEN_ADDR: '127.0.0.1:0', UPSTREAM: upstreamUrl },
     headersTimeoutMs: 60_000,
-    onRecord() {
-      records++;
-    },
-    ...(queueBytesArg ? { queueBytes: Number(queueBytesArg) } : {}),
+    log: (message) => console.error(`[proxy-process] ${message}`),
+    requireProxy: true,
+    ...(queueBytesArg ? { capture: { queueBytes: Number(queueBytesArg) } } : {}),
   });
   const { queue } = service.analysis;
+  const proxy = service.proxy as RunningProxy;
   serveCommands(async (cmd) => {
     switch (cmd) {
       case 'stats':
@@ -40,8 +44,9 @@ if (mode === 'tokentap') {
           ...(await baseStats()),
           queueLength: queue.length,
           droppedParts: queue.droppedParts,
-          inFlight: (await service.analysis.stats()).inFlight,
-          records,
+          inFlight: service.analysis.inFlight().length,
+          // Written to the session file (nobody subscribes: the worker runs as with no window open).
+          records: (await service.status()).session.exchanges,
         };
       case 'pause':
         queue.pause();
@@ -58,10 +63,11 @@ if (mode === 'tokentap') {
         return undefined;
       case 'stop':
         await service.close();
+        await rm(dataDir, { recursive: true, force: true });
         process.exit(0);
     }
   });
-  toParent({ type: 'ready', url: service.proxy.url });
+  toParent({ type: 'ready', url: proxy.url });
 } else {
   const bare = await startBareProxy(upstreamUrl);
   serveCommands(async (cmd) => {

@@ -4,11 +4,12 @@
  * replay mode, with the capture pipeline on, to one client and then to many at once; the error of
  * chunk i is (arrival_i − request sent) − recorded t_i. Goal: p99 ≤ 5 ms. Run: node test/bench/replay-pacing.ts
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
-import { AnalysisThread } from '../../electron/capture/analysis-thread.ts';
-import { startProxy } from '../../electron/proxy/proxy-server.ts';
-import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
-import { ReplayResponder } from '../../electron/replay/replay-responder.ts';
+import { InspectorService } from '../../electron/inspector-service.ts';
+import type { RunningProxy } from '../../electron/proxy/proxy-server.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { summarize } from './stats.ts';
 
@@ -105,14 +106,22 @@ async function main(): Promise<void> {
   const records = concurrencies.flatMap((n) =>
     Array.from({ length: n }, (_, i) => syntheticRecord(`r${n}-${i}`, `prompt ${n}-${i}`)),
   );
-  const analysis = new AnalysisThread({ onRecord: () => {}, log: () => {} });
-  const proxy = await startProxy({
-    listen: { host: '127.0.0.1', port: 0 },
-    upstream: parseUpstream('http://127.0.0.1:9'),
+  // Tokentap as the product composes it, in replay mode (a temporary data directory).
+  const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-replay-bench-'));
+  const service = await InspectorService.start({
+    dataDir,
+    env: { LISTEN_ADDR: '127.0.0.1:0', UPSTREAM: 'http://127.0.0.1:9' },
     headersTimeoutMs: 10_000,
-    sink: analysis.queue,
-    responder: new ReplayResponder(records, { source: 'bench', speed: 1, fallthrough: false, faults: [] }),
+    log: () => {},
+    requireProxy: true,
   });
+  await service.startReplay(records, {
+    source: 'bench',
+    speed: 1,
+    fallthrough: false,
+    faults: [],
+  });
+  const proxy = service.proxy as RunningProxy;
   console.log(
     `Replay pacing at speed 1 (${CHUNKS} chunks per stream, gaps 2–40 ms; error = arrival − recorded offset, both from the first chunk)`,
   );
@@ -131,8 +140,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await proxy.close();
-    await analysis.close();
+    await service.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -3,8 +3,6 @@ import { createServer } from 'node:net';
 import { APIError } from 'openai';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordOf } from '../../electron/capture/finished-exchange.ts';
-import { startCaptureService } from '../../electron/capture-service.ts';
 import { startProxy } from '../../electron/proxy/proxy-server.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
 import { proxyConfigFromEnv } from '../../electron/proxy-config.ts';
@@ -63,57 +61,41 @@ describe('client and upstream failures', () => {
   it('answers 502 with an OpenAI-shaped error when the upstream is unreachable', async () => {
     // A port that was free a moment ago: nothing listens there.
     const port = await freePort();
-    const records: unknown[] = [];
-    const service = await startCaptureService({
-      listen: { host: '127.0.0.1', port: 0 },
-      upstream: parseUpstream(`http://127.0.0.1:${port}`),
+    const { proxyUrl, records } = await start({
+      upstreamUrl: `http://127.0.0.1:${port}`,
       headersTimeoutMs: 5_000,
-      onRecord: (exchange) => records.push(recordOf(exchange)),
     });
-    try {
-      const res = await request(`${service.proxy.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
-        body: JSON.stringify(chat),
-      });
-      expect(res.statusCode).toBe(502);
-      expect(res.headers['content-type']).toBe('application/json');
-      const body = (await res.body.json()) as { error: { message: string; type: string; code: string } };
-      expect(body.error.code).toBe('upstream_unreachable');
-      expect(body.error.message).toContain(`127.0.0.1:${port}`);
-      expect(body.error.message).toContain('ECONNREFUSED');
-      await until(() => records.length === 1);
-      expect(records[0]).toMatchObject({
-        state: 'error',
-        error: { kind: 'upstream-unreachable' },
-        integrity: [],
-        request: { body: JSON.stringify(chat) },
-        model: 'gpt-4o',
-      });
-      expect(JSON.stringify(records[0])).not.toContain(TEST_API_KEY);
-    } finally {
-      await service.close();
-    }
+    const res = await request(`${proxyUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` },
+      body: JSON.stringify(chat),
+    });
+    expect(res.statusCode).toBe(502);
+    expect(res.headers['content-type']).toBe('application/json');
+    const body = (await res.body.json()) as { error: { message: string; type: string; code: string } };
+    expect(body.error.code).toBe('upstream_unreachable');
+    expect(body.error.message).toContain(`127.0.0.1:${port}`);
+    expect(body.error.message).toContain('ECONNREFUSED');
+    await until(() => records.length === 1);
+    expect(records[0]).toMatchObject({
+      state: 'error',
+      error: { kind: 'upstream-unreachable' },
+      integrity: [],
+      request: { body: JSON.stringify(chat) },
+      model: 'gpt-4o',
+    });
+    expect(JSON.stringify(records[0])).not.toContain(TEST_API_KEY);
   });
 
   it('the SDK sees the 502 as an APIError', async () => {
     const port = await freePort();
-    const service = await startCaptureService({
-      listen: { host: '127.0.0.1', port: 0 },
-      upstream: parseUpstream(`http://127.0.0.1:${port}`),
-      headersTimeoutMs: 5_000,
-      onRecord: () => {},
-    });
-    try {
-      const h2 = await import('openai');
-      const client = new h2.default({ apiKey: 'sk-x', baseURL: `${service.proxy.url}/v1`, maxRetries: 0 });
-      const error = await client.chat.completions.create(chat).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(APIError);
-      expect((error as APIError).status).toBe(502);
-      expect((error as APIError).message).toContain('could not reach the upstream');
-    } finally {
-      await service.close();
-    }
+    const { proxyUrl } = await start({ upstreamUrl: `http://127.0.0.1:${port}`, headersTimeoutMs: 5_000 });
+    const h2 = await import('openai');
+    const client = new h2.default({ apiKey: 'sk-x', baseURL: `${proxyUrl}/v1`, maxRetries: 0 });
+    const error = await client.chat.completions.create(chat).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(502);
+    expect((error as APIError).message).toContain('could not reach the upstream');
   });
 
   it('answers 504 when the upstream sends no headers within the timeout', async () => {

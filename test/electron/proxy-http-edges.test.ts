@@ -7,9 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { APIError, toFile } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { recordOf } from '../../electron/capture/finished-exchange.ts';
-import { type CaptureService, startCaptureService } from '../../electron/capture-service.ts';
-import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import {
   answerWith,
@@ -22,7 +19,7 @@ import { type Harness, startHarness } from '../support/tokentap-harness.ts';
 
 let h: Harness | undefined;
 let raw: RawUpstream | undefined;
-let service: CaptureService | undefined;
+let service: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   await service?.close();
@@ -36,14 +33,8 @@ afterEach(async () => {
 async function proxyInFrontOf(
   upstream: RawUpstream | string,
 ): Promise<{ url: string; records: ExchangeRecord[] }> {
-  const records: ExchangeRecord[] = [];
-  service = await startCaptureService({
-    listen: { host: '127.0.0.1', port: 0 },
-    upstream: parseUpstream(typeof upstream === 'string' ? upstream : upstream.url),
-    headersTimeoutMs: 10_000,
-    onRecord: (exchange) => records.push(recordOf(exchange)),
-  });
-  return { url: service.proxy.url, records };
+  service = await startHarness({ upstreamUrl: typeof upstream === 'string' ? upstream : upstream.url });
+  return { url: service.proxyUrl, records: service.records };
 }
 
 function curl(args: string[]): Promise<{ stdout: string; stderr: string }> {

@@ -200,7 +200,7 @@ describe('auto-detection while UPSTREAM is unset', () => {
     anthropic = await startFakeUpstream();
     gemini = await startFakeUpstream();
     h = await startHarness({
-      autoDetect: true,
+      upstreamUnset: true,
       routes: [
         { name: 'anthropic', url: anthropic.url },
         { name: 'gemini', url: gemini.url },
@@ -228,7 +228,7 @@ describe('auto-detection while UPSTREAM is unset', () => {
     expect(anthropic.requests.map((r) => r.url)).toEqual(['/v1/messages']);
   });
 
-  it('Gemini by its path or by x-goog-api-key; anything else to UPSTREAM', async () => {
+  it('Gemini by its path or by x-goog-api-key; anything else to UPSTREAM (not sent: it is the real OpenAI)', async () => {
     await (
       await request(`${h.proxyUrl}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {
         method: 'POST',
@@ -244,9 +244,10 @@ describe('auto-detection while UPSTREAM is unset', () => {
       '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse',
       '/v1beta/models',
     ]);
-    await h.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [] });
-    expect((await h.nextRecord()).provider).toBe('upstream');
-    expect(h.upstream.requests.map((r) => r.url)).toEqual(['/v1/chat/completions']);
+    expect(h.proxy.routes.resolve('/v1/chat/completions', { authorization: 'Bearer sk-x' })).toMatchObject({
+      provider: 'upstream',
+      target: { url: 'https://api.openai.com' },
+    });
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { toFile } from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resendPlan } from '../../../electron/replay/resend-request.ts';
+import { resendPlan } from '../../../electron/resend/resend-request.ts';
 import { harToRecords } from '../../../electron/sessions/har-import.ts';
 import { base64ToBytes, capturedBodyBytes } from '../../../shared/body-bytes.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';

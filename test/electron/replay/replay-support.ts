@@ -1,5 +1,5 @@
 /**
- * A replaying Tokentap: the test harness (capture service on 127.0.0.1:0 in front of a fake
+ * A replaying Tokentap: the test harness (the inspector service on 127.0.0.1:0 in front of a fake
  * upstream, for fall-through, with the official OpenAI SDK pointed at it) in replay mode.
  */
 import { type ReplayOptions, ReplayResponder } from '../../../electron/replay/replay-responder.ts';
@@ -24,6 +24,6 @@ export async function startReplayHarness(
     faults: [],
     ...options,
   });
-  harness.service.proxy.setResponder(responder);
+  harness.proxy.setResponder(responder);
   return { ...harness, responder };
 }

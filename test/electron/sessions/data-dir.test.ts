@@ -6,7 +6,7 @@ import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InspectorService } from '../../../electron/inspector-service.ts';
 import { streamWriter, writeExport, writeExportFile } from '../../../electron/sessions/export-writer.ts';
 import type { ProxyStatus } from '../../../shared/inspector-contract.ts';
@@ -72,9 +72,15 @@ describe('an unwritable data directory', () => {
       ).body.json()) as ProxyStatus;
       expect(status.listening).toBe(true);
       expect(status.capture).toMatchObject({ state: 'off', error: expect.stringContaining('ENOTDIR') });
-      const list = await request(`${app.uiUrl}/api/exchanges`, { headers: auth });
-      expect(list.statusCode).toBe(200);
-      expect(await list.body.json()).toEqual([]);
+      // Listed in flight until its record reaches the main thread (a few ms), then nowhere: not written.
+      await vi.waitFor(
+        async () => {
+          const list = await request(`${app.uiUrl}/api/exchanges`, { headers: auth });
+          expect(list.statusCode).toBe(200);
+          expect(await list.body.json()).toEqual([]);
+        },
+        { timeout: 5000, interval: 20, message: 'waiting for the unrecorded exchange to leave the list' },
+      );
       const sessions = await request(`${app.uiUrl}/api/sessions`, { headers: auth });
       expect(sessions.statusCode).toBe(200);
     } finally {

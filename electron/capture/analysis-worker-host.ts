@@ -13,7 +13,7 @@ import { CaptureQueue } from './capture-queue.ts';
 import type { CaptureLimits } from './exchange-assembler.ts';
 import type { FinishedExchange } from './finished-exchange.ts';
 
-export interface AnalysisThreadOptions {
+export interface AnalysisWorkerHostOptions {
   limits?: CaptureLimits | undefined;
   /** A module whose default export makes the analyzers from the limits (tests); absent: the defaults. */
   analyzersModule?: URL | undefined;
@@ -21,8 +21,13 @@ export interface AnalysisThreadOptions {
   queueBytes?: number | undefined;
   /** Receives each exchange's final record, serialised. */
   onRecord(exchange: FinishedExchange): void;
-  /** Live summaries of exchanges in flight, at most one batch per frame, while `liveUpdates` is on. */
+  /**
+   * Summaries of exchanges in flight as the worker sends them, at most one batch per frame: every
+   * change while `liveUpdates` is on, else each exchange once.
+   */
   onUpdates?: ((batch: LiveUpdate[]) => void) | undefined;
+  /** The worker died: the exchanges it had in flight are gone (their rows should be reloaded). */
+  onLost?: (() => void) | undefined;
   log?: ((message: string) => void) | undefined;
 }
 
@@ -49,13 +54,18 @@ const TRANSFER_BYTES = 64 * 1024;
  * forwarding thread does for analysis is push events and, every few milliseconds, copy their
  * body bytes into one batch for the worker.
  */
-export class AnalysisThread {
+export class AnalysisWorkerHost {
   readonly queue: CaptureQueue;
-  readonly #options: AnalysisThreadOptions;
+  readonly #options: AnalysisWorkerHostOptions;
   readonly #log: (message: string) => void;
   #worker: Worker;
   /** Exchanges that lost body parts to a full queue, until their last event is handed over. */
   readonly #dropped = new Set<string>();
+  /**
+   * The exchanges in flight by their latest summary: set by the worker's updates, removed when
+   * its record arrives (the worker sends no update of an exchange after its record).
+   */
+  readonly #inFlight = new Map<string, ExchangeSummary>();
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   #nextQuery = 0;
   /** Body bytes handed to the worker and not yet reclaimed from it. */
@@ -68,7 +78,7 @@ export class AnalysisThread {
   #live = false;
   #closed = false;
 
-  constructor(options: AnalysisThreadOptions) {
+  constructor(options: AnalysisWorkerHostOptions) {
     this.#options = options;
     this.#log = options.log ?? ((message) => console.warn(`[tokentap] ${message}`));
     this.queue = new CaptureQueue({
@@ -115,13 +125,12 @@ export class AnalysisThread {
     return this.#ask({ query: 'record', exchangeId });
   }
 
-  /** Summaries of the exchanges in flight. */
-  inFlight(): Promise<ExchangeSummary[]> {
-    return this.#ask({ query: 'in-flight' });
-  }
-
-  stats(): Promise<{ inFlight: number }> {
-    return this.#ask({ query: 'stats' });
+  /**
+   * Summaries of the exchanges in flight, from the main thread's map (the worker is not asked): as
+   * of their last change while `liveUpdates` is on, else as of their first frame.
+   */
+  inFlight(): ExchangeSummary[] {
+    return [...this.#inFlight.values()];
   }
 
   /** Resolves once everything pushed so far has been analysed and its records delivered. */
@@ -157,9 +166,14 @@ export class AnalysisThread {
   #receive = (message: FromWorker): void => {
     switch (message.type) {
       case 'records':
-        for (const exchange of message.exchanges) this.#options.onRecord(exchange);
+        for (const exchange of message.exchanges) {
+          this.#inFlight.delete(exchange.summary.id);
+          this.#options.onRecord(exchange);
+        }
         return;
       case 'updates':
+        for (const update of message.batch)
+          if (update.type === 'exchange') this.#inFlight.set(update.summary.id, update.summary);
         this.#options.onUpdates?.(message.batch);
         return;
       case 'log':
@@ -188,13 +202,15 @@ export class AnalysisThread {
     // All it held comes back, released or not (its count is part of what was outstanding).
     Atomics.store(this.#released, 0, 0);
     this.#lost = this.#outstanding;
+    this.#inFlight.clear();
     this.#worker = this.#startWorker();
     if (this.#paused) this.#send({ type: 'capture-paused', paused: true });
     if (this.#live) this.#send({ type: 'live-updates', on: true });
+    this.#options.onLost?.();
   }
 
   #ask<Q extends AnalysisQuery>(query: Q): Promise<AnalysisAnswers[Q['query']]> {
-    if (this.#closed) return Promise.reject(new Error('the analysis thread is closed'));
+    if (this.#closed) return Promise.reject(new Error('the analysis worker host is closed'));
     const id = this.#nextQuery++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });

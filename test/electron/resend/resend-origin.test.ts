@@ -5,7 +5,7 @@
  * entry, and a resend only ever goes to Tokentap's own proxy. The attacker is a real listener.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Resender } from '../../../electron/replay/resender.ts';
+import { Resender } from '../../../electron/resend/resender.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
 import { recordsToHar } from '../../../shared/har-format.ts';
 import type { SessionInfo } from '../../../shared/inspector-contract.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resendPlan } from '../../../electron/replay/resend-request.ts';
+import { resendPlan } from '../../../electron/resend/resend-request.ts';
 import { jsonRecord } from '../../support/sample-records.ts';
 
 describe('resendPlan', () => {

@@ -1,8 +1,8 @@
 import { request } from 'undici';
 import type { ExchangeSummary } from '../../shared/exchange-record.ts';
 import { resendUrl } from '../../shared/resend-url.ts';
-import { type FinishedExchange, recordOf } from '../capture/finished-exchange.ts';
-import { type ResendPlan, resendNonce } from './resend-request.ts';
+import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import type { ResendPlan } from './resend-request.ts';
 
 /** How long a resend waits for its capture once the response has been read. */
 const CAPTURE_WAIT_MS = 30_000;
@@ -50,8 +50,7 @@ export class Resender {
 
   /** An exchange was captured: if it is a resend being waited for, that wait is over. */
   captured(exchange: FinishedExchange): void {
-    if (this.#waiting.size === 0 || exchange.summary.resentFrom === undefined) return;
-    const nonce = resendNonce(recordOf(exchange).request.headers['x-tokentap-resent-from']);
+    const nonce = exchange.resendNonce;
     const resolve = nonce === null ? undefined : this.#waiting.get(nonce);
     resolve?.(exchange.summary);
   }
