@@ -23,7 +23,7 @@ export interface AnalysisWorkerHostOptions {
   onRecord(exchange: FinishedExchange): void;
   /**
    * Summaries of exchanges in flight as the worker sends them, at most one batch per frame: every
-   * change while `liveUpdates` is on, else each exchange once.
+   * change while `liveUpdates` is on, else each change of an exchange's state.
    */
   onUpdates?: ((batch: LiveUpdate[]) => void) | undefined;
   /** The worker died: the exchanges it had in flight are gone (their rows should be reloaded). */
@@ -127,7 +127,7 @@ export class AnalysisWorkerHost {
 
   /**
    * Summaries of the exchanges in flight, from the main thread's map (the worker is not asked): as
-   * of their last change while `liveUpdates` is on, else as of their first frame.
+   * of their last change while `liveUpdates` is on, else as of their last change of state.
    */
   inFlight(): ExchangeSummary[] {
     return [...this.#inFlight.values()];

@@ -62,19 +62,21 @@ function postRecords(): void {
 /**
  * Summaries of exchanges in flight, coalesced per frame: the one coalescing stage of the live path
  * (the main thread keeps them as its map of exchanges in flight and passes them on as they come).
- * While nobody watches, each exchange is announced once (so listing finds it without asking here)
- * and its later changes are not sent; watching again sends everything in flight as it is.
+ * While nobody watches, an exchange is sent only when its state changes (pending, streaming), so
+ * listing finds each one in its current state without asking here, but its chunks do not cost a
+ * message each frame; watching again sends everything in flight as it is.
  */
 const live = new UpdateBatcher({ send: (batch) => post({ type: 'updates', batch }) });
 let watched = false;
-const announced = new Set<string>();
+/** While nobody watches: the state each exchange in flight was last sent in. */
+const announced = new Map<string, ExchangeRecord['state']>();
 
-function changed(id: string, summary: () => ExchangeSummary): void {
+function changed(record: ExchangeRecord, summary: () => ExchangeSummary): void {
   if (!watched) {
-    if (announced.has(id)) return;
-    announced.add(id);
+    if (announced.get(record.id) === record.state) return;
+    announced.set(record.id, record.state);
   }
-  live.exchange(id, summary);
+  live.exchange(record.id, summary);
 }
 
 const pipeline = new CapturePipeline({
@@ -88,7 +90,7 @@ const pipeline = new CapturePipeline({
     if (finished.length === 0) setTimeout(postRecords, RECORDS_MS);
     finished.push(finishExchange(record));
   },
-  onChange: (record, summary) => changed(record.id, summary),
+  onChange: (record, summary) => changed(record, summary),
 });
 
 function setWatched(on: boolean): void {

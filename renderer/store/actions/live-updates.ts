@@ -48,7 +48,8 @@ export function applyUpdates(
   // A past session is read-only: live capture goes on in the current one, out of view.
   if (state.viewSession !== null) latest.clear();
   if (state.listLoading || effects.reloadSession) {
-    if (latest.size > 0) set({ heldUpdates: [...state.heldUpdates, ...latest.values()] });
+    // Appended in place (nothing renders it): a long load under a flood of batches must not copy it per frame.
+    for (const summary of latest.values()) state.heldUpdates.push(summary);
     latest.clear();
   }
   if (latest.size === 0) {
