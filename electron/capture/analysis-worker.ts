@@ -52,11 +52,31 @@ const analyzers: AnalyzerFactory[] | undefined = analyzersModule
  * thread. (A record is on disk within a hand-off, this and the session writer's 50 ms.)
  */
 const RECORDS_MS = 10;
+/**
+ * Record bytes that go out at once. A worker that is behind never gets to its timer: Node hands a
+ * port's queued messages over in one go (up to all of them), so while batches keep arriving the
+ * timer waits, and every record finished meanwhile (300 KB each for agent traffic) waited with it:
+ * the worker ran out of heap, and none of it reached the file.
+ */
+const RECORDS_BYTES = 1024 * 1024;
 let finished: FinishedExchange[] = [];
+let finishedBytes = 0;
+/** When the oldest waiting record was finished (performance.now()). */
+let finishedSince = 0;
+let recordsTimer: NodeJS.Timeout | null = null;
 function postRecords(): void {
+  if (recordsTimer) clearTimeout(recordsTimer);
+  recordsTimer = null;
   if (finished.length === 0) return;
   post({ type: 'records', exchanges: finished });
   finished = [];
+  finishedBytes = 0;
+}
+
+/** Sends the waiting records when they are many bytes or old: the timer alone is not enough (see above). */
+function postRecordsIfDue(): void {
+  if (finishedBytes >= RECORDS_BYTES || (finished.length > 0 && performance.now() - finishedSince >= RECORDS_MS))
+    postRecords();
 }
 
 let live: UpdateBatcher | null = null;
@@ -65,8 +85,14 @@ const pipeline = new CapturePipeline({
   analyzers,
   log: (message) => post({ type: 'log', message }),
   onRecord: (record) => {
-    if (finished.length === 0) setTimeout(postRecords, RECORDS_MS);
-    finished.push(finishExchange(record));
+    const exchange = finishExchange(record);
+    if (finished.length === 0) {
+      finishedSince = performance.now();
+      recordsTimer = setTimeout(postRecords, RECORDS_MS);
+    }
+    finished.push(exchange);
+    finishedBytes += exchange.json.length;
+    postRecordsIfDue();
   },
   onChange: (record, summary) => live?.exchange(record, summary),
 });
@@ -100,6 +126,7 @@ port.on('message', (message: ToWorker) => {
     case 'events':
       unpackEvents(message, (event, dropped) => pipeline.consume(event, dropped));
       Atomics.add(releasedBytes, 0, message.bytes.byteLength);
+      postRecordsIfDue();
       return;
     case 'capture-paused':
       pipeline.paused = message.paused;
