@@ -75,7 +75,10 @@ function postRecords(): void {
 
 /** Sends the waiting records when they are many bytes or old: the timer alone is not enough (see above). */
 function postRecordsIfDue(): void {
-  if (finishedBytes >= RECORDS_BYTES || (finished.length > 0 && performance.now() - finishedSince >= RECORDS_MS))
+  if (
+    finishedBytes >= RECORDS_BYTES ||
+    (finished.length > 0 && performance.now() - finishedSince >= RECORDS_MS)
+  )
     postRecords();
 }
 
