@@ -19,7 +19,7 @@ import type {
 import { unpackEvents } from './analysis-protocol.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { CapturePipeline, DEFAULT_LIMITS } from './capture-pipeline.ts';
-import { type FinishedExchange, finishExchange } from './finished-exchange.ts';
+import { exchangeChars, type FinishedExchange, finishExchange } from './finished-exchange.ts';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-thread.ts)');
@@ -94,7 +94,7 @@ const pipeline = new CapturePipeline({
       recordsTimer = setTimeout(postRecords, RECORDS_MS);
     }
     finished.push(exchange);
-    finishedBytes += exchange.json.length;
+    finishedBytes += exchangeChars(exchange);
     postRecordsIfDue();
   },
   onChange: (record, summary) => live?.exchange(record, summary),
