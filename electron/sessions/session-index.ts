@@ -84,6 +84,8 @@ export async function readRecord(
 
 /** Block texts kept while records are read: a long agent session refers to the same blocks again and again. */
 const BLOCK_CACHE_CHARS = 32 * 1024 * 1024;
+/** Block lines this close together are read in one go, the bytes between them read and dropped. */
+const BLOCK_GAP_BYTES = 64 * 1024;
 
 /** How much of a data file one read takes in when many records are read. */
 const READ_WINDOW_BYTES = 4 * 1024 * 1024;
@@ -105,28 +107,61 @@ export async function* readRecords(
     let windowStart = 0;
     const texts = new Map<string, string>();
     let textChars = 0;
-    const blockText = async (hash: string): Promise<string | undefined> => {
-      const known = texts.get(hash);
-      if (known !== undefined) return known;
-      const span = blocks.get(hash);
-      if (span === undefined) return undefined;
-      let line: string;
-      if (span.offset >= windowStart && span.offset + span.length <= windowStart + window.length)
-        line = window.toString('utf8', span.offset - windowStart, span.offset + span.length - windowStart);
-      else {
-        const buffer = Buffer.allocUnsafe(span.length);
-        const { bytesRead } = await handle.read(buffer, 0, span.length, span.offset);
-        line = buffer.toString('utf8', 0, bytesRead);
-      }
+    const keep = (hash: string, line: string, found: Map<string, string>): void => {
       const parsed: unknown = JSON.parse(line);
-      if (!isBlockLine(parsed) || parsed.block !== hash) return undefined;
+      if (!isBlockLine(parsed) || parsed.block !== hash) return;
+      found.set(hash, parsed.text);
       if (textChars + parsed.text.length > BLOCK_CACHE_CHARS) {
         texts.clear();
         textChars = 0;
       }
       texts.set(hash, parsed.text);
       textChars += parsed.text.length;
-      return parsed.text;
+    };
+    /** The texts of these blocks: nearby lines in one read (a record's blocks are mostly close together). */
+    const readBlocks = async (hashes: readonly string[]): Promise<Map<string, string>> => {
+      const found = new Map<string, string>();
+      const spans: Array<BlockSpan & { hash: string }> = [];
+      for (const hash of hashes) {
+        const text = texts.get(hash);
+        const span = blocks.get(hash);
+        if (text !== undefined) found.set(hash, text);
+        else if (span !== undefined && !found.has(hash)) spans.push({ ...span, hash });
+      }
+      spans.sort((a, b) => a.offset - b.offset);
+      for (let i = 0; i < spans.length; ) {
+        const first = spans[i] as BlockSpan;
+        let end = first.offset + first.length;
+        let j = i + 1;
+        for (; j < spans.length; j++) {
+          const next = spans[j] as BlockSpan;
+          if (
+            next.offset - end > BLOCK_GAP_BYTES ||
+            next.offset + next.length - first.offset > READ_WINDOW_BYTES
+          )
+            break;
+          end = Math.max(end, next.offset + next.length);
+        }
+        const inWindow = first.offset >= windowStart && end <= windowStart + window.length;
+        let buffer = window;
+        let base = windowStart;
+        if (!inWindow) {
+          buffer = Buffer.allocUnsafe(end - first.offset);
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, first.offset);
+          buffer = buffer.subarray(0, bytesRead);
+          base = first.offset;
+        }
+        for (; i < j; i++) {
+          const span = spans[i] as BlockSpan & { hash: string };
+          if (span.offset + span.length - base <= buffer.length)
+            keep(
+              span.hash,
+              buffer.toString('utf8', span.offset - base, span.offset + span.length - base),
+              found,
+            );
+        }
+      }
+      return found;
     };
     for (const entry of entries) {
       const end = entry.offset + entry.length;
@@ -149,15 +184,12 @@ export async function* readRecords(
         yield record;
         continue;
       }
-      const found = new Map<string, string>();
-      for (const hash of refs) {
-        const text = found.get(hash) ?? (await blockText(hash));
-        if (text === undefined)
+      const found = await readBlocks(refs);
+      for (const hash of refs)
+        if (!found.has(hash))
           throw new Error(
             `${dataPath}: the record at byte ${entry.offset} refers to a message block that is not in the file`,
           );
-        found.set(hash, text);
-      }
       yield withBodyJoined(record, (hash) => found.get(hash));
     }
   } finally {
