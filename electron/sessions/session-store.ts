@@ -372,7 +372,9 @@ export class SessionStore {
       spans[2 * i + 1] = entry.length;
     });
     const dataPath = this.#dataPath(sessionId);
-    const bytes = wanted.reduce((sum, e) => sum + e.length, 0);
+    let bytes = wanted.reduce((sum, e) => sum + e.length, 0);
+    // A record's line holds only what its blocks do not: what it refers to may be far bigger.
+    if (blocks.size > 0) for (const span of blocks.values()) bytes += span.length * wanted.length;
     // Small: made here at once (a worker takes longer to start than this takes).
     if (bytes <= INLINE_BYTES)
       return (write) => writeExport(format, readRecords(dataPath, wanted, blockSpans), write);

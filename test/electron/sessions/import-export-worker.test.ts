@@ -87,6 +87,26 @@ describe('imports and exports off the forwarding thread', () => {
     );
   }, 60_000);
 
+  it('exports an agent session stored as message blocks from a worker, every body whole', async () => {
+    const conversation = JSON.stringify({
+      model: 'gpt-4o',
+      messages: Array.from({ length: 50 }, (_, i) => ({ role: 'user', content: `${i} ${'z'.repeat(2000)}` })),
+    });
+    const records = manyRecords(300, 0).map((r) => ({ ...r, request: { ...r.request, body: conversation } }));
+    const { session } = await h.service.handlers['import.load']({
+      name: 'agent.jsonl',
+      content: recordsToJsonl(records),
+    });
+    const jsonl = await h.service.handlers['export.build']({
+      format: 'jsonl',
+      session: session.id,
+      ids: null,
+    });
+    expect(jsonl.content).toBe(recordsToJsonl(records));
+    const har = await h.service.handlers['export.build']({ format: 'har', session: session.id, ids: null });
+    expect(har.content).toBe(JSON.stringify(recordsToHar(records, { version: TOKENTAP_VERSION }), null, 2));
+  }, 60_000);
+
   it('exports a large session from a worker, identical to the in-memory export', async () => {
     const records = manyRecords(300, 100_000);
     const { session } = await h.service.handlers['import.load']({
