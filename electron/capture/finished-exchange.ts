@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { summarise } from '../../shared/exchange-summary.ts';
 import { type BodyPiece, splitBlocks, withBodyJoined } from '../../shared/message-blocks.ts';
+import { recentBlock } from './recent-blocks.ts';
 
 /** A message block of a request body: its hash (what records refer to it by) and its text. */
 export interface StoredBlock {
@@ -30,39 +31,11 @@ export function blockHash(text: string): string {
   return hash('sha256', text, 'base64url').slice(0, 22);
 }
 
-/**
- * The blocks seen lately, by a sample of their text: an agent re-sends the same blocks every
- * turn, and sampling a text and comparing it with the one kept costs a fraction of hashing it
- * again (a Map keyed by the text itself would hash all of it).
- */
-const recent = new Map<string, StoredBlock>();
-let recentChars = 0;
-const RECENT_CHARS = 16 * 1024 * 1024;
-const SAMPLES = 16;
-
-/** The length, the start (where a turn's number or a tool call's id usually is), the end and a few chars between. */
-function sampleOf(text: string): string {
-  const step = text.length / SAMPLES;
-  let sample = `${text.length}:${text.slice(0, 64)}:${text.slice(-16)}:`;
-  for (let i = 1; i < SAMPLES; i++) sample += text[Math.floor(i * step)];
-  return sample;
-}
-
+/** A block's hash, worked out once while it is among the recent blocks. */
 function hashOf(text: string): string {
-  const sample = sampleOf(text);
-  const known = recent.get(sample);
-  if (known !== undefined && known.text === text) return known.hash;
-  const hashed = blockHash(text);
-  if (known !== undefined) recentChars -= known.text.length;
-  // A copy of its own: the slice would keep the whole body it was cut from alive.
-  recent.set(sample, { hash: hashed, text: `${text} `.slice(0, -1) });
-  recentChars += text.length;
-  for (const [key, block] of recent) {
-    if (recentChars <= RECENT_CHARS) break;
-    recent.delete(key);
-    recentChars -= block.text.length;
-  }
-  return hashed;
+  const block = recentBlock(text);
+  block.hash ??= blockHash(text);
+  return block.hash;
 }
 
 export function finishExchange(record: ExchangeRecord): FinishedExchange {
