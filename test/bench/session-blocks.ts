@@ -15,6 +15,7 @@ import { loadIndex, readRecord } from '../../electron/sessions/session-index.ts'
 import { SessionWriter } from '../../electron/sessions/session-writer.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { summarise } from '../../shared/exchange-summary.ts';
+import { jsonExchange, requestStart } from '../support/exchange-events.ts';
 
 const turns = Number(process.argv[2] ?? 500);
 const promptBytes = Number(process.argv[3] ?? 150) * 1024;
@@ -46,32 +47,7 @@ function sessionRecords(): ExchangeRecord[] {
     while (history.length > 2 && body().length > promptBytes) history.splice(0, 2);
     const id = `turn-${turn}`;
     const request = Buffer.from(body());
-    for (const event of [
-      {
-        type: 'request-start',
-        exchangeId: id,
-        t: 0,
-        startedAt: Date.now(),
-        method: 'POST',
-        path: '/v1/chat/completions',
-        headers: { 'content-type': 'application/json' },
-        tenant: null,
-        organization: null,
-        project: null,
-      },
-      { type: 'request-body-part', exchangeId: id, t: 0.1, data: request },
-      { type: 'request-end', exchangeId: id, t: 0.2 },
-      {
-        type: 'response-head',
-        exchangeId: id,
-        t: 1,
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      },
-      { type: 'response-body-part', exchangeId: id, t: 1.1, data: answer },
-      { type: 'response-end', exchangeId: id, t: 1.2 },
-    ] as const)
-      pipeline.consume(event);
+    for (const event of jsonExchange(requestStart(id), request, answer)) pipeline.consume(event);
     history.push({ role: 'assistant', content: `Turn ${turn}: ${'I changed the function. '.repeat(30)}` });
   }
   return records;

@@ -11,6 +11,7 @@ import { finishExchange } from '../../electron/capture/finished-exchange.ts';
 import { fingerprintApiKey } from '../../electron/proxy/tenant-fingerprint.ts';
 import type { FoundSecret, HeaderMap } from '../../shared/capture-events.ts';
 import { redactHeaders } from '../../shared/redact-headers.ts';
+import { requestStart } from '../support/exchange-events.ts';
 import { smallChatCompletion, syntheticChatStream } from '../support/synthetic-llm.ts';
 import { AGENT_BODY, CHAT_BODY } from './client.ts';
 
@@ -35,21 +36,13 @@ function exchangeEvents(
     secrets,
   );
   const events: QueuedEvent[] = [
-    {
-      type: 'request-start',
-      exchangeId: id,
-      t: 0,
-      startedAt: Date.now(),
-      method: 'POST',
-      path: '/v1/chat/completions',
+    requestStart(id, {
       headers,
       tenant: fingerprintApiKey(KEY),
-      organization: null,
-      project: null,
       secrets,
       provider: 'upstream',
       upstream: 'http://127.0.0.1:9',
-    },
+    }),
   ];
   for (let at = 0; at < requestBody.length; at += READ_BYTES)
     events.push({

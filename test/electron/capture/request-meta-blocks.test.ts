@@ -7,24 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { CapturePipeline } from '../../../electron/capture/capture-pipeline.ts';
 import { readRequestMeta } from '../../../shared/api-detect.ts';
 import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import { requestStart } from '../../support/exchange-events.ts';
 
 function captured(bodies: string[]): ExchangeRecord[] {
   const records: ExchangeRecord[] = [];
   const pipeline = new CapturePipeline({ onRecord: (record) => records.push(record) });
   bodies.forEach((body, i) => {
     const exchangeId = `x${i}`;
-    pipeline.consume({
-      type: 'request-start',
-      exchangeId,
-      t: 0,
-      startedAt: Date.now(),
-      method: 'POST',
-      path: '/v1/chat/completions',
-      headers: { 'content-type': 'application/json' },
-      tenant: null,
-      organization: null,
-      project: null,
-    });
+    pipeline.consume(requestStart(exchangeId));
     pipeline.consume({ type: 'request-body-part', exchangeId, t: 0.1, data: Buffer.from(body) });
     pipeline.consume({
       type: 'exchange-error',

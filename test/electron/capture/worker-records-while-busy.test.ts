@@ -13,13 +13,14 @@ import {
   packEvents,
   type ToWorker,
 } from '../../../electron/capture/analysis-protocol.ts';
-import type { CaptureEvent } from '../../../shared/capture-events.ts';
+import type { QueuedEvent } from '../../../electron/capture/capture-queue.ts';
+import { jsonExchange, requestStart } from '../../support/exchange-events.ts';
 
 const WORKER = new URL('../../../electron/capture/analysis-worker.ts', import.meta.url);
 const TURNS = 16;
 
 /** One agent turn's events: a ~300 KB conversation, a short answer. */
-function agentTurn(exchangeId: string): CaptureEvent[] {
+function agentTurn(exchangeId: string): QueuedEvent[] {
   const request = JSON.stringify({
     model: 'gpt-4o',
     messages: [{ role: 'user', content: 'the conversation so far, re-sent. '.repeat(9_000) }],
@@ -30,25 +31,7 @@ function agentTurn(exchangeId: string): CaptureEvent[] {
     model: 'gpt-4o-2024-08-06',
     choices: [{ index: 0, message: { role: 'assistant', content: 'Done.' }, finish_reason: 'stop' }],
   });
-  return [
-    {
-      type: 'request-start',
-      exchangeId,
-      t: 0,
-      startedAt: Date.now(),
-      method: 'POST',
-      path: '/v1/chat/completions',
-      headers: { 'content-type': 'application/json' },
-      tenant: null,
-      organization: null,
-      project: null,
-    },
-    { type: 'request-body-part', exchangeId, t: 0.1, data: Buffer.from(request) },
-    { type: 'request-end', exchangeId, t: 0.2 },
-    { type: 'response-head', exchangeId, t: 1, status: 200, headers: { 'content-type': 'application/json' } },
-    { type: 'response-body-part', exchangeId, t: 1.1, data: Buffer.from(response) },
-    { type: 'response-end', exchangeId, t: 1.2 },
-  ];
+  return jsonExchange(requestStart(exchangeId), Buffer.from(request), Buffer.from(response));
 }
 
 describe('the analysis worker under a backlog', () => {
