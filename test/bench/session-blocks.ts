@@ -102,13 +102,19 @@ async function measure(
 const records = sessionRecords();
 const prompt = records.reduce((sum, r) => sum + r.request.body.length, 0) / records.length;
 console.log(`${turns} turns, prompts ${(prompt / 1024).toFixed(0)} KB on average`);
-// Alternated, three rounds each: on a shared machine one round says little.
+// Alternated, three rounds each (ROUNDS): on a shared machine one round says little. The first
+// round of `blocks` is a session's own cost (each block hashed once); later rounds find the blocks
+// among the recent ones. ONLY=blocks or ONLY=whole measures one arm (a fresh process per arm).
+const rounds = Number(process.env.ROUNDS ?? 3);
+const only = process.env.ONLY;
 const sizes = { whole: 0, blocks: 0 };
-for (let round = 0; round < 3; round++) {
-  sizes.whole = await measure('whole bodies', records, (record) => ({
-    summary: summarise(record),
-    json: JSON.stringify(record),
-  }));
-  sizes.blocks = await measure('blocks', records, finishExchange);
+for (let round = 0; round < rounds; round++) {
+  if (only !== 'blocks')
+    sizes.whole = await measure('whole bodies', records, (record) => ({
+      summary: summarise(record),
+      json: JSON.stringify(record),
+    }));
+  if (only !== 'whole') sizes.blocks = await measure('blocks', records, finishExchange);
 }
-console.log(`blocks take ${((100 * sizes.blocks) / sizes.whole).toFixed(1)} % of the whole-body size`);
+if (only === undefined)
+  console.log(`blocks take ${((100 * sizes.blocks) / sizes.whole).toFixed(1)} % of the whole-body size`);
