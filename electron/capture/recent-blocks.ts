@@ -13,22 +13,26 @@ export interface RecentBlock {
   json?: boolean;
 }
 
-const recent = new Map<string, RecentBlock>();
+const recent = new Map<number, RecentBlock>();
 let recentChars = 0;
 const RECENT_CHARS = 16 * 1024 * 1024;
 const SAMPLES = 16;
 const HEAD = 64;
 const TAIL = 16;
 
-/** The length, the start (where a turn's number or a tool call's id usually is), the end and a few chars between, as a new string. */
-function sampleOf(text: string): string {
-  const codes: number[] = [];
+/**
+ * A 32-bit FNV-1a over the length, the start (where a turn's number or a tool call's id usually
+ * is), the end and a few chars between: a number, so the look-up hashes nothing long.
+ */
+function sampleOf(text: string): number {
+  let h = Math.imul(0x811c9dc5 ^ text.length, 0x01000193);
   const head = Math.min(HEAD, text.length);
-  for (let i = 0; i < head; i++) codes.push(text.charCodeAt(i));
-  for (let i = Math.max(head, text.length - TAIL); i < text.length; i++) codes.push(text.charCodeAt(i));
+  for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(head, text.length - TAIL); i < text.length; i++)
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   const step = text.length / SAMPLES;
-  for (let i = 1; i < SAMPLES; i++) codes.push(text.charCodeAt(Math.floor(i * step)));
-  return `${text.length}:${String.fromCharCode(...codes)}`;
+  for (let i = 1; i < SAMPLES; i++) h = Math.imul(h ^ text.charCodeAt(Math.floor(i * step)), 0x01000193);
+  return h >>> 0;
 }
 
 /** The entry for this block text, made (empty) when it is not among the recent ones. */
