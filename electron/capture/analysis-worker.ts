@@ -19,7 +19,7 @@ import type {
 import { unpackEvents } from './analysis-protocol.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { CapturePipeline, DEFAULT_LIMITS } from './capture-pipeline.ts';
-import { type FinishedExchange, finishExchange } from './finished-exchange.ts';
+import { exchangeChars, type FinishedExchange, finishExchange } from './finished-exchange.ts';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-worker-host.ts)');
@@ -52,11 +52,34 @@ const analyzers: AnalyzerFactory[] | undefined = analyzersModule
  * thread. (A record is on disk within a hand-off, this and the session writer's 50 ms.)
  */
 const RECORDS_MS = 10;
+/**
+ * Record bytes that go out at once. A worker that is behind never gets to its timer: Node hands a
+ * port's queued messages over in one go (up to all of them), so while batches keep arriving the
+ * timer waits, and every record finished meanwhile (300 KB each for agent traffic) waited with it:
+ * the worker ran out of heap, and none of it reached the file.
+ */
+const RECORDS_BYTES = 1024 * 1024;
 let finished: FinishedExchange[] = [];
+let finishedBytes = 0;
+/** When the oldest waiting record was finished (performance.now()). */
+let finishedSince = 0;
+let recordsTimer: NodeJS.Timeout | null = null;
 function postRecords(): void {
+  if (recordsTimer) clearTimeout(recordsTimer);
+  recordsTimer = null;
   if (finished.length === 0) return;
   post({ type: 'records', exchanges: finished });
   finished = [];
+  finishedBytes = 0;
+}
+
+/** Sends the waiting records when they are many bytes or old: the timer alone is not enough (see above). */
+function postRecordsIfDue(): void {
+  if (
+    finishedBytes >= RECORDS_BYTES ||
+    (finished.length > 0 && performance.now() - finishedSince >= RECORDS_MS)
+  )
+    postRecords();
 }
 
 /**
@@ -87,8 +110,14 @@ const pipeline = new CapturePipeline({
     // Its record says the rest: no summary of it follows it out.
     live.forget(record.id);
     announced.delete(record.id);
-    if (finished.length === 0) setTimeout(postRecords, RECORDS_MS);
-    finished.push(finishExchange(record));
+    const exchange = finishExchange(record);
+    if (finished.length === 0) {
+      finishedSince = performance.now();
+      recordsTimer = setTimeout(postRecords, RECORDS_MS);
+    }
+    finished.push(exchange);
+    finishedBytes += exchangeChars(exchange);
+    postRecordsIfDue();
   },
   onChange: (record, summary) => changed(record, summary),
 });
@@ -116,6 +145,7 @@ port.on('message', (message: ToWorker) => {
     case 'events':
       unpackEvents(message, (event, dropped) => pipeline.consume(event, dropped));
       Atomics.add(releasedBytes, 0, message.bytes.byteLength);
+      postRecordsIfDue();
       return;
     case 'capture-paused':
       pipeline.paused = message.paused;

@@ -1,27 +1,92 @@
+import { hash } from 'node:crypto';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { summarise } from '../../shared/exchange-summary.ts';
+import { type BodyPiece, splitBlocks, withBodyJoined } from '../../shared/message-blocks.ts';
 import { RESENT_FROM_HEADER } from '../../shared/tokentap-headers.ts';
 import { resendNonce } from '../resend/resend-request.ts';
+import { recentBlock } from './recent-blocks.ts';
+
+/** A message block of a request body: its hash (what records refer to it by) and its text. */
+export interface StoredBlock {
+  hash: string;
+  text: string;
+}
 
 /**
  * An exchange's final record as the analysis worker hands it over: serialised there, so the
  * forwarding thread receives one string (a copy, not an object graph to rebuild) and writes it to
- * the session file as it is; what main needs besides (the summary, a resend's nonce) rides along.
+ * the session file as it is; what main needs besides (the summary, a resend's nonce) rides along. Whoever needs the
+ * record itself uses `recordOf`.
  */
 export interface FinishedExchange {
   readonly summary: ExchangeSummary;
-  /** The record as JSON, on one line, without the newline. */
+  /**
+   * The record as JSON, on one line, without the newline. With `blocks`, its request carries
+   * `bodyBlocks` (literal text and `{"b": hash}` references) in place of `body`.
+   */
   readonly json: string;
   /** The nonce of a resend's link header (what the resender waits for), read here so nobody parses `json` for it. */
   readonly resendNonce: string | null;
+  /** The message blocks the request body was cut into (see shared/message-blocks.ts), each once. */
+  readonly blocks?: StoredBlock[];
+}
+
+/** A block's hash: 128 bits of SHA-256, base64url (22 characters). */
+export function blockHash(text: string): string {
+  return hash('sha256', text, 'base64url').slice(0, 22);
+}
+
+/** A block's hash, worked out once while it is among the recent blocks. */
+function hashOf(text: string): string {
+  const block = recentBlock(text);
+  block.hash ??= blockHash(text);
+  return block.hash;
 }
 
 /** Summarises and serialises a final record, once, in the worker. */
 export function finishExchange(record: ExchangeRecord): FinishedExchange {
-  return {
-    summary: summarise(record),
-    json: JSON.stringify(record),
-    resendNonce:
-      record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]),
-  };
+  const summary = summarise(record);
+  const nonce =
+    record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]);
+  const { request } = record;
+  const split =
+    request.encoding === undefined && !request.bodyTruncated && request.holes === undefined
+      ? splitBlocks(request.body)
+      : null;
+  if (split === null) return { summary, json: JSON.stringify(record), resendNonce: nonce };
+  const pieces: BodyPiece[] = [];
+  const blocks: StoredBlock[] = [];
+  const seen = new Set<string>();
+  for (const piece of split) {
+    if (!piece.block) {
+      pieces.push(piece.text);
+      continue;
+    }
+    const hashed = hashOf(piece.text);
+    pieces.push({ b: hashed });
+    if (seen.has(hashed)) continue;
+    seen.add(hashed);
+    blocks.push({ hash: hashed, text: piece.text });
+  }
+  // The request with `bodyBlocks` where `body` was, so the fields keep their order.
+  const stored: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(request)) stored[key === 'body' ? 'bodyBlocks' : key] = value;
+  stored.bodyBlocks = pieces;
+  return { summary, json: JSON.stringify({ ...record, request: stored }), resendNonce: nonce, blocks };
+}
+
+/** Characters a finished exchange holds (its line and its blocks' texts): what it costs to keep. */
+export function exchangeChars(exchange: FinishedExchange): number {
+  let chars = exchange.json.length;
+  for (const block of exchange.blocks ?? []) chars += block.text.length;
+  return chars;
+}
+
+/** The full record of a finished exchange (its request body joined back from its blocks). */
+export function recordOf(exchange: FinishedExchange): ExchangeRecord {
+  const record = JSON.parse(exchange.json) as ExchangeRecord;
+  const { blocks } = exchange;
+  if (blocks === undefined) return record;
+  const byHash = new Map(blocks.map((block) => [block.hash, block.text]));
+  return withBodyJoined(record, (hash) => byHash.get(hash));
 }

@@ -43,13 +43,16 @@ async function lightSessionRecords(
   warn: (message: string) => void,
 ): Promise<ExchangeRecord[]> {
   const dataPath = join(dataDir, 'sessions', `${id}.jsonl`);
-  const { entries, warnings } = await loadIndex(dataPath, join(dataDir, 'sessions', `${id}.index.jsonl`));
+  const { entries, blocks, warnings } = await loadIndex(
+    dataPath,
+    join(dataDir, 'sessions', `${id}.index.jsonl`),
+  );
   for (const warning of warnings) warn(warning);
   const records: ExchangeRecord[] = [];
   let i = 0;
-  for await (const record of readRecords(dataPath, entries)) {
+  for await (const record of readRecords(dataPath, entries, blocks)) {
     const entry = entries[i++] as (typeof entries)[number];
-    records.push(lightRecording(record, () => readRecord(dataPath, entry)));
+    records.push(lightRecording(record, () => readRecord(dataPath, entry, blocks)));
   }
   return records;
 }

@@ -1,4 +1,5 @@
 import type { ExportFormat } from '../../shared/inspector-contract.ts';
+import type { BlockSpan } from './session-index.ts';
 
 /** What a session file worker is started to do (its `workerData`). */
 export type FileJob =
@@ -19,6 +20,8 @@ export type FileJob =
       dataPath: string;
       /** Offset and length of each record's line, in export order, flat. */
       spans: Float64Array;
+      /** The session's message blocks, which the records' request bodies refer to. */
+      blocks: Map<string, BlockSpan>;
     };
 
 export type FromFileWorker =

@@ -12,13 +12,14 @@ import { finished } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { isRecord, parseJson } from '../../shared/json-fields.ts';
-import { parseJsonl } from '../../shared/jsonl-format.ts';
+import { JsonlReader } from '../../shared/jsonl-format.ts';
 import { finishExchange } from '../capture/finished-exchange.ts';
 import { FILE_MODE } from '../data-dir.ts';
 import { writeExport } from './export-writer.ts';
 import { importSessionFile } from './import-session-file.ts';
 import type { FileJob, FromFileWorker, ToFileWorker } from './session-file-protocol.ts';
-import { indexLine, readRecords } from './session-index.ts';
+import { readRecords } from './session-index.ts';
+import { SessionLines } from './session-lines.ts';
 
 const port = parentPort;
 if (!port) throw new Error('session-file-worker.ts runs as a worker thread (see session-file-jobs.ts)');
@@ -31,7 +32,7 @@ const PEEK_BYTES = 64 * 1024;
 class SessionFilesOut {
   readonly #data: Writable;
   readonly #index: Writable;
-  #offset = 0;
+  readonly #lines = new SessionLines();
   count = 0;
 
   constructor(dataPath: string, indexPath: string) {
@@ -40,12 +41,9 @@ class SessionFilesOut {
   }
 
   async add(record: ExchangeRecord): Promise<void> {
-    const { summary, json } = finishExchange(record);
-    const line = `${json}\n`;
-    const length = Buffer.byteLength(line);
-    const fullData = !this.#data.write(line);
-    const fullIndex = !this.#index.write(indexLine({ offset: this.#offset, length, summary }));
-    this.#offset += length;
+    const { data, index } = this.#lines.add(finishExchange(record));
+    const fullData = !this.#data.write(data);
+    const fullIndex = !this.#index.write(index);
     this.count++;
     if (fullData) await once(this.#data, 'drain');
     if (fullIndex) await once(this.#index, 'drain');
@@ -62,24 +60,12 @@ class SessionFilesOut {
 /** A JSONL file, one record at a time: the whole file is never in memory. The checks and words of `parseJsonl`. */
 async function importJsonlLines(path: string, out: SessionFilesOut): Promise<void> {
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  const firstLineOfId = new Map<string, number>();
+  const reader = new JsonlReader();
   let at = 0;
   for await (const raw of lines) {
     at++;
-    const line = at === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (line.trim() === '') continue;
-    // One line is a JSONL text of its own: checked by the same code, its line number put right.
-    let record: ExchangeRecord;
-    try {
-      record = parseJsonl(line)[0] as ExchangeRecord;
-    } catch (error) {
-      throw new Error((error as Error).message.replace(/^line 1:/, `line ${at}:`));
-    }
-    const first = firstLineOfId.get(record.id);
-    if (first !== undefined)
-      throw new Error(`line ${at}: duplicate id \`${record.id}\` (also on line ${first})`);
-    firstLineOfId.set(record.id, at);
-    await out.add(record);
+    const record = reader.line(at === 1 ? raw.replace(/^\uFEFF/, '') : raw, at);
+    if (record !== null) await out.add(record);
   }
 }
 
@@ -133,6 +119,7 @@ async function runExport(job: Extract<FileJob, { kind: 'export' }>): Promise<num
   const records = readRecords(
     job.dataPath,
     entries.map((e) => ({ ...e, summary: undefined as never })),
+    job.blocks,
   );
   return writeExport(job.format, records, (text) => {
     const taken = new Promise<void>((resolve) => {

@@ -31,7 +31,10 @@ export async function* sessionRecords(
   warn: (message: string) => void,
 ): AsyncGenerator<ExchangeRecord> {
   const dataPath = join(dataDir, 'sessions', `${id}.jsonl`);
-  const { entries, warnings } = await loadIndex(dataPath, join(dataDir, 'sessions', `${id}.index.jsonl`));
+  const { entries, blocks, warnings } = await loadIndex(
+    dataPath,
+    join(dataDir, 'sessions', `${id}.index.jsonl`),
+  );
   for (const warning of warnings) warn(warning);
-  yield* readRecords(dataPath, entries);
+  yield* readRecords(dataPath, entries, blocks);
 }

@@ -9,7 +9,8 @@ import { ensurePrivateDir, FILE_MODE } from '../data-dir.ts';
 import { writeExport } from './export-writer.ts';
 import { importSessionFile } from './import-session-file.ts';
 import { runFileJob } from './session-file-jobs.ts';
-import { type IndexEntry, indexLine, loadIndex, readRecord, readRecords } from './session-index.ts';
+import { type BlockSpan, type IndexEntry, loadIndex, readRecord, readRecords } from './session-index.ts';
+import { SessionLines } from './session-lines.ts';
 import { liveOwner, SessionLock } from './session-lock.ts';
 import { errorText, type OpenForAppend, SessionWriter, type WriterHealth } from './session-writer.ts';
 
@@ -17,6 +18,8 @@ import { errorText, type OpenForAppend, SessionWriter, type WriterHealth } from 
 interface SessionEntries {
   entries: IndexEntry[];
   byId: Map<string, IndexEntry>;
+  /** Its message blocks (what records' request bodies refer to). */
+  blocks: Map<string, BlockSpan>;
   /** The data file's size when loaded: a session another instance still writes is reloaded when it grew. */
   bytes: number;
 }
@@ -106,7 +109,7 @@ export class SessionStore {
         this.#dataPath(id),
         this.#indexPath(id),
         {
-          written: (entries) => this.#written(id, entries),
+          written: (entries, blocks) => this.#written(id, entries, blocks),
           health: (health) => this.#healthChanged(id, health),
         },
         this.#options.openFile ? { openFile: this.#options.openFile } : {},
@@ -120,8 +123,9 @@ export class SessionStore {
     }
   }
 
-  #written(id: string, entries: IndexEntry[]): void {
+  #written(id: string, entries: IndexEntry[], blocks: ReadonlyMap<string, BlockSpan>): void {
     if (id !== this.#currentId) return;
+    for (const [hash, span] of blocks) this.#current.blocks.set(hash, span);
     for (const entry of entries) {
       this.#current.entries.push(entry);
       this.#current.byId.set(entry.summary.id, entry);
@@ -224,9 +228,10 @@ export class SessionStore {
     const sessionId = id ?? this.#currentId;
     // What was appended is written first: an exchange that just ended is then found.
     if (sessionId === this.#currentId) await this.flush();
-    const entry = (await this.#entries(sessionId)).byId.get(exchangeId);
+    const { byId, blocks } = await this.#entries(sessionId);
+    const entry = byId.get(exchangeId);
     if (!entry) return null;
-    return readRecord(this.#dataPath(sessionId), entry);
+    return readRecord(this.#dataPath(sessionId), entry, blocks);
   }
 
   /**
@@ -240,13 +245,13 @@ export class SessionStore {
   ): Promise<AsyncGenerator<ExchangeRecord>> {
     const sessionId = id ?? this.#currentId;
     if (sessionId === this.#currentId) await this.flush();
-    const { entries, byId } = await this.#entries(sessionId);
+    const { entries, byId, blocks } = await this.#entries(sessionId);
     // A snapshot of what is on disk: the current session goes on growing meanwhile.
     const wanted =
       exchangeIds === null
         ? entries.slice()
         : exchangeIds.map((exchangeId) => byId.get(exchangeId)).filter((e) => e !== undefined);
-    return readRecords(this.#dataPath(sessionId), wanted);
+    return readRecords(this.#dataPath(sessionId), wanted, new Map(blocks));
   }
 
   /** Deletes a past session (the current one, or one another instance is capturing into, cannot be deleted). */
@@ -276,14 +281,11 @@ export class SessionStore {
     const id = `${newSessionId()}-${slug(label)}`;
     const lines: string[] = [];
     const indexLines: string[] = [];
-    let offset = 0;
+    const out = new SessionLines();
     for (const record of records) {
-      const { summary, json } = finishExchange(record);
-      const line = `${json}\n`;
-      const length = Buffer.byteLength(line);
-      lines.push(line);
-      indexLines.push(indexLine({ offset, length, summary }));
-      offset += length;
+      const { data, index } = out.add(finishExchange(record));
+      lines.push(data);
+      indexLines.push(index);
     }
     const temp = join(this.#dir, `.${id}.tmp`);
     await ensurePrivateDir(this.#dir);
@@ -358,11 +360,12 @@ export class SessionStore {
   ): Promise<(write: (text: string) => Promise<void> | void) => Promise<number>> {
     const sessionId = id ?? this.#currentId;
     if (sessionId === this.#currentId) await this.flush();
-    const { entries, byId } = await this.#entries(sessionId);
+    const { entries, byId, blocks } = await this.#entries(sessionId);
     const wanted =
       exchangeIds === null
         ? entries
         : exchangeIds.map((exchangeId) => byId.get(exchangeId)).filter((e) => e !== undefined);
+    const blockSpans = new Map(blocks);
     // A snapshot of what is on disk: the current session goes on growing meanwhile.
     const spans = new Float64Array(wanted.length * 2);
     wanted.forEach((entry, i) => {
@@ -370,10 +373,13 @@ export class SessionStore {
       spans[2 * i + 1] = entry.length;
     });
     const dataPath = this.#dataPath(sessionId);
-    const bytes = wanted.reduce((sum, e) => sum + e.length, 0);
+    let bytes = wanted.reduce((sum, e) => sum + e.length, 0);
+    // A record's line holds only what its blocks do not: what it refers to may be far bigger.
+    if (blocks.size > 0) for (const span of blocks.values()) bytes += span.length * wanted.length;
     // Small: made here at once (a worker takes longer to start than this takes).
-    if (bytes <= INLINE_BYTES) return (write) => writeExport(format, readRecords(dataPath, wanted), write);
-    return (write) => runFileJob({ kind: 'export', format, dataPath, spans }, write);
+    if (bytes <= INLINE_BYTES)
+      return (write) => writeExport(format, readRecords(dataPath, wanted, blockSpans), write);
+    return (write) => runFileJob({ kind: 'export', format, dataPath, spans, blocks: blockSpans }, write);
   }
 
   /** Flushes and closes the current session, and lets its lock go. */
@@ -392,7 +398,7 @@ export class SessionStore {
     const opened = this.#opened.get(id);
     // A session another instance still appends to grows: read again what it added.
     if (opened && opened.bytes === bytes) return opened;
-    const { entries, warnings } = await loadIndex(this.#dataPath(id), this.#indexPath(id)).catch(
+    const { entries, blocks, warnings } = await loadIndex(this.#dataPath(id), this.#indexPath(id)).catch(
       (error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT')
           throw new Error(`There is no session "${id}".`);
@@ -403,6 +409,7 @@ export class SessionStore {
     const loaded = {
       entries,
       byId: new Map(entries.map((e) => [e.summary.id, e])),
+      blocks,
       bytes: bytes ?? 0,
     };
     this.#opened.set(id, loaded);
@@ -424,7 +431,7 @@ export class SessionStore {
 }
 
 function emptyEntries(): SessionEntries {
-  return { entries: [], byId: new Map(), bytes: 0 };
+  return { entries: [], byId: new Map(), blocks: new Map(), bytes: 0 };
 }
 
 /** Flushes and closes a session's writer, then lets its lock go (saying what was never written). */

@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
-import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import { blockLine } from '../../shared/message-blocks.ts';
+import type { FinishedExchange, StoredBlock } from '../capture/finished-exchange.ts';
 import { FILE_MODE } from '../data-dir.ts';
-import { type IndexEntry, indexLine } from './session-index.ts';
+import { type BlockSpan, blockIndexLine, type IndexEntry, indexLine } from './session-index.ts';
 
 /** How long an appended record may wait before it is on disk. */
 export const FLUSH_WITHIN_MS = 50;
@@ -32,17 +33,26 @@ export type WriterHealth =
   | { state: 'failing'; error: string; since: string; waiting: number; lost: number };
 
 export interface SessionWriterEvents {
-  /** These entries' lines are on disk now (in file order). */
-  written(entries: IndexEntry[]): void;
+  /** These entries' lines are on disk now (in file order), and these message blocks' lines before them. */
+  written(entries: IndexEntry[], blocks: ReadonlyMap<string, BlockSpan>): void;
   /** The health changed (a write failed, writes work again, records were given up). */
   health(health: WriterHealth): void;
 }
 
 interface Waiting {
   line: string;
+  /** The line's bytes plus those of `blocks`' texts (what waiting costs in memory). */
   bytes: number;
+  lineBytes: number;
   summary: IndexEntry['summary'];
+  /** The blocks the record refers to that were not in the file when it was appended. */
+  blocks: readonly StoredBlock[];
 }
+
+/** A line of a batch being written: a block's (with its hash) or a record's. */
+type BatchLine =
+  | { line: string; bytes: number; hash: string }
+  | { line: string; bytes: number; waiting: Waiting };
 
 /**
  * Appends exchange records to a session's JSONL file (one line each) and its index file (summary
@@ -64,6 +74,8 @@ export class SessionWriter {
   #indexOffset: number;
   #waiting: Waiting[] = [];
   #waitingBytes = 0;
+  /** The message blocks whose lines are in the data file: each is written once, before the first record that refers to it. */
+  readonly #blocks = new Map<string, BlockSpan>();
   /** Index lines of written records not yet in the index file. */
   #indexLines: string[] = [];
   #scratch: Buffer = Buffer.allocUnsafe(256 * 1024);
@@ -125,8 +137,15 @@ export class SessionWriter {
   append(exchange: FinishedExchange): void {
     // Kept as a string until written: a Buffer per line would be a malloc per exchange.
     const line = `${exchange.json}\n`;
-    const bytes = Buffer.byteLength(line);
-    this.#waiting.push({ line, bytes, summary: exchange.summary });
+    const lineBytes = Buffer.byteLength(line);
+    let bytes = lineBytes;
+    const blocks: StoredBlock[] = [];
+    for (const block of exchange.blocks ?? []) {
+      if (this.#blocks.has(block.hash)) continue;
+      blocks.push(block);
+      bytes += block.text.length;
+    }
+    this.#waiting.push({ line, bytes, lineBytes, summary: exchange.summary, blocks });
     this.#waitingBytes += bytes;
     if (this.#failure) this.#giveUpBeyondLimit();
     // While failing, the retry timer is what writes next.
@@ -156,21 +175,30 @@ export class SessionWriter {
     this.#waiting = [];
     try {
       if (batch.length > 0) {
+        const lines = this.#batchLines(batch);
         try {
-          await this.#appendWhole(this.#data, batch, this.#offset, 'data');
+          await this.#appendWhole(this.#data, lines, this.#offset, 'data');
         } catch (error) {
           this.#waiting = batch.concat(this.#waiting);
           throw error;
         }
         const entries: IndexEntry[] = [];
-        for (const { bytes, summary } of batch) {
-          const entry = { offset: this.#offset, length: bytes, summary };
-          this.#offset += bytes;
-          this.#waitingBytes -= bytes;
+        const blocks = new Map<string, BlockSpan>();
+        for (const line of lines) {
+          const span = { offset: this.#offset, length: line.bytes };
+          this.#offset += line.bytes;
+          if ('hash' in line) {
+            this.#blocks.set(line.hash, span);
+            blocks.set(line.hash, span);
+            this.#indexLines.push(blockIndexLine(line.hash, span));
+            continue;
+          }
+          const entry = { ...span, summary: line.waiting.summary };
+          this.#waitingBytes -= line.waiting.bytes;
           entries.push(entry);
           this.#indexLines.push(indexLine(entry));
         }
-        this.#events.written(entries);
+        this.#events.written(entries, blocks);
       }
       // Data before index: an index entry never points at bytes that are not on disk yet.
       const indexLines = this.#indexLines;
@@ -190,6 +218,22 @@ export class SessionWriter {
     } catch (error) {
       this.#failed(error);
     }
+  }
+
+  /** The lines for a batch: each record's line, after the lines of the blocks it needs that the file lacks. */
+  #batchLines(batch: readonly Waiting[]): BatchLine[] {
+    const lines: BatchLine[] = [];
+    const added = new Set<string>();
+    for (const waiting of batch) {
+      for (const { hash, text } of waiting.blocks) {
+        if (this.#blocks.has(hash) || added.has(hash)) continue;
+        added.add(hash);
+        const line = `${blockLine(hash, text)}\n`;
+        lines.push({ line, bytes: Buffer.byteLength(line), hash });
+      }
+      lines.push({ line: waiting.line, bytes: waiting.lineBytes, waiting });
+    }
+    return lines;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
+import type { FinishedExchange } from '../capture/finished-exchange.ts';
 import type { OtelConfig } from './otel-config.ts';
 
 /** What the OpenTelemetry thread starts with. */
@@ -7,7 +8,7 @@ export interface OtelWorkerData {
 }
 
 /** The forwarding thread → the OpenTelemetry thread. */
-export type ToOtelWorker = { type: 'records'; json: string[] } | { type: 'close' };
+export type ToOtelWorker = { type: 'records'; json: FinishedExchange[] } | { type: 'close' };
 
 /** The OpenTelemetry thread → the forwarding thread. */
 export type FromOtelWorker =

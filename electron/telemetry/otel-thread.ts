@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
-import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import { exchangeChars, type FinishedExchange } from '../capture/finished-exchange.ts';
 import type { OtelConfig } from './otel-config.ts';
 import type { FromOtelWorker, OtelWorkerData, ToOtelWorker } from './otel-messages.ts';
 import { initialTelemetryStatus } from './telemetry-status.ts';
@@ -30,7 +30,7 @@ export class OtelThread {
   #inFlight = 0;
   #inFlightChars = 0;
   #dropped = 0;
-  #batch: string[] = [];
+  #batch: FinishedExchange[] = [];
   #closed: Promise<void> | null = null;
   #onClosed: (() => void) | null = null;
   readonly #closeWaitMs: number;
@@ -62,7 +62,7 @@ export class OtelThread {
   /** Hands over a finished exchange; never blocks, never parses. */
   offer(exchange: FinishedExchange): void {
     if (this.#closed) return;
-    const chars = exchange.json.length;
+    const chars = exchangeChars(exchange);
     if (
       this.#inFlight >= (this.#options.maxInFlight ?? 4096) ||
       this.#inFlightChars + chars > (this.#options.maxInFlightChars ?? 64 * 2 ** 20)
@@ -72,7 +72,7 @@ export class OtelThread {
     }
     this.#inFlight++;
     this.#inFlightChars += chars;
-    if (this.#batch.push(exchange.json) === 1) setImmediate(() => this.#flushBatch());
+    if (this.#batch.push(exchange) === 1) setImmediate(() => this.#flushBatch());
   }
 
   #flushBatch(): void {

@@ -4,7 +4,7 @@
  * coding agent's turn is megabytes of JSON).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { exchangeChars, recordOf } from '../capture/finished-exchange.ts';
 import { OtelExport } from './otel-export.ts';
 import type { FromOtelWorker, OtelWorkerData, ToOtelWorker } from './otel-messages.ts';
 
@@ -43,10 +43,10 @@ port.on('message', (message: ToOtelWorker) => {
     void exporter.close().finally(() => post({ type: 'closed', status: exporter.status() }));
     return;
   }
-  for (const json of message.json) {
-    doneBytes += json.length;
+  for (const exchange of message.json) {
+    doneBytes += exchangeChars(exchange);
     try {
-      exporter.record(JSON.parse(json) as ExchangeRecord);
+      exporter.record(recordOf(exchange));
     } catch (error) {
       post({
         type: 'log',

@@ -41,6 +41,27 @@ describe('SecretScrubber', () => {
     expect(record.path).toBe(`/v1/${KEY}`);
   });
 
+  it('hands a record that holds no secret back as it is (no copy, no pattern run over its bodies), and still finds a split one', () => {
+    const record = {
+      request: { headers: { a: 'b' }, body: 'no key here '.repeat(30_000) },
+      chunks: [{ t: 1, data: 'nothing' }],
+    };
+    expect(scrubber.value(record)).toBe(record);
+    // Each half alone holds no whole form of the key: the joined chunks do.
+    const split = {
+      ...record,
+      chunks: [
+        { t: 1, data: `x ${KEY.slice(0, 12)}` },
+        { t: 2, data: `${KEY.slice(12)} y` },
+      ],
+    };
+    expect(scrubber.value(split)).not.toBe(split);
+    expect(scrubber.value(split).chunks.map((c) => c.data)).toEqual(['x [redacted]', ' y']);
+    // A secret inside only one form (percent-encoded) still counts.
+    const encoded = { ...record, path: `/v1?key=${encodeURIComponent(KEY)}` };
+    expect(scrubber.value(encoded).path).toBe('/v1?key=[redacted]');
+  });
+
   it('leaves text alone when there is nothing to scrub, and ignores values too short to be keys', () => {
     const none = new SecretScrubber(['short']);
     expect(none.empty).toBe(true);

@@ -1,5 +1,8 @@
 import { detectApi, readRequestMeta, readRequestPrefixMeta } from '../../../shared/api-detect.ts';
+import type { ApiKind } from '../../../shared/api-kind.ts';
+import { splitBlocks } from '../../../shared/message-blocks.ts';
 import type { Analyzer } from '../analyzer.ts';
+import { recentBlock } from '../recent-blocks.ts';
 
 /**
  * API kind from the path, then model and stream flag from the request body: parsed when whole,
@@ -33,7 +36,7 @@ export function metadataAnalyzer(): Analyzer {
         stream = prefix.stream === true;
         streamUnknown = prefix.stream === null;
       } else {
-        ({ model, stream } = readRequestMeta(record.api, text));
+        ({ model, stream } = readWholeRequestMeta(record.api, text));
       }
       draft.requestedModel = model;
       record.model = model;
@@ -44,4 +47,38 @@ export function metadataAnalyzer(): Analyzer {
       if (streamUnknown && draft.responseIsStream) draft.record.stream = true;
     },
   };
+}
+
+/**
+ * `readRequestMeta` without parsing what an agent re-sent: a body cut into message blocks is
+ * JSON exactly when each block is a JSON value and so is the rest with each block taken for ` 0 `;
+ * the blocks seen before are known to be, and the rest (the top-level fields, `model` and
+ * `stream` among them) is small. Same answer as parsing it all, a fraction of the work.
+ */
+function readWholeRequestMeta(api: ApiKind, text: string): { model: string | null; stream: boolean } {
+  const pieces = splitBlocks(text);
+  if (pieces === null) return readRequestMeta(api, text);
+  let rest = '';
+  for (const piece of pieces) {
+    if (!piece.block) {
+      rest += piece.text;
+      continue;
+    }
+    const block = recentBlock(piece.text);
+    block.json ??= isJson(piece.text);
+    if (!block.json) return readRequestMeta(api, text);
+    // Spaced, so it can only be read as a value of its own (`0.5` after a block is not JSON).
+    rest += ' 0 ';
+  }
+  if (!isJson(rest)) return readRequestMeta(api, text);
+  return readRequestMeta(api, rest);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -13,7 +13,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { finishExchange } from '../../../electron/capture/finished-exchange.ts';
 import { InspectorService } from '../../../electron/inspector-service.ts';
-import { loadIndex } from '../../../electron/sessions/session-index.ts';
+import { loadIndex, readRecords } from '../../../electron/sessions/session-index.ts';
 import {
   type OpenForAppend,
   SessionWriter,
@@ -108,6 +108,68 @@ describe('the session writer while writes fail', () => {
       expect(warnings).toEqual([]);
       expect(entries.map((e) => e.summary.id)).toEqual(written);
       expect(healths.at(-1)).toEqual({ state: 'ok', lost: 0 });
+    } finally {
+      await writer.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the session writer while writes fail, with message blocks', () => {
+  it('writes the blocks of a failed batch with it when it is retried, each once, and every body reads back whole', async () => {
+    if (process.platform !== 'linux') return console.warn('SKIPPED: needs /dev/full for a real ENOSPC');
+    const enospc = await realEnospc();
+    const dir = await mkdtemp(join(tmpdir(), 'tokentap-enospc-blocks-'));
+    let failing = 2;
+    const openFile: OpenForAppend = async (path) => {
+      const file = await open(path, 'a');
+      return {
+        write: async (buffer, offset, length) => {
+          if (failing > 0 && path.endsWith('s.jsonl')) {
+            failing--;
+            if (failing === 1) return file.write(buffer, offset, Math.floor(length / 2));
+            throw enospc;
+          }
+          return file.write(buffer, offset, length);
+        },
+        truncate: (length) => file.truncate(length),
+        stat: () => file.stat(),
+        close: () => file.close(),
+      };
+    };
+    const dataPath = join(dir, 's.jsonl');
+    const indexPath = join(dir, 's.index.jsonl');
+    const writer = await SessionWriter.open(
+      dataPath,
+      indexPath,
+      { written: () => undefined, health: () => undefined },
+      { openFile },
+    );
+    try {
+      // One conversation re-sent and growing, turn after turn.
+      const base = sampleRecords()[0] as ExchangeRecord;
+      const messages: Array<{ role: string; content: string }> = [];
+      const records = Array.from({ length: 4 }, (_, turn) => {
+        messages.push({ role: 'user', content: `turn ${turn} ${'re-sent text. '.repeat(300)}` });
+        const body = JSON.stringify({ model: 'gpt-4o', messages });
+        return { ...base, id: `turn-${turn}`, seq: turn + 1, request: { ...base.request, body } };
+      });
+      for (const record of records.slice(0, 3)) writer.append(finishExchange(record));
+      await writer.flush();
+      expect(writer.health.state).toBe('failing');
+      writer.append(finishExchange(records[3] as ExchangeRecord));
+      await vi.waitFor(() => expect(writer.health.state, 'writes to work again').toBe('ok'), {
+        timeout: 10_000,
+      });
+      const lines = await wholeLines(dataPath);
+      const blockLines = lines.filter((l) => l.startsWith('{"block":'));
+      // Four turns, one new message each: four blocks, each written once.
+      expect(blockLines).toHaveLength(4);
+      const { entries, blocks, warnings } = await loadIndex(dataPath, indexPath);
+      expect(warnings).toEqual([]);
+      const read: string[] = [];
+      for await (const record of readRecords(dataPath, entries, blocks)) read.push(record.request.body);
+      expect(read).toEqual(records.map((r) => r.request.body));
     } finally {
       await writer.close();
       await rm(dir, { recursive: true, force: true });

@@ -3,6 +3,8 @@
  * event loop keeps turning while a 40 MB HAR is parsed, a JSONL upload is streamed to disk and
  * read line by line, and what comes back is exactly what went in.
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENTAP_VERSION } from '../../../electron/version.ts';
@@ -85,6 +87,46 @@ describe('imports and exports off the forwarding thread', () => {
     await expect(h.service.importStream('big.jsonl', asBuffers(jsonl), 1_000_000, tooLarge)).rejects.toThrow(
       'too large',
     );
+  }, 60_000);
+
+  it('holds a large JSONL import to the redaction rules too: a key in a header never reaches the session file', async () => {
+    const key = 'sk-proj-leakedINbigIMPORT0123456789abcdef';
+    const records = manyRecords(30, 100_000);
+    const first = records[0] as ExchangeRecord;
+    records[0] = {
+      ...first,
+      request: { ...first.request, headers: { ...first.request.headers, 'x-api-key': key } },
+    };
+    const imported = await h.service.importStream(
+      'keys.jsonl',
+      Readable.from([Buffer.from(recordsToJsonl(records))]),
+      1 << 30,
+      () => new Error('too large'),
+    );
+    const dir = join(h.dataDir, 'sessions');
+    const files = (await readdir(dir)).filter((name) => name.startsWith(imported.session.id));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) expect(await readFile(join(dir, name), 'utf8')).not.toContain(key);
+  }, 60_000);
+
+  it('exports an agent session stored as message blocks from a worker, every body whole', async () => {
+    const conversation = JSON.stringify({
+      model: 'gpt-4o',
+      messages: Array.from({ length: 50 }, (_, i) => ({ role: 'user', content: `${i} ${'z'.repeat(2000)}` })),
+    });
+    const records = manyRecords(300, 0).map((r) => ({ ...r, request: { ...r.request, body: conversation } }));
+    const { session } = await h.service.handlers['import.load']({
+      name: 'agent.jsonl',
+      content: recordsToJsonl(records),
+    });
+    const jsonl = await h.service.handlers['export.build']({
+      format: 'jsonl',
+      session: session.id,
+      ids: null,
+    });
+    expect(jsonl.content).toBe(recordsToJsonl(records));
+    const har = await h.service.handlers['export.build']({ format: 'har', session: session.id, ids: null });
+    expect(har.content).toBe(JSON.stringify(recordsToHar(records, { version: TOKENTAP_VERSION }), null, 2));
   }, 60_000);
 
   it('exports a large session from a worker, identical to the in-memory export', async () => {

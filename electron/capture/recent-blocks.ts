@@ -1,0 +1,54 @@
+/**
+ * The message blocks the analysis worker saw lately, found again by a sample of their text and a
+ * compare: an agent re-sends the same blocks every turn, and sampling a text and comparing it
+ * with the one kept costs a fraction of hashing or parsing it again (a Map keyed by the text
+ * itself would hash all of it on every look-up).
+ */
+
+/** What is known about a block's text (filled in by whoever works it out first). */
+export interface RecentBlock {
+  readonly text: string;
+  hash?: string;
+  /** Whether the text is one whole JSON value. */
+  json?: boolean;
+}
+
+const recent = new Map<number, RecentBlock>();
+let recentChars = 0;
+const RECENT_CHARS = 16 * 1024 * 1024;
+const SAMPLES = 16;
+const HEAD = 64;
+const TAIL = 16;
+
+/**
+ * A 32-bit FNV-1a over the length, the start (where a turn's number or a tool call's id usually
+ * is), the end and a few chars between: a number, so the look-up hashes nothing long.
+ */
+function sampleOf(text: string): number {
+  let h = Math.imul(0x811c9dc5 ^ text.length, 0x01000193);
+  const head = Math.min(HEAD, text.length);
+  for (let i = 0; i < head; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(head, text.length - TAIL); i < text.length; i++)
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  const step = text.length / SAMPLES;
+  for (let i = 1; i < SAMPLES; i++) h = Math.imul(h ^ text.charCodeAt(Math.floor(i * step)), 0x01000193);
+  return h >>> 0;
+}
+
+/** The entry for this block text, made (empty) when it is not among the recent ones. */
+export function recentBlock(text: string): RecentBlock {
+  const sample = sampleOf(text);
+  const known = recent.get(sample);
+  if (known !== undefined && known.text === text) return known;
+  if (known !== undefined) recentChars -= known.text.length;
+  // A copy of its own: a slice would keep the whole body it was cut from alive.
+  const entry: RecentBlock = { text: `${text} `.slice(0, -1) };
+  recent.set(sample, entry);
+  recentChars += text.length;
+  for (const [key, block] of recent) {
+    if (recentChars <= RECENT_CHARS) break;
+    recent.delete(key);
+    recentChars -= block.text.length;
+  }
+  return entry;
+}

@@ -1,0 +1,33 @@
+import { blockLine } from '../../shared/message-blocks.ts';
+import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import { blockIndexLine, indexLine } from './session-index.ts';
+
+/**
+ * The data and index lines of a session file written from start to end in one go (an import):
+ * each message block's line once, before the first record that refers to it.
+ */
+export class SessionLines {
+  #offset = 0;
+  readonly #blocks = new Set<string>();
+
+  /** The data text (block lines, then the record's line) and index text for one more exchange. */
+  add(exchange: FinishedExchange): { data: string; index: string } {
+    let data = '';
+    let index = '';
+    for (const { hash, text } of exchange.blocks ?? []) {
+      if (this.#blocks.has(hash)) continue;
+      this.#blocks.add(hash);
+      const line = `${blockLine(hash, text)}\n`;
+      const length = Buffer.byteLength(line);
+      data += line;
+      index += blockIndexLine(hash, { offset: this.#offset, length });
+      this.#offset += length;
+    }
+    const line = `${exchange.json}\n`;
+    const length = Buffer.byteLength(line);
+    data += line;
+    index += indexLine({ offset: this.#offset, length, summary: exchange.summary });
+    this.#offset += length;
+    return { data, index };
+  }
+}

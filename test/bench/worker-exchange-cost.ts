@@ -1,0 +1,104 @@
+/**
+ * CPU per exchange of what the analysis worker does for one exchange (the capture pipeline, its
+ * secret scrubbing and the record's JSON line), on the bench's own traffic: an agent turn (the
+ * ~300 KB request, the ~20 KB stream) and a small chat completion, each carrying the bench's
+ * API key as the proxy hands it over. `node test/bench/worker-exchange-cost.ts [agent turns]`;
+ * with `--cpu-prof` it shows where the time goes.
+ */
+import { CapturePipeline } from '../../electron/capture/capture-pipeline.ts';
+import type { QueuedEvent } from '../../electron/capture/capture-queue.ts';
+import { finishExchange } from '../../electron/capture/finished-exchange.ts';
+import { fingerprintApiKey } from '../../electron/proxy/tenant-fingerprint.ts';
+import type { FoundSecret, HeaderMap } from '../../shared/capture-events.ts';
+import { redactHeaders } from '../../shared/redact-headers.ts';
+import { requestStart } from '../support/exchange-events.ts';
+import { smallChatCompletion, syntheticChatStream } from '../support/synthetic-llm.ts';
+import { AGENT_BODY, CHAT_BODY } from './client.ts';
+
+const KEY = 'sk-bench-0000000000000000000000000000000000000000';
+/** Socket reads deliver a large request in pieces of about this size. */
+const READ_BYTES = 64 * 1024;
+
+function exchangeEvents(
+  id: string,
+  requestBody: Buffer,
+  response: { headers: HeaderMap; parts: Buffer[] },
+): QueuedEvent[] {
+  const secrets: FoundSecret[] = [];
+  const headers = redactHeaders(
+    {
+      host: '127.0.0.1:3000',
+      'content-type': 'application/json',
+      authorization: `Bearer ${KEY}`,
+      'user-agent': 'tokentap-bench',
+      'content-length': String(requestBody.length),
+    },
+    secrets,
+  );
+  const events: QueuedEvent[] = [
+    requestStart(id, {
+      headers,
+      tenant: fingerprintApiKey(KEY),
+      secrets,
+      provider: 'upstream',
+      upstream: 'http://127.0.0.1:9',
+    }),
+  ];
+  for (let at = 0; at < requestBody.length; at += READ_BYTES)
+    events.push({
+      type: 'request-body-part',
+      exchangeId: id,
+      t: 0.01,
+      data: requestBody.subarray(at, at + READ_BYTES),
+    });
+  events.push({ type: 'request-end', exchangeId: id, t: 0.2 });
+  events.push({ type: 'response-head', exchangeId: id, t: 1, status: 200, headers: response.headers });
+  response.parts.forEach((data, i) => {
+    events.push({ type: 'response-body-part', exchangeId: id, t: 1 + i * 0.01, data });
+  });
+  events.push({ type: 'response-end', exchangeId: id, t: 2 });
+  return events;
+}
+
+const agentResponse: { headers: HeaderMap; parts: Buffer[] } = {
+  headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+  parts: syntheticChatStream({ chunkCount: 40, intervalMs: 0, token: ' agent'.repeat(50) }).map((c) =>
+    Buffer.from(c.data),
+  ),
+};
+const smallResponse = { headers: { 'content-type': 'application/json' }, parts: [smallChatCompletion] };
+
+let lineBytes = 0;
+const pipeline = new CapturePipeline({
+  onRecord: (record) => {
+    lineBytes += finishExchange(record).json.length;
+  },
+});
+
+/** CPU µs per exchange over `count` exchanges (after a warm-up of a tenth). */
+function measure(
+  name: string,
+  count: number,
+  body: Buffer,
+  response: { headers: HeaderMap; parts: Buffer[] },
+): void {
+  const run = (n: number, tag: string): void => {
+    for (let i = 0; i < n; i++)
+      for (const e of exchangeEvents(`${tag}-${i}`, body, response)) pipeline.consume(e);
+  };
+  run(Math.ceil(count / 10), `${name}-warm`);
+  lineBytes = 0;
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  run(count, name);
+  const used = process.cpuUsage(cpu);
+  const wall = performance.now() - t0;
+  console.log(
+    `${name}: ${(((used.user + used.system) / count) | 0).toString().padStart(6)} µs CPU per exchange ` +
+      `(${((wall * 1000) / count).toFixed(0)} µs wall), line ${(lineBytes / count / 1024).toFixed(0)} K chars`,
+  );
+}
+
+const turns = Number(process.argv[2] ?? 1000);
+measure('agent', turns, AGENT_BODY, agentResponse);
+measure('small', turns * 10, CHAT_BODY, smallResponse);
