@@ -20,14 +20,9 @@ export interface TurnDiff {
 }
 
 function appendedItem(message: RequestMessage, echoed: boolean): AppendedItem {
-  const kind =
-    message.kind === 'assistant'
-      ? echoed
-        ? 'echoed-answer'
-        : 'assistant'
-      : message.kind === 'tool-call'
-        ? 'tool-call'
-        : message.kind;
+  // After turn 1, what the model said (text or tool calls) comes back as history: the previous answer echoed.
+  const fromModel = message.kind === 'assistant' || message.kind === 'tool-call';
+  const kind = fromModel && echoed ? 'echoed-answer' : message.kind;
   return {
     at: message.path,
     kind,
