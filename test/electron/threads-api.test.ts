@@ -157,6 +157,8 @@ describe('threads through the real proxy with the official SDKs', () => {
   let anthropicUp: FakeUpstream;
   let geminiUp: FakeUpstream;
   let proxyUrl: string;
+  /** The first test's session and threads, for the import test. */
+  let saved: { session: string; threads: ThreadListItem[] } | null = null;
 
   beforeAll(async () => {
     anthropicUp = await startFakeUpstream();
@@ -343,5 +345,48 @@ describe('threads through the real proxy with the official SDKs', () => {
       chatDetail.turns,
     );
     expect((await h.api('/api/threads/thr_nonexistent0')).status).toBe(404);
+    saved = { session: old?.id ?? '', threads };
+  });
+
+  it('rebuilds the threads of a session whose records have none (captured before threads) from its records', async () => {
+    if (!saved) throw new Error('the first test did not run');
+    const summaries = await getJson<{ id: string }[]>(`/api/exchanges?session=${saved.session}`);
+    const lines: string[] = [];
+    for (const { id } of summaries) {
+      const {
+        thread: _t,
+        delta: _d,
+        cache: _c,
+        context: _x,
+        ...old
+      } = await getJson<Record<string, unknown>>(`/api/exchanges/${id}?session=${saved.session}`);
+      lines.push(JSON.stringify(old));
+    }
+    const imported = await h.api('/api/import?name=before-threads.jsonl', {
+      method: 'POST',
+      body: `${lines.join('\n')}\n`,
+    });
+    expect(imported.status).toBe(201);
+    const { session } = (await imported.json()) as { session: { id: string } };
+    const rebuilt = await getJson<ThreadListItem[]>(`/api/threads?session=${session.id}`);
+    // Same threads (new ids), same turns, same parent and child.
+    const shape = (list: ThreadListItem[]) =>
+      list
+        .map((t) => ({
+          title: t.title,
+          turns: t.turns,
+          models: t.models,
+          isChild: t.parentId !== null,
+          children: t.childIds.length,
+          totals: t.totals,
+        }))
+        .sort((a, b) => (a.title < b.title ? -1 : 1));
+    expect(shape(rebuilt)).toEqual(shape(saved.threads));
+    const chat = rebuilt.find((t) => t.title.startsWith('Fix the failing'));
+    const detail = await getJson<ThreadDetail>(`/api/threads/${chat?.id}?session=${session.id}`);
+    expect(detail.turns.map((t) => [t.turn, t.cache?.verdict, t.delta?.link])).toEqual([
+      [1, 'miss', 'new'],
+      [2, 'hit', 'prefix'],
+    ]);
   });
 });
