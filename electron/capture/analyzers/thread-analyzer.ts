@@ -56,7 +56,7 @@ function threadAnalyzer(tracker: ThreadTracker): Analyzer {
       if (requestBody.truncated) return;
       begin(draft, draft.requestJson ?? parseJson(requestBody.text()));
     },
-    onResponseStart(draft, event) {
+    onResponseStart(_draft, event) {
       if (event.status === 101) {
         // A WebSocket: the turn is read from its messages instead.
         begun = null;
