@@ -59,8 +59,8 @@ export interface ThreadTrackerOptions {
   maxThreads?: number;
   /** Characters of block text kept for deltas and token counts. */
   textBudgetChars?: number;
-  /** Makes thread ids (tests: deterministic ones). */
-  newId?: () => string;
+  /** Makes a thread's id from its first exchange's id (default: `thr_` + 12 hex digits of its hash). */
+  newId?: (firstExchangeId: string) => string;
 }
 
 /** A bounded map that forgets its least recently set keys. */
@@ -103,10 +103,9 @@ function toolInputs(call: ToolCall): string[] {
   return out.map(normaliseText).filter((s) => s.length >= MIN_TOOL_INPUT_CHARS);
 }
 
-function randomId(): string {
-  let id = 'thr_';
-  for (let i = 0; i < 12; i++) id += Math.floor(Math.random() * 16).toString(16);
-  return id;
+/** The same capture gives the same ids (a session written twice from the same events is the same file). */
+function idFromExchange(exchangeId: string): string {
+  return `thr_${hashText(exchangeId).slice(2)}`;
 }
 
 export class ThreadTracker {
@@ -122,7 +121,7 @@ export class ThreadTracker {
   /** Hash of a recent first turn's first user message → its thread (for parents whose answer ends after the child started). */
   readonly #orphans: BoundedMap<string>;
   readonly store: BlockTextStore;
-  readonly #newId: () => string;
+  readonly #newId: (firstExchangeId: string) => string;
   /** Counts tokens; until a real tokenizer is set, about four characters a token. */
   counter: TokenCounter = CHARS_PER_TOKEN;
 
@@ -136,7 +135,7 @@ export class ThreadTracker {
     this.#byToolInput = new BoundedMap(max * 4);
     this.#orphans = new BoundedMap(256);
     this.store = new BlockTextStore(options.textBudgetChars);
-    this.#newId = options.newId ?? randomId;
+    this.#newId = options.newId ?? idFromExchange;
   }
 
   /** Threads remembered now. */
@@ -233,7 +232,7 @@ export class ThreadTracker {
       state.prefixKey = prefixKey;
       ref = { id: state.id, turn, parentId: state.parentId };
     } else {
-      const id = this.#newId();
+      const id = this.#newId(exchangeId);
       const title = request.title === null ? '' : preview(request.title, 80);
       ref = { id, turn: 1, parentId, title };
       const firstUserHash =
