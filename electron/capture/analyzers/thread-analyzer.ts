@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { parseJson, str } from '../../../shared/json-fields.ts';
 import { SecretScrubber } from '../../../shared/redact-scrubber.ts';
 import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
@@ -6,8 +7,10 @@ import { responseIds, WebSocketTurn } from '../../../shared/threads/websocket-tu
 import type { Analyzer, AnalyzerFactory, ExchangeDraft } from '../analyzer.ts';
 
 /**
- * Loads the tokenizer for context estimates off the forwarding thread, once, and only when the
- * worker starts: until it has loaded, estimates count four characters a token (and say so).
+ * Loads the tokenizer for context estimates, once per tracker, when its first conversation is
+ * seen, and only in a worker thread (the analysis worker): compiling its tables blocks a thread
+ * for a few hundred ms, which the thread that forwards traffic must never pay. Until it has
+ * loaded (and wherever it is not loaded), estimates count four characters a token, and say so.
  */
 function loadTokenizer(tracker: ThreadTracker): void {
   import('gpt-tokenizer/encoding/o200k_base')
@@ -25,11 +28,16 @@ function loadTokenizer(tracker: ThreadTracker): void {
  * context breakdown. One tracker serves every exchange of the worker; it keeps hashes, not bodies.
  */
 export function threadAnalyzers(tracker = new ThreadTracker()): AnalyzerFactory {
-  loadTokenizer(tracker);
-  return () => threadAnalyzer(tracker);
+  let loading = isMainThread;
+  const load = (): void => {
+    if (loading) return;
+    loading = true;
+    loadTokenizer(tracker);
+  };
+  return () => threadAnalyzer(tracker, load);
 }
 
-function threadAnalyzer(tracker: ThreadTracker): Analyzer {
+function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): Analyzer {
   let begun: BegunTurn | null = null;
   let socket: WebSocketTurn | null = null;
   /**
@@ -48,6 +56,7 @@ function threadAnalyzer(tracker: ThreadTracker): Analyzer {
       draft.requestedModel ?? record.model,
     );
     if (request === null) return;
+    loadTokenizerOnce();
     begun = tracker.begin(record.id, record.api, Date.parse(record.startedAt), request);
     record.thread = begun.ref;
     record.delta = begun.delta;
