@@ -38,6 +38,13 @@ export const SessionId = v.pipe(
 /** A session id, or null for the current session. */
 export const SessionRef = v.nullable(SessionId);
 
+/** A thread id. */
+export const ThreadId = v.pipe(
+  v.string(),
+  v.minLength(1, 'must name a thread'),
+  v.maxLength(MAX_ID, longer(MAX_ID)),
+);
+
 /** An exchange id. */
 export const ExchangeId = v.pipe(
   v.string(),

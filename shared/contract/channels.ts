@@ -8,6 +8,7 @@ import type {
   UsageTotals,
 } from '../inspector-contract.ts';
 import { isRecord } from '../json-fields.ts';
+import type { ThreadDetail, ThreadListItem } from '../threads/thread-types.ts';
 import {
   ExchangeId,
   ExportRequestSchema,
@@ -18,6 +19,7 @@ import {
   SessionId,
   SessionRef,
   SettingsSchema,
+  ThreadId,
 } from './arguments.ts';
 import { type HttpRoute, LARGE_BODY_BYTES, UPLOAD_BODY_BYTES } from './http-route.ts';
 
@@ -98,6 +100,23 @@ export const CHANNEL_TABLE = {
     args: [['session', SessionRef]],
     result: returns<UsageTotals>(),
     http: { method: 'GET', path: '/api/usage' },
+  }),
+  'threads.list': channel({
+    args: [['session', SessionRef]],
+    result: returns<ThreadListItem[]>(),
+    http: { method: 'GET', path: '/api/threads' },
+  }),
+  'threads.get': channel({
+    args: [
+      ['id', ThreadId],
+      ['session', SessionRef],
+    ],
+    result: returns<ThreadDetail | null>(),
+    http: {
+      method: 'GET',
+      path: '/api/threads/:id',
+      notFound: ([id]) => `No thread "${id}" in this session`,
+    },
   }),
   'sessions.list': channel({
     args: [],

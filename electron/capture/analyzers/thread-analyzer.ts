@@ -1,0 +1,118 @@
+import { isMainThread } from 'node:worker_threads';
+import { parseJson, str } from '../../../shared/json-fields.ts';
+import { SecretScrubber } from '../../../shared/redact-scrubber.ts';
+import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
+import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
+import { responseIds, WebSocketTurn } from '../../../shared/threads/websocket-turn.ts';
+import type { Analyzer, AnalyzerFactory, ExchangeDraft } from '../analyzer.ts';
+
+/**
+ * Loads the tokenizer for context estimates, once per tracker, when its first conversation is
+ * seen, and only in a worker thread (the analysis worker): compiling its tables blocks a thread
+ * for a few hundred ms, which the thread that forwards traffic must never pay. Until it has
+ * loaded (and wherever it is not loaded), estimates count four characters a token, and say so.
+ */
+function loadTokenizer(tracker: ThreadTracker): void {
+  import('gpt-tokenizer/encoding/o200k_base')
+    .then((m) => {
+      tracker.counter = { name: 'o200k_base', count: (text) => m.countTokens(text) };
+    })
+    .catch(() => {
+      // Without it, estimates stay at four characters a token, labelled `chars/4`.
+    });
+}
+
+/**
+ * Puts each conversation exchange in its thread (`record.thread`, when the request is complete)
+ * and, when it ends, what changed since the previous turn, the prompt cache verdict and the
+ * context breakdown. One tracker serves every exchange of the worker; it keeps hashes, not bodies.
+ */
+export function threadAnalyzers(tracker = new ThreadTracker()): AnalyzerFactory {
+  let loading = isMainThread;
+  const load = (): void => {
+    if (loading) return;
+    loading = true;
+    loadTokenizer(tracker);
+  };
+  return () => threadAnalyzer(tracker, load);
+}
+
+function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): Analyzer {
+  let begun: BegunTurn | null = null;
+  let socket: WebSocketTurn | null = null;
+  /**
+   * The keys this request carried. Texts are scrubbed before they are cut into previews or kept for
+   * later turns: a key cut in half by a preview would escape the record's own scrubbing, and a
+   * later exchange's record is scrubbed of its own keys only.
+   */
+  let scrubber = SecretScrubber.of([]);
+
+  const begin = (draft: ExchangeDraft, json: unknown): void => {
+    const { record } = draft;
+    const request = normaliseRequest(
+      record.api,
+      json,
+      record.request.headers,
+      draft.requestedModel ?? record.model,
+    );
+    if (request === null) return;
+    loadTokenizerOnce();
+    begun = tracker.begin(record.id, record.api, Date.parse(record.startedAt), request);
+    record.thread = begun.ref;
+    record.delta = begun.delta;
+  };
+
+  return {
+    name: 'thread',
+    onRequestStart(draft, event) {
+      scrubber = SecretScrubber.of(event.secrets ?? []);
+      // Set from the start, so a record of this version never lacks it (absent means "made before threads").
+      // Other traffic (embeddings, plain HTTP) keeps its shape: no `thread` field at all.
+      if (isConversationApi(draft.record.api)) draft.record.thread = null;
+    },
+    onRequestEnd(draft) {
+      const { record, requestBody } = draft;
+      if (!isConversationApi(record.api) || requestBody.truncated) return;
+      const text = requestBody.text();
+      const scrubbed = scrubber.empty ? text : scrubber.text(text);
+      begin(draft, parseJson(scrubbed));
+    },
+    onResponseStart(_draft, event) {
+      if (event.status === 101) {
+        // A WebSocket: the turn is read from its messages instead.
+        begun = null;
+        socket = new WebSocketTurn();
+      }
+    },
+    onWebSocketMessage(_draft, message, text) {
+      if (socket === null || text === null) return;
+      const scrubbed = scrubber.empty ? text : scrubber.text(text);
+      if (message.from === 'client') socket.client(scrubbed);
+      else socket.server(scrubbed);
+    },
+    onResponseEnd(draft) {
+      const { record } = draft;
+      let usage = record.usage;
+      let ids: string[] = [];
+      if (socket !== null) {
+        if (socket.body === null || (record.api !== 'openai.responses' && record.api !== 'azure.responses'))
+          return;
+        const model = str(socket.body.model);
+        if (model !== null) draft.requestedModel ??= model;
+        begin(draft, socket.body);
+        usage = socket.usage;
+        ids = socket.ids;
+      } else if (record.api === 'openai.responses' || record.api === 'azure.responses') {
+        ids = responseIds(draft.responseBody.text().slice(0, 4096));
+      }
+      if (begun === null) return;
+      const { cache, context } = tracker.end(begun, {
+        usage,
+        responseIds: ids,
+        toolCalls: record.merged?.toolCalls ?? [],
+      });
+      record.cache = cache;
+      record.context = context;
+    },
+  };
+}
