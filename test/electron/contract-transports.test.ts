@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openIpcGateway } from '../../electron/bridge/ipc-gateway.ts';
 import { createDesktopApi } from '../../electron/bridge/preload-api.ts';
 import { createBrowserClient } from '../../renderer/api/browser-client.ts';
+import { isEnded } from '../../shared/exchange-lifecycle.ts';
 import type { InspectorApi } from '../../shared/inspector-contract.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
 import { APP_URL, FakeIpcMain, FakeIpcRenderer, FakeWebContents } from './desktop/fake-ipc.ts';
@@ -104,8 +105,9 @@ describe('the same contract over IPC and HTTP', () => {
 
   it('builds the same export over both (one code path)', async () => {
     await fetch(`${h.service.proxy?.url}/v1/models`).then((res) => res.arrayBuffer());
+    // Listed as ended: written to the session (an exchange in flight is listed from memory).
     await vi.waitFor(async () =>
-      expect(await ipc.exchanges.list(null), 'the exchange stored').toHaveLength(1),
+      expect((await ipc.exchanges.list(null)).filter(isEnded), 'the exchange stored').toHaveLength(1),
     );
     for (const format of ['jsonl', 'har'] as const) {
       const request = { format, session: null, ids: null };
