@@ -163,7 +163,7 @@ describe.skipIf(!executable)('the inspector as DevTools users expect it, in Chro
     const detail = page.getByRole('region', { name: 'Exchange detail' });
     await detail.waitFor();
     await page.keyboard.press(']');
-    await expect.poll(() => detail.getByRole('tab', { selected: true }).textContent()).toBe('Request');
+    await expect.poll(() => detail.getByRole('tab', { selected: true }).textContent()).toBe('Conversation');
     await page.keyboard.press('[');
     await page.keyboard.press('[');
     await expect.poll(() => detail.getByRole('tab', { selected: true }).textContent()).toBe('Replay');
@@ -221,7 +221,7 @@ describe.skipIf(!executable)('the inspector as DevTools users expect it, in Chro
     found.push(...(await axeSerious(page)).map((v) => `list: ${v}`));
     await page.getByRole('row').filter({ hasText: '/v1/chat/completions' }).first().click();
     const detail = page.getByRole('region', { name: 'Exchange detail' });
-    for (const tab of ['Overview', 'Request', 'Response', 'Replay']) {
+    for (const tab of ['Overview', 'Conversation', 'Request', 'Response', 'Replay']) {
       await detail.getByRole('tab', { name: tab }).click();
       found.push(...(await axeSerious(page)).map((v) => `${tab}: ${v}`));
     }

@@ -5,6 +5,7 @@ import { apiLabel, statusLabel } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { select } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
+import { ConversationTab } from '../conversation/conversation-tab.tsx';
 import { statusClass } from '../list/columns.tsx';
 import { type TabDef, Tabs } from '../tabs.tsx';
 import { CopyAsCodeMenu } from './copy-as-code-menu.tsx';
@@ -14,10 +15,11 @@ import { RequestTab } from './request-tab.tsx';
 import { ResendDialog } from './resend-dialog.tsx';
 import { ResponseTab } from './response-tab.tsx';
 
-type DetailTab = 'overview' | 'request' | 'response' | 'replay';
+type DetailTab = 'overview' | 'conversation' | 'request' | 'response' | 'replay';
 
 const TABS: readonly TabDef<DetailTab>[] = [
   { key: 'overview', label: 'Overview' },
+  { key: 'conversation', label: 'Conversation' },
   { key: 'request', label: 'Request' },
   { key: 'response', label: 'Response' },
   { key: 'replay', label: 'Replay' },
@@ -71,6 +73,7 @@ export function ExchangeDetail() {
               : 'No details stored for this exchange.'}
         </p>
       );
+    if (tab === 'conversation') return <ConversationTab record={record} />;
     if (tab === 'request') return <RequestTab record={record} />;
     if (tab === 'response') return <ResponseTab record={record} />;
     return <ReplayTab record={record} />;
