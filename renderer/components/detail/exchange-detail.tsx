@@ -6,6 +6,7 @@ import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { select } from '../../store/actions.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { ConversationTab } from '../conversation/conversation-tab.tsx';
+import { CompareButton } from '../diff/compare-entry.tsx';
 import { statusClass } from '../list/columns.tsx';
 import { type TabDef, Tabs } from '../tabs.tsx';
 import { CopyAsCodeMenu } from './copy-as-code-menu.tsx';
@@ -90,6 +91,7 @@ export function ExchangeDetail() {
           {apiLabel(summary.api)}
           {summary.model ? ` · ${summary.model}` : ''}
         </span>
+        <CompareButton id={summary.id} />
         <CopyAsCodeMenu record={record} />
         <button
           type="button"

@@ -1,0 +1,89 @@
+import type { MouseEvent, ReactNode } from 'react';
+import { useInspector } from '../../store/inspector-store.ts';
+import { ExchangeDetail } from '../detail/exchange-detail.tsx';
+import { ComparePanel, exchangeName } from './compare-panel.tsx';
+import { useCompare } from './compare-store.ts';
+
+/** The side pane: the comparison when two exchanges are compared, else the selected exchange's detail. */
+export function DetailOrCompare() {
+  const pair = useCompare((s) => s.pair);
+  if (pair !== null) return <ComparePanel a={pair.a} b={pair.b} />;
+  return (
+    <>
+      <PickingBanner />
+      <ExchangeDetail />
+    </>
+  );
+}
+
+/** While picking the second exchange: what to do, a keyboard way to confirm, and Cancel. */
+function PickingBanner() {
+  const picking = useCompare((s) => s.picking);
+  const compare = useCompare((s) => s.compare);
+  const close = useCompare((s) => s.close);
+  const selectedId = useInspector((s) => s.selectedId);
+  const name = useInspector((s) => (picking === null ? '' : exchangeName(s.byId.get(picking), picking)));
+  if (picking === null) return null;
+  return (
+    <div className="compare-picking" role="status">
+      <span>
+        Comparing <strong>{name}</strong> with…: click another row (or move to it with j / k and press the
+        button).
+      </span>
+      <button
+        type="button"
+        className="tool-button"
+        disabled={selectedId === null || selectedId === picking}
+        onClick={() => selectedId !== null && compare(picking, selectedId)}
+      >
+        Compare with the selected row
+      </button>
+      <button type="button" className="tool-button" onClick={close}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** "Compare with…" in the detail header: the next row picked is compared with this one. */
+export function CompareButton({ id }: { id: string }) {
+  const startPicking = useCompare((s) => s.startPicking);
+  const picking = useCompare((s) => s.picking);
+  return (
+    <button
+      type="button"
+      className="tool-button"
+      aria-pressed={picking === id}
+      title="Compare this exchange with another row (or Ctrl/⌘-click a second row)"
+      onClick={() => startPicking(id)}
+    >
+      Compare with…
+    </button>
+  );
+}
+
+/**
+ * Around the request list: Ctrl/⌘-click on a row compares it with the selected one, and a click while
+ * picking compares it with the exchange being compared; either way the selection stays.
+ */
+export function CompareClicks({ children }: { children: ReactNode }) {
+  const picking = useCompare((s) => s.picking);
+  const compare = useCompare((s) => s.compare);
+  const selectedId = useInspector((s) => s.selectedId);
+  const onMouseDownCapture = (event: MouseEvent) => {
+    const row = (event.target as HTMLElement).closest<HTMLElement>('[role="row"][data-id]');
+    const id = row?.dataset.id;
+    if (id === undefined) return;
+    const base = event.ctrlKey || event.metaKey ? selectedId : picking;
+    if (base === null || base === id) return;
+    // Before the row's own handler, which would select it.
+    event.stopPropagation();
+    event.preventDefault();
+    compare(base, id);
+  };
+  return (
+    <div className="compare-clicks" onMouseDownCapture={onMouseDownCapture}>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { stringDifference } from '../diff/json-diff.ts';
+import '../diff/diff.css';
+
+const AROUND = 60;
+
+/** Two values at one place, the previous turn's beside this one's, the stretch that differs marked. */
+export function SideBySide({
+  before,
+  after,
+  label,
+}: {
+  before: string | null;
+  after: string | null;
+  label: string;
+}) {
+  const d = before !== null && after !== null ? stringDifference(before, after) : null;
+  const cell = (value: string | null, side: 'before' | 'after') => {
+    if (value === null) return <span className="diff-absent">(absent)</span>;
+    if (d === null) return value;
+    const head = d.head.length > AROUND ? `…${d.head.slice(-AROUND)}` : d.head;
+    const tail = d.tail.length > AROUND ? `${d.tail.slice(0, AROUND)}…` : d.tail;
+    const middle = side === 'before' ? d.left : d.right;
+    return (
+      <>
+        {head}
+        {middle !== '' && <mark className={`diff-mark-${side}`}>{middle}</mark>}
+        {tail}
+      </>
+    );
+  };
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: two values side by side are a group of text, not a form's fieldset
+    <div className="side-by-side" role="group" aria-label={label}>
+      <div>
+        <div className="side-label">Previous turn</div>
+        <pre className="side-value">{cell(before, 'before')}</pre>
+      </div>
+      <div>
+        <div className="side-label">This turn</div>
+        <pre className="side-value">{cell(after, 'after')}</pre>
+      </div>
+    </div>
+  );
+}
