@@ -32,7 +32,7 @@ const main: ThreadListItem = {
   turns: 3,
   providers: ['anthropic'],
   models: ['claude-sonnet-4-5'],
-  apis: ['anthropic-messages'],
+  apis: ['anthropic.messages'],
   firstAt: '2026-11-26T19:30:00.000Z',
   lastAt: '2026-11-26T19:31:00.000Z',
   totals: {
@@ -67,7 +67,7 @@ function turn(n: number, exchangeId: string, rest: Partial<ThreadTurn>): ThreadT
     turn: n,
     exchangeId,
     startedAt: `2026-11-26T19:30:${String(n * 10).padStart(2, '0')}.000Z`,
-    api: 'anthropic-messages',
+    api: 'anthropic.messages',
     model: 'claude-sonnet-4-5',
     provider: 'anthropic',
     state: 'complete',
