@@ -3,11 +3,10 @@
  * (screenshots, contrast of every text colour), the keyboard alone, the JSON viewer on a 5 MB body,
  * and an accessibility audit (axe-core) of the main views. Screenshots go to test-results/e2e/.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeSerious } from '../support/axe-audit.ts';
 import { loadSseFixture } from '../support/fixtures.ts';
 import { chromiumOrWarn, startUiApp, type UiApp } from '../support/ui-app.ts';
 
@@ -77,28 +76,6 @@ function paletteContrast(p: Page): Promise<Record<string, number>> {
     probe.remove();
     return out;
   });
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axeSerious(p: Page): Promise<string[]> {
-  const source = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  // Evaluated through the DevTools protocol: the page's CSP (rightly) refuses inline scripts.
-  await p.evaluate(source);
-  const violations = await p.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }
-    ).axe;
-    return (await axe.run(document)).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 describe.skipIf(!executable)('the inspector as DevTools users expect it, in Chromium', () => {

@@ -5,7 +5,9 @@ import { MarkdownText } from './markdown-text.tsx';
 import { type Chat, type ChatMessage, type ChatPart, pairToolResults } from './read-chat.ts';
 
 /** Longer texts show their start and a button for the rest (a 40 KB tool result would bury the chat). */
-const EXCERPT = 4000;
+const EXCERPT = 1500;
+/** Markdown is longer on screen than code for the same characters. */
+const MARKDOWN_EXCERPT = 1200;
 
 function LongText({ text, pretty = false }: { text: string; pretty?: boolean }) {
   const [all, setAll] = useState(false);
@@ -19,6 +21,20 @@ function LongText({ text, pretty = false }: { text: string; pretty?: boolean }) 
           Show all ({shown.length.toLocaleString('en-US')} characters)
         </button>
       )}
+    </>
+  );
+}
+
+/** Markdown text; a long one (a 10 KB system prompt) shows its start and a button for the rest. */
+function LongMarkdown({ text }: { text: string }) {
+  const [all, setAll] = useState(false);
+  if (all || text.length <= MARKDOWN_EXCERPT * 1.5) return <MarkdownText text={text} />;
+  return (
+    <>
+      <MarkdownText text={`${text.slice(0, MARKDOWN_EXCERPT)}…`} />
+      <button type="button" className="tool-button chat-show-all" onClick={() => setAll(true)}>
+        Show all ({text.length.toLocaleString('en-US')} characters)
+      </button>
     </>
   );
 }
@@ -94,7 +110,7 @@ function PartView({
 }) {
   switch (part.kind) {
     case 'text':
-      return <MarkdownText text={part.text} />;
+      return <LongMarkdown text={part.text} />;
     case 'reasoning':
       return (
         <details className="chat-reasoning">

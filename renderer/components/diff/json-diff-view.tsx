@@ -7,9 +7,12 @@ const SHOWN = 600;
 /** Characters of unchanged text kept on each side of a difference inside a string. */
 const AROUND = 80;
 
-function clip(text: string): string {
-  return text.length > SHOWN
-    ? `${text.slice(0, SHOWN)}… (${text.length.toLocaleString('en-US')} characters)`
+/** Unchanged values are context only: shorter still. */
+const SHOWN_SAME = 160;
+
+function clip(text: string, max = SHOWN): string {
+  return text.length > max
+    ? `${text.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters)`
     : text;
 }
 
@@ -56,7 +59,7 @@ function Value({ row, side }: { row: DiffRow; side: 'before' | 'after' }) {
     if (before !== null && after !== null)
       return <ChangedStrings before={before} after={after} side={side} />;
   }
-  return <>{clip(json)}</>;
+  return <>{clip(json, row.kind === 'same' ? SHOWN_SAME : SHOWN)}</>;
 }
 
 const KIND_WORDS: Record<DiffRow['kind'], string> = {
