@@ -33,6 +33,7 @@ import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
 import type { OtelThread } from './telemetry/otel-thread.ts';
 import { startOtelExport } from './telemetry/start-otel-export.ts';
+import { ThreadService } from './threads/thread-service.ts';
 
 export interface InspectorServiceOptions {
   dataDir: string;
@@ -375,8 +376,36 @@ export class InspectorService {
     return [...summaries, ...current].sort((a, b) => a.seq - b.seq);
   }
 
+  /** Threads of a session: its summaries (in flight too for the current one) and records (live ones from the worker). */
+  #threadService(): ThreadService {
+    const store = this.#store;
+    const isCurrent = (session: string | null) => session === null || session === store.currentId;
+    return new ThreadService({
+      summaries: (session) =>
+        isCurrent(session) ? this.#currentSummaries(session) : store.summaries(session),
+      records: async (ids, session) => {
+        const onDisk = await store.records(ids, session);
+        const analysis = this.#analysis;
+        return (async function* () {
+          const found = new Set<string>();
+          for await (const record of onDisk) {
+            found.add(record.id);
+            yield record;
+          }
+          if (!isCurrent(session)) return;
+          for (const id of ids) {
+            if (found.has(id)) continue;
+            const live = await analysis.liveRecord(id);
+            if (live) yield live;
+          }
+        })();
+      },
+    });
+  }
+
   #makeHandlers(): InspectorHandlers {
     const store = this.#store;
+    const threads = this.#threadService();
     return {
       'status.get': () => this.status(),
       'settings.update': async (settings) => {
@@ -413,6 +442,8 @@ export class InspectorService {
         return live ?? store.record(id, session);
       },
       'usage.get': async (session) => usageTotals(await store.summaries(session)),
+      'threads.list': (session) => threads.list(session),
+      'threads.get': (id, session) => threads.get(id, session),
       'sessions.list': () => store.list(),
       'sessions.create': async () => {
         await store.flush();
