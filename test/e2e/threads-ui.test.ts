@@ -204,11 +204,13 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
     const appended = panel.getByRole('table', { name: 'Appended messages' });
     await expect.poll(() => appended.textContent()).toContain('Fix it, then run the tests again.');
     const changed = panel.getByRole('list', { name: 'Changed earlier in the prefix' });
-    expect(await changed.textContent()).toContain('system');
+    // Named by its place: the system prompt (`system`, or the system message `messages[0]…`).
+    expect(await changed.locator('code').first().textContent()).toMatch(/^(system|messages\[0\])/);
+    expect(await changed.locator('.diff-mark-after').first().textContent()).toBe('Tues');
     const cache = panel.locator('section.cache-verdict');
     expect(await cache.getByRole('heading').textContent()).toContain('cache miss');
     expect(await cache.locator('.cache-reason').textContent()).toMatch(/Why: .+/);
-    const diverged = cache.getByRole('group', { name: /^Diverged at system/ });
+    const diverged = cache.getByRole('group', { name: /^Diverged at (system|messages\[0\])/ });
     expect(await diverged.locator('.diff-mark-before').textContent()).toBe('Mon');
     expect(await diverged.locator('.diff-mark-after').textContent()).toBe('Tues');
     const parts = panel.getByRole('list', { name: 'Context by part' });
@@ -218,6 +220,11 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
     await ui.shot('threads-2-turn-light');
     await inTheme('dark');
     await ui.shot('threads-3-turn-dark');
+    await panel.locator('section.context-breakdown').scrollIntoViewIfNeeded();
+    await ui.shot('threads-3b-context-dark');
+    await inTheme('light');
+    await ui.shot('threads-3c-context-light');
+    await inTheme('dark');
     expect(await axeSerious(page)).toEqual([]);
     await inTheme('light');
     expect(await axeSerious(page)).toEqual([]);

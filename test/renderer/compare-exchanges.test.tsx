@@ -7,7 +7,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { jsonDiff } from '../../renderer/components/diff/json-diff.ts';
+import { jsonDiff, stringDifference } from '../../renderer/components/diff/json-diff.ts';
 import { dataRows, renderApp, setupDomTests } from './support/dom.tsx';
 import { MemoryApi } from './support/memory-api.ts';
 import { sampleRecords } from './support/records.ts';
@@ -54,6 +54,21 @@ describe('jsonDiff', () => {
     ]);
     const changed = diff.lines.find((l) => l.kind === 'changed');
     expect(changed).toMatchObject({ before: '"You are terse."', after: '"You are verbose."' });
+  });
+
+  it('finds where two strings differ, also in windows cut at the same length (their ends do not line up)', () => {
+    const rules = ' Rule 1: keep changes small, run the tests.'.repeat(10);
+    expect(stringDifference(`Today is Monday.${rules}`, `Today is Tuesday.${rules}`)).toMatchObject({
+      head: 'Today is ',
+      left: 'Mon',
+      right: 'Tues',
+    });
+    // Both cut to 120 characters: the one-character shift leaves no common end.
+    const cut = (text: string) => `${text.slice(0, 120)}…`;
+    const d = stringDifference(cut(`Today is Monday.${rules}`), cut(`Today is Tuesday.${rules}`));
+    expect([d.head, d.left, d.right]).toEqual(['Today is ', 'Mon', 'Tues']);
+    expect(d.leftTail.startsWith('day. Rule 1')).toBe(true);
+    expect(d.rightTail.startsWith('day. Rule 1')).toBe(true);
   });
 
   it('diffs values that are not both objects as one root change', () => {

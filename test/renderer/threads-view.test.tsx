@@ -160,7 +160,7 @@ const detail: ThreadDetail = {
 
 /** A MemoryApi with the contract's threads methods answering from the fixtures above. */
 class ThreadsApi extends MemoryApi {
-  readonly threads = {
+  override readonly threads = {
     list: async (_session: string | null): Promise<ThreadListItem[]> => [main, sub, other],
     get: async (id: string, _session: string | null): Promise<ThreadDetail | null> =>
       id === main.id ? detail : id === sub.id ? { thread: sub, turns: [turn(1, 'ex-anthropic', {})] } : null,

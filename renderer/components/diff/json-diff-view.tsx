@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import './diff.css';
-import { type DiffRow, jsonDiff, stringDifference } from './json-diff.ts';
+import { type DiffRow, jsonDiff } from './json-diff.ts';
+import { MarkedDifference } from './marked-difference.tsx';
 
 /** Values longer than this show their start (and, for changed strings, the stretch that differs). */
 const SHOWN = 600;
@@ -27,29 +28,6 @@ function stringOf(json: string | null): string | null {
   }
 }
 
-/** Two changed strings with their differing stretch marked, the common text around it shortened. */
-function ChangedStrings({
-  before,
-  after,
-  side,
-}: {
-  before: string;
-  after: string;
-  side: 'before' | 'after';
-}) {
-  const d = stringDifference(before, after);
-  const head = d.head.length > AROUND ? `…${d.head.slice(-AROUND)}` : d.head;
-  const tail = d.tail.length > AROUND ? `${d.tail.slice(0, AROUND)}…` : d.tail;
-  const middle = side === 'before' ? d.left : d.right;
-  return (
-    <>
-      {head}
-      {middle !== '' && <mark className={`diff-mark-${side}`}>{clip(middle)}</mark>}
-      {tail}
-    </>
-  );
-}
-
 function Value({ row, side }: { row: DiffRow; side: 'before' | 'after' }) {
   const json = side === 'before' ? row.before : row.after;
   if (json === null) return <span className="diff-absent">(absent)</span>;
@@ -57,7 +35,7 @@ function Value({ row, side }: { row: DiffRow; side: 'before' | 'after' }) {
     const before = stringOf(row.before);
     const after = stringOf(row.after);
     if (before !== null && after !== null)
-      return <ChangedStrings before={before} after={after} side={side} />;
+      return <MarkedDifference before={before} after={after} side={side} around={AROUND} clip={clip} />;
   }
   return <>{clip(json, row.kind === 'same' ? SHOWN_SAME : SHOWN)}</>;
 }

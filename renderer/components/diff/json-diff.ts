@@ -115,20 +115,45 @@ export function jsonDiff(a: unknown, b: unknown): JsonDiff {
   return { lines: fold(rows), changed: count('changed'), added: count('added'), removed: count('removed') };
 }
 
-/** Where two strings differ: the common start and end, and each side's middle. */
+/** How many characters must agree again after a difference before the two sides count as back in step. */
+const RESYNC = 12;
+/** How far (in characters) to look for that on each side. */
+const RESYNC_WINDOW = 80;
+
+/**
+ * Where two strings differ: the common start, each side's differing middle, and each side's rest.
+ * The common end is found from the back; when the two are windows cut at the same length (so their
+ * ends do not line up), the middle ends where the sides agree again for a few characters.
+ */
 export function stringDifference(
   before: string,
   after: string,
-): { head: string; left: string; right: string; tail: string } {
+): { head: string; left: string; right: string; leftTail: string; rightTail: string } {
   let start = 0;
   const max = Math.min(before.length, after.length);
   while (start < max && before[start] === after[start]) start++;
   let end = 0;
   while (end < max - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  let leftEnd = before.length - end;
+  let rightEnd = after.length - end;
+  if (end < RESYNC) {
+    search: for (let total = 0; total <= 2 * RESYNC_WINDOW; total++) {
+      for (let a = Math.max(0, total - RESYNC_WINDOW); a <= Math.min(total, RESYNC_WINDOW); a++) {
+        const b = total - a;
+        const l = before.slice(start + a, start + a + RESYNC);
+        if (l.length === RESYNC && l === after.slice(start + b, start + b + RESYNC)) {
+          leftEnd = start + a;
+          rightEnd = start + b;
+          break search;
+        }
+      }
+    }
+  }
   return {
     head: before.slice(0, start),
-    left: before.slice(start, before.length - end),
-    right: after.slice(start, after.length - end),
-    tail: before.slice(before.length - end),
+    left: before.slice(start, leftEnd),
+    right: after.slice(start, rightEnd),
+    leftTail: before.slice(leftEnd),
+    rightTail: after.slice(rightEnd),
   };
 }

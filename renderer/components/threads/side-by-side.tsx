@@ -1,5 +1,4 @@
-import { stringDifference } from '../diff/json-diff.ts';
-import '../diff/diff.css';
+import { MarkedDifference } from '../diff/marked-difference.tsx';
 
 const AROUND = 60;
 
@@ -13,20 +12,10 @@ export function SideBySide({
   after: string | null;
   label: string;
 }) {
-  const d = before !== null && after !== null ? stringDifference(before, after) : null;
   const cell = (value: string | null, side: 'before' | 'after') => {
     if (value === null) return <span className="diff-absent">(absent)</span>;
-    if (d === null) return value;
-    const head = d.head.length > AROUND ? `…${d.head.slice(-AROUND)}` : d.head;
-    const tail = d.tail.length > AROUND ? `${d.tail.slice(0, AROUND)}…` : d.tail;
-    const middle = side === 'before' ? d.left : d.right;
-    return (
-      <>
-        {head}
-        {middle !== '' && <mark className={`diff-mark-${side}`}>{middle}</mark>}
-        {tail}
-      </>
-    );
+    if (before === null || after === null) return value;
+    return <MarkedDifference before={before} after={after} side={side} around={AROUND} />;
   };
   return (
     // biome-ignore lint/a11y/useSemanticElements: two values side by side are a group of text, not a form's fieldset

@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import { createStore, type StoreApi, useStore } from 'zustand';
+import type { InspectorApi } from '../../../shared/inspector-contract.ts';
 import type { ThreadDetail, ThreadListItem } from '../../../shared/threads/thread-types.ts';
-import type { ThreadsSource } from './threads-source.ts';
 
 /** What the Threads view shows: the list, the thread picked and its turn. */
 export interface ThreadsState {
@@ -15,6 +15,9 @@ export interface ThreadsState {
   /** The turn number picked in the thread (null: none yet, the latest is shown). */
   turn: number | null;
 }
+
+/** Where the threads come from: the contract's `threads.list` and `threads.get`. */
+export type ThreadsSource = InspectorApi['threads'];
 
 export interface ThreadsActions {
   setView(view: ThreadsState['view']): void;

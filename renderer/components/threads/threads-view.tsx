@@ -1,9 +1,8 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import { countOf, formatCost, formatDateTime, formatInt } from '../../format.ts';
 import { useInspector } from '../../store/inspector-store.ts';
 import { ThreadTree } from './thread-tree.tsx';
-import { threadsSource } from './threads-source.ts';
 import { useThreads } from './threads-store.ts';
 import './threads.css';
 import { TurnChart } from './turn-chart.tsx';
@@ -16,7 +15,7 @@ const REFRESH_DELAY_MS = 400;
 /** Reads the threads when the view opens and again as exchanges arrive or end. */
 function useLiveThreads(): void {
   const api = useApi();
-  const source = useMemo(() => threadsSource(api), [api]);
+  const source = api.threads;
   const refresh = useThreads((s) => s.refresh);
   const session = useInspector((s) => s.viewSession);
   const rev = useInspector((s) => s.rev);
@@ -31,7 +30,7 @@ function useLiveThreads(): void {
 export function ThreadsView() {
   useLiveThreads();
   const api = useApi();
-  const source = useMemo(() => threadsSource(api), [api]);
+  const source = api.threads;
   const session = useInspector((s) => s.viewSession);
   const threads = useThreads((s) => s.threads);
   const listError = useThreads((s) => s.listError);

@@ -3,12 +3,12 @@ import { formatInt, formatMs } from '../../format.ts';
 import { SideBySide } from './side-by-side.tsx';
 
 const LINK_WORDS: Record<ThreadLink, string> = {
-  new: 'first turn of the thread',
-  'previous-response-id': 'linked by previous_response_id',
-  conversation: 'linked by the conversation id',
-  'session-id': 'linked by the client’s session id',
-  websocket: 'the same WebSocket connection',
-  prefix: 'its messages extend the previous turn’s',
+  new: 'First turn of the thread',
+  'previous-response-id': 'Linked by previous_response_id',
+  conversation: 'Linked by the conversation id',
+  'session-id': 'Linked by the client’s session id',
+  websocket: 'The same WebSocket connection',
+  prefix: 'Linked by prefix: its messages extend the previous turn’s',
 };
 
 /** In a few words: `+3 messages, 1 changed`. */
