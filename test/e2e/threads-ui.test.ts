@@ -25,6 +25,8 @@ const RULES = Array.from(
 ).join('\n');
 const system = (day: string) => `You are a coding agent working in /repo. Today is ${day}.\n${RULES}`;
 const TEST_OUTPUT = `FAIL src/math.test.ts\n  add(2, 2)\n    expected 4, received 5\n${'  at Object.<anonymous> (src/math.test.ts:3:18)\n'.repeat(80)}`;
+const SUB_AGENT_SYSTEM = 'You are a search sub-agent.';
+const SUB_AGENT_PROMPT = 'Find where add() is defined and report the file.';
 const HOSTILE =
   'Fix the failing test. <img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=2)';
 
@@ -42,6 +44,7 @@ const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
 /** What the upstream answers each turn: turn 1 a tool call, then text; cached tokens as a real prompt cache would report them. */
 function answer(request: RecordedRequest) {
   const body = request.json() as { messages: { role: string; content: unknown }[] };
+  if (String(body.messages[0]?.content).startsWith(SUB_AGENT_SYSTEM)) return subAgentAnswer();
   const turn =
     body.messages.filter((m) => m.role === 'user').length +
     (body.messages.some((m) => m.role === 'tool') ? 1 : 0);
@@ -56,6 +59,11 @@ function answer(request: RecordedRequest) {
               id: 'call_1',
               type: 'function',
               function: { name: 'bash', arguments: '{"command":"npm test"}' },
+            },
+            {
+              id: 'call_2',
+              type: 'function',
+              function: { name: 'task', arguments: JSON.stringify({ prompt: SUB_AGENT_PROMPT }) },
             },
           ],
         }
@@ -86,6 +94,33 @@ function answer(request: RecordedRequest) {
   };
 }
 
+/** The sub-agent's one answer. */
+function subAgentAnswer() {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: 'chatcmpl-sub',
+      object: 'chat.completion',
+      created: 1764600001,
+      model: 'gpt-4o-mini-2024-07-18',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: '`add` is in src/math.ts, line 1.' },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: {
+        prompt_tokens: 1100,
+        completion_tokens: 12,
+        total_tokens: 1112,
+        prompt_tokens_details: { cached_tokens: 0 },
+      },
+    }),
+  };
+}
+
 async function agentConversation(): Promise<void> {
   const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
     { role: 'system', content: system('Monday') },
@@ -95,7 +130,16 @@ async function agentConversation(): Promise<void> {
   const call = first.choices[0]?.message;
   if (!call) throw new Error('no first answer');
   messages.push(call as OpenAI.Chat.Completions.ChatCompletionMessageParam);
+  // The task tool runs a sub-agent: a conversation of its own whose first message is the tool's prompt.
+  const sub = await openai.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [
+      { role: 'system', content: `${SUB_AGENT_SYSTEM} Answer with a file and line.` },
+      { role: 'user', content: SUB_AGENT_PROMPT },
+    ],
+  });
   messages.push({ role: 'tool', tool_call_id: 'call_1', content: TEST_OUTPUT });
+  messages.push({ role: 'tool', tool_call_id: 'call_2', content: sub.choices[0]?.message.content ?? '' });
   const second = await openai.chat.completions.create({ model: 'gpt-4o', messages, tools });
   messages.push({ role: 'assistant', content: second.choices[0]?.message.content ?? '' });
   messages.push({ role: 'user', content: 'Fix it, then run the tests again.' });
@@ -118,7 +162,7 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
     });
     ({ page, openai } = ui);
     await agentConversation();
-    await page.getByRole('row').filter({ hasText: '/v1/chat/completions' }).nth(2).waitFor();
+    await page.getByRole('row').filter({ hasText: '/v1/chat/completions' }).nth(3).waitFor();
   }, 90_000);
 
   afterAll(async () => {
@@ -127,7 +171,7 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
 
   it('reads the conversation as a person does, with hostile text left inert', async () => {
     const rows = page.getByRole('row').filter({ hasText: '/v1/chat/completions' });
-    await rows.nth(2).click();
+    await rows.nth(3).click();
     const detail = page.getByRole('region', { name: 'Exchange detail' });
     await detail.getByRole('tab', { name: 'Conversation' }).click();
     const messages = detail.getByRole('list', { name: 'Messages' });
@@ -137,10 +181,14 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
       'user',
       'assistant',
       'tool',
+      'tool',
       'assistant',
       'user',
       'assistant',
     ]);
+    expect(await detail.getByRole('group', { name: 'Tool call task' }).textContent()).toContain(
+      'src/math.ts',
+    );
     const call = detail.getByRole('group', { name: 'Tool call bash' });
     expect(await call.textContent()).toContain('"command": "npm test"');
     expect(await call.textContent()).toContain('expected 4, received 5');
@@ -159,8 +207,8 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
   });
   it('compares any two rows side by side (Ctrl-click the second), by path', async () => {
     const rows = page.getByRole('row').filter({ hasText: '/v1/chat/completions' });
-    await rows.nth(1).click();
-    await rows.nth(2).click({ modifiers: ['Control'] });
+    await rows.nth(2).click();
+    await rows.nth(3).click({ modifiers: ['Control'] });
     const compare = page.getByRole('region', { name: 'Compare exchanges' });
     const table = compare.getByRole('table', { name: 'Request body differences' });
     await table.waitFor();
@@ -172,7 +220,7 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
     expect(await system.locator('.diff-mark-after').textContent()).toBe('Tues');
     const added = table
       .getByRole('row')
-      .filter({ has: page.getByRole('rowheader', { name: /^added:\s*messages\[5\]$/ }) });
+      .filter({ has: page.getByRole('rowheader', { name: /^added:\s*messages\[6\]$/ }) });
     expect(await added.textContent()).toContain('Fix it, then run the tests again.');
     expect(await compare.getByRole('button', { name: /unchanged values/ }).count()).toBeGreaterThan(0);
     await ui.shot('threads-4-diff-light');
@@ -188,6 +236,11 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
     await page.getByRole('button', { name: 'Threads', exact: true }).click();
     const tree = page.getByRole('list', { name: 'Threads' });
     await tree.getByRole('button', { name: /Fix the failing test/ }).waitFor();
+    // The sub-agent sits under the thread whose tool call started it.
+    const subAgents = tree.getByRole('list', { name: /^Sub-agents of Fix the failing test/ });
+    await expect
+      .poll(() => subAgents.getByRole('button').textContent())
+      .toContain('sub-agent · Find where add()');
     const thread = page.getByRole('region', { name: 'Thread' });
     await expect.poll(() => thread.getByRole('table', { name: 'Turns' }).getByRole('row').count()).toBe(4);
     const chart = thread.getByRole('img', { name: /Tokens per turn over 3 turns/ });
@@ -235,7 +288,7 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
     await panel.getByRole('button', { name: 'Diff with previous turn' }).click();
     const compare = page.getByRole('region', { name: 'Compare exchanges' });
     await compare.getByRole('table', { name: 'Request body differences' }).waitFor();
-    expect(await compare.getByRole('heading', { level: 2 }).textContent()).toMatch(/^#2 .* ↔ #3 /);
+    expect(await compare.getByRole('heading', { level: 2 }).textContent()).toMatch(/^#3 .* ↔ #4 /);
     await compare.getByRole('button', { name: 'Close comparison' }).click();
   });
 });
