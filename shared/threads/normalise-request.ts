@@ -49,6 +49,8 @@ export interface NormalisedRequest {
   ttl1h: boolean;
   /** The text of the first user message (its text blocks joined), null when there is none. */
   firstUserText: string | null;
+  /** What a person would call the conversation: the first user text that is not injected context. */
+  title: string | null;
 }
 
 /** Conversation APIs this understands. */
@@ -303,6 +305,22 @@ function firstUserTextOf(messages: readonly RequestMessage[]): string | null {
   return texts.length > 0 ? texts.join('\n') : null;
 }
 
+/**
+ * Agents put context before the prompt: Claude Code `<system-reminder>` blocks, Codex an
+ * `AGENTS.md` message and `<environment_context>`. The title is the first user text that is none of these.
+ */
+function titleOf(messages: readonly RequestMessage[]): string | null {
+  for (const m of messages) {
+    if (m.kind !== 'user') continue;
+    for (const x of m.blocks) {
+      if (x.part !== 'messages' || x.text === x.json) continue;
+      const text = x.text.trim();
+      if (text !== '' && !text.startsWith('<') && !text.startsWith('# AGENTS.md')) return text;
+    }
+  }
+  return firstUserTextOf(messages);
+}
+
 /** The request's conversation, or null when the body is not a conversation request of `api`. */
 export function normaliseRequest(
   api: ApiKind,
@@ -332,5 +350,6 @@ export function normaliseRequest(
     breakpoints: b.breakpoints,
     ttl1h: b.ttl1h,
     firstUserText: firstUserTextOf(parts.messages),
+    title: titleOf(parts.messages),
   };
 }

@@ -230,7 +230,7 @@ export class ThreadTracker {
       ref = { id: state.id, turn, parentId: state.parentId };
     } else {
       const id = this.#newId();
-      const title = request.firstUserText === null ? '' : preview(request.firstUserText, 80);
+      const title = request.title === null ? '' : preview(request.title, 80);
       ref = { id, turn: 1, parentId, title };
       const firstUserHash =
         request.firstUserText === null ? null : hashText(normaliseText(request.firstUserText));

@@ -18,10 +18,14 @@ export class WebSocketTurn {
   body: Record<string, unknown> | null = null;
   readonly ids: string[] = [];
   usage: Usage | null = null;
+  /** The latest `response.create` asked for output (a warm-up, `generate: false`, does not). */
+  #generating = false;
 
   client(text: string): void {
     const json = parseJson(text);
-    if (!isRecord(json) || json.type !== 'response.create' || json.generate === false) return;
+    if (!isRecord(json) || json.type !== 'response.create') return;
+    this.#generating = json.generate !== false;
+    if (!this.#generating) return;
     if (this.body === null) {
       this.body = { ...json, input: Array.isArray(json.input) ? [...json.input] : json.input };
       return;
@@ -36,14 +40,8 @@ export class WebSocketTurn {
     if (!text.startsWith('{"type":"response.completed"') && !text.includes('"type":"response.completed"'))
       return;
     const json = rec(parseJson(text));
-    const response = rec(json?.response);
-    // A warm-up (`generate: false`) completes with no output: its usage is not a turn's.
-    if (
-      json?.type !== 'response.completed' ||
-      !Array.isArray(response?.output) ||
-      response.output.length === 0
-    )
-      return;
-    this.usage = normaliseResponsesUsage(response.usage);
+    // A warm-up's completion (no output) is not a turn's usage.
+    if (json?.type !== 'response.completed' || !this.#generating) return;
+    this.usage = normaliseResponsesUsage(rec(json.response)?.usage);
   }
 }
