@@ -129,6 +129,27 @@ describe('comparing two exchanges in the app', () => {
     ).toEqual(['Path', '#2 gpt-4o-2024-08-06', '#1 gpt-4o-2024-08-06']);
     await user.click(within(panel).getByRole('button', { name: 'Close comparison' }));
     expect(await screen.findByRole('region', { name: 'Exchange detail' })).toBeTruthy();
+
+    // A plain click on a row while comparing goes back to that row's detail.
+    await user.keyboard('{Control>}');
+    await user.pointer({ keys: '[MouseLeft]', target: row('ex-tools') });
+    await user.keyboard('{/Control}');
+    await screen.findByRole('region', { name: 'Compare exchanges' });
+    await user.pointer({ keys: '[MouseLeft]', target: row('ex-responses') });
+    expect(await screen.findByRole('region', { name: 'Exchange detail' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Compare exchanges' })).toBeNull();
+    expect(row('ex-responses').getAttribute('aria-selected')).toBe('true');
+
+    // Esc closes the detail and the comparison with it: the next row picked shows its detail.
+    await user.keyboard('{Control>}');
+    await user.pointer({ keys: '[MouseLeft]', target: row('ex-chat') });
+    await user.keyboard('{/Control}');
+    await screen.findByRole('region', { name: 'Compare exchanges' });
+    (document.activeElement as HTMLElement | null)?.blur();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Compare exchanges' })).toBeNull());
+    await user.pointer({ keys: '[MouseLeft]', target: row('ex-chat') });
+    expect(await screen.findByRole('region', { name: 'Exchange detail' })).toBeTruthy();
   });
 
   it('"Compare with…" then a plain click, or the keyboard, picks the other side', async () => {

@@ -1,4 +1,4 @@
-import type { MouseEvent, ReactNode } from 'react';
+import { type MouseEvent, type ReactNode, useEffect } from 'react';
 import { useInspector } from '../../store/inspector-store.ts';
 import { ExchangeDetail } from '../detail/exchange-detail.tsx';
 import { ComparePanel, exchangeName } from './compare-panel.tsx';
@@ -68,14 +68,24 @@ export function CompareButton({ id }: { id: string }) {
  */
 export function CompareClicks({ children }: { children: ReactNode }) {
   const picking = useCompare((s) => s.picking);
+  const comparing = useCompare((s) => s.pair !== null);
   const compare = useCompare((s) => s.compare);
+  const close = useCompare((s) => s.close);
   const selectedId = useInspector((s) => s.selectedId);
+  // The comparison lives in the detail's place: when the detail closes (Esc, ✕), so does it.
+  useEffect(() => {
+    if (selectedId === null) close();
+  }, [selectedId, close]);
   const onMouseDownCapture = (event: MouseEvent) => {
     const row = (event.target as HTMLElement).closest<HTMLElement>('[role="row"][data-id]');
     const id = row?.dataset.id;
     if (id === undefined) return;
     const base = event.ctrlKey || event.metaKey ? selectedId : picking;
-    if (base === null || base === id) return;
+    if (base === null || base === id) {
+      // A plain click on a row while comparing: back to that row's detail.
+      if (comparing && base === null) close();
+      return;
+    }
     // Before the row's own handler, which would select it.
     event.stopPropagation();
     event.preventDefault();
