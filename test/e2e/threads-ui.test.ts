@@ -121,6 +121,9 @@ function subAgentAnswer() {
   };
 }
 
+/** The main thread's messages as the last turn sent them. */
+let conversation: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [];
+
 async function agentConversation(): Promise<void> {
   const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
     { role: 'system', content: system('Monday') },
@@ -145,7 +148,9 @@ async function agentConversation(): Promise<void> {
   messages.push({ role: 'user', content: 'Fix it, then run the tests again.' });
   // The harness changed the date in its system prompt: the provider's cache cannot reuse anything.
   messages[0] = { role: 'system', content: system('Tuesday') };
-  await openai.chat.completions.create({ model: 'gpt-4o', messages, tools });
+  const third = await openai.chat.completions.create({ model: 'gpt-4o', messages, tools });
+  messages.push({ role: 'assistant', content: third.choices[0]?.message.content ?? '' });
+  conversation = messages;
 }
 
 async function inTheme(theme: 'light' | 'dark'): Promise<void> {
@@ -290,5 +295,27 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
     await compare.getByRole('table', { name: 'Request body differences' }).waitFor();
     expect(await compare.getByRole('heading', { level: 2 }).textContent()).toMatch(/^#3 .* ↔ #4 /);
     await compare.getByRole('button', { name: 'Close comparison' }).click();
+  });
+
+  it('follows new turns live and works from the keyboard', async () => {
+    await page.getByRole('button', { name: 'Threads', exact: true }).click();
+    const turns = page.getByRole('region', { name: 'Thread' }).getByRole('table', { name: 'Turns' });
+    await expect.poll(() => turns.getByRole('row').count()).toBe(4);
+    const last = await openai.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [...conversation, { role: 'user', content: 'And commit it.' }],
+      tools,
+    });
+    expect(last.choices[0]?.message.content).toBeTruthy();
+    // The view reads the threads again as the new exchange arrives: no reload, no click.
+    await expect.poll(() => turns.getByRole('row').count()).toBe(5);
+    // From the keyboard: Tab reaches the turn buttons, Enter picks one.
+    await page.getByRole('button', { name: 'Turn 1', exact: true }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('region', { name: 'Turn 2' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Turn 2', exact: true }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
   });
 });
