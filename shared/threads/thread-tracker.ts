@@ -127,7 +127,7 @@ export class ThreadTracker {
   counter: TokenCounter = CHARS_PER_TOKEN;
 
   constructor(options: ThreadTrackerOptions = {}) {
-    const max = options.maxThreads ?? 2000;
+    const max = options.maxThreads ?? 500;
     this.#threads = new BoundedMap(max);
     this.#byPrefix = new BoundedMap(max);
     this.#byResponseId = new BoundedMap(max * 4);
@@ -165,7 +165,11 @@ export class ThreadTracker {
       const thread = this.#thread(this.#byConversation.get(request.conversation));
       if (thread) return { thread, link: 'conversation', parentId: null };
     }
-    // The longest earlier request this one extends (strictly: a repeat of a request is not its next turn).
+    // The same messages again after a turn that got no answer (a 429, a dropped connection): its retry.
+    const same = this.#thread(this.#byPrefix.get(prefixes[prefixes.length - 1] ?? ''));
+    if (same && same.last.usage === null && same.last.ended)
+      return { thread: same, link: 'prefix', parentId: null };
+    // The longest earlier request this one extends (strictly: a repeat of an answered request is not its next turn).
     for (let n = prefixes.length - 2; n >= 0; n--) {
       const key = prefixes[n];
       const thread = key === undefined ? undefined : this.#thread(this.#byPrefix.get(key));
@@ -266,6 +270,7 @@ export class ThreadTracker {
       read: usage.cachedTokens,
       write: usage.cacheWriteTokens ?? null,
     };
+    snapshot.ended = true;
     const cache = cacheVerdict({
       api: begun.api,
       model: request.model,

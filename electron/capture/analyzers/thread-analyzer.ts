@@ -48,19 +48,18 @@ function threadAnalyzer(tracker: ThreadTracker): Analyzer {
 
   return {
     name: 'thread',
-    onRequestStart(draft) {
-      draft.record.thread = null;
-    },
     onRequestEnd(draft) {
       const { record, requestBody } = draft;
-      if (!isConversationApi(record.api) || requestBody.truncated) return;
+      // Other traffic (embeddings, plain HTTP) keeps its shape: no `thread` field at all.
+      if (!isConversationApi(record.api)) return;
+      record.thread = null;
+      if (requestBody.truncated) return;
       begin(draft, draft.requestJson ?? parseJson(requestBody.text()));
     },
-    onResponseStart(draft, event) {
+    onResponseStart(_draft, event) {
       if (event.status === 101) {
         // A WebSocket: the turn is read from its messages instead.
         begun = null;
-        draft.record.thread = null;
         socket = new WebSocketTurn();
       }
     },
