@@ -5,22 +5,31 @@ import { ShortcutsHelp } from '../keyboard/shortcuts-help.tsx';
 import { useShortcut } from '../keyboard/use-shortcut.ts';
 import { loadSession, moveSelection, select, startInspector } from '../store/actions.ts';
 import { useInspector } from '../store/inspector-store.ts';
-import { CompareClicks, DetailOrCompare } from './diff/compare-entry.tsx';
+import { DetailOrCompare, useCompareClicks } from './diff/compare-entry.tsx';
 import { loadColumnLayout, saveColumnLayout } from './list/column-layout.ts';
 import { ColumnsMenu } from './list/columns-menu.tsx';
 import { FilterBar } from './list/filter-bar.tsx';
 import { RequestList } from './list/request-list.tsx';
 import { TaskBar } from './task-bar.tsx';
 import { ThreadsUiProvider } from './threads/threads-ui-provider.tsx';
-import { RequestsOrThreads, ViewSwitch } from './threads/view-switch.tsx';
+import { ThreadsViewSlot, useThreadsViewOpen, ViewSwitch } from './threads/view-switch.tsx';
 import { ReplayBanner } from './top-bar/replay-control.tsx';
 import { TopBar } from './top-bar/top-bar.tsx';
 import { UsagePanel } from './usage/usage-panel.tsx';
 
 const SPLIT_KEY = 'tokentap.split';
 
-/** The inspector: top bar, request list, and the detail or usage pane beside it. */
+/** The inspector with its Threads view's and comparison's state (one store each per app). */
 export function App() {
+  return (
+    <ThreadsUiProvider>
+      <Inspector />
+    </ThreadsUiProvider>
+  );
+}
+
+/** The inspector: top bar, request list (or the Threads view), and the detail or usage pane beside it. */
+function Inspector() {
   const api = useApi();
   useEffect(() => startInspector(api), [api]);
   const { pane, viewSession, sessions, hasSelection } = useInspector(
@@ -39,6 +48,8 @@ export function App() {
   const viewed = sessions.find((s) => s.id === viewSession);
   const [helpOpen, setHelpOpen] = useState(false);
   const [columnLayout, setColumnLayout] = useState(loadColumnLayout);
+  const threadsOpen = useThreadsViewOpen();
+  const compareClicks = useCompareClicks();
 
   useShortcut(['next', 'previous', 'open', 'close', 'filter', 'help'], (name) => {
     if (name === 'next' || name === 'previous') moveSelection(api, name === 'next' ? 1 : -1);
@@ -63,79 +74,74 @@ export function App() {
   };
 
   return (
-    <ThreadsUiProvider>
-      <div className="app">
-        <TopBar />
-        <ReplayBanner />
-        {viewSession !== null && (
-          <div className="read-only-banner" role="status">
-            Viewing past session <strong>{viewed?.name ?? viewSession}</strong> (read-only). Live capture
-            continues in the current session.
-            <button type="button" className="tool-button" onClick={() => void loadSession(api, null)}>
-              Back to live
-            </button>
-          </div>
-        )}
-        <ViewSwitch />
-        <RequestsOrThreads>
+    <div className="app">
+      <TopBar />
+      <ReplayBanner />
+      {viewSession !== null && (
+        <div className="read-only-banner" role="status">
+          Viewing past session <strong>{viewed?.name ?? viewSession}</strong> (read-only). Live capture
+          continues in the current session.
+          <button type="button" className="tool-button" onClick={() => void loadSession(api, null)}>
+            Back to live
+          </button>
+        </div>
+      )}
+      <ViewSwitch />
+      <ThreadsViewSlot />
+      <div
+        className="main"
+        hidden={threadsOpen}
+        ref={main}
+        style={{ gridTemplateColumns: sideOpen ? `${split}% 5px 1fr` : '1fr' }}
+        onPointerMove={(event) => {
+          if (!dragging.current || !main.current) return;
+          const rect = main.current.getBoundingClientRect();
+          if (rect.width > 0) setSplitSaved(((event.clientX - rect.left) / rect.width) * 100);
+        }}
+        onPointerUp={() => {
+          dragging.current = false;
+        }}
+        onMouseDownCapture={compareClicks}
+      >
+        <section className="list-pane" aria-label="Requests">
+          <FilterBar>
+            <ColumnsMenu
+              layout={columnLayout}
+              onChange={(next) => {
+                setColumnLayout(next);
+                saveColumnLayout(next);
+              }}
+            />
+          </FilterBar>
+          <RequestList layout={columnLayout} />
+        </section>
+        {sideOpen && (
+          // biome-ignore lint/a11y/useSemanticElements: a focusable splitter has no native element
           <div
-            className="main"
-            ref={main}
-            style={{ gridTemplateColumns: sideOpen ? `${split}% 5px 1fr` : '1fr' }}
-            onPointerMove={(event) => {
-              if (!dragging.current || !main.current) return;
-              const rect = main.current.getBoundingClientRect();
-              if (rect.width > 0) setSplitSaved(((event.clientX - rect.left) / rect.width) * 100);
+            className="splitter"
+            role="separator"
+            aria-orientation="vertical"
+            aria-label="Resize the request list"
+            aria-valuenow={Math.round(split)}
+            aria-valuemin={20}
+            aria-valuemax={85}
+            tabIndex={0}
+            onPointerDown={(event) => {
+              event.preventDefault();
+              dragging.current = true;
             }}
-            onPointerUp={() => {
-              dragging.current = false;
+            onKeyDown={(event) => {
+              if (event.key === 'ArrowLeft') setSplitSaved(split - 2);
+              if (event.key === 'ArrowRight') setSplitSaved(split + 2);
             }}
-          >
-            <CompareClicks>
-              <section className="list-pane" aria-label="Requests">
-                <FilterBar>
-                  <ColumnsMenu
-                    layout={columnLayout}
-                    onChange={(next) => {
-                      setColumnLayout(next);
-                      saveColumnLayout(next);
-                    }}
-                  />
-                </FilterBar>
-                <RequestList layout={columnLayout} />
-              </section>
-            </CompareClicks>
-            {sideOpen && (
-              // biome-ignore lint/a11y/useSemanticElements: a focusable splitter has no native element
-              <div
-                className="splitter"
-                role="separator"
-                aria-orientation="vertical"
-                aria-label="Resize the request list"
-                aria-valuenow={Math.round(split)}
-                aria-valuemin={20}
-                aria-valuemax={85}
-                tabIndex={0}
-                onPointerDown={(event) => {
-                  event.preventDefault();
-                  dragging.current = true;
-                }}
-                onKeyDown={(event) => {
-                  if (event.key === 'ArrowLeft') setSplitSaved(split - 2);
-                  if (event.key === 'ArrowRight') setSplitSaved(split + 2);
-                }}
-              />
-            )}
-            {sideOpen && (
-              <section className="side-pane">
-                {pane === 'usage' ? <UsagePanel /> : <DetailOrCompare />}
-              </section>
-            )}
-          </div>
-        </RequestsOrThreads>
-        <TaskBar />
-        {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+          />
+        )}
+        {sideOpen && (
+          <section className="side-pane">{pane === 'usage' ? <UsagePanel /> : <DetailOrCompare />}</section>
+        )}
       </div>
-    </ThreadsUiProvider>
+      <TaskBar />
+      {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+    </div>
   );
 }

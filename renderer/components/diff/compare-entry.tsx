@@ -1,4 +1,4 @@
-import { type MouseEvent, type ReactNode, useEffect } from 'react';
+import { type MouseEvent, useEffect } from 'react';
 import { useInspector } from '../../store/inspector-store.ts';
 import { ExchangeDetail } from '../detail/exchange-detail.tsx';
 import { ComparePanel, exchangeName } from './compare-panel.tsx';
@@ -63,10 +63,11 @@ export function CompareButton({ id }: { id: string }) {
 }
 
 /**
- * Around the request list: Ctrl/⌘-click on a row compares it with the selected one, and a click while
- * picking compares it with the exchange being compared; either way the selection stays.
+ * For the request list's container (a capture-phase mousedown handler): Ctrl/⌘-click on a row compares
+ * it with the selected one, and a click while picking compares it with the exchange being compared;
+ * either way the selection stays. A plain click while comparing goes back to that row's detail.
  */
-export function CompareClicks({ children }: { children: ReactNode }) {
+export function useCompareClicks(): (event: MouseEvent) => void {
   const picking = useCompare((s) => s.picking);
   const comparing = useCompare((s) => s.pair !== null);
   const compare = useCompare((s) => s.compare);
@@ -76,13 +77,12 @@ export function CompareClicks({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (selectedId === null) close();
   }, [selectedId, close]);
-  const onMouseDownCapture = (event: MouseEvent) => {
+  return (event) => {
     const row = (event.target as HTMLElement).closest<HTMLElement>('[role="row"][data-id]');
     const id = row?.dataset.id;
     if (id === undefined) return;
     const base = event.ctrlKey || event.metaKey ? selectedId : picking;
     if (base === null || base === id) {
-      // A plain click on a row while comparing: back to that row's detail.
       if (comparing && base === null) close();
       return;
     }
@@ -91,9 +91,4 @@ export function CompareClicks({ children }: { children: ReactNode }) {
     event.preventDefault();
     compare(base, id);
   };
-  return (
-    <div className="compare-clicks" onMouseDownCapture={onMouseDownCapture}>
-      {children}
-    </div>
-  );
 }

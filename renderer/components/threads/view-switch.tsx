@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import { useThreads } from './threads-store.ts';
 import { ThreadsView } from './threads-view.tsx';
 
@@ -28,8 +27,12 @@ export function ViewSwitch() {
   );
 }
 
-/** The request list and detail (`children`), or the Threads view in their place. */
-export function RequestsOrThreads({ children }: { children: ReactNode }) {
-  const view = useThreads((s) => s.view);
-  return view === 'threads' ? <ThreadsView /> : children;
+/** Whether the Threads view is shown (the request list and detail are hidden meanwhile, not unmounted). */
+export function useThreadsViewOpen(): boolean {
+  return useThreads((s) => s.view === 'threads');
+}
+
+/** The Threads view, in the request list's place while it is open. */
+export function ThreadsViewSlot() {
+  return useThreadsViewOpen() ? <ThreadsView /> : null;
 }
