@@ -3,20 +3,31 @@ import { useShallow } from 'zustand/react/shallow';
 import { ShortcutsHelp } from '../keyboard/shortcuts-help.tsx';
 import { useShortcut } from '../keyboard/use-shortcut.ts';
 import { useActions, useInspector } from '../store/inspector-context.tsx';
-import { ExchangeDetail } from './detail/exchange-detail.tsx';
+import { DetailOrCompare, useCompareClicks } from './diff/compare-entry.tsx';
 import { loadColumnLayout, saveColumnLayout } from './list/column-layout.ts';
 import { ColumnsMenu } from './list/columns-menu.tsx';
 import { FilterBar } from './list/filter-bar.tsx';
 import { RequestList } from './list/request-list.tsx';
 import { TaskBar } from './task-bar.tsx';
+import { ThreadsUiProvider } from './threads/threads-ui-provider.tsx';
+import { ThreadsViewSlot, useThreadsViewOpen, ViewSwitch } from './threads/view-switch.tsx';
 import { ReplayBanner } from './top-bar/replay-control.tsx';
 import { TopBar } from './top-bar/top-bar.tsx';
 import { UsagePanel } from './usage/usage-panel.tsx';
 
 const SPLIT_KEY = 'tokentap.split';
 
-/** The inspector: top bar, request list, and the detail or usage pane beside it. */
+/** The inspector with its Threads view's and comparison's state (one store each per app). */
 export function App() {
+  return (
+    <ThreadsUiProvider>
+      <Inspector />
+    </ThreadsUiProvider>
+  );
+}
+
+/** The inspector: top bar, request list (or the Threads view), and the detail or usage pane beside it. */
+function Inspector() {
   const { start, loadSession, moveSelection, select } = useActions();
   useEffect(() => start(), [start]);
   const { pane, viewSession, sessions, hasSelection } = useInspector(
@@ -35,6 +46,8 @@ export function App() {
   const viewed = sessions.find((s) => s.id === viewSession);
   const [helpOpen, setHelpOpen] = useState(false);
   const [columnLayout, setColumnLayout] = useState(loadColumnLayout);
+  const threadsOpen = useThreadsViewOpen();
+  const compareClicks = useCompareClicks();
 
   useShortcut(['next', 'previous', 'open', 'close', 'filter', 'help'], (name) => {
     if (name === 'next' || name === 'previous') moveSelection(name === 'next' ? 1 : -1);
@@ -71,8 +84,11 @@ export function App() {
           </button>
         </div>
       )}
+      <ViewSwitch />
+      <ThreadsViewSlot />
       <div
         className="main"
+        hidden={threadsOpen}
         ref={main}
         style={{ gridTemplateColumns: sideOpen ? `${split}% 5px 1fr` : '1fr' }}
         onPointerMove={(event) => {
@@ -83,6 +99,7 @@ export function App() {
         onPointerUp={() => {
           dragging.current = false;
         }}
+        onMouseDownCapture={compareClicks}
       >
         <section className="list-pane" aria-label="Requests">
           <FilterBar>
@@ -118,7 +135,7 @@ export function App() {
           />
         )}
         {sideOpen && (
-          <section className="side-pane">{pane === 'usage' ? <UsagePanel /> : <ExchangeDetail />}</section>
+          <section className="side-pane">{pane === 'usage' ? <UsagePanel /> : <DetailOrCompare />}</section>
         )}
       </div>
       <TaskBar />

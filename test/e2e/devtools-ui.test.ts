@@ -3,11 +3,10 @@
  * (screenshots, contrast of every text colour), the keyboard alone, the JSON viewer on a 5 MB body,
  * and an accessibility audit (axe-core) of the main views. Screenshots go to test-results/e2e/.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeSerious } from '../support/axe-audit.ts';
 import { loadSseFixture } from '../support/fixtures.ts';
 import { chromiumOrWarn, startUiApp, type UiApp } from '../support/ui-app.ts';
 
@@ -79,28 +78,6 @@ function paletteContrast(p: Page): Promise<Record<string, number>> {
   });
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axeSerious(p: Page): Promise<string[]> {
-  const source = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  // Evaluated through the DevTools protocol: the page's CSP (rightly) refuses inline scripts.
-  await p.evaluate(source);
-  const violations = await p.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }
-    ).axe;
-    return (await axe.run(document)).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe.skipIf(!executable)('the inspector as DevTools users expect it, in Chromium', () => {
   beforeAll(async () => {
     ui = await startUiApp(executable as string, {
@@ -163,7 +140,7 @@ describe.skipIf(!executable)('the inspector as DevTools users expect it, in Chro
     const detail = page.getByRole('region', { name: 'Exchange detail' });
     await detail.waitFor();
     await page.keyboard.press(']');
-    await expect.poll(() => detail.getByRole('tab', { selected: true }).textContent()).toBe('Request');
+    await expect.poll(() => detail.getByRole('tab', { selected: true }).textContent()).toBe('Conversation');
     await page.keyboard.press('[');
     await page.keyboard.press('[');
     await expect.poll(() => detail.getByRole('tab', { selected: true }).textContent()).toBe('Replay');
@@ -221,7 +198,7 @@ describe.skipIf(!executable)('the inspector as DevTools users expect it, in Chro
     found.push(...(await axeSerious(page)).map((v) => `list: ${v}`));
     await page.getByRole('row').filter({ hasText: '/v1/chat/completions' }).first().click();
     const detail = page.getByRole('region', { name: 'Exchange detail' });
-    for (const tab of ['Overview', 'Request', 'Response', 'Replay']) {
+    for (const tab of ['Overview', 'Conversation', 'Request', 'Response', 'Replay']) {
       await detail.getByRole('tab', { name: tab }).click();
       found.push(...(await axeSerious(page)).map((v) => `${tab}: ${v}`));
     }

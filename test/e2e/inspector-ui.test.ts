@@ -79,8 +79,10 @@ describe.skipIf(!executable)('the inspector UI in Chromium', () => {
     await detail.waitFor();
     await expect.poll(() => detail.textContent()).toContain('Output tokens');
     await shot('3-detail-overview');
-    await detail.getByRole('tab', { name: 'Request' }).click();
+    await detail.getByRole('tab', { name: 'Conversation' }).click();
     await expect.poll(() => detail.textContent()).toContain('What is the capital of Mexico?');
+    await detail.getByRole('tab', { name: 'Request' }).click();
+    await expect.poll(() => detail.textContent()).toContain('authorization');
     expect(await detail.textContent()).not.toContain('e2eTESTkey');
     await detail.getByRole('tab', { name: 'Response' }).click();
     await expect.poll(() => detail.textContent()).toContain(ANSWER);

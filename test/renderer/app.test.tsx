@@ -147,13 +147,17 @@ describe('exchange detail', () => {
     expect(within(detail).getAllByText('unknown').length).toBeGreaterThan(0);
   });
 
-  it('Request shows the conversation with roles and the tools offered', async () => {
+  it('Conversation shows the messages with roles, the answer, and the tools offered', async () => {
     const { user } = await renderWithRecords();
     await selectRow(user, 'ex-tools');
-    await user.click(screen.getByRole('tab', { name: 'Request' }));
+    await user.click(screen.getByRole('tab', { name: 'Conversation' }));
     const messages = await screen.findByRole('list', { name: 'Messages' });
     const items = within(messages).getAllByRole('listitem');
-    expect(items.map((li) => li.querySelector('.msg-role')?.textContent)).toEqual(['system', 'user']);
+    expect(items.map((li) => li.querySelector('.chat-role')?.textContent)).toEqual([
+      'system',
+      'user',
+      'assistant',
+    ]);
     expect(within(messages).getByText('Weather in Paris and Tokyo?')).toBeDefined();
     const tools = screen.getByRole('region', { name: 'Tools offered' });
     expect(within(tools).getByText('get_weather')).toBeDefined();

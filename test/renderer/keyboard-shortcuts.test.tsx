@@ -71,6 +71,8 @@ describe('keyboard shortcuts', () => {
     await screen.findByRole('region', { name: 'Exchange detail' });
     expect(activeTab()).toBe('Overview');
     await user.keyboard(']');
+    expect(activeTab()).toBe('Conversation');
+    await user.keyboard(']');
     expect(activeTab()).toBe('Request');
     await user.keyboard(']]');
     expect(activeTab()).toBe('Replay');

@@ -5,6 +5,8 @@ import { apiLabel, statusLabel } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { useSummary } from '../../store/use-rows.ts';
+import { ConversationTab } from '../conversation/conversation-tab.tsx';
+import { CompareButton } from '../diff/compare-entry.tsx';
 import { statusClass } from '../list/columns.tsx';
 import { type TabDef, Tabs } from '../tabs.tsx';
 import { CopyAsCodeMenu } from './copy-as-code-menu.tsx';
@@ -14,10 +16,11 @@ import { RequestTab } from './request-tab.tsx';
 import { ResendDialog } from './resend-dialog.tsx';
 import { ResponseTab } from './response-tab.tsx';
 
-type DetailTab = 'overview' | 'request' | 'response' | 'playback';
+type DetailTab = 'overview' | 'conversation' | 'request' | 'response' | 'playback';
 
 const TABS: readonly TabDef<DetailTab>[] = [
   { key: 'overview', label: 'Overview' },
+  { key: 'conversation', label: 'Conversation' },
   { key: 'request', label: 'Request' },
   { key: 'response', label: 'Response' },
   { key: 'playback', label: 'Replay' },
@@ -67,6 +70,7 @@ export function ExchangeDetail() {
               : 'No details stored for this exchange.'}
         </p>
       );
+    if (tab === 'conversation') return <ConversationTab record={record} />;
     if (tab === 'request') return <RequestTab record={record} />;
     if (tab === 'response') return <ResponseTab record={record} />;
     return <PlaybackTab record={record} />;
@@ -83,6 +87,7 @@ export function ExchangeDetail() {
           {apiLabel(summary.api)}
           {summary.model ? ` · ${summary.model}` : ''}
         </span>
+        <CompareButton id={summary.id} />
         <CopyAsCodeMenu record={record} />
         <button
           type="button"

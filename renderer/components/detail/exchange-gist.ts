@@ -1,5 +1,5 @@
 import type { MergedResult } from '../../../shared/merged-result.ts';
-import { readConversation } from './conversation.ts';
+import { readChat } from '../conversation/read-chat.ts';
 
 /** The merged answer as plain text: refusal, text, then one line per tool call; null when there is nothing. */
 export function answerText(merged: MergedResult | null): string | null {
@@ -11,7 +11,7 @@ export function answerText(merged: MergedResult | null): string | null {
   return lines.length > 0 ? lines.join('\n') : null;
 }
 
-/** The text of the last user message in a request body (any API `readConversation` knows); null when there is none. */
+/** The text of the last user message in a request body (any API `readChat` knows); null when there is none. */
 export function lastUserText(body: string): string | null {
   let json: unknown;
   try {
@@ -19,7 +19,7 @@ export function lastUserText(body: string): string | null {
   } catch {
     return null;
   }
-  const turns = readConversation(json)?.turns ?? [];
+  const turns = readChat(json)?.messages ?? [];
   for (let i = turns.length - 1; i >= 0; i--) {
     const turn = turns[i];
     if (turn?.role !== 'user') continue;

@@ -1,0 +1,95 @@
+import { useEffect } from 'react';
+import { useApi } from '../../api/api-context.tsx';
+import { countOf, formatCost, formatDateTime, formatInt } from '../../format.ts';
+import { useInspector } from '../../store/inspector-context.tsx';
+import { useRows } from '../../store/use-rows.ts';
+import { ThreadTree } from './thread-tree.tsx';
+import { useThreads } from './threads-store.ts';
+import './threads.css';
+import { TurnChart } from './turn-chart.tsx';
+import { TurnPanel } from './turn-panel.tsx';
+import { TurnsTable } from './turns-table.tsx';
+
+/** New traffic is gathered this long before the threads are read again (a busy agent sends many turns a second). */
+const REFRESH_DELAY_MS = 400;
+
+/** Reads the threads when the view opens and again as exchanges arrive or end. */
+function useLiveThreads(): void {
+  const api = useApi();
+  const source = api.threads;
+  const refresh = useThreads((s) => s.refresh);
+  const session = useInspector((s) => s.viewSession);
+  const { rev } = useRows();
+  // `rev` changes with every change to the exchanges: the signal to read the threads again.
+  useEffect(() => {
+    const timer = setTimeout(() => void refresh(source, session), rev === 0 ? 0 : REFRESH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [source, refresh, session, rev]);
+}
+
+/** The Threads view: the threads with their sub-agents, the picked thread's turns and tokens, and one turn in depth. */
+export function ThreadsView() {
+  useLiveThreads();
+  const api = useApi();
+  const source = api.threads;
+  const session = useInspector((s) => s.viewSession);
+  const threads = useThreads((s) => s.threads);
+  const listError = useThreads((s) => s.listError);
+  const threadId = useThreads((s) => s.threadId);
+  const detail = useThreads((s) => s.detail);
+  const detailError = useThreads((s) => s.detailError);
+  const picked = useThreads((s) => s.turn);
+  const selectThread = useThreads((s) => s.selectThread);
+  const selectTurn = useThreads((s) => s.selectTurn);
+  const turns = detail?.thread.id === threadId ? detail.turns : [];
+  const turn = turns.find((t) => t.turn === picked) ?? turns[turns.length - 1];
+  return (
+    <div className="threads-view">
+      <nav className="threads-list" aria-label="Threads list">
+        <h2 className="threads-heading">Threads{threads ? ` (${threads.length})` : ''}</h2>
+        {listError && <p className="error-text">Could not load the threads: {listError}</p>}
+        {threads === null ? (
+          <p className="muted">Loading…</p>
+        ) : threads.length === 0 ? (
+          <p className="muted">No conversations yet: threads appear as chat requests arrive.</p>
+        ) : (
+          <ThreadTree
+            threads={threads}
+            selected={threadId}
+            onSelect={(id) => void selectThread(source, id, session)}
+          />
+        )}
+      </nav>
+      <section className="thread-main" aria-label="Thread">
+        {detailError && <p className="error-text">{detailError}</p>}
+        {detail && detail.thread.id === threadId ? (
+          <>
+            <header className="thread-header">
+              <h2>{detail.thread.title || '(no user text)'}</h2>
+              <p className="muted">
+                {countOf(detail.thread.turns, 'turn')} · {detail.thread.models.join(', ')} ·{' '}
+                {detail.thread.providers.join(', ')} · {formatDateTime(detail.thread.firstAt)} –{' '}
+                {formatDateTime(detail.thread.lastAt)}
+              </p>
+              <dl className="tt-facts thread-totals">
+                <dt>Input</dt>
+                <dd>{formatInt(detail.thread.totals.inputTokens)} tokens</dd>
+                <dt>Cached</dt>
+                <dd>{formatInt(detail.thread.totals.cachedTokens)} tokens</dd>
+                <dt>Output</dt>
+                <dd>{formatInt(detail.thread.totals.outputTokens)} tokens</dd>
+                <dt>Cost</dt>
+                <dd>{formatCost(detail.thread.totals.costUsd)}</dd>
+              </dl>
+            </header>
+            <TurnChart turns={turns} selected={turn?.turn ?? null} onSelect={selectTurn} />
+            <TurnsTable turns={turns} selected={turn?.turn ?? null} onSelect={selectTurn} />
+            {turn && <TurnPanel turn={turn} />}
+          </>
+        ) : (
+          threadId !== null && !detailError && <p className="muted">Loading the thread…</p>
+        )}
+      </section>
+    </div>
+  );
+}
