@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBrowserClient, fileNameFromDisposition } from '../../renderer/api/browser-client.ts';
+import { isEnded } from '../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { LiveUpdate } from '../../shared/inspector-contract.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
@@ -26,8 +27,9 @@ async function captureOne(api = client()): Promise<string> {
   await fetch(`${h.service.proxy?.url}/v1/models`).then((res) => res.arrayBuffer());
   let id = '';
   await vi.waitFor(async () => {
-    const list = await api.exchanges.list(null);
-    expect(list, 'the exchange listed').toHaveLength(1);
+    // Ended: written to the session (an exchange in flight is listed from memory first).
+    const list = (await api.exchanges.list(null)).filter(isEnded);
+    expect(list, 'the exchange listed as ended').toHaveLength(1);
     id = list[0]?.id ?? '';
   });
   return id;
