@@ -86,7 +86,7 @@ export class InspectorService {
         // list is reloaded so rows of exchanges waiting to be written do not linger as in flight.
         if (this.#store.health.state !== 'ok') this.#reloadListSoon();
         this.#resender.captured(exchange);
-        // Posted to the OpenTelemetry thread (bounded), never parsed here.
+        // Its span (made in the analysis worker) is posted to the OpenTelemetry thread, bounded.
         this.#telemetry?.offer(exchange);
       },
     });
@@ -97,6 +97,8 @@ export class InspectorService {
     });
     this.#telemetry = telemetry.export;
     this.#telemetryError = telemetry.error;
+    // Records finished from now on come with their span (made in the analysis worker).
+    if (this.#telemetry) this.#analysis.telemetry = this.#telemetry.captureContent;
   }
 
   /**

@@ -66,6 +66,7 @@ export class AnalysisThread {
   #lost = 0;
   #paused = false;
   #live = false;
+  #telemetry: boolean | null = null;
   #closed = false;
 
   constructor(options: AnalysisThreadOptions) {
@@ -108,6 +109,12 @@ export class AnalysisThread {
     if (on === this.#live) return;
     this.#live = on;
     this.#send({ type: 'live-updates', on });
+  }
+
+  /** The OpenTelemetry export's content opt-in (null: export off): while set, each record comes with its span. */
+  set telemetry(captureContent: boolean | null) {
+    this.#telemetry = captureContent;
+    this.#send({ type: 'telemetry', captureContent });
   }
 
   /** The current state of an exchange in flight; null once it is over (its record was delivered). */
@@ -191,6 +198,7 @@ export class AnalysisThread {
     this.#worker = this.#startWorker();
     if (this.#paused) this.#send({ type: 'capture-paused', paused: true });
     if (this.#live) this.#send({ type: 'live-updates', on: true });
+    if (this.#telemetry !== null) this.#send({ type: 'telemetry', captureContent: this.#telemetry });
   }
 
   #ask<Q extends AnalysisQuery>(query: Q): Promise<AnalysisAnswers[Q['query']]> {

@@ -4,11 +4,10 @@
  * capture events in batches from AnalysisThread and sends back final records, live summaries
  * (coalesced per frame, only while someone watches) and answers to queries.
  */
-import { readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
+import { yieldToForwarding } from '../thread-priority.ts';
 import type {
   AnalysisAnswers,
   AnalysisQuery,
@@ -24,20 +23,6 @@ import { type FinishedExchange, finishExchange } from './finished-exchange.ts';
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-thread.ts)');
 
-/**
- * On a busy machine the forwarding thread must win the CPU whenever it has bytes to move. Linux
- * keeps a nice value per thread, and /proc/thread-self names this thread's id; elsewhere the
- * worker keeps normal priority.
- */
-function yieldToForwarding(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(threadId, constants.priority.PRIORITY_BELOW_NORMAL);
-  } catch {
-    // Not allowed or not there: analysis just competes on equal terms.
-  }
-}
 yieldToForwarding();
 const post = (message: FromWorker): void => port.postMessage(message);
 
@@ -59,6 +44,8 @@ function postRecords(): void {
   finished = [];
 }
 
+/** Whether the OpenTelemetry export is on (and with content): each record then carries its span. */
+let telemetryContent: boolean | null = null;
 let live: UpdateBatcher | null = null;
 const pipeline = new CapturePipeline({
   limits,
@@ -66,7 +53,7 @@ const pipeline = new CapturePipeline({
   log: (message) => post({ type: 'log', message }),
   onRecord: (record) => {
     if (finished.length === 0) setTimeout(postRecords, RECORDS_MS);
-    finished.push(finishExchange(record));
+    finished.push(finishExchange(record, telemetryContent));
   },
   onChange: (record, summary) => live?.exchange(record, summary),
 });
@@ -106,6 +93,9 @@ port.on('message', (message: ToWorker) => {
       return;
     case 'live-updates':
       setLive(message.on);
+      return;
+    case 'telemetry':
+      telemetryContent = message.captureContent;
       return;
     case 'query':
       // Records finished before the question are delivered before its answer.

@@ -271,3 +271,10 @@ function timePerChunk(record: ExchangeRecord): number | null {
   if (first === null || total === null || output < 2) return null;
   return (total - first) / 1000 / (output - 1);
 }
+
+/** About how much memory a span holds, in characters: its attribute text (message content makes it large), plus a little for the rest. */
+export function spanSize(span: { readonly attributes: Readonly<Record<string, unknown>> }): number {
+  let chars = 256;
+  for (const value of Object.values(span.attributes)) chars += typeof value === 'string' ? value.length : 16;
+  return chars;
+}

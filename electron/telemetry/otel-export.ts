@@ -31,6 +31,8 @@ import { initialTelemetryStatus } from './telemetry-status.ts';
 export interface OtelExportOptions {
   /** Hears a change of state (working → failing, and back): the status bar shows it. */
   onStatus?: () => void;
+  /** Hears the counts change (exported, dropped, waiting), for a status that stays current. */
+  onCounts?: () => void;
   log?: (message: string) => void;
   /** The batch span processor's queue (OpenTelemetry's `maxQueueSize`). */
   maxQueue?: number;
@@ -89,7 +91,10 @@ export class OtelExport {
       batchSize: BATCH_SIZE,
       retryMinMs: Math.min(options.retryMinMs ?? 1000, config.retryMaxMs),
       retryMaxMs: options.retryMaxMs ?? config.retryMaxMs,
-      onResult: (ok, error) => this.#result(ok, error),
+      onResult: (ok, error) => {
+        this.#result(ok, error);
+        options.onCounts?.();
+      },
       onDropped: (count) => {
         this.#status.dropped += count;
       },
@@ -164,16 +169,21 @@ export class OtelExport {
 
   /** The export's health and counts, for the status bar. */
   status(): TelemetryStatus {
-    return { ...this.#status, queued: this.#processor.queued + this.#backlog.backlog };
+    return { ...this.#status, queued: this.#processor.queued + this.#backlog.pending };
   }
 
   /** Makes one exchange a span and metric points now; returns whether it was one (a GenAI operation). */
   record(record: ExchangeRecord): boolean {
     const span = genAiSpan(record, this.config.captureContent);
     if (!span) return false;
+    this.recordSpan(span);
+    return true;
+  }
+
+  /** Sends a span made elsewhere (the analysis worker, for live capture) and its metric points. */
+  recordSpan(span: GenAiSpan): void {
     this.#emitSpan(span);
     this.#recordMetrics(span);
-    return true;
   }
 
   #emitSpan(data: GenAiSpan): void {
