@@ -12,7 +12,6 @@ import type {
   ProxyStatus,
   ReplayStartRequest,
   ResendRequest,
-  Settings,
   TelemetryStatus,
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
@@ -30,9 +29,15 @@ import { resendPlan } from './replay/resend-request.ts';
 import { Resender } from './replay/resender.ts';
 import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
-import { loadSettings, saveSettings } from './settings-store.ts';
+import { loadSettings, type SavedSettings, saveSettings } from './settings-store.ts';
+import { otelConfigFrom } from './telemetry/otel-config.ts';
 import type { OtelThread } from './telemetry/otel-thread.ts';
 import { startOtelExport } from './telemetry/start-otel-export.ts';
+import {
+  applyTelemetryUpdate,
+  otelSettingsOf,
+  telemetrySettingsView,
+} from './telemetry/telemetry-settings.ts';
 
 export interface InspectorServiceOptions {
   dataDir: string;
@@ -60,7 +65,7 @@ export class InspectorService {
   readonly #store: SessionStore;
   readonly #analysis: AnalysisThread;
   readonly #listeners = new Set<UpdateListener>();
-  #settings: Settings;
+  #settings: SavedSettings;
   #proxy: RunningProxy | null = null;
   #proxyError: string | null = null;
   #replay: ReplayResponder | null = null;
@@ -70,7 +75,7 @@ export class InspectorService {
 
   #reloadTimer: NodeJS.Timeout | null = null;
 
-  private constructor(options: InspectorServiceOptions, store: SessionStore, settings: Settings) {
+  private constructor(options: InspectorServiceOptions, store: SessionStore, settings: SavedSettings) {
     this.#options = options;
     this.#store = store;
     this.#settings = settings;
@@ -91,14 +96,27 @@ export class InspectorService {
       },
     });
     this.handlers = this.#makeHandlers();
-    const telemetry = startOtelExport(options.env, {
-      log: options.log,
+    this.#startTelemetry();
+  }
+
+  /** Starts the OpenTelemetry export the settings and the environment ask for (if any). */
+  #startTelemetry(): void {
+    const telemetry = startOtelExport(this.#options.env, otelSettingsOf(this.#settings.telemetry), {
+      log: this.#options.log,
       onStatus: () => void this.#broadcastStatus().catch(() => undefined),
     });
     this.#telemetry = telemetry.export;
     this.#telemetryError = telemetry.error;
-    // Records finished from now on come with their span (made in the analysis worker).
-    if (this.#telemetry) this.#analysis.telemetry = this.#telemetry.captureContent;
+    // Records finished from now on come with their span (made in the analysis worker), or none.
+    this.#analysis.telemetry = this.#telemetry?.captureContent ?? null;
+  }
+
+  /** New OpenTelemetry settings: the old export sends what it can in the background, a new one starts. */
+  #restartTelemetry(): void {
+    const old = this.#telemetry;
+    this.#telemetry = null;
+    void old?.close();
+    this.#startTelemetry();
   }
 
   /**
@@ -179,6 +197,7 @@ export class InspectorService {
       capture: this.#store.health,
       replay: this.#replay?.status() ?? null,
       telemetry: this.#telemetryStatus(),
+      telemetrySettings: telemetrySettingsView(this.#settings.telemetry, this.#options.env),
     };
   }
 
@@ -389,13 +408,20 @@ export class InspectorService {
         parseAllowedOrigins(allowedOrigins);
         const routes = (settings.routes ?? this.#settings.routes ?? '').trim();
         withVariable('Routes', () => parseRoutes(routes));
+        const telemetry = settings.telemetry
+          ? applyTelemetryUpdate(this.#settings.telemetry, settings.telemetry)
+          : this.#settings.telemetry;
+        // A bad endpoint or attribute list is refused here too, with the export left running.
+        if (settings.telemetry) otelConfigFrom(this.#options.env, otelSettingsOf(telemetry));
         this.#settings = {
           listenAddr: settings.listenAddr.trim(),
           upstream: settings.upstream.trim(),
           allowedOrigins,
           routes,
+          telemetry,
         };
         await saveSettings(this.#options.dataDir, this.#settings);
+        if (settings.telemetry) this.#restartTelemetry();
         await this.#proxy?.close();
         await this.#startProxy();
         return this.#broadcastStatus();

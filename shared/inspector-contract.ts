@@ -65,6 +65,8 @@ export interface ProxyStatus {
   autoDetect?: boolean;
   /** OpenTelemetry export (null or absent: off, no endpoint set). */
   telemetry?: TelemetryStatus | null;
+  /** The OpenTelemetry settings as saved (header values left out), for the settings dialog. */
+  telemetrySettings?: TelemetrySettingsView;
 }
 
 /** One route: requests to `/<name>/…` go to `<url>/…`. */
@@ -94,6 +96,36 @@ export interface TelemetryStatus {
   content: boolean;
 }
 
+/** The OpenTelemetry export's settings (each one the environment's OTLP variable overrides). */
+export interface TelemetrySettings {
+  /** Base OTLP/HTTP endpoint, `/v1/traces` and `/v1/metrics` added ('' = none: nothing is exported). */
+  endpoint: string;
+  /** One signal's full URL, used as is ('' = from `endpoint`). */
+  tracesEndpoint: string;
+  metricsEndpoint: string;
+  protocol: 'http/protobuf' | 'http/json';
+  /** The resource's `service.name` ('' = `tokentap`). */
+  serviceName: string;
+  /** More resource attributes, `key=value,…` as in `OTEL_RESOURCE_ATTRIBUTES`. */
+  resourceAttributes: string;
+  /** Prompts and answers go on the spans too. */
+  captureContent: boolean;
+}
+
+/** What the settings dialog sends: header values only for the headers it replaces. */
+export interface TelemetrySettingsUpdate extends TelemetrySettings {
+  /** Header name → new value, or null to remove it; headers not named keep their saved value. */
+  headers?: Record<string, string | null>;
+}
+
+/** What the settings dialog is shown: header values are credentials and never leave the main side. */
+export interface TelemetrySettingsView extends TelemetrySettings {
+  /** The names of the saved headers (`Authorization`, `DD-API-KEY`), values withheld. */
+  headerNames: string[];
+  /** Settings an OTLP environment variable overrides for this run (`endpoint`, `headers` …). */
+  fromEnvironment: Array<keyof TelemetrySettings | 'headers'>;
+}
+
 export interface Settings {
   listenAddr: string;
   upstream: string;
@@ -101,6 +133,8 @@ export interface Settings {
   allowedOrigins?: string;
   /** Routes added or overridden, `name=url,name=url`; absent in an update: unchanged. */
   routes?: string;
+  /** The OpenTelemetry export; absent in an update: unchanged. Applying it restarts the export. */
+  telemetry?: TelemetrySettingsUpdate;
 }
 
 /** Totals for one provider, tenant, model or a combination. Token sums skip exchanges with unknown usage. */

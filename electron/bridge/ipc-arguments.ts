@@ -1,5 +1,6 @@
 import type { Channel, ExportRequest, InspectorRequests, Settings } from '../../shared/inspector-contract.ts';
 import { checkReplayStartRequest, checkResendRequest } from '../replay/replay-arguments.ts';
+import { checkTelemetryUpdate } from '../telemetry/telemetry-settings.ts';
 
 /** A message whose arguments do not match its channel's contract. */
 export class ArgumentError extends Error {
@@ -61,6 +62,13 @@ function settings(channel: Channel, value: unknown): Settings {
     checked.allowedOrigins = string(channel, 'settings.allowedOrigins', body.allowedOrigins, MAX_SETTING);
   if (body.routes !== undefined)
     checked.routes = string(channel, 'settings.routes', body.routes, MAX_SETTING);
+  if (body.telemetry !== undefined) {
+    try {
+      checked.telemetry = checkTelemetryUpdate(body.telemetry);
+    } catch (error) {
+      throw new ArgumentError(channel, (error as Error).message);
+    }
+  }
   return checked;
 }
 

@@ -50,6 +50,8 @@ export interface OtlpReceiver {
   readonly raw: Buffer[];
   /** Content types seen (`application/x-protobuf`, `application/json`). */
   readonly contentTypes: string[];
+  /** The headers of each request taken (`authorization` as the exporter sent it). */
+  readonly requestHeaders: IncomingMessage['headers'][];
   /** Requests answered 503, and requests being held (stall). */
   readonly refused503: number;
   readonly stalled: number;
@@ -95,6 +97,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const metrics: ReceivedMetric[] = [];
   const raw: Buffer[] = [];
   const contentTypes: string[] = [];
+  const requestHeaders: IncomingMessage['headers'][] = [];
   const sockets = new Set<Socket>();
   const held: ServerResponse[] = [];
   const counts = { refused503: 0, stalled: 0, metricsRefused: 0 };
@@ -136,6 +139,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       }
       raw.push(body);
       contentTypes.push(req.headers['content-type'] ?? '');
+      requestHeaders.push(req.headers);
       try {
         decode(req, body);
       } catch (error) {
@@ -164,6 +168,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     metrics,
     raw,
     contentTypes,
+    requestHeaders,
     get refused503() {
       return counts.refused503;
     },
