@@ -38,6 +38,7 @@ import {
   otelSettingsOf,
   telemetrySettingsView,
 } from './telemetry/telemetry-settings.ts';
+import { ThreadService } from './threads/thread-service.ts';
 
 export interface InspectorServiceOptions {
   dataDir: string;
@@ -396,8 +397,36 @@ export class InspectorService {
     return [...summaries, ...current].sort((a, b) => a.seq - b.seq);
   }
 
+  /** Threads of a session: its summaries (in flight too for the current one) and records (live ones from the worker). */
+  #threadService(): ThreadService {
+    const store = this.#store;
+    const isCurrent = (session: string | null) => session === null || session === store.currentId;
+    return new ThreadService({
+      summaries: (session) =>
+        isCurrent(session) ? this.#currentSummaries(session) : store.summaries(session),
+      records: async (ids, session) => {
+        const onDisk = await store.records(ids, session);
+        const analysis = this.#analysis;
+        return (async function* () {
+          const found = new Set<string>();
+          for await (const record of onDisk) {
+            found.add(record.id);
+            yield record;
+          }
+          if (!isCurrent(session)) return;
+          for (const id of ids) {
+            if (found.has(id)) continue;
+            const live = await analysis.liveRecord(id);
+            if (live) yield live;
+          }
+        })();
+      },
+    });
+  }
+
   #makeHandlers(): InspectorHandlers {
     const store = this.#store;
+    const threads = this.#threadService();
     return {
       'status.get': () => this.status(),
       'settings.update': async (settings) => {
@@ -441,6 +470,8 @@ export class InspectorService {
         return live ?? store.record(id, session);
       },
       'usage.get': async (session) => usageTotals(await store.summaries(session)),
+      'threads.list': (session) => threads.list(session),
+      'threads.get': (id, session) => threads.get(id, session),
       'sessions.list': () => store.list(),
       'sessions.create': async () => {
         await store.flush();

@@ -73,6 +73,7 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     capture: { setPaused: call('capture.setPaused') },
     exchanges: { list: call('exchanges.list'), get: call('exchanges.get'), resend: call('exchanges.resend') },
     usage: { get: call('usage.get') },
+    threads: { list: call('threads.list'), get: call('threads.get') },
     sessions: {
       list: call('sessions.list'),
       create: call('sessions.create'),

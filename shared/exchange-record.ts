@@ -1,6 +1,7 @@
 import type { ApiKind } from './api-kind.ts';
 import type { ExchangeErrorKind, HeaderMap } from './capture-events.ts';
 import type { MergedResult } from './merged-result.ts';
+import type { CacheVerdict, ContextBreakdown, ThreadRef, TurnDelta } from './threads/thread-types.ts';
 import type { Usage } from './usage.ts';
 import type { WebSocketCapture } from './websocket-record.ts';
 
@@ -92,6 +93,8 @@ export interface ExchangeSummary {
    * or `miss` when nothing matched and Tokentap answered 404 (absent for live traffic).
    */
   replayOf?: string;
+  /** The conversation thread and turn (`null`: no conversation in it); absent in records made before threads. */
+  thread?: ThreadRef | null;
 }
 
 export interface CapturedBody {
@@ -151,4 +154,10 @@ export interface ExchangeRecord extends ExchangeSummary {
   streamError: { type: string; message: string } | null;
   /** A WebSocket exchange (the upstream answered `101`): its messages and close; absent for HTTP. */
   websocket?: WebSocketCapture;
+  /** What changed since the previous turn of its thread (absent without a thread). */
+  delta?: TurnDelta;
+  /** The prompt cache verdict of this turn (absent without a thread). */
+  cache?: CacheVerdict;
+  /** What fills the input, an estimate in tokens (absent without a thread). */
+  context?: ContextBreakdown;
 }

@@ -22,5 +22,6 @@ export function summarise(record: ExchangeRecord): ExchangeSummary {
     ...(record.provider === undefined ? {} : { provider: record.provider }),
     ...(record.resentFrom === undefined ? {} : { resentFrom: record.resentFrom }),
     ...(record.replayOf === undefined ? {} : { replayOf: record.replayOf }),
+    ...(record.thread === undefined ? {} : { thread: record.thread }),
   };
 }

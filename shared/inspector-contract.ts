@@ -1,4 +1,5 @@
 import type { ExchangeRecord, ExchangeSummary } from './exchange-record.ts';
+import type { ThreadDetail, ThreadListItem } from './threads/thread-types.ts';
 
 /**
  * The one contract between the main process (or the headless server) and the renderer: every
@@ -248,6 +249,8 @@ export interface InspectorRequests {
   'exchanges.list': { args: [session: string | null]; result: ExchangeSummary[] };
   'exchanges.get': { args: [id: string, session: string | null]; result: ExchangeRecord | null };
   'usage.get': { args: [session: string | null]; result: UsageTotals };
+  'threads.list': { args: [session: string | null]; result: ThreadListItem[] };
+  'threads.get': { args: [id: string, session: string | null]; result: ThreadDetail | null };
   'sessions.list': { args: []; result: SessionInfo[] };
   'sessions.create': { args: []; result: SessionInfo };
   'sessions.delete': { args: [id: string]; result: undefined };
@@ -298,6 +301,8 @@ export const CHANNELS: readonly Channel[] = [
   'exchanges.list',
   'exchanges.get',
   'usage.get',
+  'threads.list',
+  'threads.get',
   'sessions.list',
   'sessions.create',
   'sessions.delete',

@@ -117,7 +117,16 @@ const capturedBody = (pseudoHeaders: boolean) =>
 const nullableNumber = nullable(number);
 
 /** The record fields that may be absent (links to other exchanges, added after the first format). */
-export type OptionalRecordField = 'resentFrom' | 'replayOf' | 'upstream' | 'websocket' | 'provider';
+export type OptionalRecordField =
+  | 'resentFrom'
+  | 'replayOf'
+  | 'upstream'
+  | 'websocket'
+  | 'provider'
+  | 'thread'
+  | 'delta'
+  | 'cache'
+  | 'context';
 
 const websocketSide = oneOf(['client', 'server']);
 
@@ -136,6 +145,11 @@ export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape>
     close: nullable(object({ code: integer, reason: string, by: websocketSide, t: number })),
   }),
   provider: string,
+  // Threads (issue 14): the parts the list and the thread index read are checked; the rest is display-only.
+  thread: nullable(object({ id: string, turn: integer, parentId: nullable(string) }, { title: string })),
+  delta: object({ appended: arrayOf(object({ at: string })), changed: arrayOf(object({ at: string })) }),
+  cache: object({ verdict: oneOf(['hit', 'partial', 'miss', 'write', 'none']) }),
+  context: object({ parts: object({}), largest: arrayOf(object({ at: string })) }),
 };
 
 /**

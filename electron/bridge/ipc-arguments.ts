@@ -140,6 +140,17 @@ export const ARGUMENT_CHECKS: { readonly [C in Channel]: ArgumentCheck<C> } = {
     arity('usage.get', args, ['session']);
     return [nullableString('usage.get', 'session', args[0], MAX_ID)];
   },
+  'threads.list': (args) => {
+    arity('threads.list', args, ['session']);
+    return [nullableString('threads.list', 'session', args[0], MAX_ID)];
+  },
+  'threads.get': (args) => {
+    arity('threads.get', args, ['id', 'session']);
+    return [
+      string('threads.get', 'id', args[0], MAX_ID),
+      nullableString('threads.get', 'session', args[1], MAX_ID),
+    ];
+  },
   'sessions.list': (args) => {
     arity('sessions.list', args, []);
     return [];

@@ -15,6 +15,8 @@ export interface ExchangeDraft {
   readonly requestBody: CappedBytes;
   /** The captured response body after decompression (capped). */
   readonly responseBody: CappedBytes;
+  /** The request body parsed as JSON by the metadata analyzer (absent when cut or not parsed), for later analyzers to share. */
+  requestJson?: unknown;
   /** The model the request asked for; the response may name a more exact one. */
   requestedModel: string | null;
   /** The response is a stream of SSE or NDJSON events. */

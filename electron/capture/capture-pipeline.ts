@@ -9,6 +9,7 @@ import { integrityAnalyzer } from './analyzers/integrity-analyzer.ts';
 import { linkAnalyzer } from './analyzers/link-analyzer.ts';
 import { llmResponseAnalyzer } from './analyzers/llm-response-analyzer.ts';
 import { metadataAnalyzer } from './analyzers/metadata-analyzer.ts';
+import { threadAnalyzers } from './analyzers/thread-analyzer.ts';
 import { timingsAnalyzer } from './analyzers/timings-analyzer.ts';
 import { upstreamErrorAnalyzer } from './analyzers/upstream-error-analyzer.ts';
 import { websocketAnalyzer } from './analyzers/websocket-analyzer.ts';
@@ -34,6 +35,8 @@ export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
     timingsAnalyzer,
     costAnalyzer,
     integrityAnalyzer,
+    // One thread tracker for every exchange this pipeline sees.
+    threadAnalyzers(),
   ];
 }
 

@@ -174,6 +174,7 @@ async function route(
   const exchange = /^\/api\/exchanges\/([^/]+)$/.exec(path);
   const sessionPath = /^\/api\/sessions\/([^/]+)$/.exec(path);
   const resend = /^\/api\/exchanges\/([^/]+)\/resend$/.exec(path);
+  const thread = /^\/api\/threads\/([^/]+)$/.exec(path);
 
   if (method === 'GET' && path === '/api/status') return sendJson(res, 200, await handlers['status.get']());
   if (method === 'PUT' && path === '/api/settings') {
@@ -221,6 +222,14 @@ async function route(
   }
   if (method === 'DELETE' && path === '/api/replay')
     return sendJson(res, 200, await handlers['replay.stop']());
+  if (method === 'GET' && path === '/api/threads')
+    return sendJson(res, 200, await handlers['threads.list'](session));
+  if (method === 'GET' && thread) {
+    const [id] = ARGUMENT_CHECKS['threads.get']([decodeURIComponent(thread[1] as string), session]);
+    const detail = await handlers['threads.get'](id, session);
+    if (!detail) throw new HttpError(404, `No thread "${thread[1]}" in this session`);
+    return sendJson(res, 200, detail);
+  }
   if (method === 'GET' && path === '/api/usage')
     return sendJson(res, 200, await handlers['usage.get'](session));
   if (method === 'GET' && path === '/api/sessions')

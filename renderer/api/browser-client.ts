@@ -13,6 +13,7 @@ import type {
   Settings,
   UsageTotals,
 } from '../../shared/inspector-contract.ts';
+import type { ThreadDetail, ThreadListItem } from '../../shared/threads/thread-types.ts';
 import type { CallOptions, CancellableApi } from './call-options.ts';
 
 const TOKEN_KEY = 'tokentap.token';
@@ -197,6 +198,19 @@ export function createBrowserClient(
       },
       usage: {
         get: (session: string | null) => json<UsageTotals>(options, 'GET', '/api/usage', { session }),
+      },
+      threads: {
+        list: (session: string | null) => json<ThreadListItem[]>(options, 'GET', '/api/threads', { session }),
+        get: async (id: string, session: string | null) => {
+          try {
+            return await json<ThreadDetail>(options, 'GET', `/api/threads/${encodeURIComponent(id)}`, {
+              session,
+            });
+          } catch (error) {
+            if (error instanceof NotFound) return null;
+            throw error;
+          }
+        },
       },
       sessions: {
         list: () => json<SessionInfo[]>(options, 'GET', '/api/sessions'),

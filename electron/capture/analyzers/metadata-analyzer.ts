@@ -33,7 +33,9 @@ export function metadataAnalyzer(): Analyzer {
         stream = prefix.stream === true;
         streamUnknown = prefix.stream === null;
       } else {
-        ({ model, stream } = readRequestMeta(record.api, text));
+        let json: unknown;
+        ({ model, stream, json } = readRequestMeta(record.api, text));
+        draft.requestJson = json;
       }
       draft.requestedModel = model;
       record.model = model;

@@ -33,6 +33,8 @@ const ALL_CHANNELS: Record<Channel, true> = {
   'exchanges.list': true,
   'exchanges.get': true,
   'usage.get': true,
+  'threads.list': true,
+  'threads.get': true,
   'sessions.list': true,
   'sessions.create': true,
   'sessions.delete': true,

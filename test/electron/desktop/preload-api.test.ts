@@ -42,6 +42,8 @@ describe('preload bridge (window.tokentap)', () => {
         "sessions.list",
         "settings.update",
         "status.get",
+        "threads.get",
+        "threads.list",
         "usage.get",
       ]
     `);

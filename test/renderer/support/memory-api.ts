@@ -11,6 +11,7 @@ import type {
   SessionInfo,
   Settings,
 } from '../../../shared/inspector-contract.ts';
+import { listThreads, threadDetail, threadTurn } from '../../../shared/threads/thread-list.ts';
 import { usageTotals } from '../../../shared/usage-totals.ts';
 import { summaryOf } from './records.ts';
 
@@ -208,6 +209,25 @@ export class MemoryApi implements InspectorApi {
     get: async (session: string | null) => {
       this.#log('usage.get', session);
       return usageTotals(this.#summaries(this.#session(session)));
+    },
+  };
+
+  threads = {
+    list: async (session: string | null) => {
+      this.#log('threads.list', session);
+      return listThreads(this.#summaries(this.#session(session)));
+    },
+    get: async (id: string, session: string | null) => {
+      this.#log('threads.get', id, session);
+      const summaries = this.#summaries(this.#session(session)).filter((s) => s.thread?.id === id);
+      const item = listThreads(summaries)[0];
+      if (!item) return null;
+      const records = this.#session(session).records;
+      const turns = summaries.flatMap((s) => {
+        const record = records.get(s.id);
+        return record && s.thread ? [threadTurn(record, s.thread)] : [];
+      });
+      return threadDetail(item, turns);
     },
   };
 

@@ -1,0 +1,97 @@
+import { parseJson, str } from '../../../shared/json-fields.ts';
+import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
+import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
+import { responseIds, WebSocketTurn } from '../../../shared/threads/websocket-turn.ts';
+import type { Analyzer, AnalyzerFactory, ExchangeDraft } from '../analyzer.ts';
+
+/**
+ * Loads the tokenizer for context estimates off the forwarding thread, once, and only when the
+ * worker starts: until it has loaded, estimates count four characters a token (and say so).
+ */
+function loadTokenizer(tracker: ThreadTracker): void {
+  import('gpt-tokenizer/encoding/o200k_base')
+    .then((m) => {
+      tracker.counter = { name: 'o200k_base', count: (text) => m.countTokens(text) };
+    })
+    .catch(() => {
+      // Without it, estimates stay at four characters a token, labelled `chars/4`.
+    });
+}
+
+/**
+ * Puts each conversation exchange in its thread (`record.thread`, when the request is complete)
+ * and, when it ends, what changed since the previous turn, the prompt cache verdict and the
+ * context breakdown. One tracker serves every exchange of the worker; it keeps hashes, not bodies.
+ */
+export function threadAnalyzers(tracker = new ThreadTracker()): AnalyzerFactory {
+  loadTokenizer(tracker);
+  return () => threadAnalyzer(tracker);
+}
+
+function threadAnalyzer(tracker: ThreadTracker): Analyzer {
+  let begun: BegunTurn | null = null;
+  let socket: WebSocketTurn | null = null;
+
+  const begin = (draft: ExchangeDraft, json: unknown): void => {
+    const { record } = draft;
+    const request = normaliseRequest(
+      record.api,
+      json,
+      record.request.headers,
+      draft.requestedModel ?? record.model,
+    );
+    if (request === null) return;
+    begun = tracker.begin(record.id, record.api, Date.parse(record.startedAt), request);
+    record.thread = begun.ref;
+    record.delta = begun.delta;
+  };
+
+  return {
+    name: 'thread',
+    onRequestStart(draft) {
+      draft.record.thread = null;
+    },
+    onRequestEnd(draft) {
+      const { record, requestBody } = draft;
+      if (!isConversationApi(record.api) || requestBody.truncated) return;
+      begin(draft, draft.requestJson ?? parseJson(requestBody.text()));
+    },
+    onResponseStart(draft, event) {
+      if (event.status === 101) {
+        // A WebSocket: the turn is read from its messages instead.
+        begun = null;
+        draft.record.thread = null;
+        socket = new WebSocketTurn();
+      }
+    },
+    onWebSocketMessage(_draft, message, text) {
+      if (socket === null || text === null) return;
+      if (message.from === 'client') socket.client(text);
+      else socket.server(text);
+    },
+    onResponseEnd(draft) {
+      const { record } = draft;
+      let usage = record.usage;
+      let ids: string[] = [];
+      if (socket !== null) {
+        if (socket.body === null || (record.api !== 'openai.responses' && record.api !== 'azure.responses'))
+          return;
+        const model = str(socket.body.model);
+        if (model !== null) draft.requestedModel ??= model;
+        begin(draft, socket.body);
+        usage = socket.usage;
+        ids = socket.ids;
+      } else if (record.api === 'openai.responses' || record.api === 'azure.responses') {
+        ids = responseIds(draft.responseBody.text().slice(0, 4096));
+      }
+      if (begun === null) return;
+      const { cache, context } = tracker.end(begun, {
+        usage,
+        responseIds: ids,
+        toolCalls: record.merged?.toolCalls ?? [],
+      });
+      record.cache = cache;
+      record.context = context;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** Short forms of long texts for previews and side-by-side values. */
+
+/** The text with whitespace collapsed, cut to `max` characters (an ellipsis marks the cut). */
+export function preview(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+/**
+ * The two texts around the first character where they differ, each cut to `max` characters
+ * (starting a little before the difference, an ellipsis marking each cut), so a change deep in a
+ * long system prompt is visible side by side.
+ */
+export function aroundFirstDifference(
+  before: string,
+  after: string,
+  max = 300,
+): { before: string; after: string } {
+  let i = 0;
+  const n = Math.min(before.length, after.length);
+  while (i < n && before.charCodeAt(i) === after.charCodeAt(i)) i++;
+  const start = Math.max(0, i - 60);
+  const cut = (text: string): string => {
+    const head = start > 0 ? '…' : '';
+    const body = text.slice(start, start + max - head.length);
+    return head + body + (start + body.length < text.length ? '…' : '');
+  };
+  return { before: cut(before), after: cut(after) };
+}

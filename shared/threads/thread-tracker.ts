@@ -1,0 +1,305 @@
+/**
+ * Groups exchanges into conversation threads as they are captured. A request joins a thread by
+ * an id the API carries (`previous_response_id`, `conversation`), else when its messages extend
+ * a thread's latest request (the prefix), else as a sub-agent when its first user message is the
+ * input of a tool call a thread is waiting on, else by a session id the client sent (history
+ * rewritten, e.g. compacted); otherwise it starts a thread. State is bounded: hashes per thread,
+ * an LRU of threads, and a byte-budgeted store of block texts.
+ */
+import type { ApiKind } from '../api-kind.ts';
+import type { ToolCall } from '../merged-result.ts';
+import type { Usage } from '../usage.ts';
+import { BlockTextStore } from './block-text-store.ts';
+import { cacheVerdict, FIVE_MINUTES_MS, ONE_HOUR_MS } from './cache-verdict.ts';
+import { CHARS_PER_TOKEN, contextBreakdown, type TokenCounter } from './context-breakdown.ts';
+import type { NormalisedRequest } from './normalise-request.ts';
+import { hashText } from './stable-hash.ts';
+import { preview } from './text-preview.ts';
+import type { CacheVerdict, ContextBreakdown, ThreadLink, ThreadRef, TurnDelta } from './thread-types.ts';
+import { type TurnDiff, turnDiff } from './turn-delta.ts';
+import { snapshotOf, type TurnSnapshot } from './turn-snapshot.ts';
+
+interface ThreadState {
+  id: string;
+  parentId: string | null;
+  /** The ref of the thread's first turn (its parent may be learnt late, while that turn is still in flight). */
+  firstRef: ThreadRef;
+  last: TurnSnapshot;
+  /** The key under which the latest turn's messages are in the prefix index. */
+  prefixKey: string;
+  sessionKey: string | null;
+  /** Hashes of the inputs of the tool calls the latest answer made (a sub-agent's first message is one of them). */
+  pendingInputs: string[];
+  firstUserHash: string | null;
+  /** When the thread's first turn started (ms since the epoch). */
+  firstAtMs: number;
+}
+
+/** A turn begun (its request seen), to finish when its response ends. */
+export interface BegunTurn {
+  ref: ThreadRef;
+  delta: TurnDelta;
+  readonly threadId: string;
+  readonly request: NormalisedRequest;
+  readonly api: ApiKind;
+  readonly previous: TurnSnapshot | null;
+  readonly diff: TurnDiff;
+  readonly snapshot: TurnSnapshot;
+}
+
+export interface TurnEnd {
+  usage: Usage | null;
+  /** Ids of the responses this exchange produced (`resp_…`), for later `previous_response_id`s. */
+  responseIds: readonly string[];
+  toolCalls: readonly ToolCall[];
+}
+
+export interface ThreadTrackerOptions {
+  /** Threads remembered at most (least recently used forgotten first). */
+  maxThreads?: number;
+  /** Characters of block text kept for deltas and token counts. */
+  textBudgetChars?: number;
+  /** Makes thread ids (tests: deterministic ones). */
+  newId?: () => string;
+}
+
+/** A bounded map that forgets its least recently set keys. */
+class BoundedMap<V> extends Map<string, V> {
+  readonly limit: number;
+  constructor(limit: number) {
+    super();
+    this.limit = limit;
+  }
+  override set(key: string, value: V): this {
+    super.delete(key);
+    super.set(key, value);
+    if (this.size > this.limit) {
+      const oldest = this.keys().next().value;
+      if (oldest !== undefined) super.delete(oldest);
+    }
+    return this;
+  }
+}
+
+const MIN_TOOL_INPUT_CHARS = 12;
+
+function normaliseText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The string values in a tool call's arguments (the sub-agent prompt is one), and the arguments whole. */
+function toolInputs(call: ToolCall): string[] {
+  const out = [call.arguments];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') out.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  try {
+    walk(JSON.parse(call.arguments));
+  } catch {
+    // Arguments that are not JSON count whole.
+  }
+  return out.map(normaliseText).filter((s) => s.length >= MIN_TOOL_INPUT_CHARS);
+}
+
+function randomId(): string {
+  let id = 'thr_';
+  for (let i = 0; i < 12; i++) id += Math.floor(Math.random() * 16).toString(16);
+  return id;
+}
+
+export class ThreadTracker {
+  readonly #threads: BoundedMap<ThreadState>;
+  /** Cumulative hash of a thread's latest message list → thread id. */
+  readonly #byPrefix: BoundedMap<string>;
+  readonly #byResponseId: BoundedMap<string>;
+  readonly #byConversation: BoundedMap<string>;
+  /** `session|tools hash` → thread id. */
+  readonly #bySession: BoundedMap<string>;
+  /** Hash of a pending tool call's input → the thread waiting on it. */
+  readonly #byToolInput: BoundedMap<string>;
+  /** Hash of a recent first turn's first user message → its thread (for parents whose answer ends after the child started). */
+  readonly #orphans: BoundedMap<string>;
+  readonly store: BlockTextStore;
+  readonly #newId: () => string;
+  /** Counts tokens; until a real tokenizer is set, about four characters a token. */
+  counter: TokenCounter = CHARS_PER_TOKEN;
+
+  constructor(options: ThreadTrackerOptions = {}) {
+    const max = options.maxThreads ?? 2000;
+    this.#threads = new BoundedMap(max);
+    this.#byPrefix = new BoundedMap(max);
+    this.#byResponseId = new BoundedMap(max * 4);
+    this.#byConversation = new BoundedMap(max);
+    this.#bySession = new BoundedMap(max);
+    this.#byToolInput = new BoundedMap(max * 4);
+    this.#orphans = new BoundedMap(256);
+    this.store = new BlockTextStore(options.textBudgetChars);
+    this.#newId = options.newId ?? randomId;
+  }
+
+  /** Threads remembered now. */
+  get size(): number {
+    return this.#threads.size;
+  }
+
+  #thread(id: string | undefined): ThreadState | undefined {
+    if (id === undefined) return undefined;
+    const thread = this.#threads.get(id);
+    if (thread) this.#threads.set(id, thread);
+    return thread;
+  }
+
+  /** Finds the thread a request belongs to, and how. */
+  #match(
+    request: NormalisedRequest,
+    prefixes: string[],
+    sessionKey: string | null,
+  ): { thread: ThreadState | undefined; link: ThreadLink; parentId: string | null } {
+    if (request.previousResponseId !== null) {
+      const thread = this.#thread(this.#byResponseId.get(request.previousResponseId));
+      if (thread) return { thread, link: 'previous-response-id', parentId: null };
+    }
+    if (request.conversation !== null) {
+      const thread = this.#thread(this.#byConversation.get(request.conversation));
+      if (thread) return { thread, link: 'conversation', parentId: null };
+    }
+    // The longest earlier request this one extends (strictly: a repeat of a request is not its next turn).
+    for (let n = prefixes.length - 2; n >= 0; n--) {
+      const key = prefixes[n];
+      const thread = key === undefined ? undefined : this.#thread(this.#byPrefix.get(key));
+      if (thread) return { thread, link: 'prefix', parentId: null };
+    }
+    const firstUser = request.firstUserText === null ? null : hashText(normaliseText(request.firstUserText));
+    if (firstUser !== null) {
+      const parent = this.#byToolInput.get(firstUser) ?? this.#blockMatchesToolInput(request);
+      if (parent !== undefined && this.#threads.has(parent))
+        return { thread: undefined, link: 'new', parentId: parent };
+    }
+    if (sessionKey !== null) {
+      const thread = this.#thread(this.#bySession.get(sessionKey));
+      if (thread) return { thread, link: 'session-id', parentId: null };
+    }
+    return { thread: undefined, link: 'new', parentId: null };
+  }
+
+  /** A sub-agent's prompt may be one text block of several (Claude Code puts reminders before it). */
+  #blockMatchesToolInput(request: NormalisedRequest): string | undefined {
+    const first = request.messages.find((m) => m.kind === 'user');
+    for (const block of first?.blocks ?? []) {
+      if (block.text === block.json) continue;
+      const parent = this.#byToolInput.get(hashText(normaliseText(block.text)));
+      if (parent !== undefined) return parent;
+    }
+    return undefined;
+  }
+
+  /** A request is complete: which thread and turn it is, and what changed since the previous turn. */
+  begin(exchangeId: string, api: ApiKind, startedAtMs: number, request: NormalisedRequest): BegunTurn {
+    const prefixes: string[] = [];
+    let cumulative = '';
+    for (const m of request.messages) {
+      cumulative = hashText(`${cumulative},${m.hash}`);
+      prefixes.push(cumulative);
+    }
+    const toolsHash = hashText(request.tools.map((t) => t.hash).join(','));
+    const sessionKey = request.sessionId === null ? null : `${request.sessionId}|${toolsHash}`;
+    const { thread, link, parentId } = this.#match(request, prefixes, sessionKey);
+    const previous = thread?.last ?? null;
+    const diff = turnDiff(previous, request, link, startedAtMs, this.store);
+    for (const b of [...request.system, ...request.tools, ...request.messages.flatMap((m) => m.blocks)])
+      this.store.put(b.hash, b.text);
+
+    const anthropic = api === 'anthropic.messages';
+    const ttlMs = request.ttl1h ? ONE_HOUR_MS : FIVE_MINUTES_MS;
+    const turn = (previous?.turn ?? 0) + 1;
+    const snapshot = snapshotOf(request, exchangeId, turn, startedAtMs, anthropic, ttlMs);
+    const prefixKey = prefixes[prefixes.length - 1] ?? '';
+    let state: ThreadState;
+    let ref: ThreadRef;
+    if (thread) {
+      state = thread;
+      this.#byPrefix.delete(state.prefixKey);
+      // The thread's pending tool calls are answered by this turn.
+      for (const input of state.pendingInputs)
+        if (this.#byToolInput.get(input) === state.id) this.#byToolInput.delete(input);
+      state.pendingInputs = [];
+      state.last = snapshot;
+      state.prefixKey = prefixKey;
+      ref = { id: state.id, turn, parentId: state.parentId };
+    } else {
+      const id = this.#newId();
+      const title = request.title === null ? '' : preview(request.title, 80);
+      ref = { id, turn: 1, parentId, title };
+      const firstUserHash =
+        request.firstUserText === null ? null : hashText(normaliseText(request.firstUserText));
+      state = {
+        id,
+        parentId,
+        firstRef: ref,
+        last: snapshot,
+        prefixKey,
+        sessionKey,
+        pendingInputs: [],
+        firstUserHash,
+        firstAtMs: startedAtMs,
+      };
+      if (parentId === null && firstUserHash !== null) this.#orphans.set(firstUserHash, id);
+    }
+    this.#threads.set(state.id, state);
+    this.#byPrefix.set(prefixKey, state.id);
+    if (request.conversation !== null) this.#byConversation.set(request.conversation, state.id);
+    if (sessionKey !== null) {
+      state.sessionKey = sessionKey;
+      this.#bySession.set(sessionKey, state.id);
+    }
+    return { ref, delta: diff.delta, threadId: state.id, request, api, previous, diff, snapshot };
+  }
+
+  /** The turn's response ended: its cache verdict and context breakdown, and what later turns link by. */
+  end(begun: BegunTurn, end: TurnEnd): { cache: CacheVerdict; context: ContextBreakdown } {
+    const { request, snapshot } = begun;
+    const usage = end.usage;
+    snapshot.usage = usage && {
+      input: usage.inputTokens,
+      read: usage.cachedTokens,
+      write: usage.cacheWriteTokens ?? null,
+    };
+    const cache = cacheVerdict({
+      api: begun.api,
+      model: request.model,
+      usage,
+      previous: begun.previous,
+      diff: begun.diff,
+      breakpoints: request.breakpoints,
+      ttlMs: snapshot.ttlMs,
+    });
+    const context = contextBreakdown(request, usage?.inputTokens ?? null, this.counter, this.store);
+    const state = this.#threads.get(begun.threadId);
+    if (state) {
+      for (const id of end.responseIds) this.#byResponseId.set(id, state.id);
+      if (state.last === snapshot) this.#noteToolCalls(state, end.toolCalls);
+    }
+    return { cache, context };
+  }
+
+  #noteToolCalls(state: ThreadState, calls: readonly ToolCall[]): void {
+    for (const call of calls) {
+      for (const input of toolInputs(call)) {
+        const hash = hashText(input);
+        state.pendingInputs.push(hash);
+        this.#byToolInput.set(hash, state.id);
+        // A sub-agent that started before this answer ended (tools run while the answer streams).
+        const orphanId = this.#orphans.get(hash);
+        const orphan =
+          orphanId === undefined || orphanId === state.id ? undefined : this.#threads.get(orphanId);
+        if (orphan && orphan.parentId === null && orphan.firstAtMs >= state.last.startedAtMs) {
+          orphan.parentId = state.id;
+          orphan.firstRef.parentId = state.id;
+          this.#orphans.delete(hash);
+        }
+      }
+    }
+  }
+}
