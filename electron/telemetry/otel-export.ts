@@ -27,6 +27,7 @@ import { type GenAiSpan, genAiSpan } from './genai-span.ts';
 import { displayEndpoint, type OtelConfig } from './otel-config.ts';
 import { SpanBacklogExporter } from './span-backlog-exporter.ts';
 import { initialTelemetryStatus } from './telemetry-status.ts';
+import { ThreadTraces } from './thread-traces.ts';
 
 export interface OtelExportOptions {
   /** Hears a change of state (working → failing, and back): the status bar shows it. */
@@ -64,6 +65,7 @@ export class OtelExport {
   readonly #backlog: SpanBacklogExporter;
   readonly #processor: CountingProcessor;
   readonly #histograms: Record<keyof typeof GENAI_BUCKETS, Histogram>;
+  readonly #threads = new ThreadTraces();
   #status: TelemetryStatus;
   #closed = false;
 
@@ -118,7 +120,11 @@ export class OtelExport {
         this.#status.dropped++;
       },
     );
-    this.#tracerProvider = new TracerProvider({ resource, spanProcessors: [this.#processor] });
+    this.#tracerProvider = new TracerProvider({
+      resource,
+      spanProcessors: [this.#processor],
+      idGenerator: this.#threads.ids,
+    });
     this.#tracer = this.#tracerProvider.getTracer('tokentap', TOKENTAP_VERSION);
 
     const readers = config.metricsUrl
@@ -187,11 +193,12 @@ export class OtelExport {
   }
 
   #emitSpan(data: GenAiSpan): void {
-    const span = this.#tracer.startSpan(data.name, {
-      kind: SpanKind.CLIENT,
-      startTime: data.startMs,
-      attributes: data.attributes,
-    });
+    const span = this.#tracer.startSpan(
+      data.name,
+      { kind: SpanKind.CLIENT, startTime: data.startMs, attributes: data.attributes },
+      this.#threads.contextFor(data.thread),
+    );
+    this.#threads.emitted(data.thread, span.spanContext().spanId);
     if (data.error) span.setStatus({ code: SpanStatusCode.ERROR, message: data.error.message });
     span.end(data.endMs);
   }

@@ -18,6 +18,8 @@ export interface ReceivedSpan {
   name: string;
   traceId: string;
   spanId: string;
+  /** The parent span's id, '' for a root span. */
+  parentSpanId: string;
   kind: number;
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
@@ -249,6 +251,7 @@ function spansOf(message: unknown): ReceivedSpan[] {
           name: span.name as string,
           traceId: hexId(span.traceId),
           spanId: hexId(span.spanId),
+          parentSpanId: span.parentSpanId === undefined ? '' : hexId(span.parentSpanId),
           kind: Number(span.kind ?? 0),
           startTimeUnixNano: BigInt(span.startTimeUnixNano as string),
           endTimeUnixNano: BigInt(span.endTimeUnixNano as string),
