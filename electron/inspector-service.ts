@@ -27,6 +27,7 @@ import { lightRecording } from './replay/recording-loader.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
 import { resendPlan } from './replay/resend-request.ts';
 import { Resender } from './replay/resender.ts';
+import { SearchThread } from './search/search-thread.ts';
 import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, type SavedSettings, saveSettings } from './settings-store.ts';
@@ -71,6 +72,7 @@ export class InspectorService {
   #proxyError: string | null = null;
   #replay: ReplayResponder | null = null;
   readonly #resender = new Resender();
+  readonly #search = new SearchThread();
   #telemetry: OtelThread | null = null;
   #telemetryError: string | null = null;
 
@@ -329,6 +331,7 @@ export class InspectorService {
     this.#proxy = null;
     await this.#analysis.close();
     await this.#telemetry?.close();
+    await this.#search.close();
     if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
     await this.#store.close();
   }
@@ -470,6 +473,10 @@ export class InspectorService {
         return live ?? store.record(id, session);
       },
       'usage.get': async (session) => usageTotals(await store.summaries(session)),
+      'search.text': async (text, session) => {
+        const { dataPath, entries } = await store.lines(session);
+        return (await this.#search.search(dataPath, entries, text)).ids;
+      },
       'threads.list': (session) => threads.list(session),
       'threads.get': (id, session) => threads.get(id, session),
       'sessions.list': () => store.list(),

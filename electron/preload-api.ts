@@ -74,6 +74,7 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     exchanges: { list: call('exchanges.list'), get: call('exchanges.get'), resend: call('exchanges.resend') },
     usage: { get: call('usage.get') },
     threads: { list: call('threads.list'), get: call('threads.get') },
+    search: { text: call('search.text') },
     sessions: {
       list: call('sessions.list'),
       create: call('sessions.create'),

@@ -251,6 +251,8 @@ export interface InspectorRequests {
   'usage.get': { args: [session: string | null]; result: UsageTotals };
   'threads.list': { args: [session: string | null]; result: ThreadListItem[] };
   'threads.get': { args: [id: string, session: string | null]; result: ThreadDetail | null };
+  /** Full-text search (`text:"…"`): ids of the exchanges whose request or response text holds it, case-insensitive. */
+  'search.text': { args: [text: string, session: string | null]; result: string[] };
   'sessions.list': { args: []; result: SessionInfo[] };
   'sessions.create': { args: []; result: SessionInfo };
   'sessions.delete': { args: [id: string]; result: undefined };
@@ -303,6 +305,7 @@ export const CHANNELS: readonly Channel[] = [
   'usage.get',
   'threads.list',
   'threads.get',
+  'search.text',
   'sessions.list',
   'sessions.create',
   'sessions.delete',

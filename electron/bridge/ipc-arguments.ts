@@ -144,6 +144,13 @@ export const ARGUMENT_CHECKS: { readonly [C in Channel]: ArgumentCheck<C> } = {
     arity('threads.list', args, ['session']);
     return [nullableString('threads.list', 'session', args[0], MAX_ID)];
   },
+  'search.text': (args) => {
+    arity('search.text', args, ['text', 'session']);
+    return [
+      string('search.text', 'text', args[0], MAX_SETTING),
+      nullableString('search.text', 'session', args[1], MAX_ID),
+    ];
+  },
   'threads.get': (args) => {
     arity('threads.get', args, ['id', 'session']);
     return [

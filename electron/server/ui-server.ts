@@ -222,6 +222,10 @@ async function route(
   }
   if (method === 'DELETE' && path === '/api/replay')
     return sendJson(res, 200, await handlers['replay.stop']());
+  if (method === 'GET' && path === '/api/search') {
+    const [text] = ARGUMENT_CHECKS['search.text']([url.searchParams.get('text') ?? '', session]);
+    return sendJson(res, 200, await handlers['search.text'](text, session));
+  }
   if (method === 'GET' && path === '/api/threads')
     return sendJson(res, 200, await handlers['threads.list'](session));
   if (method === 'GET' && thread) {

@@ -199,6 +199,10 @@ export function createBrowserClient(
       usage: {
         get: (session: string | null) => json<UsageTotals>(options, 'GET', '/api/usage', { session }),
       },
+      search: {
+        text: (text: string, session: string | null) =>
+          json<string[]>(options, 'GET', '/api/search', { text, session }),
+      },
       threads: {
         list: (session: string | null) => json<ThreadListItem[]>(options, 'GET', '/api/threads', { session }),
         get: async (id: string, session: string | null) => {

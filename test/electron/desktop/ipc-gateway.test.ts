@@ -35,6 +35,7 @@ const ALL_CHANNELS: Record<Channel, true> = {
   'usage.get': true,
   'threads.list': true,
   'threads.get': true,
+  'search.text': true,
   'sessions.list': true,
   'sessions.create': true,
   'sessions.delete': true,
