@@ -13,7 +13,7 @@ import type {
 } from '../../shared/inspector-contract.ts';
 import { type CallOptions, isAbortError, withCallOptions } from '../api/call-options.ts';
 import { downloadFile, downloadUrl } from '../download.ts';
-import { compileQuery } from '../filter/query-match.ts';
+import { compileQuery, type TextHits } from '../filter/query-match.ts';
 import { parseQuery } from '../filter/query-parse.ts';
 import { countOf } from '../format.ts';
 import { type BatchEffects, subscribeLive, takeHeldUpdates } from './apply-updates.ts';
@@ -79,10 +79,10 @@ export async function runTask<T>(
 
 // ---------------------------------------------------------------- list, filter, sort
 
-/** Replaces the filter query and recomputes the visible rows. */
-export function setFilter(text: string): void {
+/** Replaces the filter query and recomputes the visible rows (`hits`: what the main side found for its `text:"…"` terms). */
+export function setFilter(text: string, hits: TextHits | null = null): void {
   const parsed = parseQuery(text);
-  const matcher = compileQuery(parsed);
+  const matcher = compileQuery(parsed, hits);
   const { byId, order, sort } = get();
   set({
     filterText: text,
