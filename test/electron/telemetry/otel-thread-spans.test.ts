@@ -62,10 +62,9 @@ it('exports a 4 MB agent turn through an in-flight bound of 1 MB: only its span 
   expect(thread.status().dropped).toBe(0);
   // The export thread lowered its own priority (the forwarding thread wins the CPU).
   await vi.waitFor(() =>
-    expect(
-      threadNices().filter((nice) => nice > 0).length,
-      'a thread below normal priority',
-    ).toBeGreaterThan(lowBefore),
+    expect(threadNices().filter((nice) => nice > 0).length, 'a thread below normal priority').toBeGreaterThan(
+      lowBefore,
+    ),
   );
 });
 
