@@ -37,6 +37,7 @@ describe('preload bridge (window.tokentap)', () => {
         "replay.start",
         "replay.stop",
         "saveExport",
+        "search.text",
         "sessions.create",
         "sessions.delete",
         "sessions.list",
