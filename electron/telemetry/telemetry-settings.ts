@@ -9,6 +9,7 @@ import type {
   TelemetrySettingsUpdate,
   TelemetrySettingsView,
 } from '../../shared/inspector-contract.ts';
+import { NO_TELEMETRY_SETTINGS } from '../../shared/telemetry-settings.ts';
 import { envSetsEndpoint, type OtelSettings } from './otel-config.ts';
 
 /** The telemetry part of the settings file: the dialog's fields and the header values. */
@@ -22,21 +23,10 @@ const MAX_HEADER_VALUE = 8192;
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** No export until an endpoint is set. */
-export const NO_TELEMETRY: SavedTelemetry = {
-  endpoint: '',
-  tracesEndpoint: '',
-  metricsEndpoint: '',
-  protocol: 'http/protobuf',
-  serviceName: '',
-  resourceAttributes: '',
-  captureContent: false,
-  headers: {},
-};
-
 /** Reads the saved part of the settings file, keeping what is well-formed (a hand-edited file may not be). */
 export function savedTelemetryFrom(raw: unknown): SavedTelemetry {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ...NO_TELEMETRY, headers: {} };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ...NO_TELEMETRY_SETTINGS, headers: {} };
   const value = raw as Record<string, unknown>;
   const text = (key: keyof TelemetrySettings): string =>
     typeof value[key] === 'string' ? (value[key] as string) : '';

@@ -4,19 +4,10 @@ import type {
   TelemetrySettingsUpdate,
   TelemetrySettingsView,
 } from '../../../shared/inspector-contract.ts';
+import { NO_TELEMETRY_SETTINGS } from '../../../shared/telemetry-settings.ts';
 import './otel-settings.css';
 
-const NONE: TelemetrySettingsView = {
-  endpoint: '',
-  tracesEndpoint: '',
-  metricsEndpoint: '',
-  protocol: 'http/protobuf',
-  serviceName: '',
-  resourceAttributes: '',
-  captureContent: false,
-  headerNames: [],
-  fromEnvironment: [],
-};
+const NONE: TelemetrySettingsView = { ...NO_TELEMETRY_SETTINGS, headerNames: [], fromEnvironment: [] };
 
 /** The OpenTelemetry part of the settings dialog while it is edited: the fields and the header changes. */
 export interface OtelDraft {
