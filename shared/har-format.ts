@@ -58,6 +58,14 @@ const CARRIED_OPTIONAL = [
   'provider',
 ] as const satisfies readonly (keyof ExchangeRecord)[];
 
+// The thread fields (issue 14), carried as `_thread`, `_delta`, `_cache`, `_context` when present.
+const THREAD_FIELDS = [
+  'thread',
+  'delta',
+  'cache',
+  'context',
+] as const satisfies readonly (keyof ExchangeRecord)[];
+
 export interface HarExportOptions {
   /** Tokentap's version, for `log.creator.version`. */
   version: string;
@@ -114,6 +122,7 @@ export function recordToHarEntry(record: ExchangeRecord): HarEntry {
   if (pathOfHarUrl(url) !== record.path) entry._path = record.path;
   for (const key of CARRIED) entry[`_${key}`] = record[key];
   for (const key of CARRIED_OPTIONAL) if (record[key] !== undefined) entry[`_${key}`] = record[key];
+  for (const key of THREAD_FIELDS) if (record[key] !== undefined) entry[`_${key}`] = record[key];
   if (record.websocket)
     Object.assign(entry, harWebSocketFields(record.websocket, Date.parse(record.startedAt)));
   return entry;
@@ -128,7 +137,7 @@ const carriedFields: Record<string, Shape> = Object.fromEntries(
   CARRIED.map((key) => [`_${key}`, EXCHANGE_RECORD_FIELDS[key]]),
 );
 const carriedOptionalFields: Record<string, Shape> = Object.fromEntries(
-  CARRIED_OPTIONAL.map((key) => [`_${key}`, EXCHANGE_RECORD_OPTIONAL_FIELDS[key]]),
+  [...CARRIED_OPTIONAL, ...THREAD_FIELDS].map((key) => [`_${key}`, EXCHANGE_RECORD_OPTIONAL_FIELDS[key]]),
 );
 const bodyExtras: Record<string, Shape> = {
   _arrayHeaders: arrayOf(string),
@@ -185,6 +194,11 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
   for (const key of CARRIED_OPTIONAL) {
     const value = entry[`_${key}`];
     if (typeof value === 'string') record[key] = value;
+  }
+  // Thread fields are objects (or null); their shapes were checked with the other carried fields.
+  for (const key of THREAD_FIELDS) {
+    const value = entry[`_${key}`];
+    if (value !== undefined) Object.assign(record, { [key]: value });
   }
   const messages = messagesFromHar(entry._webSocketMessages, Date.parse(entry.startedDateTime));
   if (messages !== null)

@@ -68,7 +68,14 @@ export class ThreadService {
     rebuilt: Map<string, RecordThread> | null;
   }> {
     const summaries = await this.#source.summaries(session);
-    const missing = summaries.some((s) => s.thread === undefined && isConversationApi(s.api));
+    // Only finished exchanges tell: one in flight may not have had its request read yet.
+    const missing = summaries.some(
+      (s) =>
+        s.thread === undefined &&
+        isConversationApi(s.api) &&
+        s.state !== 'pending' &&
+        s.state !== 'streaming',
+    );
     if (!missing) return { summaries, refOf: (s) => s.thread, rebuilt: null };
     const key = session ?? '';
     let rebuilt = this.#rebuilt.get(key);

@@ -2,8 +2,12 @@
 
 /** The text with whitespace collapsed, cut to `max` characters (an ellipsis marks the cut). */
 export function preview(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  // Only the start is shown: collapse the whitespace of that much, not of a 40 KB prompt.
+  const flat = text
+    .slice(0, max * 4 + 64)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return flat.length <= max && text.length <= max * 4 + 64 ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 /**

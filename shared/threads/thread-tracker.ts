@@ -59,8 +59,8 @@ export interface ThreadTrackerOptions {
   maxThreads?: number;
   /** Characters of block text kept for deltas and token counts. */
   textBudgetChars?: number;
-  /** Makes thread ids (tests: deterministic ones). */
-  newId?: () => string;
+  /** Makes a thread's id from its first exchange's id (default: `thr_` + 12 hex digits of its hash). */
+  newId?: (firstExchangeId: string) => string;
 }
 
 /** A bounded map that forgets its least recently set keys. */
@@ -103,10 +103,9 @@ function toolInputs(call: ToolCall): string[] {
   return out.map(normaliseText).filter((s) => s.length >= MIN_TOOL_INPUT_CHARS);
 }
 
-function randomId(): string {
-  let id = 'thr_';
-  for (let i = 0; i < 12; i++) id += Math.floor(Math.random() * 16).toString(16);
-  return id;
+/** The same capture gives the same ids (a session written twice from the same events is the same file). */
+function idFromExchange(exchangeId: string): string {
+  return `thr_${hashText(exchangeId).slice(2)}`;
 }
 
 export class ThreadTracker {
@@ -122,12 +121,12 @@ export class ThreadTracker {
   /** Hash of a recent first turn's first user message → its thread (for parents whose answer ends after the child started). */
   readonly #orphans: BoundedMap<string>;
   readonly store: BlockTextStore;
-  readonly #newId: () => string;
+  readonly #newId: (firstExchangeId: string) => string;
   /** Counts tokens; until a real tokenizer is set, about four characters a token. */
   counter: TokenCounter = CHARS_PER_TOKEN;
 
   constructor(options: ThreadTrackerOptions = {}) {
-    const max = options.maxThreads ?? 2000;
+    const max = options.maxThreads ?? 500;
     this.#threads = new BoundedMap(max);
     this.#byPrefix = new BoundedMap(max);
     this.#byResponseId = new BoundedMap(max * 4);
@@ -136,7 +135,7 @@ export class ThreadTracker {
     this.#byToolInput = new BoundedMap(max * 4);
     this.#orphans = new BoundedMap(256);
     this.store = new BlockTextStore(options.textBudgetChars);
-    this.#newId = options.newId ?? randomId;
+    this.#newId = options.newId ?? idFromExchange;
   }
 
   /** Threads remembered now. */
@@ -165,7 +164,11 @@ export class ThreadTracker {
       const thread = this.#thread(this.#byConversation.get(request.conversation));
       if (thread) return { thread, link: 'conversation', parentId: null };
     }
-    // The longest earlier request this one extends (strictly: a repeat of a request is not its next turn).
+    // The same messages again after a turn that got no answer (a 429, a dropped connection): its retry.
+    const same = this.#thread(this.#byPrefix.get(prefixes[prefixes.length - 1] ?? ''));
+    if (same && same.last.usage === null && same.last.ended)
+      return { thread: same, link: 'prefix', parentId: null };
+    // The longest earlier request this one extends (strictly: a repeat of an answered request is not its next turn).
     for (let n = prefixes.length - 2; n >= 0; n--) {
       const key = prefixes[n];
       const thread = key === undefined ? undefined : this.#thread(this.#byPrefix.get(key));
@@ -229,7 +232,7 @@ export class ThreadTracker {
       state.prefixKey = prefixKey;
       ref = { id: state.id, turn, parentId: state.parentId };
     } else {
-      const id = this.#newId();
+      const id = this.#newId(exchangeId);
       const title = request.title === null ? '' : preview(request.title, 80);
       ref = { id, turn: 1, parentId, title };
       const firstUserHash =
@@ -266,6 +269,7 @@ export class ThreadTracker {
       read: usage.cachedTokens,
       write: usage.cacheWriteTokens ?? null,
     };
+    snapshot.ended = true;
     const cache = cacheVerdict({
       api: begun.api,
       model: request.model,

@@ -12,10 +12,12 @@
  * - `ThreadListItem` is one row of `GET /api/threads` / `threads.list`; `ThreadDetail` is
  *   `GET /api/threads/<id>` / `threads.get` (null for an unknown id).
  *
- * Places inside a request are named by `ContextPath`: `system`, `tools[3]`, `messages[12]`,
- * `messages[12].content[1]`, in the provider-neutral numbering of the normalised message list
- * (OpenAI `instructions` / system messages and Gemini `systemInstruction` are all `system`;
- * Responses `input[i]` and Gemini `contents[i]` are `messages[i]`).
+ * Places inside a request are named by `ContextPath`: the JSON path into the request body as the
+ * client sent it, so it opens the same node in the body's JSON tree: Anthropic `system` (a
+ * string) or `system[0]`, `tools[3]`, `messages[12]`, `messages[12].content[1]`; OpenAI chat
+ * `messages[0].content` (a leading system message), `messages[3].tool_calls[0]`; Responses
+ * `instructions`, `input[4]`, `input[4].content[0]`; Gemini `systemInstruction.parts[0]`,
+ * `tools[0].functionDeclarations[2]`, `contents[2].parts[0]`.
  *
  * Pure types: no imports from Node or the renderer.
  */

@@ -25,6 +25,8 @@ export interface TurnSnapshot {
   ttlMs: number;
   /** Set when the turn's response ended with usage. */
   usage: { input: number; read: number | null; write: number | null } | null;
+  /** The turn's response has ended (with usage or without). */
+  ended: boolean;
 }
 
 const ref = ({ path, hash }: BlockRef): BlockRef => ({ path, hash });
@@ -50,5 +52,6 @@ export function snapshotOf(
     breakpoints: request.breakpoints,
     ttlMs,
     usage: null,
+    ended: false,
   };
 }

@@ -10,6 +10,7 @@ import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ThreadDetail, ThreadListItem } from '../../shared/threads/thread-types.ts';
 import { type FakeUpstream, type RecordedRequest, startFakeUpstream } from '../support/fake-upstream.ts';
+import { createGate } from '../support/gate.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../support/headless-harness.ts';
 import { TEST_API_KEY } from '../support/tokentap-harness.ts';
 
@@ -157,6 +158,8 @@ describe('threads through the real proxy with the official SDKs', () => {
   let anthropicUp: FakeUpstream;
   let geminiUp: FakeUpstream;
   let proxyUrl: string;
+  /** The first test's session and threads, for the import test. */
+  let saved: { session: string; threads: ThreadListItem[] } | null = null;
 
   beforeAll(async () => {
     anthropicUp = await startFakeUpstream();
@@ -343,5 +346,199 @@ describe('threads through the real proxy with the official SDKs', () => {
       chatDetail.turns,
     );
     expect((await h.api('/api/threads/thr_nonexistent0')).status).toBe(404);
+    saved = { session: old?.id ?? '', threads };
+  });
+
+  it('puts two parallel sub-agents under the thread whose streamed answer started them, however their turns interleave', async () => {
+    const before = new Set((await getJson<ThreadListItem[]>('/api/threads')).map((t) => t.id));
+    const gate = createGate();
+    const promptA = 'Find every use of the deprecated fetchJson helper in src/ and list them.';
+    const promptB = 'Read docs/storage.md and summarise how sessions are written in three bullets.';
+    const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    const toolUse = (index: number, id: string, prompt: string) => [
+      sse('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id, name: 'Task', input: {} },
+      }),
+      sse('content_block_delta', {
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'input_json_delta', partial_json: JSON.stringify({ description: id, prompt }) },
+      }),
+      sse('content_block_stop', { type: 'content_block_stop', index }),
+    ];
+    const parentStream = [
+      sse('message_start', {
+        type: 'message_start',
+        message: {
+          id: 'msg_orch',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-sonnet-4-5',
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: 5,
+            cache_creation_input_tokens: 3000,
+            cache_read_input_tokens: 0,
+            output_tokens: 1,
+          },
+        },
+      }),
+      ...toolUse(0, 'toolu_a', promptA),
+      ...toolUse(1, 'toolu_b', promptB),
+      sse('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: 'tool_use', stop_sequence: null },
+        usage: { output_tokens: 60 },
+      }),
+      sse('message_stop', { type: 'message_stop' }),
+    ];
+    const orchestrator = 'You are the orchestrator. Delegate with Task.';
+    anthropicUp.respond('POST /v1/messages', (request) => {
+      const body = request.json() as { system?: unknown; messages: unknown[]; stream?: boolean };
+      if (body.stream)
+        return {
+          kind: 'gated',
+          chunks: parentStream,
+          gate,
+          headers: { 'content-type': 'text/event-stream' },
+        };
+      return anthropicResponder(request);
+    });
+    const anthropic = new Anthropic({
+      apiKey: TEST_API_KEY,
+      baseURL: `${proxyUrl}/anthropic`,
+      maxRetries: 0,
+    });
+    const first: Anthropic.MessageParam = {
+      role: 'user',
+      content: 'Remove fetchJson and document the storage layer',
+    };
+    // Both tool calls are on the wire, the answer is not over yet: the agent starts its sub-agents now.
+    gate.release(parentStream.length - 2);
+    const parent = anthropic.messages
+      .create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1024,
+        system: orchestrator,
+        messages: [first],
+        stream: true,
+      })
+      .then(async (stream) => {
+        const events: string[] = [];
+        for await (const event of stream) events.push(event.type);
+        return events;
+      });
+    await gate.whenWritten(parentStream.length - 2);
+    const sub = (prompt: string, more: Anthropic.MessageParam[] = []) =>
+      anthropic.messages.create({
+        model: 'claude-haiku-4-5',
+        max_tokens: 512,
+        system: 'You are a sub-agent.',
+        messages: [{ role: 'user', content: prompt }, ...more],
+      });
+    const [b1, a1] = await Promise.all([sub(promptB), sub(promptA)]);
+    gate.releaseAll();
+    expect(await parent).toContain('message_stop');
+    const answer = (m: Anthropic.Message): Anthropic.MessageParam => ({
+      role: 'assistant',
+      content: m.content,
+    });
+    await sub(promptB, [answer(b1), { role: 'user', content: 'And the index file?' }]);
+    await sub(promptA, [answer(a1), { role: 'user', content: 'Include tests too.' }]);
+    await anthropic.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      system: orchestrator,
+      messages: [
+        first,
+        {
+          role: 'assistant',
+          content: [
+            {
+              type: 'tool_use',
+              id: 'toolu_a',
+              name: 'Task',
+              input: { description: 'toolu_a', prompt: promptA },
+            },
+            {
+              type: 'tool_use',
+              id: 'toolu_b',
+              name: 'Task',
+              input: { description: 'toolu_b', prompt: promptB },
+            },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_a', content: 'a' },
+            { type: 'tool_result', tool_use_id: 'toolu_b', content: 'b' },
+          ],
+        },
+      ],
+    });
+
+    const fresh = await vi.waitFor(
+      async () => {
+        const list = (await getJson<ThreadListItem[]>('/api/threads')).filter((t) => !before.has(t.id));
+        expect(list.reduce((n, t) => n + t.turns, 0)).toBe(6);
+        return list;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const main = fresh.find((t) => t.title.startsWith('Remove fetchJson'));
+    const a = fresh.find((t) => t.title.startsWith('Find every use'));
+    const b = fresh.find((t) => t.title.startsWith('Read docs/storage'));
+    expect(fresh).toHaveLength(3);
+    expect(main).toMatchObject({ turns: 2, parentId: null });
+    expect(a).toMatchObject({ turns: 2, parentId: main?.id });
+    expect(b).toMatchObject({ turns: 2, parentId: main?.id });
+    expect(main?.childIds.sort()).toEqual([a?.id, b?.id].sort());
+  });
+
+  it('rebuilds the threads of a session whose records have none (captured before threads) from its records', async () => {
+    if (!saved) throw new Error('the first test did not run');
+    const summaries = await getJson<{ id: string }[]>(`/api/exchanges?session=${saved.session}`);
+    const lines: string[] = [];
+    for (const { id } of summaries) {
+      const {
+        thread: _t,
+        delta: _d,
+        cache: _c,
+        context: _x,
+        ...old
+      } = await getJson<Record<string, unknown>>(`/api/exchanges/${id}?session=${saved.session}`);
+      lines.push(JSON.stringify(old));
+    }
+    const imported = await h.api('/api/import?name=before-threads.jsonl', {
+      method: 'POST',
+      body: `${lines.join('\n')}\n`,
+    });
+    expect(imported.status).toBe(201);
+    const { session } = (await imported.json()) as { session: { id: string } };
+    const rebuilt = await getJson<ThreadListItem[]>(`/api/threads?session=${session.id}`);
+    // Same threads (new ids), same turns, same parent and child.
+    const shape = (list: ThreadListItem[]) =>
+      list
+        .map((t) => ({
+          title: t.title,
+          turns: t.turns,
+          models: t.models,
+          isChild: t.parentId !== null,
+          children: t.childIds.length,
+          totals: t.totals,
+        }))
+        .sort((a, b) => (a.title < b.title ? -1 : 1));
+    expect(shape(rebuilt)).toEqual(shape(saved.threads));
+    const chat = rebuilt.find((t) => t.title.startsWith('Fix the failing'));
+    const detail = await getJson<ThreadDetail>(`/api/threads/${chat?.id}?session=${session.id}`);
+    expect(detail.turns.map((t) => [t.turn, t.cache?.verdict, t.delta?.link])).toEqual([
+      [1, 'miss', 'new'],
+      [2, 'hit', 'prefix'],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { parseJson, str } from '../../../shared/json-fields.ts';
+import { SecretScrubber } from '../../../shared/redact-scrubber.ts';
 import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
 import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
 import { responseIds, WebSocketTurn } from '../../../shared/threads/websocket-turn.ts';
@@ -31,6 +32,12 @@ export function threadAnalyzers(tracker = new ThreadTracker()): AnalyzerFactory 
 function threadAnalyzer(tracker: ThreadTracker): Analyzer {
   let begun: BegunTurn | null = null;
   let socket: WebSocketTurn | null = null;
+  /**
+   * The keys this request carried. Texts are scrubbed before they are cut into previews or kept for
+   * later turns: a key cut in half by a preview would escape the record's own scrubbing, and a
+   * later exchange's record is scrubbed of its own keys only.
+   */
+  let scrubber = SecretScrubber.of([]);
 
   const begin = (draft: ExchangeDraft, json: unknown): void => {
     const { record } = draft;
@@ -48,26 +55,31 @@ function threadAnalyzer(tracker: ThreadTracker): Analyzer {
 
   return {
     name: 'thread',
-    onRequestStart(draft) {
-      draft.record.thread = null;
+    onRequestStart(draft, event) {
+      scrubber = SecretScrubber.of(event.secrets ?? []);
+      // Set from the start, so a record of this version never lacks it (absent means "made before threads").
+      // Other traffic (embeddings, plain HTTP) keeps its shape: no `thread` field at all.
+      if (isConversationApi(draft.record.api)) draft.record.thread = null;
     },
     onRequestEnd(draft) {
       const { record, requestBody } = draft;
       if (!isConversationApi(record.api) || requestBody.truncated) return;
-      begin(draft, draft.requestJson ?? parseJson(requestBody.text()));
+      const text = requestBody.text();
+      const scrubbed = scrubber.empty ? text : scrubber.text(text);
+      begin(draft, scrubbed === text ? (draft.requestJson ?? parseJson(text)) : parseJson(scrubbed));
     },
-    onResponseStart(draft, event) {
+    onResponseStart(_draft, event) {
       if (event.status === 101) {
         // A WebSocket: the turn is read from its messages instead.
         begun = null;
-        draft.record.thread = null;
         socket = new WebSocketTurn();
       }
     },
     onWebSocketMessage(_draft, message, text) {
       if (socket === null || text === null) return;
-      if (message.from === 'client') socket.client(text);
-      else socket.server(text);
+      const scrubbed = scrubber.empty ? text : scrubber.text(text);
+      if (message.from === 'client') socket.client(scrubbed);
+      else socket.server(scrubbed);
     },
     onResponseEnd(draft) {
       const { record } = draft;

@@ -353,6 +353,46 @@ describe('OpenAI chat completions', () => {
     );
     expect(a?.ref.id).not.toBe(b?.ref.id);
   });
+
+  it('makes a retry of a request that got no answer (a 429) the next turn of its thread, so the turn after it joins the same thread', () => {
+    const runner = new ConversationRunner();
+    const [ok, failed, retried, next] = runner.run(
+      {
+        id: 'y1',
+        api: 'openai.chat',
+        body: { model: 'gpt-4.1', messages: [u1] },
+        at: T0,
+        usage: usage(10, 0),
+      },
+      {
+        id: 'y2',
+        api: 'openai.chat',
+        body: { model: 'gpt-4.1', messages: [u1, a2, u2] },
+        at: T0 + 1000,
+        usage: null,
+      },
+      {
+        id: 'y3',
+        api: 'openai.chat',
+        body: { model: 'gpt-4.1', messages: [u1, a2, u2] },
+        at: T0 + 3000,
+        usage: usage(30, 0),
+      },
+      {
+        id: 'y4',
+        api: 'openai.chat',
+        body: { model: 'gpt-4.1', messages: [u1, a2, u2, a2, u2] },
+        at: T0 + 5000,
+        usage: usage(50, 0),
+      },
+    );
+    expect([failed, retried, next].map((t) => [t?.ref.id, t?.ref.turn])).toEqual([
+      [ok?.ref.id, 2],
+      [ok?.ref.id, 3],
+      [ok?.ref.id, 4],
+    ]);
+    expect(retried?.delta).toMatchObject({ appended: [], changed: [] });
+  });
 });
 
 describe('OpenAI Responses over HTTP', () => {
