@@ -25,6 +25,8 @@ const ENTRIES = {
   },
   // The OpenTelemetry export runs in a worker thread of its own (otel-thread.ts).
   telemetry: { input: 'electron/telemetry/otel-worker.ts', format: 'es', fileName: 'otel-worker.js' },
+  // Full-text search reads session files in a worker thread of its own (search-thread.ts).
+  search: { input: 'electron/search/search-worker.ts', format: 'es', fileName: 'search-worker.js' },
 } as const;
 
 type Mode = keyof typeof ENTRIES;
@@ -62,7 +64,10 @@ export default defineConfig(({ mode }) => {
   return {
     // A worker thread has no `electron` module: fail the build rather than ship a worker that
     // dies as it starts.
-    plugins: mode === 'worker' || mode === 'files' || mode === 'telemetry' ? [noElectronImports()] : [],
+    plugins:
+      mode === 'worker' || mode === 'files' || mode === 'telemetry' || mode === 'search'
+        ? [noElectronImports()]
+        : [],
     publicDir: false,
     define: { __TOKENTAP_QUICK_START__: JSON.stringify(quickStartFromReadme(readme())) },
     // Bundle every dependency: only `electron` (not in the worker) and Node built-ins stay imports.
@@ -79,7 +84,7 @@ export default defineConfig(({ mode }) => {
       rollupOptions: {
         // Not `electron` for the worker, so that importing it reaches noElectronImports.
         external:
-          mode === 'worker' || mode === 'files' || mode === 'telemetry'
+          mode === 'worker' || mode === 'files' || mode === 'telemetry' || mode === 'search'
             ? nodeBuiltins
             : ['electron', ...nodeBuiltins],
         output: { format: entry.format, entryFileNames: entry.fileName, codeSplitting: false },

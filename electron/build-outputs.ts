@@ -72,11 +72,12 @@ export async function buildElectron(): Promise<void> {
     'dist/electron/analysis-worker.js',
     'dist/electron/session-file-worker.js',
     'dist/electron/otel-worker.js',
+    'dist/electron/search-worker.js',
   ];
   if (!stale(outputs, inputs)) return;
   console.log('Building the main process, the preload and the analysis worker…');
   const { build } = await import('vite');
-  for (const mode of ['main', 'preload', 'worker', 'files', 'telemetry']) {
+  for (const mode of ['main', 'preload', 'worker', 'files', 'telemetry', 'search']) {
     await build({ configFile: join(ROOT, 'vite.electron.config.ts'), root: ROOT, mode, logLevel: 'warn' });
   }
 }

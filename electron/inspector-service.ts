@@ -12,7 +12,6 @@ import type {
   ProxyStatus,
   ReplayStartRequest,
   ResendRequest,
-  Settings,
   TelemetryStatus,
 } from '../shared/inspector-contract.ts';
 import { usageTotals } from '../shared/usage-totals.ts';
@@ -28,11 +27,18 @@ import { lightRecording } from './replay/recording-loader.ts';
 import { type ReplayOptions, ReplayResponder } from './replay/replay-responder.ts';
 import { resendPlan } from './resend/resend-request.ts';
 import { Resender } from './resend/resender.ts';
+import { SearchThread } from './search/search-thread.ts';
 import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/export-writer.ts';
 import { SessionStore } from './sessions/session-store.ts';
-import { loadSettings, saveSettings } from './settings-store.ts';
+import { loadSettings, type SavedSettings, saveSettings } from './settings-store.ts';
+import { otelConfigFrom } from './telemetry/otel-config.ts';
 import type { OtelThread } from './telemetry/otel-thread.ts';
 import { startOtelExport } from './telemetry/start-otel-export.ts';
+import {
+  applyTelemetryUpdate,
+  otelSettingsOf,
+  telemetrySettingsView,
+} from './telemetry/telemetry-settings.ts';
 import { ThreadService } from './threads/thread-service.ts';
 
 export interface InspectorServiceOptions {
@@ -69,17 +75,18 @@ export class InspectorService {
   readonly #store: SessionStore;
   readonly #analysis: AnalysisWorkerHost;
   readonly #listeners = new Set<UpdateListener>();
-  #settings: Settings;
+  #settings: SavedSettings;
   #proxy: RunningProxy | null = null;
   #proxyError: string | null = null;
   #replay: ReplayResponder | null = null;
   readonly #resender = new Resender();
+  readonly #search = new SearchThread();
   #telemetry: OtelThread | null = null;
   #telemetryError: string | null = null;
 
   #reloadTimer: NodeJS.Timeout | null = null;
 
-  private constructor(options: InspectorServiceOptions, store: SessionStore, settings: Settings) {
+  private constructor(options: InspectorServiceOptions, store: SessionStore, settings: SavedSettings) {
     this.#options = options;
     this.#store = store;
     this.#settings = settings;
@@ -95,17 +102,32 @@ export class InspectorService {
         // list is reloaded so rows of exchanges waiting to be written do not linger as in flight.
         if (this.#store.health.state !== 'ok') this.#reloadListSoon();
         this.#resender.captured(exchange);
-        // Posted to the OpenTelemetry thread (bounded), never parsed here.
+        // Its span (made in the analysis worker) is posted to the OpenTelemetry thread, bounded.
         this.#telemetry?.offer(exchange);
       },
     });
     this.handlers = this.#makeHandlers();
-    const telemetry = startOtelExport(options.env, {
-      log: options.log,
+    this.#startTelemetry();
+  }
+
+  /** Starts the OpenTelemetry export the settings and the environment ask for (if any). */
+  #startTelemetry(): void {
+    const telemetry = startOtelExport(this.#options.env, otelSettingsOf(this.#settings.telemetry), {
+      log: this.#options.log,
       onStatus: () => void this.#broadcastStatus().catch(() => undefined),
     });
     this.#telemetry = telemetry.export;
     this.#telemetryError = telemetry.error;
+    // Records finished from now on come with their span (made in the analysis worker), or none.
+    this.#analysis.telemetry = this.#telemetry?.captureContent ?? null;
+  }
+
+  /** New OpenTelemetry settings: the old export sends what it can in the background, a new one starts. */
+  #restartTelemetry(): void {
+    const old = this.#telemetry;
+    this.#telemetry = null;
+    void old?.close();
+    this.#startTelemetry();
   }
 
   /**
@@ -197,6 +219,7 @@ export class InspectorService {
       capture: this.#store.health,
       replay: this.#replay?.status() ?? null,
       telemetry: this.#telemetryStatus(),
+      telemetrySettings: telemetrySettingsView(this.#settings.telemetry, this.#options.env),
     };
   }
 
@@ -336,6 +359,7 @@ export class InspectorService {
     this.#proxy = null;
     await this.#analysis.close();
     await this.#telemetry?.close();
+    await this.#search.close();
     if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
     await this.#store.close();
   }
@@ -444,13 +468,20 @@ export class InspectorService {
         parseAllowedOrigins(allowedOrigins);
         const routes = (settings.routes ?? this.#settings.routes ?? '').trim();
         withVariable('Routes', () => parseRoutes(routes));
+        const telemetry = settings.telemetry
+          ? applyTelemetryUpdate(this.#settings.telemetry, settings.telemetry)
+          : this.#settings.telemetry;
+        // A bad endpoint or attribute list is refused here too, with the export left running.
+        if (settings.telemetry) otelConfigFrom(this.#options.env, otelSettingsOf(telemetry));
         this.#settings = {
           listenAddr: settings.listenAddr.trim(),
           upstream: settings.upstream.trim(),
           allowedOrigins,
           routes,
+          telemetry,
         };
         await saveSettings(this.#options.dataDir, this.#settings);
+        if (settings.telemetry) this.#restartTelemetry();
         await this.#proxy?.close();
         await this.#startProxy();
         return this.#broadcastStatus();
@@ -470,6 +501,10 @@ export class InspectorService {
         return live ?? store.record(id, session);
       },
       'usage.get': async (session) => usageTotals(await store.summaries(session)),
+      'search.text': async (text, session) => {
+        const { dataPath, entries } = await store.lines(session);
+        return (await this.#search.search(dataPath, entries, text)).ids;
+      },
       'threads.list': (session) => threads.list(session),
       'threads.get': (id, session) => threads.get(id, session),
       'sessions.list': () => store.list(),

@@ -1,5 +1,5 @@
 import type * as v from 'valibot';
-import type { ExportRequest } from './contract/arguments.ts';
+import type { ExportRequest, TelemetrySettingsUpdate } from './contract/arguments.ts';
 import { type ArgsOf, CHANNEL_TABLE } from './contract/channels.ts';
 import type { ReplayFault } from './contract/replay-fault.ts';
 import type { ExchangeSummary } from './exchange-record.ts';
@@ -13,6 +13,7 @@ export type {
   ReplayStartRequest,
   ResendRequest,
   Settings,
+  TelemetrySettingsUpdate,
 } from './contract/arguments.ts';
 export type { ReplayFault } from './contract/replay-fault.ts';
 
@@ -81,6 +82,8 @@ export interface ProxyStatus {
   autoDetect?: boolean;
   /** OpenTelemetry export (null or absent: off, no endpoint set). */
   telemetry?: TelemetryStatus | null;
+  /** The OpenTelemetry settings as saved (header values left out), for the settings dialog. */
+  telemetrySettings?: TelemetrySettingsView;
 }
 
 /** One route: requests to `/<name>/…` go to `<url>/…`. */
@@ -108,6 +111,17 @@ export interface TelemetryStatus {
   dropped: number;
   /** Message content is sent (the user opted in). */
   content: boolean;
+}
+
+/** The OpenTelemetry export's settings (each one the environment's OTLP variable overrides). */
+export type TelemetrySettings = Omit<TelemetrySettingsUpdate, 'headers'>;
+
+/** What the settings dialog is shown: header values are credentials and never leave the main side. */
+export interface TelemetrySettingsView extends TelemetrySettings {
+  /** The names of the saved headers (`Authorization`, `DD-API-KEY`), values withheld. */
+  headerNames: string[];
+  /** Settings an OTLP environment variable overrides for this run (`endpoint`, `headers` …). */
+  fromEnvironment: Array<keyof TelemetrySettings | 'headers'>;
 }
 
 /** Totals for one provider, tenant, model or a combination. Token sums skip exchanges with unknown usage. */

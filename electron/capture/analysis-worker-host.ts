@@ -76,6 +76,7 @@ export class AnalysisWorkerHost {
   #lost = 0;
   #paused = false;
   #live = false;
+  #telemetry: boolean | null = null;
   #closed = false;
 
   constructor(options: AnalysisWorkerHostOptions) {
@@ -118,6 +119,12 @@ export class AnalysisWorkerHost {
     if (on === this.#live) return;
     this.#live = on;
     this.#send({ type: 'live-updates', on });
+  }
+
+  /** The OpenTelemetry export's content opt-in (null: export off): while set, each record comes with its span. */
+  set telemetry(captureContent: boolean | null) {
+    this.#telemetry = captureContent;
+    this.#send({ type: 'telemetry', captureContent });
   }
 
   /** The current state of an exchange in flight; null once it is over (its record was delivered). */
@@ -206,6 +213,7 @@ export class AnalysisWorkerHost {
     this.#worker = this.#startWorker();
     if (this.#paused) this.#send({ type: 'capture-paused', paused: true });
     if (this.#live) this.#send({ type: 'live-updates', on: true });
+    if (this.#telemetry !== null) this.#send({ type: 'telemetry', captureContent: this.#telemetry });
     this.#options.onLost?.();
   }
 

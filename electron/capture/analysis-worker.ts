@@ -4,11 +4,10 @@
  * capture events in batches from AnalysisWorkerHost and sends back final records, summaries of
  * exchanges in flight (coalesced per frame) and answers to queries.
  */
-import { readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
+import { yieldToForwarding } from '../thread-priority.ts';
 import type {
   AnalysisAnswers,
   AnalysisQuery,
@@ -24,20 +23,6 @@ import { exchangeChars, type FinishedExchange, finishExchange } from './finished
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-worker-host.ts)');
 
-/**
- * On a busy machine the forwarding thread must win the CPU whenever it has bytes to move. Linux
- * keeps a nice value per thread, and /proc/thread-self names this thread's id; elsewhere the
- * worker keeps normal priority.
- */
-function yieldToForwarding(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    setPriority(threadId, constants.priority.PRIORITY_BELOW_NORMAL);
-  } catch {
-    // Not allowed or not there: analysis just competes on equal terms.
-  }
-}
 yieldToForwarding();
 const post = (message: FromWorker): void => port.postMessage(message);
 
@@ -102,6 +87,8 @@ function changed(record: ExchangeRecord, summary: () => ExchangeSummary): void {
   live.exchange(record.id, summary);
 }
 
+/** Whether the OpenTelemetry export is on (and with content): each record then carries its span. */
+let telemetryContent: boolean | null = null;
 const pipeline = new CapturePipeline({
   limits,
   analyzers,
@@ -110,7 +97,7 @@ const pipeline = new CapturePipeline({
     // Its record says the rest: no summary of it follows it out.
     live.forget(record.id);
     announced.delete(record.id);
-    const exchange = finishExchange(record);
+    const exchange = finishExchange(record, telemetryContent);
     if (finished.length === 0) {
       finishedSince = performance.now();
       recordsTimer = setTimeout(postRecords, RECORDS_MS);
@@ -152,6 +139,9 @@ port.on('message', (message: ToWorker) => {
       return;
     case 'live-updates':
       setWatched(message.on);
+      return;
+    case 'telemetry':
+      telemetryContent = message.captureContent;
       return;
     case 'query':
       // Records finished before the question are delivered before its answer (and, for `idle`,

@@ -11,6 +11,7 @@ export interface StoredBlock {
   hash: string;
   text: string;
 }
+import { type GenAiSpan, genAiSpan } from '../telemetry/genai-span.ts';
 
 /**
  * An exchange's final record as the analysis worker hands it over: serialised there, so the
@@ -29,6 +30,11 @@ export interface FinishedExchange {
   readonly resendNonce: string | null;
   /** The message blocks the request body was cut into (see shared/message-blocks.ts), each once. */
   readonly blocks?: StoredBlock[];
+  /**
+   * Its OpenTelemetry span, made here while the export is on (null: no GenAI operation), so the
+   * export thread is handed a few hundred bytes instead of the record.
+   */
+  readonly span?: GenAiSpan | null;
 }
 
 /** A block's hash: 128 bits of SHA-256, base64url (22 characters). */
@@ -43,9 +49,13 @@ function hashOf(text: string): string {
   return block.hash;
 }
 
-/** Summarises and serialises a final record, once, in the worker. */
-export function finishExchange(record: ExchangeRecord): FinishedExchange {
+/**
+ * Summarises and serialises a final record, once, in the worker; `spanContent` non-null (the
+ * export is on) also makes its span, with or without message content.
+ */
+export function finishExchange(record: ExchangeRecord, spanContent: boolean | null = null): FinishedExchange {
   const summary = summarise(record);
+  const span = spanContent === null ? {} : { span: genAiSpan(record, spanContent) };
   const nonce =
     record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]);
   const { request } = record;
@@ -53,7 +63,7 @@ export function finishExchange(record: ExchangeRecord): FinishedExchange {
     request.encoding === undefined && !request.bodyTruncated && request.holes === undefined
       ? splitBlocks(request.body)
       : null;
-  if (split === null) return { summary, json: JSON.stringify(record), resendNonce: nonce };
+  if (split === null) return { summary, json: JSON.stringify(record), resendNonce: nonce, ...span };
   const pieces: BodyPiece[] = [];
   const blocks: StoredBlock[] = [];
   const seen = new Set<string>();
@@ -72,7 +82,13 @@ export function finishExchange(record: ExchangeRecord): FinishedExchange {
   const stored: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(request)) stored[key === 'body' ? 'bodyBlocks' : key] = value;
   stored.bodyBlocks = pieces;
-  return { summary, json: JSON.stringify({ ...record, request: stored }), resendNonce: nonce, blocks };
+  return {
+    summary,
+    json: JSON.stringify({ ...record, request: stored }),
+    resendNonce: nonce,
+    blocks,
+    ...span,
+  };
 }
 
 /** Characters a finished exchange holds (its line and its blocks' texts): what it costs to keep. */

@@ -254,6 +254,14 @@ export class SessionStore {
     return readRecords(this.#dataPath(sessionId), wanted, new Map(blocks));
   }
 
+  /** A session's file and the places of its lines, for full-text search (null: the current session, flushed first). */
+  async lines(id: string | null): Promise<{ dataPath: string; entries: readonly IndexEntry[] }> {
+    const sessionId = id ?? this.#currentId;
+    if (sessionId === this.#currentId) await this.flush();
+    const { entries } = await this.#entries(sessionId);
+    return { dataPath: this.#dataPath(sessionId), entries };
+  }
+
   /** Deletes a past session (the current one, or one another instance is capturing into, cannot be deleted). */
   async delete(id: string): Promise<void> {
     checkId(id);

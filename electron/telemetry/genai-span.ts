@@ -11,6 +11,7 @@ import {
   rec,
   str,
 } from '../../shared/json-fields.ts';
+import type { ThreadRef } from '../../shared/threads/thread-types.ts';
 import { genAiContent } from './genai-content.ts';
 
 /** A span attribute value as OpenTelemetry takes it. */
@@ -33,6 +34,8 @@ export interface GenAiSpan {
   timePerOutputChunkSeconds: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Its conversation thread: a thread's turns share one trace, a sub-agent's hang under its parent's turn. */
+  thread: ThreadRef | null;
 }
 
 /** The convention's operation name for each API this exports; the rest (plain HTTP, transcriptions) is not a GenAI operation here. */
@@ -107,8 +110,14 @@ export function genAiSpan(record: ExchangeRecord, captureContent: boolean): GenA
   }
   const firstChunk = record.timings.firstTokenMs;
   if (firstChunk !== null) a['gen_ai.response.time_to_first_chunk'] = firstChunk / 1000;
-  const conversation = request ? conversationId(request) : null;
+  // The thread Tokentap found is the conversation; without one, an id the request carries.
+  const thread = record.thread ?? null;
+  const conversation = thread?.id ?? (request ? conversationId(request) : null);
   if (conversation) a['gen_ai.conversation.id'] = conversation;
+  if (thread) {
+    a['tokentap.thread.turn'] = thread.turn;
+    if (thread.parentId) a['tokentap.thread.parent_id'] = thread.parentId;
+  }
   if (record.status !== null) a['http.response.status_code'] = record.status;
   if (record.costUsd !== null) a['tokentap.cost_usd'] = record.costUsd;
   if (record.tenant) a['tokentap.tenant'] = record.tenant;
@@ -142,6 +151,7 @@ export function genAiSpan(record: ExchangeRecord, captureContent: boolean): GenA
     timePerOutputChunkSeconds: timePerChunk(record),
     inputTokens: usage?.inputTokens ?? null,
     outputTokens: usage?.outputTokens ?? null,
+    thread,
   };
 }
 
@@ -201,9 +211,9 @@ function requestParameters(body: JsonRecord, a: Record<string, AttributeValue>):
 }
 
 /**
- * An id the request itself carries that ties its turns together (Tokentap's threads, which would
- * give every exchange one, are not built yet): the Responses API's `conversation` or
- * `previous_response_id`, Anthropic's `metadata.user_id`. Without one, none is set.
+ * An id the request itself carries that ties its turns together, for records captured before
+ * threads: the Responses API's `conversation` or `previous_response_id`, Anthropic's
+ * `metadata.user_id`. Without one, none is set.
  */
 function conversationId(body: JsonRecord): string | null {
   const conversation = body.conversation;
@@ -269,4 +279,11 @@ function timePerChunk(record: ExchangeRecord): number | null {
   const output = record.chunks.filter((chunk) => chunk.t >= (first ?? 0)).length;
   if (first === null || total === null || output < 2) return null;
   return (total - first) / 1000 / (output - 1);
+}
+
+/** About how much memory a span holds, in characters: its attribute text (message content makes it large), plus a little for the rest. */
+export function spanSize(span: { readonly attributes: Readonly<Record<string, unknown>> }): number {
+  let chars = 256;
+  for (const value of Object.values(span.attributes)) chars += typeof value === 'string' ? value.length : 16;
+  return chars;
 }

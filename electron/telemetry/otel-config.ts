@@ -31,19 +31,33 @@ export interface OtelConfig {
   retryMaxMs: number;
 }
 
-/** The settings dialog's fields; the environment wins over them. */
+/** The settings dialog's fields; the environment wins over each of them. */
 export interface OtelSettings {
   endpoint?: string;
-  headers?: string;
+  tracesEndpoint?: string;
+  metricsEndpoint?: string;
+  /** Header name → value (already decoded); a header of the same name in the environment wins. */
+  headers?: Record<string, string>;
   protocol?: string;
+  serviceName?: string;
+  /** `key=value,…`; an attribute of the same name in `OTEL_RESOURCE_ATTRIBUTES` wins. */
+  resourceAttributes?: string;
   captureContent?: boolean;
 }
 
 /** Reads the OTLP variables; null when no endpoint is set (nothing is exported then). Throws on a bad value. */
 export function otelConfigFrom(env: NodeJS.ProcessEnv, settings: OtelSettings = {}): OtelConfig | null {
-  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? nonEmpty(settings.endpoint);
-  const traces = nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-  const metrics = nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
+  // Endpoints go together: any OTLP endpoint variable replaces the three saved ones for this run.
+  const where = envSetsEndpoint(env)
+    ? {
+        endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+        tracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+        metricsEndpoint: env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+      }
+    : settings;
+  const base = nonEmpty(where.endpoint);
+  const traces = nonEmpty(where.tracesEndpoint);
+  const metrics = nonEmpty(where.metricsEndpoint);
   if (!base && !traces && !metrics) return null;
   const protocol =
     nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) ??
@@ -66,12 +80,15 @@ export function otelConfigFrom(env: NodeJS.ProcessEnv, settings: OtelSettings = 
     tracesUrl: tracesUrl ?? '',
     metricsUrl: metricsUrl ?? '',
     headers: {
-      ...parseKeyValues(settings.headers ?? '', 'headers'),
+      ...settings.headers,
       ...parseKeyValues(env.OTEL_EXPORTER_OTLP_HEADERS ?? '', 'OTEL_EXPORTER_OTLP_HEADERS'),
     },
     protocol,
-    serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? 'tokentap',
-    resourceAttributes: parseKeyValues(env.OTEL_RESOURCE_ATTRIBUTES ?? '', 'OTEL_RESOURCE_ATTRIBUTES'),
+    serviceName: nonEmpty(env.OTEL_SERVICE_NAME) ?? nonEmpty(settings.serviceName) ?? 'tokentap',
+    resourceAttributes: {
+      ...parseKeyValues(settings.resourceAttributes ?? '', 'Resource attributes'),
+      ...parseKeyValues(env.OTEL_RESOURCE_ATTRIBUTES ?? '', 'OTEL_RESOURCE_ATTRIBUTES'),
+    },
     captureContent: contentOptIn(env, settings),
     timeoutMs: positiveNumber(env.OTEL_EXPORTER_OTLP_TIMEOUT, 10_000),
     metricIntervalMs: positiveNumber(env.OTEL_METRIC_EXPORT_INTERVAL, 60_000),
@@ -79,6 +96,15 @@ export function otelConfigFrom(env: NodeJS.ProcessEnv, settings: OtelSettings = 
     maxQueue: Math.floor(positiveNumber(env.OTEL_BSP_MAX_QUEUE_SIZE, 2048)),
     retryMaxMs: positiveNumber(env.TOKENTAP_OTEL_RETRY_MAX_MS, 60_000),
   };
+}
+
+/** Whether the environment names an OTLP endpoint (then the saved ones are not used). */
+export function envSetsEndpoint(env: NodeJS.ProcessEnv): boolean {
+  return [
+    env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+  ].some((value) => nonEmpty(value) !== undefined);
 }
 
 function contentOptIn(env: NodeJS.ProcessEnv, settings: OtelSettings): boolean {

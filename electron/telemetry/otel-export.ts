@@ -27,10 +27,13 @@ import { type GenAiSpan, genAiSpan } from './genai-span.ts';
 import { displayEndpoint, type OtelConfig } from './otel-config.ts';
 import { SpanBacklogExporter } from './span-backlog-exporter.ts';
 import { initialTelemetryStatus } from './telemetry-status.ts';
+import { ThreadTraces } from './thread-traces.ts';
 
 export interface OtelExportOptions {
   /** Hears a change of state (working → failing, and back): the status bar shows it. */
   onStatus?: () => void;
+  /** Hears the counts change (exported, dropped, waiting), for a status that stays current. */
+  onCounts?: () => void;
   log?: (message: string) => void;
   /** The batch span processor's queue (OpenTelemetry's `maxQueueSize`). */
   maxQueue?: number;
@@ -62,6 +65,7 @@ export class OtelExport {
   readonly #backlog: SpanBacklogExporter;
   readonly #processor: CountingProcessor;
   readonly #histograms: Record<keyof typeof GENAI_BUCKETS, Histogram>;
+  readonly #threads = new ThreadTraces();
   #status: TelemetryStatus;
   #closed = false;
 
@@ -89,7 +93,10 @@ export class OtelExport {
       batchSize: BATCH_SIZE,
       retryMinMs: Math.min(options.retryMinMs ?? 1000, config.retryMaxMs),
       retryMaxMs: options.retryMaxMs ?? config.retryMaxMs,
-      onResult: (ok, error) => this.#result(ok, error),
+      onResult: (ok, error) => {
+        this.#result(ok, error);
+        options.onCounts?.();
+      },
       onDropped: (count) => {
         this.#status.dropped += count;
       },
@@ -113,7 +120,11 @@ export class OtelExport {
         this.#status.dropped++;
       },
     );
-    this.#tracerProvider = new TracerProvider({ resource, spanProcessors: [this.#processor] });
+    this.#tracerProvider = new TracerProvider({
+      resource,
+      spanProcessors: [this.#processor],
+      idGenerator: this.#threads.ids,
+    });
     this.#tracer = this.#tracerProvider.getTracer('tokentap', TOKENTAP_VERSION);
 
     const readers = config.metricsUrl
@@ -164,24 +175,30 @@ export class OtelExport {
 
   /** The export's health and counts, for the status bar. */
   status(): TelemetryStatus {
-    return { ...this.#status, queued: this.#processor.queued + this.#backlog.backlog };
+    return { ...this.#status, queued: this.#processor.queued + this.#backlog.pending };
   }
 
   /** Makes one exchange a span and metric points now; returns whether it was one (a GenAI operation). */
   record(record: ExchangeRecord): boolean {
     const span = genAiSpan(record, this.config.captureContent);
     if (!span) return false;
-    this.#emitSpan(span);
-    this.#recordMetrics(span);
+    this.recordSpan(span);
     return true;
   }
 
+  /** Sends a span made elsewhere (the analysis worker, for live capture) and its metric points. */
+  recordSpan(span: GenAiSpan): void {
+    this.#emitSpan(span);
+    this.#recordMetrics(span);
+  }
+
   #emitSpan(data: GenAiSpan): void {
-    const span = this.#tracer.startSpan(data.name, {
-      kind: SpanKind.CLIENT,
-      startTime: data.startMs,
-      attributes: data.attributes,
-    });
+    const span = this.#tracer.startSpan(
+      data.name,
+      { kind: SpanKind.CLIENT, startTime: data.startMs, attributes: data.attributes },
+      this.#threads.contextFor(data.thread),
+    );
+    this.#threads.emitted(data.thread, span.spanContext().spanId);
     if (data.error) span.setStatus({ code: SpanStatusCode.ERROR, message: data.error.message });
     span.end(data.endMs);
   }

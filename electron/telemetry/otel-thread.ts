@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
-import { exchangeChars, type FinishedExchange } from '../capture/finished-exchange.ts';
+import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import { type GenAiSpan, spanSize } from './genai-span.ts';
 import type { OtelConfig } from './otel-config.ts';
 import type { FromOtelWorker, OtelWorkerData, ToOtelWorker } from './otel-messages.ts';
 import { initialTelemetryStatus } from './telemetry-status.ts';
@@ -12,16 +13,17 @@ export interface OtelThreadOptions {
   log: (message: string) => void;
   /** Hears a change of state (working → failing, and back). */
   onStatus: () => void;
-  /** Records handed over and not yet taken by the thread; beyond, new ones are dropped (counted). */
+  /** Spans handed over and not yet taken by the thread; beyond, new ones are dropped (counted). */
   maxInFlight?: number;
-  /** The same bound in characters of JSON (a coding agent's turn is megabytes). */
+  /** The same bound in characters (`spanSize`: with message content, a coding agent's turn is megabytes). */
   maxInFlightChars?: number;
 }
 
 /**
- * The forwarding thread's side of the OpenTelemetry export: each finished exchange's JSON line is
- * posted to a worker thread (batched per turn), never parsed here; at most `maxInFlight` wait for
- * it, so a thread that falls behind costs drops, never memory or forwarding time.
+ * The forwarding thread's side of the OpenTelemetry export: the span the analysis worker made of
+ * each finished exchange (a few hundred bytes, not its record) is posted to a worker thread,
+ * batched per turn; at most `maxInFlight` wait for it, so a thread that falls behind costs
+ * drops, never memory or forwarding time.
  */
 export class OtelThread {
   readonly #worker: Worker;
@@ -30,13 +32,15 @@ export class OtelThread {
   #inFlight = 0;
   #inFlightChars = 0;
   #dropped = 0;
-  #batch: FinishedExchange[] = [];
+  #batch: GenAiSpan[] = [];
   #closed: Promise<void> | null = null;
   #onClosed: (() => void) | null = null;
   readonly #closeWaitMs: number;
+  readonly #captureContent: boolean;
 
   constructor(config: OtelConfig, options: OtelThreadOptions) {
     this.#options = options;
+    this.#captureContent = config.captureContent;
     // A stalled endpoint does not hold up quitting for longer than about two export attempts.
     this.#closeWaitMs = Math.min(config.timeoutMs * 2 + 1000, 30_000);
     this.#status = initialTelemetryStatus(config);
@@ -59,10 +63,16 @@ export class OtelThread {
     });
   }
 
-  /** Hands over a finished exchange; never blocks, never parses. */
+  /** Whether spans carry message content: the analysis worker makes them so. */
+  get captureContent(): boolean {
+    return this.#captureContent;
+  }
+
+  /** Hands over a finished exchange's span; never blocks, never parses (no span: not a GenAI operation, or made before the export was on). */
   offer(exchange: FinishedExchange): void {
-    if (this.#closed) return;
-    const chars = exchangeChars(exchange);
+    const span = exchange.span;
+    if (this.#closed || !span) return;
+    const chars = spanSize(span);
     if (
       this.#inFlight >= (this.#options.maxInFlight ?? 4096) ||
       this.#inFlightChars + chars > (this.#options.maxInFlightChars ?? 64 * 2 ** 20)
@@ -72,13 +82,13 @@ export class OtelThread {
     }
     this.#inFlight++;
     this.#inFlightChars += chars;
-    if (this.#batch.push(exchange) === 1) setImmediate(() => this.#flushBatch());
+    if (this.#batch.push(span) === 1) setImmediate(() => this.#flushBatch());
   }
 
   #flushBatch(): void {
-    const json = this.#batch;
+    const spans = this.#batch;
     this.#batch = [];
-    if (json.length > 0) this.#send({ type: 'records', json });
+    if (spans.length > 0) this.#send({ type: 'spans', spans });
   }
 
   #send(message: ToOtelWorker): void {

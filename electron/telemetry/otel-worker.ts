@@ -1,15 +1,17 @@
 /**
- * The OpenTelemetry thread: parses finished records, makes them spans and metric points, and runs
- * OpenTelemetry's SDK and exporters, all away from the thread that forwards traffic (a record of a
- * coding agent's turn is megabytes of JSON).
+ * The OpenTelemetry thread: takes the spans the analysis worker made of finished exchanges, and
+ * runs OpenTelemetry's SDK and exporters (batching, protobuf or JSON, HTTP, retries) away from the
+ * thread that forwards traffic, at a lower priority than it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { exchangeChars, recordOf } from '../capture/finished-exchange.ts';
+import { yieldToForwarding } from '../thread-priority.ts';
+import { spanSize } from './genai-span.ts';
 import { OtelExport } from './otel-export.ts';
 import type { FromOtelWorker, OtelWorkerData, ToOtelWorker } from './otel-messages.ts';
 
 const port = parentPort;
 if (!port) throw new Error('otel-worker.ts runs as a worker thread');
+yieldToForwarding();
 const { config } = workerData as OtelWorkerData;
 const post = (message: FromOtelWorker): void => port.postMessage(message);
 
@@ -23,6 +25,7 @@ const exporter = new OtelExport(config, {
     changed = true;
     scheduleReport();
   },
+  onCounts: scheduleReport,
 });
 
 /** One status message per turn, however many records it took. */
@@ -43,17 +46,17 @@ port.on('message', (message: ToOtelWorker) => {
     void exporter.close().finally(() => post({ type: 'closed', status: exporter.status() }));
     return;
   }
-  for (const exchange of message.json) {
-    doneBytes += exchangeChars(exchange);
+  for (const span of message.spans) {
+    doneBytes += spanSize(span);
     try {
-      exporter.record(recordOf(exchange));
+      exporter.recordSpan(span);
     } catch (error) {
       post({
         type: 'log',
-        message: `OpenTelemetry export: a record was skipped: ${(error as Error).message}`,
+        message: `OpenTelemetry export: a span was skipped: ${(error as Error).message}`,
       });
     }
   }
-  done += message.json.length;
+  done += message.spans.length;
   scheduleReport();
 });

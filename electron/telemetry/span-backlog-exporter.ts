@@ -1,6 +1,7 @@
 import type { ExportResult } from '@opentelemetry/core';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { spanSize } from './genai-span.ts';
 
 export interface BacklogOptions {
   /** Spans kept for a later attempt while the endpoint fails; the oldest are given up beyond. */
@@ -34,6 +35,8 @@ export class SpanBacklogExporter implements SpanExporter {
   #retryTimer: NodeJS.Timeout | null = null;
   #retryMs: number;
   #retrying = false;
+  /** Spans in an export attempt now (a stalled endpoint holds them until its timeout). */
+  #sending = 0;
   /** Spans handed to this exporter so far (the batch processor's queue is what it took minus this). */
   handed = 0;
 
@@ -46,6 +49,11 @@ export class SpanBacklogExporter implements SpanExporter {
   /** Spans waiting for the endpoint to come back. */
   get backlog(): number {
     return this.#backlog.length;
+  }
+
+  /** Spans not yet accepted: kept for a retry, or in an attempt now. */
+  get pending(): number {
+    return this.#backlog.length + this.#sending;
   }
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
@@ -65,14 +73,19 @@ export class SpanBacklogExporter implements SpanExporter {
     this.#failed(result.error ?? null);
   }
 
-  #attempt(spans: ReadableSpan[]): Promise<ExportResult> {
-    return new Promise((resolve) => {
-      try {
-        this.#inner.export(spans, resolve);
-      } catch (error) {
-        resolve({ code: ExportResultCode.FAILED, error: error as Error });
-      }
-    });
+  async #attempt(spans: ReadableSpan[]): Promise<ExportResult> {
+    this.#sending += spans.length;
+    try {
+      return await new Promise((resolve) => {
+        try {
+          this.#inner.export(spans, resolve);
+        } catch (error) {
+          resolve({ code: ExportResultCode.FAILED, error: error as Error });
+        }
+      });
+    } finally {
+      this.#sending -= spans.length;
+    }
   }
 
   #succeeded(count: number): void {
@@ -90,14 +103,14 @@ export class SpanBacklogExporter implements SpanExporter {
   /** Kept after what is already waiting; beyond the bound the oldest go (a recent trace is worth more). */
   #keep(spans: ReadableSpan[], front = false): void {
     this.#backlog = front ? [...spans, ...this.#backlog] : [...this.#backlog, ...spans];
-    this.#backlogChars += spans.reduce((sum, span) => sum + spanChars(span), 0);
+    this.#backlogChars += spans.reduce((sum, span) => sum + spanSize(span), 0);
     let excess = 0;
     while (
       excess < this.#backlog.length &&
       (this.#backlog.length - excess > this.#options.maxBacklog ||
         this.#backlogChars > this.#options.maxBacklogChars)
     )
-      this.#backlogChars -= spanChars(this.#backlog[excess++] as ReadableSpan);
+      this.#backlogChars -= spanSize(this.#backlog[excess++] as ReadableSpan);
     if (excess > 0) {
       this.#backlog.splice(0, excess);
       this.#options.onDropped(excess);
@@ -107,7 +120,7 @@ export class SpanBacklogExporter implements SpanExporter {
   /** Takes the next batch off the backlog. */
   #take(): ReadableSpan[] {
     const batch = this.#backlog.splice(0, this.#options.batchSize);
-    for (const span of batch) this.#backlogChars -= spanChars(span);
+    for (const span of batch) this.#backlogChars -= spanSize(span);
     return batch;
   }
 
@@ -161,11 +174,4 @@ export class SpanBacklogExporter implements SpanExporter {
     this.#retryTimer = null;
     await this.#inner.shutdown();
   }
-}
-
-/** About how much memory a span holds: its attribute text, plus a little for the rest. */
-function spanChars(span: ReadableSpan): number {
-  let chars = 256;
-  for (const value of Object.values(span.attributes)) chars += typeof value === 'string' ? value.length : 16;
-  return chars;
 }

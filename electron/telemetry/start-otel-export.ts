@@ -1,13 +1,14 @@
-import { displayEndpoint, otelConfigFrom } from './otel-config.ts';
+import { displayEndpoint, type OtelSettings, otelConfigFrom } from './otel-config.ts';
 import { OtelThread, type OtelThreadOptions } from './otel-thread.ts';
 
-/** Starts the OpenTelemetry export the environment asks for; a bad setting is logged and turns it off. */
+/** Starts the OpenTelemetry export the settings and the environment (which wins) ask for; a bad setting is logged and turns it off. */
 export function startOtelExport(
   env: NodeJS.ProcessEnv,
+  settings: OtelSettings,
   options: OtelThreadOptions,
 ): { export: OtelThread | null; error: string | null } {
   try {
-    const config = otelConfigFrom(env);
+    const config = otelConfigFrom(env, settings);
     if (!config) return { export: null, error: null };
     const exporter = new OtelThread(config, options);
     options.log(

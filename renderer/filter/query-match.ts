@@ -15,12 +15,18 @@ import { parseQuery } from './query-parse.ts';
 
 export type Matcher = (summary: ExchangeSummary) => boolean;
 
-/** Compiles a query (text or parsed) into a predicate over summaries; the empty query matches all. */
-export function compileQuery(query: string | ParsedQuery): Matcher {
+/** What the main side answered for each `text:"…"` term (lowercased text → ids of the exchanges that hold it). */
+export type TextHits = ReadonlyMap<string, ReadonlySet<string>>;
+
+/**
+ * Compiles a query (text or parsed) into a predicate over summaries; the empty query matches all.
+ * A `text:"…"` term matches the exchanges in `hits` for it: none until the main side has answered.
+ */
+export function compileQuery(query: string | ParsedQuery, hits: TextHits | null = null): Matcher {
   const parsed = typeof query === 'string' ? parseQuery(query) : query;
   // Cheap field tests first, so free-text search only runs over rows that passed them.
   const cost = (t: Term) => (t.kind === 'text' ? 2 : t.kind === 'field' ? 1 : 0);
-  const tests = [...parsed.terms].sort((a, b) => cost(a) - cost(b)).map(compileTerm);
+  const tests = [...parsed.terms].sort((a, b) => cost(a) - cost(b)).map((t) => compileTerm(t, hits));
   if (tests.length === 0) return () => true;
   return (summary) => {
     for (const test of tests) if (!test(summary)) return false;
@@ -28,12 +34,17 @@ export function compileQuery(query: string | ParsedQuery): Matcher {
   };
 }
 
-function compileTerm(term: Term): Matcher {
+function compileTerm(term: Term, hits: TextHits | null): Matcher {
+  if (term.kind === 'search') {
+    const ids = hits?.get(term.text);
+    const found: Matcher = ids ? (s) => ids.has(s.id) : () => false;
+    return term.negate ? (s) => ids !== undefined && !found(s) : found;
+  }
   const positive = compilePositive(term);
   return term.negate ? (s) => !positive(s) : positive;
 }
 
-function compilePositive(term: Term): Matcher {
+function compilePositive(term: Exclude<Term, { kind: 'search' }>): Matcher {
   switch (term.kind) {
     case 'text':
       return textMatcher(term.text);

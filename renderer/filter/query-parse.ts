@@ -3,6 +3,8 @@
  * negates it, double quotes keep spaces in a term.
  *
  *   free text            substring of path, model, tenant, method, API, status or error
+ *   text:"config parser" full-text search of request and response text (a stream's merged answer
+ *                        included), case-insensitive, answered by the main side from the session
  *   model:gpt-4o         exact value, case-insensitive, `*` as wildcard (also tenant:, api:, method:, state:)
  *   provider:anthropic   the route the request took (`upstream`: the default, UPSTREAM)
  *   error:rate_limit_error  the error's kind, the provider's error type or its code
@@ -30,6 +32,8 @@ export type CompareOp = '>' | '>=' | '<' | '<=' | '=';
 
 export type Term =
   | { kind: 'text'; negate: boolean; text: string }
+  /** `text:"…"`: full-text search, lowercased (answered by the main side: `search.text`). */
+  | { kind: 'search'; negate: boolean; text: string }
   | { kind: 'field'; negate: boolean; field: TextField; value: string }
   | { kind: 'is'; negate: boolean; value: IsValue }
   | { kind: 'has'; negate: boolean; value: HasValue }
@@ -124,6 +128,7 @@ function parseTerm(body: string, negate: boolean, errors: string[]): Term {
   const key = (m[1] ?? '').toLowerCase();
   const op = m[2] ?? ':';
   const value = m[3] ?? '';
+  if (key === 'text' && op === ':') return { kind: 'search', negate, text: value.toLowerCase() };
   if (key === 'is' && op === ':') {
     const v = value.toLowerCase();
     if ((IS_VALUES as readonly string[]).includes(v)) return { kind: 'is', negate, value: v as IsValue };

@@ -38,6 +38,9 @@ export const SessionId = v.pipe(
 /** A session id, or null for the current session. */
 export const SessionRef = v.nullable(SessionId);
 
+/** What a full-text search looks for. */
+export const SearchText = text(MAX_SETTING);
+
 /** A thread id. */
 export const ThreadId = v.pipe(
   v.string(),
@@ -54,6 +57,51 @@ export const ExchangeId = v.pipe(
 
 export const PausedFlag = v.boolean();
 
+/** An HTTP header name (RFC 9110 token). */
+export const HTTP_HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const MAX_OTLP_HEADERS = 32;
+const MAX_HEADER_VALUE = 8192;
+const trimmedText = (max: number) => v.pipe(v.string(), v.maxLength(max, longer(max)), v.trim());
+
+/**
+ * The OpenTelemetry export's settings as the dialog sends them. Header values are credentials:
+ * only those being replaced are sent (null removes one), and no message ever quotes a value.
+ */
+export const TelemetrySettingsUpdateSchema = v.object({
+  /** Base OTLP/HTTP endpoint, `/v1/traces` and `/v1/metrics` added ('' = none: nothing is exported). */
+  endpoint: trimmedText(MAX_SETTING),
+  /** One signal's full URL, used as is ('' = from `endpoint`). */
+  tracesEndpoint: trimmedText(MAX_SETTING),
+  metricsEndpoint: trimmedText(MAX_SETTING),
+  protocol: v.picklist(['http/protobuf', 'http/json']),
+  /** The resource's `service.name` ('' = `tokentap`). */
+  serviceName: trimmedText(MAX_SETTING),
+  /** More resource attributes, `key=value,…` as in `OTEL_RESOURCE_ATTRIBUTES`. */
+  resourceAttributes: trimmedText(MAX_SETTING),
+  /** Prompts and answers go on the spans too. */
+  captureContent: v.boolean('must be true or false'),
+  /** Header name → new value, or null to remove it; headers not named keep their saved value. */
+  headers: v.optional(
+    v.pipe(
+      v.record(
+        v.pipe(v.string(), v.maxLength(256, longer(256)), v.regex(HTTP_HEADER_NAME, 'is not an HTTP header name')),
+        v.nullable(
+          v.pipe(
+            v.string('must be text (null removes the header)'),
+            v.trim(),
+            v.minLength(1, 'must be text (null removes the header)'),
+            v.maxLength(MAX_HEADER_VALUE, longer(MAX_HEADER_VALUE)),
+            v.regex(/^[^\r\n\0]*$/, 'is not a valid header value'),
+          ),
+        ),
+        'must be an object of header name → value or null',
+      ),
+      v.check((headers) => Object.keys(headers).length <= MAX_OTLP_HEADERS, `has over ${MAX_OTLP_HEADERS} headers`),
+    ),
+  ),
+});
+export type TelemetrySettingsUpdate = v.InferOutput<typeof TelemetrySettingsUpdateSchema>;
+
 export const SettingsSchema = v.object({
   listenAddr: text(MAX_SETTING),
   upstream: text(MAX_SETTING),
@@ -61,6 +109,8 @@ export const SettingsSchema = v.object({
   allowedOrigins: v.optional(text(MAX_SETTING)),
   /** Routes added or overridden, `name=url,name=url`; absent in an update: unchanged. */
   routes: v.optional(text(MAX_SETTING)),
+  /** The OpenTelemetry export; absent in an update: unchanged. Applying it restarts the export. */
+  telemetry: v.optional(TelemetrySettingsUpdateSchema),
 });
 export type Settings = v.InferOutput<typeof SettingsSchema>;
 

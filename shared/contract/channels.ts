@@ -17,6 +17,7 @@ import {
   ReplayStartRequestSchema,
   ResendRequestSchema,
   SessionId,
+  SearchText,
   SessionRef,
   SettingsSchema,
   ThreadId,
@@ -117,6 +118,15 @@ export const CHANNEL_TABLE = {
       path: '/api/threads/:id',
       notFound: ([id]) => `No thread "${id}" in this session`,
     },
+  }),
+  /** Full-text search (`text:"…"`): ids of the exchanges whose request or response text holds it, case-insensitive. */
+  'search.text': channel({
+    args: [
+      ['text', SearchText],
+      ['session', SessionRef],
+    ],
+    result: returns<string[]>(),
+    http: { method: 'GET', path: '/api/search' },
   }),
   'sessions.list': channel({
     args: [],

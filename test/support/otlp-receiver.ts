@@ -18,6 +18,8 @@ export interface ReceivedSpan {
   name: string;
   traceId: string;
   spanId: string;
+  /** The parent span's id, '' for a root span. */
+  parentSpanId: string;
   kind: number;
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
@@ -50,6 +52,8 @@ export interface OtlpReceiver {
   readonly raw: Buffer[];
   /** Content types seen (`application/x-protobuf`, `application/json`). */
   readonly contentTypes: string[];
+  /** The headers of each request taken (`authorization` as the exporter sent it). */
+  readonly requestHeaders: IncomingMessage['headers'][];
   /** Requests answered 503, and requests being held (stall). */
   readonly refused503: number;
   readonly stalled: number;
@@ -95,6 +99,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const metrics: ReceivedMetric[] = [];
   const raw: Buffer[] = [];
   const contentTypes: string[] = [];
+  const requestHeaders: IncomingMessage['headers'][] = [];
   const sockets = new Set<Socket>();
   const held: ServerResponse[] = [];
   const counts = { refused503: 0, stalled: 0, metricsRefused: 0 };
@@ -136,6 +141,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       }
       raw.push(body);
       contentTypes.push(req.headers['content-type'] ?? '');
+      requestHeaders.push(req.headers);
       try {
         decode(req, body);
       } catch (error) {
@@ -164,6 +170,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     metrics,
     raw,
     contentTypes,
+    requestHeaders,
     get refused503() {
       return counts.refused503;
     },
@@ -244,6 +251,7 @@ function spansOf(message: unknown): ReceivedSpan[] {
           name: span.name as string,
           traceId: hexId(span.traceId),
           spanId: hexId(span.spanId),
+          parentSpanId: span.parentSpanId === undefined ? '' : hexId(span.parentSpanId),
           kind: Number(span.kind ?? 0),
           startTimeUnixNano: BigInt(span.startTimeUnixNano as string),
           endTimeUnixNano: BigInt(span.endTimeUnixNano as string),

@@ -2,13 +2,14 @@ import type { ReactNode } from 'react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { applySuggestion, type Suggestion, suggest } from '../../filter/query-suggest.ts';
+import { useTextSearch } from '../../filter/use-text-search.ts';
 import { countOf, formatInt } from '../../format.ts';
 import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { useRowCounts } from '../../store/use-rows.ts';
 
 const HELP =
   'Free text, model:, tenant:, api:, method:, state:, error:rate_limit_error, is:error|aborted|streaming|live, has:usage, ' +
-  'status>=400, tokens>1000, cost>0.01, ttft>500. Space = and, - = not.';
+  'status>=400, tokens>1000, cost>0.01, ttft>500, text:"words in prompts or answers". Space = and, - = not.';
 
 /** The filter query input with autocomplete from captured values, the row count and follow-newest. */
 export function FilterBar({ children }: { children?: ReactNode }) {
@@ -22,6 +23,7 @@ export function FilterBar({ children }: { children?: ReactNode }) {
     })),
   );
   const { shown, total } = useRowCounts();
+  useTextSearch();
   const [text, setText] = useState(filterText);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);

@@ -3,10 +3,11 @@ import type { ProxyStatus } from '../../../shared/inspector-contract.ts';
 import { useActions } from '../../store/inspector-context.tsx';
 import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';
+import { OtelSettingsFields, useOtelDraft } from './otel-settings-fields.tsx';
 
 /**
- * Listen address, upstream, routes and allowed web origins; saving restarts the proxy, and a port
- * in use or a bad route shows here.
+ * Listen address, upstream, routes, allowed web origins and the OpenTelemetry export; saving
+ * restarts the proxy (and the export), and a port in use or a bad route shows here.
  */
 export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClose: () => void }) {
   const { updateSettings } = useActions();
@@ -15,6 +16,7 @@ export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClo
   const [upstream, setUpstream] = useState(status.upstream);
   const [allowedOrigins, setAllowedOrigins] = useState(status.allowedOrigins ?? '');
   const [routes, setRoutes] = useState(status.routes ?? '');
+  const otel = useOtelDraft(status.telemetrySettings);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const submit = async (event: FormEvent) => {
@@ -25,6 +27,7 @@ export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClo
       upstream: upstream.trim(),
       allowedOrigins: allowedOrigins.trim(),
       routes: routes.trim(),
+      telemetry: otel.update(),
     });
     setSaving(false);
     if (problem === null) onClose();
@@ -81,6 +84,7 @@ export function SettingsDialog({ status, onClose }: { status: ProxyStatus; onClo
           Web pages that may call the proxy from the browser, comma-separated (a web app in development).
           Pages from any other origin are refused. Empty: none.
         </p>
+        <OtelSettingsFields draft={otel} />
         <FormFooter
           error={error}
           busy={saving}

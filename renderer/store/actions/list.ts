@@ -1,6 +1,6 @@
 import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { withCallOptions } from '../../api/call-options.ts';
-import { compileQuery } from '../../filter/query-match.ts';
+import { compileQuery, type TextHits } from '../../filter/query-match.ts';
 import { parseQuery } from '../../filter/query-parse.ts';
 import { EMPTY_FACETS } from '../inspector-state.ts';
 import type { SortKey } from '../sort.ts';
@@ -9,10 +9,10 @@ import { addFacets, computeView, updateView } from '../view.ts';
 
 /** The list: which session it shows, its rows, their filter and sort. */
 export function listActions({ api, get, set, actions }: StoreKit) {
-  /** Replaces the filter query and recomputes the visible rows. */
-  function setFilter(text: string): void {
+  /** Replaces the filter query and recomputes the visible rows (`hits`: what the main side found for its `text:"…"` terms). */
+  function setFilter(text: string, hits: TextHits | null = null): void {
     const parsed = parseQuery(text);
-    const matcher = compileQuery(parsed);
+    const matcher = compileQuery(parsed, hits);
     const { byId, order, sort } = get();
     set({
       filterText: text,

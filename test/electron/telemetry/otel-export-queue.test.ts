@@ -33,9 +33,10 @@ it('drops (and counts) what the bounded queue cannot hold while the endpoint sta
   if (!llm) throw new Error('no sample');
   expect(exporter.record(copy(llm, 0))).toBe(true);
   await vi.waitFor(() => expect(receiver?.stalled, 'the first export is held').toBe(1), { interval: 5 });
-  // The processor waits on the held export: two more fit its queue, the next two do not.
+  // The processor waits on the held export: two more fit its queue, the next two do not. The held
+  // span is waiting too (a stalled endpoint holds it until its timeout), so three are.
   for (let n = 1; n <= 4; n++) exporter.record(copy(llm, n));
-  expect(exporter.status()).toMatchObject({ dropped: 2, queued: 2 });
+  expect(exporter.status()).toMatchObject({ dropped: 2, queued: 3 });
 
   receiver.mode = 'ok';
   receiver.releaseStalled();

@@ -201,8 +201,9 @@ describe.each(['http/protobuf', 'http/json'])('OTLP export over %s', (protocol) 
       6,
     );
     expect(typeof chat?.attributes['tokentap.cost_usd']).toBe('number');
-    // Threads are not built yet: no conversation id unless the request carries one.
-    expect(chat?.attributes).not.toHaveProperty('gen_ai.conversation.id');
+    // The conversation is the thread Tokentap found (a one-turn thread here).
+    expect(chat?.attributes['gen_ai.conversation.id']).toBe(chatSummary.thread?.id);
+    expect(chatSummary.thread?.id).toMatch(/^thr_/);
     expect(chat?.attributes).not.toHaveProperty('error.type');
 
     expect(resp?.attributes).toMatchObject({
@@ -210,7 +211,7 @@ describe.each(['http/protobuf', 'http/json'])('OTLP export over %s', (protocol) 
       'tokentap.api': 'openai.responses',
       'gen_ai.response.id': 'resp_67e554a21aa88191b65876ac5e5bbe0406c52f0e511c76ed',
       'gen_ai.response.model': 'gpt-4o-2024-08-06',
-      'gen_ai.conversation.id': 'resp_previous_turn_1',
+      'gen_ai.conversation.id': list[1]?.thread?.id,
       'gen_ai.request.max_tokens': 64,
       'gen_ai.usage.input_tokens': list[1]?.usage?.inputTokens,
       'gen_ai.usage.output_tokens': list[1]?.usage?.outputTokens,
@@ -223,7 +224,7 @@ describe.each(['http/protobuf', 'http/json'])('OTLP export over %s', (protocol) 
       'gen_ai.response.finish_reasons': ['end_turn'],
       'gen_ai.request.max_tokens': 100,
       'gen_ai.request.stop_sequences': ['STOP'],
-      'gen_ai.conversation.id': 'user-42',
+      'gen_ai.conversation.id': list[2]?.thread?.id,
       'gen_ai.usage.input_tokens': 1007,
       'gen_ai.usage.output_tokens': 59,
       'gen_ai.usage.cache_read.input_tokens': 0,

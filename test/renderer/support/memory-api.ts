@@ -1,4 +1,5 @@
 import { downloadFile } from '../../../renderer/download.ts';
+import { searchableText } from '../../../electron/search/searchable-text.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type {
   ExportRequest,
@@ -210,6 +211,16 @@ export class MemoryApi implements InspectorApi {
     get: async (session: string | null) => {
       this.#log('usage.get', session);
       return usageTotals(this.#summaries(this.#session(session)));
+    },
+  };
+
+  search = {
+    text: async (text: string, session: string | null) => {
+      this.#log('search.text', text, session);
+      const needle = text.toLowerCase();
+      return [...this.#session(session).records.values()]
+        .filter((record) => searchableText(record).includes(needle))
+        .map((record) => record.id);
     },
   };
 

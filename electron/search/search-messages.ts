@@ -1,0 +1,18 @@
+import type { SearchEntry } from './session-search-index.ts';
+
+/** The main side → the search worker: index these exchanges of a session (from `from` on), then search it. */
+export interface SearchQuery {
+  id: number;
+  dataPath: string;
+  /** How many of the session's exchanges the worker is believed to have indexed already. */
+  from: number;
+  entries: SearchEntry[];
+  text: string;
+}
+
+/** The search worker → the main side. */
+export type SearchAnswer =
+  | { id: number; type: 'hits'; ids: string[]; candidates: number }
+  /** The worker has indexed `size` of the session's exchanges (it evicted or never saw the rest): ask again from there. */
+  | { id: number; type: 'from'; size: number }
+  | { id: number; type: 'error'; message: string };

@@ -1,0 +1,44 @@
+/**
+ * The search worker: keeps the search index of the sessions searched lately and answers queries,
+ * reading session files here, never on the thread that forwards traffic.
+ */
+import { parentPort } from 'node:worker_threads';
+import { yieldToForwarding } from '../thread-priority.ts';
+import type { SearchAnswer, SearchQuery } from './search-messages.ts';
+import { SessionSearchIndex } from './session-search-index.ts';
+
+const port = parentPort;
+if (!port) throw new Error('search-worker.ts runs as a worker thread (see search-thread.ts)');
+yieldToForwarding();
+
+/** Sessions whose index is kept (each about 300 bytes per exchange). */
+const KEPT_SESSIONS = 4;
+const indexes = new Map<string, SessionSearchIndex>();
+const post = (answer: SearchAnswer): void => port.postMessage(answer);
+
+/** One query at a time: an index is never added to by two at once. */
+let queue: Promise<void> = Promise.resolve();
+
+async function answer(query: SearchQuery): Promise<void> {
+  let index = indexes.get(query.dataPath);
+  if (index) indexes.delete(query.dataPath);
+  else index = new SessionSearchIndex(query.dataPath);
+  indexes.set(query.dataPath, index);
+  if (indexes.size > KEPT_SESSIONS) indexes.delete(indexes.keys().next().value as string);
+  if (index.size !== query.from) {
+    post({ id: query.id, type: 'from', size: index.size });
+    return;
+  }
+  await index.add(query.entries);
+  const { ids, candidates } = await index.query(query.text);
+  post({ id: query.id, type: 'hits', ids, candidates });
+}
+
+port.on('message', (query: SearchQuery) => {
+  queue = queue
+    .then(() => answer(query))
+    .catch((error: unknown) => {
+      indexes.delete(query.dataPath);
+      post({ id: query.id, type: 'error', message: (error as Error).message });
+    });
+});
