@@ -11,6 +11,7 @@ export interface StoredBlock {
   hash: string;
   text: string;
 }
+
 import { type GenAiSpan, genAiSpan } from '../telemetry/genai-span.ts';
 
 /**

@@ -1,3 +1,4 @@
+import type { BlockSpan } from '../sessions/session-index.ts';
 import type { SearchEntry } from './session-search-index.ts';
 
 /** The main side → the search worker: index these exchanges of a session (from `from` on), then search it. */
@@ -7,6 +8,8 @@ export interface SearchQuery {
   /** How many of the session's exchanges the worker is believed to have indexed already. */
   from: number;
   entries: SearchEntry[];
+  /** The session's message blocks by hash: where each is in the file (records refer to them). */
+  blocks: Array<[hash: string, span: BlockSpan]>;
   text: string;
 }
 

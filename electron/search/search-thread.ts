@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { IndexEntry } from '../sessions/session-index.ts';
+import type { BlockSpans, IndexEntry } from '../sessions/session-index.ts';
 import type { SearchAnswer, SearchQuery } from './search-messages.ts';
 import type { SearchEntry } from './session-search-index.ts';
 
@@ -22,6 +22,7 @@ export class SearchThread {
   async search(
     dataPath: string,
     entries: readonly IndexEntry[],
+    blocks: BlockSpans,
     text: string,
   ): Promise<{ ids: string[]; candidates: number }> {
     let from = Math.min(this.#given.get(dataPath) ?? 0, entries.length);
@@ -30,6 +31,8 @@ export class SearchThread {
         dataPath,
         from,
         entries: entries.slice(from).map(searchEntry),
+        // Where the message blocks the exchanges refer to are (a few numbers each).
+        blocks: [...blocks],
         text,
       });
       if (answer.type === 'error') throw new Error(`Search failed: ${answer.message}`);

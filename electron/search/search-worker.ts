@@ -29,6 +29,7 @@ async function answer(query: SearchQuery): Promise<void> {
     post({ id: query.id, type: 'from', size: index.size });
     return;
   }
+  index.addBlocks(query.blocks);
   await index.add(query.entries);
   const { ids, candidates } = await index.query(query.text);
   post({ id: query.id, type: 'hits', ids, candidates });

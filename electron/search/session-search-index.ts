@@ -1,4 +1,4 @@
-import type { IndexEntry } from '../sessions/session-index.ts';
+import type { BlockSpan, IndexEntry } from '../sessions/session-index.ts';
 import { readRecords } from '../sessions/session-index.ts';
 import { searchableText } from './searchable-text.ts';
 import { addSignature, mayContain, querySignature, SIGNATURE_WORDS } from './trigram-signature.ts';
@@ -15,6 +15,8 @@ export type SearchEntry = Pick<IndexEntry, 'offset' | 'length'> & { id: string }
 export class SessionSearchIndex {
   readonly #dataPath: string;
   readonly #entries: SearchEntry[] = [];
+  /** Where the session's message blocks are: request bodies are stored as references to them. */
+  readonly #blocks = new Map<string, BlockSpan>();
   #signatures = new Uint32Array(SIGNATURE_WORDS * 1024);
 
   constructor(dataPath: string) {
@@ -24,6 +26,11 @@ export class SessionSearchIndex {
   /** Exchanges indexed so far (the next one to add is this one of the session). */
   get size(): number {
     return this.#entries.length;
+  }
+
+  /** Learns where message blocks are (the session's file only grows, so a place never changes). */
+  addBlocks(blocks: Iterable<[string, BlockSpan]>): void {
+    for (const [hash, span] of blocks) this.#blocks.set(hash, span);
   }
 
   /** Reads and indexes the session's exchanges after those indexed (in file order). */
@@ -36,7 +43,7 @@ export class SessionSearchIndex {
       this.#signatures = grown;
     }
     let at = this.#entries.length;
-    for await (const record of readRecords(this.#dataPath, asIndexEntries(entries))) {
+    for await (const record of readRecords(this.#dataPath, asIndexEntries(entries), this.#blocks)) {
       addSignature(searchableText(record), this.#signatures, at * SIGNATURE_WORDS);
       at++;
     }
@@ -53,7 +60,7 @@ export class SessionSearchIndex {
         candidates.push(this.#entries[i] as SearchEntry);
     const ids: string[] = [];
     let i = 0;
-    for await (const record of readRecords(this.#dataPath, asIndexEntries(candidates))) {
+    for await (const record of readRecords(this.#dataPath, asIndexEntries(candidates), this.#blocks)) {
       if (searchableText(record).includes(needle)) ids.push((candidates[i] as SearchEntry).id);
       i++;
     }

@@ -9,7 +9,14 @@ import { ensurePrivateDir, FILE_MODE } from '../data-dir.ts';
 import { writeExport } from './export-writer.ts';
 import { importSessionFile } from './import-session-file.ts';
 import { runFileJob } from './session-file-jobs.ts';
-import { type BlockSpan, type IndexEntry, loadIndex, readRecord, readRecords } from './session-index.ts';
+import {
+  type BlockSpan,
+  type BlockSpans,
+  type IndexEntry,
+  loadIndex,
+  readRecord,
+  readRecords,
+} from './session-index.ts';
 import { SessionLines } from './session-lines.ts';
 import { liveOwner, SessionLock } from './session-lock.ts';
 import { errorText, type OpenForAppend, SessionWriter, type WriterHealth } from './session-writer.ts';
@@ -254,12 +261,17 @@ export class SessionStore {
     return readRecords(this.#dataPath(sessionId), wanted, new Map(blocks));
   }
 
-  /** A session's file and the places of its lines, for full-text search (null: the current session, flushed first). */
-  async lines(id: string | null): Promise<{ dataPath: string; entries: readonly IndexEntry[] }> {
+  /**
+   * A session's file and the places of its lines (exchanges, and the message blocks they refer to),
+   * for full-text search (null: the current session, flushed first).
+   */
+  async lines(
+    id: string | null,
+  ): Promise<{ dataPath: string; entries: readonly IndexEntry[]; blocks: BlockSpans }> {
     const sessionId = id ?? this.#currentId;
     if (sessionId === this.#currentId) await this.flush();
-    const { entries } = await this.#entries(sessionId);
-    return { dataPath: this.#dataPath(sessionId), entries };
+    const { entries, blocks } = await this.#entries(sessionId);
+    return { dataPath: this.#dataPath(sessionId), entries, blocks: new Map(blocks) };
   }
 
   /** Deletes a past session (the current one, or one another instance is capturing into, cannot be deleted). */

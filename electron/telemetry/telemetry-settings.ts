@@ -4,12 +4,13 @@
  * kept in the settings file (mode 600) and handed to the exporter, never sent back to the
  * renderer, never put in an error message or the log.
  */
+
+import { HTTP_HEADER_NAME } from '../../shared/contract/arguments.ts';
 import type {
   TelemetrySettings,
   TelemetrySettingsUpdate,
   TelemetrySettingsView,
 } from '../../shared/inspector-contract.ts';
-import { HTTP_HEADER_NAME } from '../../shared/contract/arguments.ts';
 import { NO_TELEMETRY_SETTINGS } from '../../shared/telemetry-settings.ts';
 import { envSetsEndpoint, type OtelSettings } from './otel-config.ts';
 
@@ -17,7 +18,6 @@ import { envSetsEndpoint, type OtelSettings } from './otel-config.ts';
 export interface SavedTelemetry extends TelemetrySettings {
   headers: Record<string, string>;
 }
-
 
 /** Reads the saved part of the settings file, keeping what is well-formed (a hand-edited file may not be). */
 export function savedTelemetryFrom(raw: unknown): SavedTelemetry {

@@ -84,7 +84,11 @@ export const TelemetrySettingsUpdateSchema = v.object({
   headers: v.optional(
     v.pipe(
       v.record(
-        v.pipe(v.string(), v.maxLength(256, longer(256)), v.regex(HTTP_HEADER_NAME, 'is not an HTTP header name')),
+        v.pipe(
+          v.string(),
+          v.maxLength(256, longer(256)),
+          v.regex(HTTP_HEADER_NAME, 'is not an HTTP header name'),
+        ),
         v.nullable(
           v.pipe(
             v.string('must be text (null removes the header)'),
@@ -96,7 +100,10 @@ export const TelemetrySettingsUpdateSchema = v.object({
         ),
         'must be an object of header name → value or null',
       ),
-      v.check((headers) => Object.keys(headers).length <= MAX_OTLP_HEADERS, `has over ${MAX_OTLP_HEADERS} headers`),
+      v.check(
+        (headers) => Object.keys(headers).length <= MAX_OTLP_HEADERS,
+        `has over ${MAX_OTLP_HEADERS} headers`,
+      ),
     ),
   ),
 });

@@ -24,10 +24,13 @@ try {
       .at(-1) as string,
   ) as { sessionId: string; fileMb: number };
   const dataPath = join(dir, 'sessions', `${written.sessionId}.jsonl`);
-  const { entries } = await loadIndex(dataPath, join(dir, 'sessions', `${written.sessionId}.index.jsonl`));
+  const { entries, blocks } = await loadIndex(
+    dataPath,
+    join(dir, 'sessions', `${written.sessionId}.index.jsonl`),
+  );
   const timed = async (text: string) => {
     const started = performance.now();
-    const { ids, candidates } = await search.search(dataPath, entries, text);
+    const { ids, candidates } = await search.search(dataPath, entries, blocks, text);
     return { text, ms: Math.round(performance.now() - started), hits: ids.length, candidates };
   };
   const first = await timed('no such words anywhere');

@@ -12,9 +12,9 @@ import { userEvent } from '@testing-library/user-event';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { InspectorService } from '../../electron/inspector-service.ts';
 import { type RunningUiServer, startUiServer } from '../../electron/server/ui-server.ts';
-import { ApiProvider } from '../../renderer/api/api-context.tsx';
 import { createBrowserClient } from '../../renderer/api/browser-client.ts';
 import { SettingsDialog } from '../../renderer/components/top-bar/settings-dialog.tsx';
+import { InspectorProvider } from '../../renderer/store/inspector-context.tsx';
 import type { InspectorApi } from '../../shared/inspector-contract.ts';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.ts';
 import { loadSseFixture } from '../support/fixtures.ts';
@@ -60,9 +60,9 @@ async function openDialog() {
   const status = await api.status.get();
   const onClose = vi.fn();
   render(
-    <ApiProvider api={api}>
+    <InspectorProvider api={api}>
       <SettingsDialog status={status} onClose={onClose} />
-    </ApiProvider>,
+    </InspectorProvider>,
   );
   return { dialog: screen.getByRole('dialog', { name: 'Proxy settings' }), onClose };
 }

@@ -4,6 +4,7 @@
  * Headers and keys are never searched.
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { isEnded } from '../../../shared/exchange-lifecycle.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import { loadSseFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
@@ -42,7 +43,8 @@ async function search(text: string): Promise<string[]> {
 async function stored(count: number): Promise<ExchangeSummary[]> {
   return vi.waitFor(
     async () => {
-      const list = (await (await h.api('/api/exchanges')).json()) as ExchangeSummary[];
+      // Ended ones are written (an exchange in flight is listed from memory first).
+      const list = ((await (await h.api('/api/exchanges')).json()) as ExchangeSummary[]).filter(isEnded);
       expect(list, 'the exchanges stored').toHaveLength(count);
       return list;
     },

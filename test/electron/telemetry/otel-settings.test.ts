@@ -147,7 +147,7 @@ it('refuses a bad endpoint or header and keeps the export running; errors never 
   );
   expect(badHeader.status).toBe(400);
   const text = await badHeader.text();
-  expect(text).toMatch(/header x-key/);
+  expect(text).toMatch(/headers\.x-key is not a valid header value/);
   expect(text).not.toContain('sk-line');
   const status = (await (await h.api('/api/status')).json()) as ProxyStatus;
   expect(status.telemetry).toMatchObject({ endpoint: `${r.url}/v1/traces` });

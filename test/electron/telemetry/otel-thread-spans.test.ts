@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, expect, it, vi } from 'vitest';
-import { finishExchange } from '../../../electron/capture/finished-exchange.ts';
+import { exchangeChars, finishExchange } from '../../../electron/capture/finished-exchange.ts';
 import { otelConfigFrom } from '../../../electron/telemetry/otel-config.ts';
 import { OtelThread } from '../../../electron/telemetry/otel-thread.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../../support/otlp-receiver.ts';
@@ -49,7 +49,8 @@ it('exports a 4 MB agent turn through an in-flight bound of 1 MB: only its span 
   });
   const turn = { ...record, request: { ...record.request, body } };
   const finished = finishExchange(turn, false);
-  expect(finished.json.length).toBeGreaterThan(4_000_000);
+  // Its line and message blocks: what handing over the record would have cost.
+  expect(exchangeChars(finished)).toBeGreaterThan(4_000_000);
   thread.offer(finished);
   await vi.waitFor(() => expect(receiver?.spans, 'the span of the large turn').toHaveLength(1), {
     timeout: 15_000,

@@ -1,5 +1,5 @@
-import { downloadFile } from '../../../renderer/download.ts';
 import { searchableText } from '../../../electron/search/searchable-text.ts';
+import { downloadFile } from '../../../renderer/download.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type {
   ExportRequest,
