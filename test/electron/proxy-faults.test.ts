@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { APIError } from 'openai';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startProxy } from '../../electron/proxy/proxy-server.ts';
 import { parseUpstream } from '../../electron/proxy/upstream-target.ts';
 import { proxyConfigFromEnv } from '../../electron/proxy-config.ts';
@@ -76,7 +76,7 @@ describe('client and upstream failures', () => {
     expect(body.error.code).toBe('upstream_unreachable');
     expect(body.error.message).toContain(`127.0.0.1:${port}`);
     expect(body.error.message).toContain('ECONNREFUSED');
-    await until(() => records.length === 1);
+    await until('the failed exchange recorded', () => records.length === 1);
     expect(records[0]).toMatchObject({
       state: 'error',
       error: { kind: 'upstream-unreachable' },
@@ -211,7 +211,9 @@ describe('the analysis side never hurts forwarding', () => {
     expect(killed.statusCode).toBe(200);
     expect(await killed.body.text()).toBe('{"ok":true}');
     // What was handed to the dying worker goes with it; the next exchange goes to the new one.
-    await until(() => logs.some((line) => line.includes('the analysis worker exited (code 70)')));
+    await until('the worker exit logged', () =>
+      logs.some((line) => line.includes('the analysis worker exited (code 70)')),
+    );
     await streamsTheAnswer(harness);
     const record = await nextRecord();
     expect(record.path).toBe('/v1/chat/completions');
@@ -286,6 +288,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+/** Resolves once `condition` holds; fails after 10 s saying what it waited for. */
+function until(what: string, condition: () => boolean): Promise<void> {
+  return vi.waitFor(() => expect(condition(), what).toBe(true), { timeout: 10_000, interval: 5 });
 }

@@ -2,9 +2,12 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { App } from '../../renderer/components/app.tsx';
+import { type PlaybackClock, PlaybackClockContext } from '../../renderer/playback/playback-clock.ts';
 import type { ExchangeRecord } from '../../shared/exchange-record.ts';
 import type { ExportRequest } from '../../shared/inspector-contract.ts';
-import { dataRows, grid, nextFrame, renderApp, setupDomTests } from './support/dom.tsx';
+import { dataRows, grid, nextFrame, renderApp, renderWithStore, setupDomTests } from './support/dom.tsx';
+import { manualClock } from './support/manual-clock.ts';
 import { MemoryApi } from './support/memory-api.ts';
 import { buildExchange, sampleRecords, summaryOf } from './support/records.ts';
 
@@ -17,10 +20,17 @@ const byId = (id: string): ExchangeRecord => {
   return r;
 };
 
-async function renderWithRecords() {
+async function renderWithRecords(clock?: PlaybackClock) {
   const api = new MemoryApi(records);
   const user = userEvent.setup();
-  renderApp(api);
+  if (clock)
+    renderWithStore(
+      <PlaybackClockContext value={clock}>
+        <App />
+      </PlaybackClockContext>,
+      api,
+    );
+  else renderApp(api);
   await waitFor(() => expect(dataRows()).toHaveLength(records.length));
   return { api, user };
 }
@@ -190,31 +200,33 @@ describe('exchange detail', () => {
   });
 
   it('Replay rebuilds the exact final text, instantly or at speed', async () => {
-    const { user } = await renderWithRecords();
+    const clock = manualClock();
+    const { user } = await renderWithRecords(clock);
     await selectRow(user, 'ex-anthropic');
     await user.click(screen.getByRole('tab', { name: 'Replay' }));
     const output = await screen.findByRole('region', { name: 'Replayed response' });
-    expect(within(output).getByTestId('merged-text').textContent).toBe('');
+    const text = () => within(output).getByTestId('merged-text').textContent ?? '';
+    expect(text()).toBe('');
+    const final = byId('ex-anthropic').merged?.text as string;
     await user.selectOptions(screen.getByRole('combobox', { name: 'Speed' }), 'instant');
-    await waitFor(() =>
-      expect(within(output).getByTestId('merged-text').textContent).toBe(byId('ex-anthropic').merged?.text),
-    );
+    await waitFor(() => expect(text()).toBe(final));
     expect(screen.getByRole('img', { name: /Gaps between chunks/ })).toBeDefined();
 
-    // At 10× the ~400 ms stream takes ~40 ms of real time.
+    // At 10×, a frame every 1 ms of the clock plays 10 ms of the recording: the text builds up to the end.
     await user.selectOptions(screen.getByRole('combobox', { name: 'Speed' }), '10');
     await user.click(screen.getByRole('button', { name: 'Restart' }));
-    await waitFor(() =>
-      expect(within(output).getByTestId('merged-text').textContent).not.toBe(
-        byId('ex-anthropic').merged?.text,
-      ),
-    );
-    await waitFor(
-      () =>
-        expect(within(output).getByTestId('merged-text').textContent).toBe(byId('ex-anthropic').merged?.text),
-      { timeout: 3000 },
-    );
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Play' })).toBeDefined());
+    const seen = [text()];
+    for (let wall = 1; clock.pending > 0; wall++) {
+      expect(wall, 'the playback never ended').toBeLessThan(1000);
+      act(() => clock.advance(1));
+      if (seen.at(-1) !== text()) seen.push(text());
+    }
+    expect(seen[0]).toBe('');
+    expect(seen.length).toBeGreaterThan(2);
+    for (const [i, step] of seen.entries())
+      expect(final.startsWith(step), `step ${i} is a prefix`).toBe(true);
+    expect(seen.at(-1)).toBe(final);
+    expect(screen.getByRole('button', { name: 'Play' })).toBeDefined();
   });
 
   it('Replay seeks with the scrubber', async () => {

@@ -3,12 +3,14 @@
  * The Replay tab of a WebSocket exchange plays its messages back one by one at their recorded
  * offsets, scaled by the speed, with the merged text of a Realtime session building up.
  */
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { PlaybackTab } from '../../renderer/components/detail/playback-tab.tsx';
+import { PlaybackClockContext } from '../../renderer/playback/playback-clock.ts';
 import { recordOf } from '../support/sample-records.ts';
 import { renderWithStore, setupDomTests } from './support/dom.tsx';
+import { manualClock } from './support/manual-clock.ts';
 import { MemoryApi } from './support/memory-api.ts';
 
 setupDomTests();
@@ -89,28 +91,34 @@ describe('WebSocket playback in the Replay tab', () => {
 
   it('plays the messages one by one at the chosen speed, the text building up', async () => {
     const user = userEvent.setup();
-    renderWithStore(<PlaybackTab record={realtimeSession()} />, new MemoryApi());
-    const seen: string[] = [];
-    const observer = new MutationObserver(() => {
-      const row = `${shownRows()}:${mergedText()}`;
-      if (seen.at(-1) !== row) seen.push(row);
-    });
-    observer.observe(screen.getByRole('region', { name: 'Replayed response' }).parentElement as Node, {
-      subtree: true,
-      childList: true,
-      characterData: true,
-    });
+    const clock = manualClock();
+    renderWithStore(
+      <PlaybackClockContext value={clock}>
+        <PlaybackTab record={realtimeSession()} />
+      </PlaybackClockContext>,
+      new MemoryApi(),
+    );
     await user.selectOptions(screen.getByRole('combobox', { name: 'Speed' }), '2');
     await user.click(screen.getByRole('button', { name: 'Play' }));
-    await waitFor(() => expect(screen.getByText(/Closed by the client/)).toBeTruthy(), { timeout: 3000 });
-    observer.disconnect();
-    // One by one, never backwards: the 200 ms between the deltas at 2× leave frames showing `Hel`.
-    const rows = seen.map((step) => Number(step.split(':')[0]));
-    expect(rows).toEqual([...rows].sort((a, b) => a - b));
-    expect(new Set(rows).size).toBeGreaterThan(3);
-    expect(seen).toContain('4:Hel');
-    expect(seen.findIndex((step) => step.endsWith(':Hello'))).toBeGreaterThan(seen.indexOf('4:Hel'));
-    expect(seen.at(-1)).toBe('6:Hello');
+    const shown = () => `${shownRows()}:${mergedText()}`;
+    // 2 ms of the clock per frame: 4 ms of the recording at 2×, finer than any gap between messages.
+    const seen = [shown()];
+    const atWall = new Map<string, number>();
+    for (let wall = 2; clock.pending > 0; wall += 2) {
+      expect(wall, 'the playback never ended').toBeLessThan(1000);
+      act(() => clock.advance(2));
+      const step = shown();
+      if (seen.at(-1) !== step) {
+        seen.push(step);
+        atWall.set(step, wall);
+      }
+    }
+    // One by one, never backwards, and never skipping a message.
+    expect(seen).toEqual(['0:', '1:', '2:', '3:', '4:Hel', '5:Hello', '6:Hello']);
+    // At the chosen speed: the delta recorded at 100 ms shows 50 ms into playback at 2×, the next at 150.
+    expect(atWall.get('4:Hel')).toBe(50);
+    expect(atWall.get('5:Hello')).toBe(150);
+    expect(screen.getByText(/Closed by the client/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Play' })).toBeTruthy();
   });
 });

@@ -5,6 +5,7 @@ import type { MergedResult } from '../../../shared/merged-result.ts';
 import type { WebSocketCapture } from '../../../shared/websocket-record.ts';
 import { formatMs } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
+import { usePlaybackClock } from '../../playback/playback-clock.ts';
 import { buildTimeline, frameAt } from '../../playback/playback-timeline.ts';
 import { useActions, useInspector, useInspectorStore } from '../../store/inspector-context.tsx';
 import type { PlaybackSpeed } from '../../store/inspector-state.ts';
@@ -30,6 +31,7 @@ export function PlaybackTab({ record }: { record: ExchangeRecord }) {
   const playback = useInspector(useShallow((s) => s.playback));
   const store = useInspectorStore();
   const { setPlayback } = useActions();
+  const clock = usePlaybackClock();
   const [seekEpoch, setSeekEpoch] = useState(0);
   const speedId = useId();
   const mine = playback.exchangeId === record.id;
@@ -45,21 +47,21 @@ export function PlaybackTab({ record }: { record: ExchangeRecord }) {
       setPlayback({ positionMs: durationMs, playing: false });
       return;
     }
-    const startWall = performance.now();
+    const startWall = clock.now();
     const startPos = Math.min(store.getState().playback.positionMs, durationMs);
-    let frame = 0;
+    let cancel = () => {};
     const tick = () => {
-      const pos = startPos + (performance.now() - startWall) * speed;
+      const pos = startPos + (clock.now() - startWall) * speed;
       if (pos >= durationMs) {
         setPlayback({ positionMs: durationMs, playing: false });
         return;
       }
       setPlayback({ positionMs: pos });
-      frame = requestAnimationFrame(tick);
+      cancel = clock.nextFrame(tick);
     };
-    frame = requestAnimationFrame(tick);
-    return () => cancelAnimationFrame(frame);
-  }, [playing, speed, durationMs, seekEpoch]);
+    cancel = clock.nextFrame(tick);
+    return () => cancel();
+  }, [playing, speed, durationMs, seekEpoch, clock]);
 
   const atEnd = positionMs >= durationMs;
   const play = () => {

@@ -3,7 +3,7 @@
  * the key given (never a recorded one), edited, as a new exchange linked to its original; replay
  * mode starts and stops from the API and shows in the status.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type { ProxyStatus } from '../../../shared/inspector-contract.ts';
 import { loadSseFixture, readFixtureText } from '../../support/fixtures.ts';
@@ -36,13 +36,15 @@ async function captureOne(): Promise<ExchangeSummary> {
   for await (const _ of stream) {
     // drain
   }
-  for (let i = 0; i < 100; i++) {
-    const list = await json<ExchangeSummary[]>(await h.api('/api/exchanges'));
-    const done = list.find((s) => s.state === 'complete');
-    if (done) return done;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the exchange was not captured');
+  return vi.waitFor(
+    async () => {
+      const list = await json<ExchangeSummary[]>(await h.api('/api/exchanges'));
+      const done = list.find((s) => s.state === 'complete');
+      expect(done, 'the exchange listed as complete').toBeDefined();
+      return done as ExchangeSummary;
+    },
+    { timeout: 10_000, interval: 20 },
+  );
 }
 
 describe('POST /api/exchanges/:id/resend', () => {

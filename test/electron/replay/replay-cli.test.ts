@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isAborted } from '../../../shared/exchange-lifecycle.ts';
 import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
@@ -57,8 +57,12 @@ describe('tokentap replay', () => {
     expect(await response.text()).toBe(expected);
     const miss = await fetch(`${proxyUrl}/v1/nothing`, { method: 'POST', body: '{}' });
     expect(miss.status).toBe(404);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(err).toContain('no recording matched POST /v1/nothing');
+    await vi.waitFor(
+      () => expect(err, 'the miss printed on stderr').toContain('no recording matched POST /v1/nothing'),
+      {
+        timeout: 10_000,
+      },
+    );
     child.kill('SIGTERM');
   });
 

@@ -4,6 +4,7 @@
  * when it stays stalled. The client is a bare TCP socket that really stops reading.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isEnded } from '../../../shared/exchange-lifecycle.ts';
 import type { LiveUpdate } from '../../../shared/inspector-contract.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
 import { openRawWebSocket, type RawFrame } from '../../support/raw-websocket.ts';
@@ -55,8 +56,17 @@ describe('a live-feed client that stops reading', () => {
     const atResync = h.ui.liveClients()[0]?.bufferedBytes ?? 0;
     expect(atResync).toBeLessThanOrEqual(RESYNC_AT);
 
-    // As many again: nothing more is queued for it.
+    // As many again: nothing more is queued for it, once every one is written and its "written"
+    // update broadcast (the session writer reports in bursts as its writes land; under load a late
+    // burst after the resync would overflow the client a second time).
     await pour(poured, 'more');
+    await vi.waitFor(
+      async () => {
+        const list = await h.service.handlers['exchanges.list'](null);
+        expect(list.filter(isEnded), 'every exchange poured written').toHaveLength(2 * poured);
+      },
+      { timeout: 60_000, interval: 50 },
+    );
     const held = h.ui.liveClients()[0];
     expect(held?.resyncing).toBe(true);
     expect(held?.bufferedBytes).toBe(atResync);

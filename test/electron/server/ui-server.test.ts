@@ -41,12 +41,20 @@ async function streamOnce(): Promise<string> {
   return text;
 }
 
-async function listUntil(count: number, session = ''): Promise<ExchangeSummary[]> {
-  for (;;) {
-    const list = (await (await h.api(`/api/exchanges${session}`)).json()) as ExchangeSummary[];
-    if (list.length >= count && list.every(isEnded)) return list;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** The listed exchanges, once at least `count` are listed and every one listed has ended. */
+function listUntil(count: number, session = ''): Promise<ExchangeSummary[]> {
+  return vi.waitFor(
+    async () => {
+      const list = (await (await h.api(`/api/exchanges${session}`)).json()) as ExchangeSummary[];
+      expect(list.length, `at least ${count} exchanges listed`).toBeGreaterThanOrEqual(count);
+      expect(
+        list.filter((s) => !isEnded(s)).map((s) => s.state),
+        'every listed exchange ended',
+      ).toEqual([]);
+      return list;
+    },
+    { timeout: 10_000, interval: 10 },
+  );
 }
 
 /** A raw request with a chosen Host header (fetch will not let a test forge Host). */
@@ -148,9 +156,10 @@ describe('the API', () => {
     ).json()) as ProxyStatus;
     expect(paused.capturePaused).toBe(true);
     expect(await streamOnce()).toBe('The capital of Mexico is Mexico City.');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await (await h.api('/api/exchanges')).json()).toEqual([]);
     await h.api('/api/capture', { method: 'POST', body: JSON.stringify({ paused: false }) });
+    // A marker captured after it: once the marker is listed, the paused exchange would have been too.
+    await streamOnce();
+    expect(await listUntil(1), 'only the exchange made after resuming is listed').toHaveLength(1);
 
     const bad = await h.api('/api/settings', {
       method: 'PUT',
@@ -297,12 +306,15 @@ describe('the API', () => {
     const iterator = stream[Symbol.asyncIterator]();
     expect((await iterator.next()).done).toBe(false);
     // In flight: the analysis worker answers for it until its record is in the session.
-    let live: ExchangeSummary | undefined;
-    while (!live) {
-      const list = (await (await h.api('/api/exchanges')).json()) as ExchangeSummary[];
-      live = list.find((s) => s.state === 'streaming');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    const live = await vi.waitFor(
+      async () => {
+        const list = (await (await h.api('/api/exchanges')).json()) as ExchangeSummary[];
+        const streaming = list.find((s) => s.state === 'streaming');
+        expect(streaming, 'the exchange listed while it streams').toBeDefined();
+        return streaming as ExchangeSummary;
+      },
+      { timeout: 10_000, interval: 10 },
+    );
     const detail = (await (await h.api(`/api/exchanges/${live.id}`)).json()) as ExchangeRecord;
     expect(detail.state).toBe('streaming');
     expect(detail.chunks.length).toBeGreaterThan(0);
