@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ExchangeRecord } from '../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../shared/exchange/exchange-record.ts';
 import { dataDir } from './data-dir.ts';
 import { runServe } from './headless.ts';
 import { parseListenAddress } from './proxy/listen-address.ts';

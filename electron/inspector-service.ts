@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange-record.ts';
 import type {
   ExportRequest,
   ImportResult,
@@ -13,8 +12,9 @@ import type {
   ReplayStartRequest,
   ResendRequest,
   TelemetryStatus,
-} from '../shared/inspector-contract.ts';
-import { usageTotals } from '../shared/usage-totals.ts';
+} from '../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange/exchange-record.ts';
+import { usageTotals } from '../shared/usage/usage-totals.ts';
 import { AnalysisWorkerHost, type AnalysisWorkerHostOptions } from './capture/analysis-worker-host.ts';
 import { FILE_MODE } from './data-dir.ts';
 import { parseAllowedOrigins } from './proxy/allowed-origins.ts';

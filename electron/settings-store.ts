@@ -1,6 +1,6 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Settings } from '../shared/inspector-contract.ts';
+import type { Settings } from '../shared/contract/inspector-contract.ts';
 import { ensurePrivateDir, FILE_MODE } from './data-dir.ts';
 import { DEFAULT_LISTEN_ADDR, DEFAULT_UPSTREAM } from './proxy-config.ts';
 import { type SavedTelemetry, savedTelemetryFrom } from './telemetry/telemetry-settings.ts';

@@ -1,4 +1,4 @@
-import type { ExportFile } from '../shared/inspector-contract.ts';
+import type { ExportFile } from '../shared/contract/inspector-contract.ts';
 
 /** Saves a file the way a web page can: a Blob URL on a temporary `<a download>`. */
 export function downloadFile(file: ExportFile): void {

@@ -5,8 +5,8 @@ import {
   isFailed,
   isStreaming,
   isUpstreamHttpError,
-} from '../shared/exchange-lifecycle.ts';
-import type { ExchangeSummary } from '../shared/exchange-record.ts';
+} from '../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../shared/exchange/exchange-record.ts';
 
 const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

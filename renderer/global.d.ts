@@ -1,4 +1,4 @@
-import type { DesktopApi } from '../shared/inspector-contract.ts';
+import type { DesktopApi } from '../shared/contract/inspector-contract.ts';
 
 declare global {
   interface Window {

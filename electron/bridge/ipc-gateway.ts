@@ -8,7 +8,7 @@ import {
   SAVE_EXPORT_CHANNEL,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
-} from '../../shared/inspector-contract.ts';
+} from '../../shared/contract/inspector-contract.ts';
 import { isAppUrl } from '../desktop/app-url.ts';
 import type { UpdateListener } from '../inspector-service.ts';
 

@@ -8,7 +8,7 @@ import {
   SAVE_EXPORT_CHANNEL,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
-} from '../../shared/inspector-contract.ts';
+} from '../../shared/contract/inspector-contract.ts';
 
 /** Electron's `ipcRenderer`, as far as the bridge uses it (so this module runs in plain Node). */
 export interface IpcRendererLike {

@@ -1,5 +1,5 @@
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+import type { LiveUpdate } from '../../shared/contract/inspector-contract.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 
 /** The time source of a batcher: the real one, or one a test turns by hand. */
 export interface BatchClock {

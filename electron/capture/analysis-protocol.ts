@@ -3,14 +3,15 @@
  * in batches: the body parts' bytes are copied into one buffer (moved, not cloned, when large),
  * and each body-part event carries its offset and length in that buffer instead of its bytes.
  */
+
+import type { LiveUpdate } from '../../shared/contract/inspector-contract.ts';
 import type {
   RequestBodyPartEvent,
   ResponseBodyPartEvent,
   WebSocketMessageEvent,
   WebSocketSide,
-} from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+} from '../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import type { QueuedEvent } from './capture-queue.ts';
 import type { CaptureLimits } from './exchange-assembler.ts';
 import type { FinishedExchange } from './finished-exchange.ts';

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+import type { LiveUpdate } from '../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import {
   type AnalysisAnswers,
   type AnalysisQuery,

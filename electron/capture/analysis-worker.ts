@@ -5,7 +5,7 @@
  * exchanges in flight (coalesced per frame) and answers to queries.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import { yieldToForwarding } from '../thread-priority.ts';
 import type {

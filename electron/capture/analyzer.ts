@@ -2,10 +2,10 @@ import type {
   ExchangeErrorEvent,
   RequestStartEvent,
   ResponseHeadEvent,
-} from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { InterpretedResponse } from '../../shared/llm-response.ts';
-import type { WebSocketMessage } from '../../shared/websocket-record.ts';
+} from '../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import type { WebSocketMessage } from '../../shared/exchange/websocket-record.ts';
+import type { InterpretedResponse } from '../../shared/interpreters/llm-response.ts';
 import type { CappedBytes } from './capped-bytes.ts';
 
 /** One exchange while it is being analysed: the record under construction plus working facts. */

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { BodyHole } from '../../shared/exchange-record.ts';
+import type { BodyHole } from '../../shared/exchange/exchange-record.ts';
 import { isBinaryContentType } from './binary-content-type.ts';
 
 /** A captured body as a record stores it: text, or base64 for bytes that are not text. */

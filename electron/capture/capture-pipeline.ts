@@ -1,6 +1,6 @@
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
-import { SecretScrubber } from '../../shared/redact-scrubber.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../shared/exchange/exchange-summary.ts';
+import { SecretScrubber } from '../../shared/security/redact-scrubber.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { chunkRecorder } from './analyzers/chunk-recorder.ts';
 import { costAnalyzer } from './analyzers/cost-analyzer.ts';

@@ -1,4 +1,4 @@
-import type { CaptureEvent, CaptureSink } from '../../shared/capture-events.ts';
+import type { CaptureEvent, CaptureSink } from '../../shared/exchange/capture-events.ts';
 
 /**
  * Stands in for body parts the queue dropped, in their place among the exchange's events: how

@@ -1,12 +1,12 @@
-import type { HeaderMap, RequestStartEvent } from '../../shared/capture-events.ts';
+import type { HeaderMap, RequestStartEvent } from '../../shared/exchange/capture-events.ts';
 import {
   type ExchangeLifecycle,
   endedByEvent,
   isLive,
   setLifecycle,
-} from '../../shared/exchange-lifecycle.ts';
-import type { CapturedBody, ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { WebSocketMessage } from '../../shared/websocket-record.ts';
+} from '../../shared/exchange/exchange-lifecycle.ts';
+import type { CapturedBody, ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import type { WebSocketMessage } from '../../shared/exchange/websocket-record.ts';
 import type { Analyzer, ExchangeDraft } from './analyzer.ts';
 import { type BodyDecoder, createBodyDecoder } from './body-decoder.ts';
 import { CappedBytes } from './capped-bytes.ts';

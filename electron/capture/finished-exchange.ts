@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
-import { type BodyPiece, splitBlocks, withBodyJoined } from '../../shared/message-blocks.ts';
-import { RESENT_FROM_HEADER } from '../../shared/tokentap-headers.ts';
+import { RESENT_FROM_HEADER } from '../../shared/contract/tokentap-headers.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../shared/exchange/exchange-summary.ts';
+import { type BodyPiece, splitBlocks, withBodyJoined } from '../../shared/exchange/message-blocks.ts';
 import { resendNonce } from '../resend/resend-request.ts';
 import { recentBlock } from './recent-blocks.ts';
 
@@ -29,7 +29,7 @@ export interface FinishedExchange {
   readonly json: string;
   /** The nonce of a resend's link header (what the resender waits for), read here so nobody parses `json` for it. */
   readonly resendNonce: string | null;
-  /** The message blocks the request body was cut into (see shared/message-blocks.ts), each once. */
+  /** The message blocks the request body was cut into (see shared/exchange/message-blocks.ts), each once. */
   readonly blocks?: StoredBlock[];
   /**
    * Its OpenTelemetry span, made here while the export is on (null: no GenAI operation), so the

@@ -6,7 +6,7 @@ import type {
   ExportFormat,
   ExportRequest,
   InspectorHandlers,
-} from '../../shared/inspector-contract.ts';
+} from '../../shared/contract/inspector-contract.ts';
 import { exportFileInfo, writeExportFile } from '../sessions/export-writer.ts';
 
 export interface FileFilter {

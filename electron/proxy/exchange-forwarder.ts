@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
-import type { CaptureSink, ExchangeErrorKind } from '../../shared/capture-events.ts';
-import { redactHeaders } from '../../shared/redact-headers.ts';
+import type { CaptureSink, ExchangeErrorKind } from '../../shared/exchange/capture-events.ts';
+import { redactHeaders } from '../../shared/security/redact-headers.ts';
 import { addCorsHeaders } from './cors-headers.ts';
 import { responseHeadersToForward } from './forward-headers.ts';
 import { sendOpenAiError } from './openai-error.ts';

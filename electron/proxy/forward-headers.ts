@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { RESENT_FROM_HEADER } from '../../shared/tokentap-headers.ts';
+import { RESENT_FROM_HEADER } from '../../shared/contract/tokentap-headers.ts';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, never the next one. */
 const HOP_BY_HOP = [

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { CaptureSink, ExchangeErrorKind, HeaderMap } from '../../shared/capture-events.ts';
+import type { CaptureSink, ExchangeErrorKind, HeaderMap } from '../../shared/exchange/capture-events.ts';
 import type { ResolvedRoute } from './routes.ts';
 
 /** A request the proxy has read in full before deciding who answers it. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { decodeComponent } from '../../shared/redact-query.ts';
+import { decodeComponent } from '../../shared/security/redact-query.ts';
 
 /** Headers that carry an API key by themselves (no `Bearer`), in the order they are looked at. */
 const KEY_HEADERS = ['x-api-key', 'api-key', 'x-goog-api-key', 'ocp-apim-subscription-key'] as const;

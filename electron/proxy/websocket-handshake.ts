@@ -1,5 +1,5 @@
-import type { FoundSecret, HeaderMap } from '../../shared/capture-events.ts';
-import { REDACTED } from '../../shared/redact-headers.ts';
+import type { FoundSecret, HeaderMap } from '../../shared/exchange/capture-events.ts';
+import { REDACTED } from '../../shared/security/redact-headers.ts';
 import { requestHeadersToForward } from './forward-headers.ts';
 
 /**

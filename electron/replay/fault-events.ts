@@ -1,5 +1,5 @@
-import type { ApiKind } from '../../shared/api-kind.ts';
-import { isRecord } from '../../shared/json-fields.ts';
+import type { ApiKind } from '../../shared/interpreters/api-kind.ts';
+import { isRecord } from '../../shared/wire/json-fields.ts';
 import { parseSseEvent, type TimedPiece } from './stream-events.ts';
 
 const FAULT_MESSAGE = 'Tokentap replay fault: an error injected mid-stream';

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { HeaderMap } from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { ReplayFault } from '../../shared/inspector-contract.ts';
+import type { ReplayFault } from '../../shared/contract/inspector-contract.ts';
+import type { HeaderMap } from '../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import type { ProxyAnswer, ResponseTap } from '../proxy/proxy-responder.ts';
 import { dropUsageEvents, dropUsageFromBody, errorEvent } from './fault-events.ts';
 import { replayHeaders } from './replay-headers.ts';

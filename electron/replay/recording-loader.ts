@@ -1,4 +1,4 @@
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 
 /** How to read a light recording's full record back (from its session file). */
 const loaders = new WeakMap<ExchangeRecord, () => Promise<ExchangeRecord>>();

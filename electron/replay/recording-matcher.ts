@@ -1,6 +1,6 @@
-import { isAborted } from '../../shared/exchange-lifecycle.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { redactQuery } from '../../shared/redact-query.ts';
+import { isAborted } from '../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { redactQuery } from '../../shared/security/redact-query.ts';
 import { differingFields, type NormalisedBody, normaliseBody } from './normalised-body.ts';
 
 interface Recording {

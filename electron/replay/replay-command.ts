@@ -1,5 +1,5 @@
+import type { ReplayFault } from '../../shared/contract/inspector-contract.ts';
 import { formatFault, parseFault } from '../../shared/contract/replay-fault.ts';
-import type { ReplayFault } from '../../shared/inspector-contract.ts';
 import { dataDir } from '../data-dir.ts';
 import { type ListenRemedies, runServe } from '../headless.ts';
 import type { InspectorService } from '../inspector-service.ts';

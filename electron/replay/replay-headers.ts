@@ -1,6 +1,6 @@
-import type { HeaderMap } from '../../shared/capture-events.ts';
-import { REDACTED } from '../../shared/redact-headers.ts';
-import { REPLAY_HEADER } from '../../shared/tokentap-headers.ts';
+import { REPLAY_HEADER } from '../../shared/contract/tokentap-headers.ts';
+import type { HeaderMap } from '../../shared/exchange/capture-events.ts';
+import { REDACTED } from '../../shared/security/redact-headers.ts';
 
 // Hop-by-hop headers belong to the recorded connection, not to this one.
 const NOT_REPLAYED = new Set([

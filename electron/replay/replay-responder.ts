@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { detectApi } from '../../shared/api-detect.ts';
-import type { CaptureSink, HeaderMap } from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { ReplayFault, ReplayStatus } from '../../shared/inspector-contract.ts';
-import { redactQuery } from '../../shared/redact-query.ts';
-import { REPLAY_HEADER, REPLAY_MISS, REPLAY_MISS_ERROR } from '../../shared/tokentap-headers.ts';
+import type { ReplayFault, ReplayStatus } from '../../shared/contract/inspector-contract.ts';
+import { REPLAY_HEADER, REPLAY_MISS, REPLAY_MISS_ERROR } from '../../shared/contract/tokentap-headers.ts';
+import type { CaptureSink, HeaderMap } from '../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { detectApi } from '../../shared/interpreters/api-detect.ts';
+import { redactQuery } from '../../shared/security/redact-query.ts';
 import { openAiErrorBody } from '../proxy/openai-error.ts';
 import type {
   BufferedRequest,

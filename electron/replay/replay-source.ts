@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { importSessionFile } from '../sessions/import-session-file.ts';
 import { loadIndex, readRecord, readRecords } from '../sessions/session-index.ts';
 import { sessionIds } from '../sessions/session-reader.ts';

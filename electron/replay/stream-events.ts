@@ -1,4 +1,4 @@
-import type { RecordedChunk } from '../../shared/exchange-record.ts';
+import type { RecordedChunk } from '../../shared/exchange/exchange-record.ts';
 
 /** One piece of a replayed body with the time it is due (ms since the request started). */
 export interface TimedPiece {

@@ -1,5 +1,5 @@
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { redactQuery } from '../../shared/redact-query.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { redactQuery } from '../../shared/security/redact-query.ts';
 
 /** Whether a record is a captured WebSocket session (an upstream `101` with its messages). */
 export function isWebSocketRecording(record: ExchangeRecord): boolean {

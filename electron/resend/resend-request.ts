@@ -1,13 +1,13 @@
-import { keyVariableOf } from '../../shared/api-key-variable.ts';
-import type { ApiKind } from '../../shared/api-kind.ts';
-import type { HeaderMap } from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { ResendRequest } from '../../shared/inspector-contract.ts';
-import { isRecord } from '../../shared/json-fields.ts';
-import { resendPathProblem } from '../../shared/origin-relative-path.ts';
-import { isSecretHeader } from '../../shared/redact-headers.ts';
-import { fillRedactedQuery, hasRedactedQuery } from '../../shared/redact-query.ts';
-import { RESENT_FROM_HEADER, TOKENTAP_HEADER_PREFIX } from '../../shared/tokentap-headers.ts';
+import { keyVariableOf } from '../../shared/client/api-key-variable.ts';
+import type { ResendRequest } from '../../shared/contract/inspector-contract.ts';
+import { RESENT_FROM_HEADER, TOKENTAP_HEADER_PREFIX } from '../../shared/contract/tokentap-headers.ts';
+import type { HeaderMap } from '../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import type { ApiKind } from '../../shared/interpreters/api-kind.ts';
+import { resendPathProblem } from '../../shared/security/origin-relative-path.ts';
+import { isSecretHeader } from '../../shared/security/redact-headers.ts';
+import { fillRedactedQuery, hasRedactedQuery } from '../../shared/security/redact-query.ts';
+import { isRecord } from '../../shared/wire/json-fields.ts';
 
 /** A captured request made ready to send again. */
 export interface ResendPlan {

@@ -1,6 +1,6 @@
 import { request } from 'undici';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
-import { resendUrl } from '../../shared/resend-url.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import { resendUrl } from '../../shared/security/resend-url.ts';
 import type { FinishedExchange } from '../capture/finished-exchange.ts';
 import type { ResendPlan } from './resend-request.ts';
 

@@ -1,4 +1,4 @@
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 
 /**
  * What full-text search looks in, lowercased: the text of the request (every string in its JSON

@@ -1,6 +1,6 @@
 import { CHANNEL_TABLE } from '../../shared/contract/channels.ts';
 import type { HttpMethod, HttpRoute } from '../../shared/contract/http-route.ts';
-import type { Channel } from '../../shared/inspector-contract.ts';
+import type { Channel } from '../../shared/contract/inspector-contract.ts';
 import { HttpError } from './request-body.ts';
 
 /** A request matched to its channel, with its path parameters decoded. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ExportRequest } from '../../shared/inspector-contract.ts';
+import type { ExportRequest } from '../../shared/contract/inspector-contract.ts';
 
 export interface DownloadTicketOptions {
   /** How long a ticket may wait for its download. */

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { LiveUpdate, ProxyStatus } from '../../shared/inspector-contract.ts';
+import type { LiveUpdate, ProxyStatus } from '../../shared/contract/inspector-contract.ts';
 import type { InspectorService } from '../inspector-service.ts';
 
 /** How much one live-feed client may have waiting in the server's memory. */

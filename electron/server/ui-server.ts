@@ -12,7 +12,7 @@ import {
   takesBody,
   type WireRequest,
 } from '../../shared/contract/http-route.ts';
-import type { ExportRequest } from '../../shared/inspector-contract.ts';
+import type { ExportRequest } from '../../shared/contract/inspector-contract.ts';
 import type { InspectorService } from '../inspector-service.ts';
 import { formatListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
 import { listenOn } from '../proxy/listen-error.ts';

@@ -3,9 +3,9 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { harTextPieces } from '../../shared/har-format.ts';
-import type { ExportFile, ExportFormat } from '../../shared/inspector-contract.ts';
+import type { ExportFile, ExportFormat } from '../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { harTextPieces } from '../../shared/export-formats/har-format.ts';
 import { FILE_MODE } from '../data-dir.ts';
 import { TOKENTAP_VERSION } from '../version.ts';
 

@@ -5,21 +5,21 @@ import type {
   FoundSecret,
   HeaderMap,
   RequestStartEvent,
-} from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { HAR_ENTRY_FIELDS, HAR_ENTRY_OPTIONAL_FIELDS } from '../../shared/har-entry-shape.ts';
-import { harToHeaderMap } from '../../shared/har-headers.ts';
-import type { HarNameValue, HarTimings } from '../../shared/har-types.ts';
-import { pathOfHarUrl } from '../../shared/har-url.ts';
-import { messagesFromHar } from '../../shared/har-websocket.ts';
-import { isStatusCode } from '../../shared/http-syntax.ts';
-import { isRecord } from '../../shared/json-fields.ts';
-import { originRelativePathProblem } from '../../shared/origin-relative-path.ts';
-import { redactHeaders } from '../../shared/redact-headers.ts';
-import { redactQuery } from '../../shared/redact-query.ts';
-import { SecretScrubber } from '../../shared/redact-scrubber.ts';
-import { checkFields, describe } from '../../shared/shape-check.ts';
-import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts';
+} from '../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { checkFields, describe } from '../../shared/exchange/shape-check.ts';
+import { validateExchangeRecord } from '../../shared/exchange/validate-exchange-record.ts';
+import { HAR_ENTRY_FIELDS, HAR_ENTRY_OPTIONAL_FIELDS } from '../../shared/export-formats/har-entry-shape.ts';
+import { harToHeaderMap } from '../../shared/export-formats/har-headers.ts';
+import type { HarNameValue, HarTimings } from '../../shared/export-formats/har-types.ts';
+import { pathOfHarUrl } from '../../shared/export-formats/har-url.ts';
+import { messagesFromHar } from '../../shared/export-formats/har-websocket.ts';
+import { originRelativePathProblem } from '../../shared/security/origin-relative-path.ts';
+import { redactHeaders } from '../../shared/security/redact-headers.ts';
+import { redactQuery } from '../../shared/security/redact-query.ts';
+import { SecretScrubber } from '../../shared/security/redact-scrubber.ts';
+import { isStatusCode } from '../../shared/wire/http-syntax.ts';
+import { isRecord } from '../../shared/wire/json-fields.ts';
 import { DEFAULT_LIMITS, defaultAnalyzers } from '../capture/capture-pipeline.ts';
 import { ExchangeAssembler } from '../capture/exchange-assembler.ts';
 import { apiKeyOf, fingerprintApiKey } from '../proxy/tenant-fingerprint.ts';

@@ -1,7 +1,7 @@
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { isTokentapHarEntry, tokentapHarEntryToRecord } from '../../shared/har-format.ts';
-import { isRecord } from '../../shared/json-fields.ts';
-import { describe } from '../../shared/shape-check.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { describe } from '../../shared/exchange/shape-check.ts';
+import { isTokentapHarEntry, tokentapHarEntryToRecord } from '../../shared/export-formats/har-format.ts';
+import { isRecord } from '../../shared/wire/json-fields.ts';
 import { foreignHarEntryToRecord } from './foreign-har-entry.ts';
 
 /**

@@ -1,8 +1,8 @@
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { importFormatOf, withoutBom } from '../../shared/import-format.ts';
-import { parseJson } from '../../shared/json-fields.ts';
-import { parseJsonl } from '../../shared/jsonl-format.ts';
-import { redactRecord } from '../../shared/redact-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { importFormatOf, withoutBom } from '../../shared/export-formats/import-format.ts';
+import { parseJsonl } from '../../shared/export-formats/jsonl-format.ts';
+import { redactRecord } from '../../shared/security/redact-record.ts';
+import { parseJson } from '../../shared/wire/json-fields.ts';
 import { harToRecords } from './har-import.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../../shared/inspector-contract.ts';
+import type { ExportFormat } from '../../shared/contract/inspector-contract.ts';
 import type { BlockSpan } from './session-index.ts';
 
 /** What a session file worker is started to do (its `workerData`). */

@@ -1,8 +1,8 @@
 import { open, stat } from 'node:fs/promises';
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import { upgradeRecord, upgradeSummary } from '../../shared/exchange-record-upgrade.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
-import { blockRefs, isBlockLine, withBodyJoined } from '../../shared/message-blocks.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import { upgradeRecord, upgradeSummary } from '../../shared/exchange/exchange-record-upgrade.ts';
+import { summarise } from '../../shared/exchange/exchange-summary.ts';
+import { blockRefs, isBlockLine, withBodyJoined } from '../../shared/exchange/message-blocks.ts';
 
 /** Where one exchange's line is in a session file, and its summary. */
 export interface IndexEntry {
@@ -17,7 +17,7 @@ export interface BlockSpan {
   length: number;
 }
 
-/** A session file's message blocks by hash (see shared/message-blocks.ts). */
+/** A session file's message blocks by hash (see shared/exchange/message-blocks.ts). */
 export type BlockSpans = ReadonlyMap<string, BlockSpan>;
 
 const NO_BLOCKS: BlockSpans = new Map();

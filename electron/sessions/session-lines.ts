@@ -1,4 +1,4 @@
-import { blockLine } from '../../shared/message-blocks.ts';
+import { blockLine } from '../../shared/exchange/message-blocks.ts';
 import type { FinishedExchange } from '../capture/finished-exchange.ts';
 import { blockIndexLine, indexLine } from './session-index.ts';
 

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { loadIndex, readRecords } from './session-index.ts';
 
 /** The session ids in a data directory, newest first, without opening or creating anything. */

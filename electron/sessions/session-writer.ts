@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { blockLine } from '../../shared/message-blocks.ts';
+import { blockLine } from '../../shared/exchange/message-blocks.ts';
 import type { FinishedExchange, StoredBlock } from '../capture/finished-exchange.ts';
 import { FILE_MODE } from '../data-dir.ts';
 import { type BlockSpan, blockIndexLine, type IndexEntry, indexLine } from './session-index.ts';

@@ -1,5 +1,5 @@
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { arr, isRecord, type JsonRecord, str } from '../../shared/json-fields.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { arr, isRecord, type JsonRecord, str } from '../../shared/wire/json-fields.ts';
 
 /** A message part in the GenAI conventions' shape (`text`, `tool_call`, `tool_call_response`, `reasoning`). */
 type Part = Record<string, unknown>;

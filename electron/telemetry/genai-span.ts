@@ -1,6 +1,7 @@
-import type { ApiKind } from '../../shared/api-kind.ts';
-import { failureKindOf, isUpstreamHttpError } from '../../shared/exchange-lifecycle.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { failureKindOf, isUpstreamHttpError } from '../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import type { ApiKind } from '../../shared/interpreters/api-kind.ts';
+import type { ThreadRef } from '../../shared/threads/thread-types.ts';
 import {
   arr,
   isRecord,
@@ -10,8 +11,7 @@ import {
   parseJson,
   rec,
   str,
-} from '../../shared/json-fields.ts';
-import type { ThreadRef } from '../../shared/threads/thread-types.ts';
+} from '../../shared/wire/json-fields.ts';
 import { genAiContent } from './genai-content.ts';
 
 /** A span attribute value as OpenTelemetry takes it. */

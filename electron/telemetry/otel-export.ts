@@ -19,8 +19,8 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
+import type { TelemetryStatus } from '../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { TOKENTAP_VERSION } from '../version.ts';
 import { GENAI_BUCKETS } from './genai-buckets.ts';
 import { type GenAiSpan, genAiSpan } from './genai-span.ts';

@@ -1,4 +1,4 @@
-import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
+import type { TelemetryStatus } from '../../shared/contract/inspector-contract.ts';
 import type { GenAiSpan } from './genai-span.ts';
 import type { OtelConfig } from './otel-config.ts';
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
+import type { TelemetryStatus } from '../../shared/contract/inspector-contract.ts';
 import type { FinishedExchange } from '../capture/finished-exchange.ts';
 import { type GenAiSpan, spanSize } from './genai-span.ts';
 import type { OtelConfig } from './otel-config.ts';

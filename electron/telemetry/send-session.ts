@@ -1,4 +1,4 @@
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { otelConfigFrom } from './otel-config.ts';
 import { OtelExport } from './otel-export.ts';
 

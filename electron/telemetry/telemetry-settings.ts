@@ -10,8 +10,8 @@ import type {
   TelemetrySettings,
   TelemetrySettingsUpdate,
   TelemetrySettingsView,
-} from '../../shared/inspector-contract.ts';
-import { NO_TELEMETRY_SETTINGS } from '../../shared/telemetry-settings.ts';
+} from '../../shared/contract/inspector-contract.ts';
+import { NO_TELEMETRY_SETTINGS } from '../../shared/contract/telemetry-settings.ts';
 import { envSetsEndpoint, type OtelSettings } from './otel-config.ts';
 
 /** The telemetry part of the settings file: the dialog's fields and the header values. */

@@ -1,4 +1,4 @@
-import type { TelemetryStatus } from '../../shared/inspector-contract.ts';
+import type { TelemetryStatus } from '../../shared/contract/inspector-contract.ts';
 import { displayEndpoint, type OtelConfig } from './otel-config.ts';
 
 /** The status of an export that has sent nothing yet. */

@@ -1,4 +1,4 @@
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { isConversationApi } from '../../shared/threads/normalise-request.ts';
 import { type RecordThread, threadOfRecord } from '../../shared/threads/rebuild-threads.ts';
 import { listThreads, threadDetail, threadTurn } from '../../shared/threads/thread-list.ts';

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useContext } from 'react';
-import type { AppCommandSource, InspectorApi } from '../../shared/inspector-contract.ts';
+import type { AppCommandSource, InspectorApi } from '../../shared/contract/inspector-contract.ts';
 
 /** What the renderer is given: the inspector API, and menu commands when the transport has a menu (Electron). */
 export type RendererApi = InspectorApi & AppCommandSource;

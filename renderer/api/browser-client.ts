@@ -10,7 +10,7 @@ import type {
   InspectorApi,
   InspectorRequests,
   LiveUpdate,
-} from '../../shared/inspector-contract.ts';
+} from '../../shared/contract/inspector-contract.ts';
 import { downloadFile, downloadUrl } from '../download.ts';
 import type { CallOptions, CancellableApi } from './call-options.ts';
 

@@ -1,4 +1,4 @@
-import type { InspectorApi } from '../../shared/inspector-contract.ts';
+import type { InspectorApi } from '../../shared/contract/inspector-contract.ts';
 
 /** Progress of a long call: bytes moved so far and, when known, in all. */
 export interface TransferProgress {

@@ -1,4 +1,3 @@
-import { API_KINDS } from '../../shared/api-kind.ts';
 import {
   EXCHANGE_STATES,
   failureKindOf,
@@ -7,8 +6,9 @@ import {
   isFailed,
   isLive,
   isUpstreamHttpError,
-} from '../../shared/exchange-lifecycle.ts';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+} from '../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import { API_KINDS } from '../../shared/interpreters/api-kind.ts';
 import { apiLabel } from '../format.ts';
 import type { CompareOp, NumField, ParsedQuery, Term, TextField } from './query-parse.ts';
 import { parseQuery } from './query-parse.ts';

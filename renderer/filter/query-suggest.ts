@@ -1,4 +1,4 @@
-import { EXCHANGE_STATES } from '../../shared/exchange-lifecycle.ts';
+import { EXCHANGE_STATES } from '../../shared/exchange/exchange-lifecycle.ts';
 import { HAS_VALUES, IS_VALUES, NUM_FIELDS, quoteValue } from './query-parse.ts';
 
 /** Values seen in the captured exchanges, for autocomplete. */

@@ -1,11 +1,11 @@
-import { createWireDecoder } from '../../shared/create-wire-decoder.ts';
-import type { ExchangeRecord, RecordedChunk } from '../../shared/exchange-record.ts';
-import { createInterpreter } from '../../shared/llm-interpreter.ts';
-import type { WireEvent } from '../../shared/llm-response.ts';
-import type { MergedResult } from '../../shared/merged-result.ts';
-import { createRealtimeInterpreter } from '../../shared/realtime-interpreter.ts';
-import { createResponsesWebSocketInterpreter } from '../../shared/responses-websocket-interpreter.ts';
-import type { WebSocketInterpreter } from '../../shared/websocket-interpreter.ts';
+import type { ExchangeRecord, RecordedChunk } from '../../shared/exchange/exchange-record.ts';
+import { createInterpreter } from '../../shared/interpreters/llm-interpreter.ts';
+import type { WireEvent } from '../../shared/interpreters/llm-response.ts';
+import type { MergedResult } from '../../shared/interpreters/merged-result.ts';
+import { createRealtimeInterpreter } from '../../shared/interpreters/realtime-interpreter.ts';
+import { createResponsesWebSocketInterpreter } from '../../shared/interpreters/responses-websocket-interpreter.ts';
+import type { WebSocketInterpreter } from '../../shared/interpreters/websocket-interpreter.ts';
+import { createWireDecoder } from '../../shared/wire/create-wire-decoder.ts';
 
 /** One decoded wire event at its arrival time, with the merged result as it stood after it. */
 export interface PlaybackFrame {

@@ -1,5 +1,5 @@
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { ProxyStatus, SessionInfo } from '../../shared/inspector-contract.ts';
+import type { ProxyStatus, SessionInfo } from '../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import type { TransferProgress } from '../api/call-options.ts';
 import type { Matcher } from '../filter/query-match.ts';
 import type { Facets } from '../filter/query-suggest.ts';

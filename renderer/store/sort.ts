@@ -1,4 +1,4 @@
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { apiLabel, statusLabel } from '../format.ts';
 
 export type SortKey =

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { useInspectorStore } from './inspector-context.tsx';
 
 /**

@@ -1,4 +1,4 @@
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import type { Matcher } from '../filter/query-match.ts';
 import type { Facets } from '../filter/query-suggest.ts';
 import { comparatorFor, type SortSpec } from './sort.ts';

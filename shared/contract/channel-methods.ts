@@ -3,7 +3,7 @@ import {
   type Channel,
   type InspectorMethods,
   type InspectorRequests,
-} from '../inspector-contract.ts';
+} from './inspector-contract.ts';
 
 /** How a transport makes one call: the channel's name and its arguments, to its result. */
 export type ChannelCall = <C extends Channel>(

@@ -1,14 +1,7 @@
 import * as v from 'valibot';
-import type { ExchangeRecord, ExchangeSummary } from '../exchange-record.ts';
-import type {
-  ExportFile,
-  ImportResult,
-  ProxyStatus,
-  SessionInfo,
-  UsageTotals,
-} from '../inspector-contract.ts';
-import { isRecord } from '../json-fields.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../exchange/exchange-record.ts';
 import type { ThreadDetail, ThreadListItem } from '../threads/thread-types.ts';
+import { isRecord } from '../wire/json-fields.ts';
 import {
   ExchangeId,
   ExportRequestSchema,
@@ -23,6 +16,13 @@ import {
   ThreadId,
 } from './arguments.ts';
 import { type HttpRoute, LARGE_BODY_BYTES, UPLOAD_BODY_BYTES } from './http-route.ts';
+import type {
+  ExportFile,
+  ImportResult,
+  ProxyStatus,
+  SessionInfo,
+  UsageTotals,
+} from './inspector-contract.ts';
 
 /** One argument: its name (in messages, and for `:name` path segments and query parameters) and schema. */
 export type ArgSpec = readonly [name: string, schema: v.GenericSchema];

@@ -1,6 +1,6 @@
-import type { Channel, InspectorHandlers, InspectorRequests } from '../inspector-contract.ts';
 import { ArgumentError, parseWith } from './argument-check.ts';
 import { CHANNEL_TABLE } from './channels.ts';
+import type { Channel, InspectorHandlers, InspectorRequests } from './inspector-contract.ts';
 
 /** The argument names of a channel, in order. */
 export function argNames(channel: Channel): string[] {

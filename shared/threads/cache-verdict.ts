@@ -4,8 +4,8 @@
  * model changed, the cache lifetime ran out, the prompt is under the provider's minimum, the
  * breakpoints moved); otherwise the reason says it is unknown.
  */
-import type { ApiKind } from '../api-kind.ts';
-import type { Usage } from '../usage.ts';
+import type { ApiKind } from '../interpreters/api-kind.ts';
+import type { Usage } from '../usage/usage.ts';
 import type { CacheReason, CacheVerdict, ContextPath } from './thread-types.ts';
 import type { TurnDiff } from './turn-delta.ts';
 import type { TurnSnapshot } from './turn-snapshot.ts';

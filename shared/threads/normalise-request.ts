@@ -5,9 +5,10 @@
  * ids that tie turns together and the cache breakpoints. The thread tracker keeps only the
  * hashes; the text is for this turn's delta, previews and token estimates.
  */
-import type { ApiKind } from '../api-kind.ts';
-import type { HeaderMap } from '../capture-events.ts';
-import { arr, isRecord, type JsonRecord, rec, str } from '../json-fields.ts';
+
+import type { HeaderMap } from '../exchange/capture-events.ts';
+import type { ApiKind } from '../interpreters/api-kind.ts';
+import { arr, isRecord, type JsonRecord, rec, str } from '../wire/json-fields.ts';
 import { canonicalJson, hashText } from './stable-hash.ts';
 import type { ContextPart, ContextPath } from './thread-types.ts';
 

@@ -3,8 +3,8 @@
  * files): the records run through a fresh tracker in capture order, as the thread analyzer runs
  * exchanges live.
  */
-import type { ExchangeRecord } from '../exchange-record.ts';
-import { parseJson, str } from '../json-fields.ts';
+import type { ExchangeRecord } from '../exchange/exchange-record.ts';
+import { parseJson, str } from '../wire/json-fields.ts';
 import { isConversationApi, normaliseRequest } from './normalise-request.ts';
 import type { ThreadTracker } from './thread-tracker.ts';
 import type { CacheVerdict, ContextBreakdown, ThreadRef, TurnDelta } from './thread-types.ts';

@@ -3,7 +3,7 @@
  * `thread`) and, for one thread's detail, its records. Nothing is kept between calls: a list is
  * a pass over the summaries, as usage totals are.
  */
-import type { ExchangeRecord, ExchangeSummary } from '../exchange-record.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../exchange/exchange-record.ts';
 import type { ThreadDetail, ThreadListItem, ThreadRef, ThreadTurn } from './thread-types.ts';
 
 function addOnce<T>(list: T[], value: T | null | undefined): void {

@@ -6,9 +6,9 @@
  * rewritten, e.g. compacted); otherwise it starts a thread. State is bounded: hashes per thread,
  * an LRU of threads, and a byte-budgeted store of block texts.
  */
-import type { ApiKind } from '../api-kind.ts';
-import type { ToolCall } from '../merged-result.ts';
-import type { Usage } from '../usage.ts';
+import type { ApiKind } from '../interpreters/api-kind.ts';
+import type { ToolCall } from '../interpreters/merged-result.ts';
+import type { Usage } from '../usage/usage.ts';
 import { BlockTextStore } from './block-text-store.ts';
 import { cacheVerdict, FIVE_MINUTES_MS, ONE_HOUR_MS } from './cache-verdict.ts';
 import { CHARS_PER_TOKEN, contextBreakdown, type TokenCounter } from './context-breakdown.ts';

@@ -21,8 +21,8 @@
  *
  * Pure types: no imports from Node or the renderer.
  */
-import type { ApiKind } from '../api-kind.ts';
-import type { Usage } from '../usage.ts';
+import type { ApiKind } from '../interpreters/api-kind.ts';
+import type { Usage } from '../usage/usage.ts';
 
 /** Where an exchange sits in a conversation: on every summary (`null` for one-off, non-conversation traffic). */
 export interface ThreadRef {

@@ -2,9 +2,10 @@
  * The pieces of a Responses API exchange that link turns: the `resp_…` ids an answer names, and
  * a Responses WebSocket session read as one turn.
  */
-import { isRecord, parseJson, rec } from '../json-fields.ts';
-import type { Usage } from '../usage.ts';
-import { normaliseResponsesUsage } from '../usage-normalise.ts';
+
+import type { Usage } from '../usage/usage.ts';
+import { normaliseResponsesUsage } from '../usage/usage-normalise.ts';
+import { isRecord, parseJson, rec } from '../wire/json-fields.ts';
 
 const RESPONSE_ID = /"id"\s*:\s*"(resp_[A-Za-z0-9_-]+)"/g;
 

@@ -18,9 +18,9 @@ import { type IpcEventLike, type IpcListener, openIpcGateway } from '../../elect
 import { createDesktopApi, type IpcRendererLike } from '../../electron/bridge/preload-api.ts';
 import { UpdateBatcher } from '../../electron/bridge/update-batcher.ts';
 import type { UpdateListener } from '../../electron/inspector-service.ts';
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
-import type { InspectorHandlers, LiveUpdate } from '../../shared/inspector-contract.ts';
+import type { InspectorHandlers, LiveUpdate } from '../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../shared/exchange/exchange-summary.ts';
 import { streamRecord } from '../support/sample-records.ts';
 
 const quick = process.env.BENCH_QUICK === '1';

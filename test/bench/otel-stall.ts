@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import type { ProxyStatus } from '../../shared/inspector-contract.ts';
+import type { ProxyStatus } from '../../shared/contract/inspector-contract.ts';
 import { startFakeUpstream } from '../support/fake-upstream.ts';
 import { loadSseFixture } from '../support/fixtures.ts';
 import { startHeadlessProcess } from '../support/headless-process.ts';

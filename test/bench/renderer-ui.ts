@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import { compileQuery } from '../../renderer/filter/query-match.ts';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const trace = process.env.BENCH_TRACE === '1';

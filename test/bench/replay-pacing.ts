@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { InspectorService } from '../../electron/inspector-service.ts';
 import type { RunningProxy } from '../../electron/proxy/proxy-server.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { summarize } from './stats.ts';
 
 const CHUNKS = 150;

@@ -13,8 +13,8 @@ import { CapturePipeline } from '../../electron/capture/capture-pipeline.ts';
 import { type FinishedExchange, finishExchange } from '../../electron/capture/finished-exchange.ts';
 import { loadIndex, readRecord } from '../../electron/sessions/session-index.ts';
 import { SessionWriter } from '../../electron/sessions/session-writer.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../shared/exchange/exchange-summary.ts';
 import { jsonExchange, requestStart } from '../support/exchange-events.ts';
 
 const turns = Number(process.argv[2] ?? 500);

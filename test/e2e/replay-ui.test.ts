@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import type { FakeUpstream } from '../support/fake-upstream.ts';
 import { loadSseFixture } from '../support/fixtures.ts';
 import { chromiumOrWarn, startUiApp, type UiApp } from '../support/ui-app.ts';

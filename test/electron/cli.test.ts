@@ -2,7 +2,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordsToJsonl } from '../../shared/jsonl-format.ts';
+import { recordsToJsonl } from '../../shared/export-formats/jsonl-format.ts';
 import { expectValidHar } from '../support/har-validate.ts';
 import { sampleRecords } from '../support/sample-records.ts';
 import { runTokentap, sampleSessionDir } from '../support/tokentap-process.ts';

@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openIpcGateway } from '../../electron/bridge/ipc-gateway.ts';
 import { createDesktopApi } from '../../electron/bridge/preload-api.ts';
 import { createBrowserClient } from '../../renderer/api/browser-client.ts';
-import { isEnded } from '../../shared/exchange-lifecycle.ts';
-import type { InspectorApi } from '../../shared/inspector-contract.ts';
+import type { InspectorApi } from '../../shared/contract/inspector-contract.ts';
+import { isEnded } from '../../shared/exchange/exchange-lifecycle.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
 import { APP_URL, FakeIpcMain, FakeIpcRenderer, FakeWebContents } from './desktop/fake-ipc.ts';
 

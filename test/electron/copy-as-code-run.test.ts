@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CodeTarget, copyAsCode, copyableOf } from '../../shared/copy-as-code.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import { type CodeTarget, copyAsCode, copyableOf } from '../../shared/client/copy-as-code.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { type Harness, startHarness, TEST_API_KEY } from '../support/tokentap-harness.ts';
 

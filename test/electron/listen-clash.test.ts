@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { recordsToJsonl } from '../../shared/jsonl-format.ts';
+import { recordsToJsonl } from '../../shared/export-formats/jsonl-format.ts';
 import { sampleRecords } from '../support/sample-records.ts';
 import { defaultEnv, killStartedTokentaps, runTokentap } from '../support/tokentap-process.ts';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { APIError, toFile } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import {
   answerWith,
   type RawUpstream,

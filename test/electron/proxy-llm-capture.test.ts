@@ -6,7 +6,7 @@
 import { AzureOpenAI } from 'openai';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { loadNdjsonFixture, loadSseFixture, readFixture } from '../support/fixtures.ts';
 import { type Harness, startHarness, TEST_API_KEY } from '../support/tokentap-harness.ts';
 

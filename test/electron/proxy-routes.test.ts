@@ -9,7 +9,7 @@ import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.ts';
 import { loadNdjsonFixture, loadSseFixture, readFixture } from '../support/fixtures.ts';
 import { type Harness, startHarness, TEST_API_KEY } from '../support/tokentap-harness.ts';

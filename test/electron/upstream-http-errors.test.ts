@@ -7,8 +7,8 @@ import { APIError } from 'openai';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileQuery } from '../../renderer/filter/query-match.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
-import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts';
+import { summarise } from '../../shared/exchange/exchange-summary.ts';
+import { validateExchangeRecord } from '../../shared/exchange/validate-exchange-record.ts';
 import { readFixture } from '../support/fixtures.ts';
 import { type Harness, startHarness, TEST_API_KEY } from '../support/tokentap-harness.ts';
 

@@ -9,9 +9,9 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, defaultAnalyzers } from '../../electron/capture/capture-pipeline.ts';
 import { ExchangeAssembler } from '../../electron/capture/exchange-assembler.ts';
-import type { CaptureEvent } from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts';
+import type { CaptureEvent } from '../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { validateExchangeRecord } from '../../shared/exchange/validate-exchange-record.ts';
 import { loadNdjsonFixture, loadSseFixture, readFixture } from '../support/fixtures.ts';
 import { type Harness, startHarness } from '../support/tokentap-harness.ts';
 

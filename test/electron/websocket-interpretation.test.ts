@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { costUsd } from '../../shared/price.ts';
+import { costUsd } from '../../shared/usage/price.ts';
 import { type Harness, startHarness, TEST_API_KEY } from '../support/tokentap-harness.ts';
 import {
   playScript,

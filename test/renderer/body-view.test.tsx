@@ -3,7 +3,7 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequestTab } from '../../renderer/components/detail/request-tab.tsx';
 import { ResponseTab } from '../../renderer/components/detail/response-tab.tsx';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { wavTone } from '../support/wav-tone.ts';
 import { sampleRecords } from './support/records.ts';
 

@@ -6,9 +6,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBrowserClient, fileNameFromDisposition } from '../../renderer/api/browser-client.ts';
-import { isEnded } from '../../shared/exchange-lifecycle.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+import type { LiveUpdate } from '../../shared/contract/inspector-contract.ts';
+import { isEnded } from '../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
 
 let h: HeadlessHarness;

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { ProxyStatus } from '../../shared/inspector-contract.ts';
+import type { ProxyStatus } from '../../shared/contract/inspector-contract.ts';
 import { renderApp, setupDomTests } from './support/dom.tsx';
 import { MemoryApi } from './support/memory-api.ts';
 import { sampleRecords } from './support/records.ts';

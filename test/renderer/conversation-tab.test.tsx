@@ -8,8 +8,8 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationTab } from '../../renderer/components/conversation/conversation-tab.tsx';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import type { MergedResult } from '../../shared/merged-result.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import type { MergedResult } from '../../shared/interpreters/merged-result.ts';
 import { sampleRecords } from './support/records.ts';
 
 afterEach(cleanup);

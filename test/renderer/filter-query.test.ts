@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../renderer/filter/query-match.ts';
 import { parseQuery, splitTerms } from '../../renderer/filter/query-parse.ts';
 import { applySuggestion, suggest } from '../../renderer/filter/query-suggest.ts';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { sampleRecords, summaryOf } from './support/records.ts';
 
 const rows: ExchangeSummary[] = sampleRecords().map(summaryOf);

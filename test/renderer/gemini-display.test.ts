@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { integrityWords } from '../../renderer/components/detail/integrity-words.ts';
 import { compileQuery } from '../../renderer/filter/query-match.ts';
 import { apiLabel } from '../../renderer/format.ts';
-import { API_KINDS } from '../../shared/api-kind.ts';
-import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts';
+import { validateExchangeRecord } from '../../shared/exchange/validate-exchange-record.ts';
+import { API_KINDS } from '../../shared/interpreters/api-kind.ts';
 import { buildRecord, summaryOf } from './support/records.ts';
 
 // Gemini exchanges built by the real capture analyzers from recorded bodies.

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createBrowserClient } from '../../renderer/api/browser-client.ts';
 import { createInspectorStore, type InspectorStore } from '../../renderer/store/inspector-store.ts';
-import { isEnded } from '../../shared/exchange-lifecycle.ts';
+import { isEnded } from '../../shared/exchange/exchange-lifecycle.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
 
 // No DOM here: the store applies live batches per animation frame.

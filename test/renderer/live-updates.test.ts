@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { applyUpdates as applyTo, subscribeLive } from '../../renderer/store/actions/live-updates.ts';
 import type { FrameScheduler } from '../../renderer/store/frame-scheduler.ts';
 import { createInspectorStore, type InspectorStore } from '../../renderer/store/inspector-store.ts';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { LiveUpdate } from '../../shared/inspector-contract.ts';
+import type { LiveUpdate } from '../../shared/contract/inspector-contract.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { MemoryApi } from './support/memory-api.ts';
 import { buildExchange, sampleRecords, summaryOf } from './support/records.ts';
 

@@ -15,7 +15,7 @@ import { type RunningUiServer, startUiServer } from '../../electron/server/ui-se
 import { createBrowserClient } from '../../renderer/api/browser-client.ts';
 import { SettingsDialog } from '../../renderer/components/top-bar/settings-dialog.tsx';
 import { InspectorProvider } from '../../renderer/store/inspector-context.tsx';
-import type { InspectorApi } from '../../shared/inspector-contract.ts';
+import type { InspectorApi } from '../../shared/contract/inspector-contract.ts';
 import { type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.ts';
 import { loadSseFixture } from '../support/fixtures.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.ts';

@@ -7,7 +7,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { clientSetupLines } from '../../renderer/components/top-bar/client-setup.ts';
-import type { Settings } from '../../shared/inspector-contract.ts';
+import type { Settings } from '../../shared/contract/inspector-contract.ts';
 import { renderApp, setupDomTests } from './support/dom.tsx';
 import { MemoryApi } from './support/memory-api.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createUsageTotalsCache } from '../../renderer/components/usage/usage-totals-cache.ts';
-import type { ExchangeSummary } from '../../shared/exchange-record.ts';
-import type { UsageTotals } from '../../shared/inspector-contract.ts';
-import { usageTotals } from '../../shared/usage-totals.ts';
+import type { UsageTotals } from '../../shared/contract/inspector-contract.ts';
+import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import { usageTotals } from '../../shared/usage/usage-totals.ts';
 import { sampleRecords, summaryOf } from './support/records.ts';
 
 /** `n` summaries over a few models, tenants and routes, from the sample records. */

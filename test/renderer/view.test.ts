@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileQuery } from '../../renderer/filter/query-match.ts';
 import { computeView } from '../../renderer/store/view.ts';
-import type { ExchangeFacts, ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeFacts, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { sampleRecords, summaryOf } from './support/records.ts';
 
 const chat = summaryOf(sampleRecords()[0] as never);

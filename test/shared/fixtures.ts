@@ -1,9 +1,9 @@
-import type { ApiKind } from '../../shared/api-kind.ts';
-import { createInterpreter } from '../../shared/llm-interpreter.ts';
-import type { InterpretedResponse, WireEvent } from '../../shared/llm-response.ts';
-import { createNdjsonDecoder } from '../../shared/ndjson-decoder.ts';
-import { createSseDecoder } from '../../shared/sse-decoder.ts';
-import type { WireDecoder } from '../../shared/wire-decoder.ts';
+import type { ApiKind } from '../../shared/interpreters/api-kind.ts';
+import { createInterpreter } from '../../shared/interpreters/llm-interpreter.ts';
+import type { InterpretedResponse, WireEvent } from '../../shared/interpreters/llm-response.ts';
+import { createNdjsonDecoder } from '../../shared/wire/ndjson-decoder.ts';
+import { createSseDecoder } from '../../shared/wire/sse-decoder.ts';
+import type { WireDecoder } from '../../shared/wire/wire-decoder.ts';
 import { listFixtures, readFixture, readFixtureText } from '../support/fixtures.ts';
 
 // The shared-logic tests read the same recordings as the proxy tests, through the same helpers.

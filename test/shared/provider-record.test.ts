@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
-import { summarise } from '../../shared/exchange-summary.ts';
-import { recordToHarEntry, tokentapHarEntryToRecord } from '../../shared/har-format.ts';
-import { parseJsonl, recordsToJsonl } from '../../shared/jsonl-format.ts';
-import { validateExchangeRecord } from '../../shared/validate-exchange-record.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../shared/exchange/exchange-summary.ts';
+import { validateExchangeRecord } from '../../shared/exchange/validate-exchange-record.ts';
+import { recordToHarEntry, tokentapHarEntryToRecord } from '../../shared/export-formats/har-format.ts';
+import { parseJsonl, recordsToJsonl } from '../../shared/export-formats/jsonl-format.ts';
 import { jsonRecord } from '../support/sample-records.ts';
 
 /** A record's route survives every format: JSONL, HAR (`_provider`), the summary the list keeps. */

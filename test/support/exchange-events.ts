@@ -4,7 +4,7 @@
  */
 
 import type { QueuedEvent } from '../../electron/capture/capture-queue.ts';
-import type { RequestStartEvent } from '../../shared/capture-events.ts';
+import type { RequestStartEvent } from '../../shared/exchange/capture-events.ts';
 
 /** A POST /v1/chat/completions request-start with JSON content, no key; `more` adds or replaces fields. */
 export function requestStart(exchangeId: string, more: Partial<RequestStartEvent> = {}): RequestStartEvent {

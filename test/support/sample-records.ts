@@ -5,8 +5,8 @@
 
 import { DEFAULT_LIMITS, defaultAnalyzers } from '../../electron/capture/capture-pipeline.ts';
 import { type CaptureLimits, ExchangeAssembler } from '../../electron/capture/exchange-assembler.ts';
-import type { CaptureEvent, HeaderMap, RequestStartEvent } from '../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../shared/exchange-record.ts';
+import type { CaptureEvent, HeaderMap, RequestStartEvent } from '../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { readFixtureText, splitSseEvents } from './fixtures.ts';
 
 type Step = DistributiveOmit<Exclude<CaptureEvent, RequestStartEvent>, 'exchangeId'>;

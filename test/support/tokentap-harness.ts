@@ -12,7 +12,7 @@ import type { CaptureLimits } from '../../electron/capture/exchange-assembler.ts
 import { InspectorService } from '../../electron/inspector-service.ts';
 import type { RunningProxy } from '../../electron/proxy/proxy-server.ts';
 import type { RouteEntry } from '../../electron/proxy/routes.ts';
-import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange-record.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, startFakeUpstream } from './fake-upstream.ts';
 
 export const TEST_API_KEY = 'sk-proj-tokentapTESTkey0123456789abcdefWXYZ';

@@ -1,4 +1,4 @@
-import { costUsd } from '../../../shared/price.ts';
+import { costUsd } from '../../../shared/usage/price.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /** What the exchange cost, from its normalised usage and a maintained price library. */

@@ -1,4 +1,4 @@
-import { geminiCall } from '../../../shared/gemini-path.ts';
+import { geminiCall } from '../../../shared/interpreters/gemini-path.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { IntegrityFlag } from '../../../shared/exchange-record.ts';
+import type { IntegrityFlag } from '../../../shared/exchange/exchange-record.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /** Plain facts about how the exchange ended that its status alone does not tell. */

@@ -1,5 +1,5 @@
-import type { HeaderMap } from '../../../shared/capture-events.ts';
-import { REPLAY_HEADER, RESENT_FROM_HEADER } from '../../../shared/tokentap-headers.ts';
+import { REPLAY_HEADER, RESENT_FROM_HEADER } from '../../../shared/contract/tokentap-headers.ts';
+import type { HeaderMap } from '../../../shared/exchange/capture-events.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /**

@@ -1,9 +1,9 @@
-import { createWireDecoder } from '../../../shared/create-wire-decoder.ts';
-import { isJsonArrayStream } from '../../../shared/gemini-path.ts';
-import { parseJson } from '../../../shared/json-fields.ts';
-import { createInterpreter } from '../../../shared/llm-interpreter.ts';
-import type { ResponseInterpreter, WireEvent } from '../../../shared/llm-response.ts';
-import type { WireDecoder } from '../../../shared/wire-decoder.ts';
+import { isJsonArrayStream } from '../../../shared/interpreters/gemini-path.ts';
+import { createInterpreter } from '../../../shared/interpreters/llm-interpreter.ts';
+import type { ResponseInterpreter, WireEvent } from '../../../shared/interpreters/llm-response.ts';
+import { createWireDecoder } from '../../../shared/wire/create-wire-decoder.ts';
+import { parseJson } from '../../../shared/wire/json-fields.ts';
+import type { WireDecoder } from '../../../shared/wire/wire-decoder.ts';
 import type { Analyzer, ExchangeDraft } from '../analyzer.ts';
 
 /** A response is a stream when its content type says so: a `stream: true` request answered by a JSON error is not. */

@@ -1,6 +1,10 @@
-import { detectApi, readRequestMeta, readRequestPrefixMeta } from '../../../shared/api-detect.ts';
-import type { ApiKind } from '../../../shared/api-kind.ts';
-import { splitBlocks } from '../../../shared/message-blocks.ts';
+import { splitBlocks } from '../../../shared/exchange/message-blocks.ts';
+import {
+  detectApi,
+  readRequestMeta,
+  readRequestPrefixMeta,
+} from '../../../shared/interpreters/api-detect.ts';
+import type { ApiKind } from '../../../shared/interpreters/api-kind.ts';
 import type { Analyzer } from '../analyzer.ts';
 import { recentBlock } from '../recent-blocks.ts';
 

@@ -1,9 +1,9 @@
 import { isMainThread } from 'node:worker_threads';
-import { parseJson, str } from '../../../shared/json-fields.ts';
-import { SecretScrubber } from '../../../shared/redact-scrubber.ts';
+import { SecretScrubber } from '../../../shared/security/redact-scrubber.ts';
 import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
 import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
 import { responseIds, WebSocketTurn } from '../../../shared/threads/websocket-turn.ts';
+import { parseJson, str } from '../../../shared/wire/json-fields.ts';
 import type { Analyzer, AnalyzerFactory, ExchangeDraft } from '../analyzer.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ChunkGaps } from '../../../shared/exchange-record.ts';
+import type { ChunkGaps } from '../../../shared/exchange/exchange-record.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /** Time to headers, to first token, to the end; output speed; the gaps between stream chunks. */

@@ -1,5 +1,5 @@
-import { isLive, setLifecycle } from '../../../shared/exchange-lifecycle.ts';
-import { isHttpErrorStatus, readUpstreamError } from '../../../shared/upstream-error.ts';
+import { isLive, setLifecycle } from '../../../shared/exchange/exchange-lifecycle.ts';
+import { isHttpErrorStatus, readUpstreamError } from '../../../shared/interpreters/upstream-error.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /**

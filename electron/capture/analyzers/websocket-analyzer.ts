@@ -1,8 +1,8 @@
-import { detectApi } from '../../../shared/api-detect.ts';
-import type { ApiKind } from '../../../shared/api-kind.ts';
-import { createRealtimeInterpreter } from '../../../shared/realtime-interpreter.ts';
-import { createResponsesWebSocketInterpreter } from '../../../shared/responses-websocket-interpreter.ts';
-import type { WebSocketInterpreter } from '../../../shared/websocket-interpreter.ts';
+import { detectApi } from '../../../shared/interpreters/api-detect.ts';
+import type { ApiKind } from '../../../shared/interpreters/api-kind.ts';
+import { createRealtimeInterpreter } from '../../../shared/interpreters/realtime-interpreter.ts';
+import { createResponsesWebSocketInterpreter } from '../../../shared/interpreters/responses-websocket-interpreter.ts';
+import type { WebSocketInterpreter } from '../../../shared/interpreters/websocket-interpreter.ts';
 import type { Analyzer } from '../analyzer.ts';
 
 /** The LLM protocol a WebSocket's path names (the Realtime API, the Responses API), or null for any other. */

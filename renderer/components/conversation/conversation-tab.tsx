@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { JsonTree } from '../json-tree/json-tree.tsx';
 import { ConversationView } from './conversation-view.tsx';
 import { readChat } from './read-chat.ts';

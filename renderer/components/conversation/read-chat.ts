@@ -1,4 +1,4 @@
-import type { MergedResult } from '../../../shared/merged-result.ts';
+import type { MergedResult } from '../../../shared/interpreters/merged-result.ts';
 import { formatPath, type PathStep } from '../json-tree/json-path.ts';
 import { safeImageSource } from './safe-url.ts';
 

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { capturedBodyBytes } from '../../../shared/body-bytes.ts';
-import type { CapturedBody } from '../../../shared/exchange-record.ts';
+import type { CapturedBody } from '../../../shared/exchange/exchange-record.ts';
+import { capturedBodyBytes } from '../../../shared/wire/body-bytes.ts';
 import { formatBytes, formatInt } from '../../format.ts';
 import { TextBodyView } from '../json-tree/text-body-view.tsx';
 

@@ -1,6 +1,11 @@
 import { useState } from 'react';
-import { CODE_TARGETS, type CodeTarget, copyAsCode, copyableOf } from '../../../shared/copy-as-code.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import {
+  CODE_TARGETS,
+  type CodeTarget,
+  copyAsCode,
+  copyableOf,
+} from '../../../shared/client/copy-as-code.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { useInspector } from '../../store/inspector-context.tsx';
 import { CopyButton } from '../copy-button.tsx';
 import { Popover } from '../popover.tsx';

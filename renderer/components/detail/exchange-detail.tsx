@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isLive } from '../../../shared/exchange-lifecycle.ts';
+import { isLive } from '../../../shared/exchange/exchange-lifecycle.ts';
 import { apiLabel, statusLabel } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { useActions, useInspector } from '../../store/inspector-context.tsx';

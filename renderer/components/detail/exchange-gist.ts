@@ -1,4 +1,4 @@
-import type { MergedResult } from '../../../shared/merged-result.ts';
+import type { MergedResult } from '../../../shared/interpreters/merged-result.ts';
 import { readChat } from '../conversation/read-chat.ts';
 
 /** The merged answer as plain text: refusal, text, then one line per tool call; null when there is nothing. */

@@ -1,4 +1,4 @@
-import type { HeaderMap } from '../../../shared/capture-events.ts';
+import type { HeaderMap } from '../../../shared/exchange/capture-events.ts';
 
 /** Header name/value pairs (secrets were redacted at capture). */
 export function HeadersTable({ headers, label }: { headers: HeaderMap; label: string }) {

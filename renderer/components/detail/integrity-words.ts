@@ -1,5 +1,9 @@
-import { isAborted, isUpstreamHttpError, proxyFailureOf } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeRecord, IntegrityFlag } from '../../../shared/exchange-record.ts';
+import {
+  isAborted,
+  isUpstreamHttpError,
+  proxyFailureOf,
+} from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeRecord, IntegrityFlag } from '../../../shared/exchange/exchange-record.ts';
 import { failureWords } from '../../format.ts';
 
 function terminatorName(api: ExchangeRecord['api']): string {

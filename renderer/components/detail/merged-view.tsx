@@ -1,4 +1,4 @@
-import type { MergedResult } from '../../../shared/merged-result.ts';
+import type { MergedResult } from '../../../shared/interpreters/merged-result.ts';
 import { prettyJson } from './json-view.tsx';
 
 /** The model's answer: reasoning, text, refusal, tool calls with pretty arguments, finish reason. */

@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from 'react';
-import { isLive } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
-import { REPLAY_MISS } from '../../../shared/tokentap-headers.ts';
+import { REPLAY_MISS } from '../../../shared/contract/tokentap-headers.ts';
+import { isLive } from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import {
   apiLabel,
   countOf,

@@ -1,8 +1,8 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import type { MergedResult } from '../../../shared/merged-result.ts';
-import type { WebSocketCapture } from '../../../shared/websocket-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import type { WebSocketCapture } from '../../../shared/exchange/websocket-record.ts';
+import type { MergedResult } from '../../../shared/interpreters/merged-result.ts';
 import { formatMs } from '../../format.ts';
 import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { usePlaybackClock } from '../../playback/playback-clock.ts';

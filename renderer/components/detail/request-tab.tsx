@@ -1,4 +1,4 @@
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { BodyView } from './body-view.tsx';
 import { HeadersTable } from './headers-table.tsx';
 

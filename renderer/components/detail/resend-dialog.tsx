@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
-import { keyVariableOf } from '../../../shared/api-key-variable.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import type { ResendRequest } from '../../../shared/inspector-contract.ts';
-import { resendUrl } from '../../../shared/resend-url.ts';
+import { keyVariableOf } from '../../../shared/client/api-key-variable.ts';
+import type { ResendRequest } from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { resendUrl } from '../../../shared/security/resend-url.ts';
 import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
-import { createWireDecoder } from '../../../shared/create-wire-decoder.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import type { WireEvent } from '../../../shared/llm-response.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import type { WireEvent } from '../../../shared/interpreters/llm-response.ts';
+import { createWireDecoder } from '../../../shared/wire/create-wire-decoder.ts';
 import { countOf, formatMs } from '../../format.ts';
 import { BodyHoles, BodyView } from './body-view.tsx';
 import { HeadersTable } from './headers-table.tsx';

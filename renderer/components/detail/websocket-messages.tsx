@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { WebSocketCapture, WebSocketMessage } from '../../../shared/websocket-record.ts';
+import type { WebSocketCapture, WebSocketMessage } from '../../../shared/exchange/websocket-record.ts';
 import { countOf, formatBytes, formatMs } from '../../format.ts';
 
 const PAGE = 500;

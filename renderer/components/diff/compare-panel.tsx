@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { useInspector } from '../../store/inspector-context.tsx';
 import { useSummary } from '../../store/use-rows.ts';

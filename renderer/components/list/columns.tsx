@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
-import { isAborted, isFailed, isLive } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
-import { REPLAY_MISS } from '../../../shared/tokentap-headers.ts';
+import { REPLAY_MISS } from '../../../shared/contract/tokentap-headers.ts';
+import { isAborted, isFailed, isLive } from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { apiLabel, formatClock, formatCost, formatInt, formatMs, statusLabel } from '../../format.ts';
 import type { SortKey } from '../../store/sort.ts';
 

@@ -1,6 +1,6 @@
 import { memo } from 'react';
-import { isLive } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import { isLive } from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { type Column, mayOverflow, statusClass } from './columns.tsx';
 import { LiveElapsed } from './ticker.tsx';
 

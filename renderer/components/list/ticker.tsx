@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useContext, useState, useSyncExternalStore } from 'react';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { elapsedMs, formatMs } from '../../format.ts';
 
 const TICK_MS = 250;

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import { createStore, type StoreApi, useStore } from 'zustand';
-import type { InspectorApi } from '../../../shared/inspector-contract.ts';
+import type { InspectorApi } from '../../../shared/contract/inspector-contract.ts';
 import type { ThreadDetail, ThreadListItem } from '../../../shared/threads/thread-types.ts';
 
 /** What the Threads view shows: the list, the thread picked and its turn. */

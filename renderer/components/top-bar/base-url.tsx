@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ProxyStatus, RouteInfo } from '../../../shared/inspector-contract.ts';
+import type { ProxyStatus, RouteInfo } from '../../../shared/contract/inspector-contract.ts';
 import { CopyButton } from '../copy-button.tsx';
 import { Popover } from '../popover.tsx';
 import { type TabDef, Tabs } from '../tabs.tsx';

@@ -1,4 +1,4 @@
-import type { CaptureHealth } from '../../../shared/inspector-contract.ts';
+import type { CaptureHealth } from '../../../shared/contract/inspector-contract.ts';
 
 /** Says when captured exchanges do not reach the disk (a full disk, an unwritable data folder), and why. */
 export function CaptureHealthNote({ health }: { health: CaptureHealth | undefined }) {

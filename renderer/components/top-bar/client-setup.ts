@@ -1,4 +1,4 @@
-import type { RouteInfo } from '../../../shared/inspector-contract.ts';
+import type { RouteInfo } from '../../../shared/contract/inspector-contract.ts';
 
 /** The base URL a client uses for one route: the proxy plus `/<route>`, plus `/v1` where the SDK expects it. */
 export function routeBaseUrl(proxyOrigin: string, route: string | null): string {

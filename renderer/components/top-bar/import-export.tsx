@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { ExportFormat } from '../../../shared/inspector-contract.ts';
+import type { ExportFormat } from '../../../shared/contract/inspector-contract.ts';
 import { formatInt } from '../../format.ts';
 import { useActions } from '../../store/inspector-context.tsx';
 import { useRowCounts } from '../../store/use-rows.ts';

@@ -3,8 +3,8 @@ import type {
   TelemetrySettings,
   TelemetrySettingsUpdate,
   TelemetrySettingsView,
-} from '../../../shared/inspector-contract.ts';
-import { NO_TELEMETRY_SETTINGS } from '../../../shared/telemetry-settings.ts';
+} from '../../../shared/contract/inspector-contract.ts';
+import { NO_TELEMETRY_SETTINGS } from '../../../shared/contract/telemetry-settings.ts';
 import './otel-settings.css';
 
 const NONE: TelemetrySettingsView = { ...NO_TELEMETRY_SETTINGS, headerNames: [], fromEnvironment: [] };

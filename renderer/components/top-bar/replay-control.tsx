@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isEnded } from '../../../shared/exchange-lifecycle.ts';
-import type { ReplayFault, ReplayStatus, SessionInfo } from '../../../shared/inspector-contract.ts';
+import type { ReplayFault, ReplayStatus, SessionInfo } from '../../../shared/contract/inspector-contract.ts';
+import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
 import { countOf, formatInt } from '../../format.ts';
 import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { type Rows, useRows } from '../../store/use-rows.ts';

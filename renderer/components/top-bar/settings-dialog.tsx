@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { ProxyStatus } from '../../../shared/inspector-contract.ts';
+import type { ProxyStatus } from '../../../shared/contract/inspector-contract.ts';
 import { useActions } from '../../store/inspector-context.tsx';
 import { FormFooter } from '../form-footer.tsx';
 import { Modal } from '../modal.tsx';

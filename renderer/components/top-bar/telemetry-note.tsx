@@ -1,4 +1,4 @@
-import type { TelemetryStatus } from '../../../shared/inspector-contract.ts';
+import type { TelemetryStatus } from '../../../shared/contract/inspector-contract.ts';
 
 /** Says when the OpenTelemetry export fails (the endpoint's error), and what waits or was dropped. */
 export function TelemetryNote({ telemetry }: { telemetry: TelemetryStatus | null | undefined }) {

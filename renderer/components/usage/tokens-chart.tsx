@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { countOf, formatClock, formatInt } from '../../format.ts';
 
 const W = 640;

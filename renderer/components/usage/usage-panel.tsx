@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { UsageRow } from '../../../shared/inspector-contract.ts';
+import type { UsageRow } from '../../../shared/contract/inspector-contract.ts';
 import { quoteValue } from '../../filter/query-parse.ts';
 import { useActions, useInspector } from '../../store/inspector-context.tsx';
 import { useRows } from '../../store/use-rows.ts';

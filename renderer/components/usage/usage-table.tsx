@@ -1,4 +1,4 @@
-import type { UsageRow } from '../../../shared/inspector-contract.ts';
+import type { UsageRow } from '../../../shared/contract/inspector-contract.ts';
 import { formatCost, formatInt } from '../../format.ts';
 
 type TokenKey = 'inputTokens' | 'outputTokens' | 'cachedTokens' | 'reasoningTokens' | 'totalTokens';

@@ -1,6 +1,6 @@
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
-import type { UsageRow, UsageTotals } from '../../../shared/inspector-contract.ts';
-import { usageTotals } from '../../../shared/usage-totals.ts';
+import type { UsageRow, UsageTotals } from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
+import { usageTotals } from '../../../shared/usage/usage-totals.ts';
 
 /** Summaries per block: a live batch dirties the last block or two, and only those are summed again. */
 const BLOCK = 2048;

@@ -1,4 +1,4 @@
-import type { ExportFormat, ExportRequest } from '../../../shared/inspector-contract.ts';
+import type { ExportFormat, ExportRequest } from '../../../shared/contract/inspector-contract.ts';
 import { withCallOptions } from '../../api/call-options.ts';
 import { countOf } from '../../format.ts';
 import type { StoreKit } from '../store-kit.ts';

@@ -1,4 +1,4 @@
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { withCallOptions } from '../../api/call-options.ts';
 import { compileQuery, type TextHits } from '../../filter/query-match.ts';
 import { parseQuery } from '../../filter/query-parse.ts';

@@ -1,6 +1,6 @@
-import { isEnded, isLive } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
-import type { InspectorApi, LiveUpdate } from '../../../shared/inspector-contract.ts';
+import type { InspectorApi, LiveUpdate } from '../../../shared/contract/inspector-contract.ts';
+import { isEnded, isLive } from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import type { FrameScheduler } from '../frame-scheduler.ts';
 import type { InspectorState } from '../inspector-state.ts';
 import type { StoreKit } from '../store-kit.ts';

@@ -1,4 +1,4 @@
-import type { Settings } from '../../../shared/inspector-contract.ts';
+import type { Settings } from '../../../shared/contract/inspector-contract.ts';
 import { messageOf, type StoreKit } from '../store-kit.ts';
 
 /** The proxy's status, its settings and pausing capture. */

@@ -1,4 +1,4 @@
-import type { ReplayStartRequest } from '../../../shared/inspector-contract.ts';
+import type { ReplayStartRequest } from '../../../shared/contract/inspector-contract.ts';
 import { messageOf, type StoreKit } from '../store-kit.ts';
 
 /** Replay mode: the proxy answers from a recorded session instead of the upstream. */

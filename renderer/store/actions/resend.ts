@@ -1,5 +1,5 @@
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
-import type { ResendRequest } from '../../../shared/inspector-contract.ts';
+import type { ResendRequest } from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { messageOf, type StoreKit } from '../store-kit.ts';
 
 /** Sending a captured request again. */

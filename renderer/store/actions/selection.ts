@@ -1,5 +1,5 @@
-import { isEnded } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import type { PlaybackSlice } from '../inspector-state.ts';
 import { messageOf, type StoreKit } from '../store-kit.ts';
 

@@ -1,4 +1,4 @@
-import type { AppCommand } from '../../../shared/inspector-contract.ts';
+import type { AppCommand } from '../../../shared/contract/inspector-contract.ts';
 import { messageOf, type StoreKit } from '../store-kit.ts';
 
 /** The session list: listing, starting, deleting, and the desktop menu's commands about sessions. */

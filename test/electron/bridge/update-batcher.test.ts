@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type BatchClock, UpdateBatcher } from '../../../electron/bridge/update-batcher.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { summarise } from '../../../shared/exchange-summary.ts';
-import type { LiveUpdate } from '../../../shared/inspector-contract.ts';
+import type { LiveUpdate } from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../../shared/exchange/exchange-summary.ts';
 import { streamRecord } from '../../support/sample-records.ts';
 
 /** A clock the test turns by hand; `early` makes timers fire that many ms before they are due (as Node's can). */

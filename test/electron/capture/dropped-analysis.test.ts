@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { capturedBodyBytes } from '../../../shared/body-bytes.ts';
-import type { BodyHole } from '../../../shared/exchange-record.ts';
-import { recordToHarEntry, tokentapHarEntryToRecord } from '../../../shared/har-format.ts';
+import type { BodyHole } from '../../../shared/exchange/exchange-record.ts';
+import { recordToHarEntry, tokentapHarEntryToRecord } from '../../../shared/export-formats/har-format.ts';
+import { capturedBodyBytes } from '../../../shared/wire/body-bytes.ts';
 import { Gate } from '../../support/gate.ts';
 import { type Harness, startHarness } from '../../support/tokentap-harness.ts';
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CapturePipeline } from '../../../electron/capture/capture-pipeline.ts';
-import { readRequestMeta } from '../../../shared/api-detect.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { readRequestMeta } from '../../../shared/interpreters/api-detect.ts';
 import { requestStart } from '../../support/exchange-events.ts';
 
 function captured(bodies: string[]): ExchangeRecord[] {

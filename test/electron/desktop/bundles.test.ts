@@ -13,7 +13,7 @@ import {
   type ToWorker,
 } from '../../../electron/capture/analysis-protocol.ts';
 import { cspFromHtml, scriptSourceProblems } from '../../../electron/desktop/content-security-policy.ts';
-import type { CaptureEvent } from '../../../shared/capture-events.ts';
+import type { CaptureEvent } from '../../../shared/exchange/capture-events.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BUILTINS = new Set(builtinModules);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Dialogs, fileActions } from '../../../electron/desktop/file-actions.ts';
 import { InspectorService } from '../../../electron/inspector-service.ts';
-import type { AppCommand } from '../../../shared/inspector-contract.ts';
+import type { AppCommand } from '../../../shared/contract/inspector-contract.ts';
 
 const HAR = join(import.meta.dirname, '..', '..', 'fixtures', 'har', 'chrome-devtools.har');
 

@@ -11,8 +11,6 @@ import {
 } from '../../../electron/bridge/ipc-gateway.ts';
 import { createDesktopApi } from '../../../electron/bridge/preload-api.ts';
 import { InspectorService, type UpdateListener } from '../../../electron/inspector-service.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { summarise } from '../../../shared/exchange-summary.ts';
 import {
   CHANNELS,
   type Channel,
@@ -20,7 +18,9 @@ import {
   type LiveUpdate,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
-} from '../../../shared/inspector-contract.ts';
+} from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../../shared/exchange/exchange-summary.ts';
 import { streamRecord } from '../../support/sample-records.ts';
 import { APP_URL, eventFrom, FakeIpcMain, FakeIpcRenderer, FakeWebContents } from './fake-ipc.ts';
 

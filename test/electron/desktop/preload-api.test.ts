@@ -7,7 +7,7 @@ import {
   type LiveUpdate,
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
-} from '../../../shared/inspector-contract.ts';
+} from '../../../shared/contract/inspector-contract.ts';
 import { FakeIpcRenderer } from './fake-ipc.ts';
 
 /** Every function reachable on the exposed object, as dotted paths. */

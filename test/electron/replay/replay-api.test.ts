@@ -4,8 +4,8 @@
  * mode starts and stops from the API and shows in the status.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
-import type { ProxyStatus } from '../../../shared/inspector-contract.ts';
+import type { ProxyStatus } from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { loadSseFixture, readFixtureText } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isAborted } from '../../../shared/exchange-lifecycle.ts';
-import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
+import { isAborted } from '../../../shared/exchange/exchange-lifecycle.ts';
+import { recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'tokentap.js');

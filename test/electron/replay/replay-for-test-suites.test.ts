@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 import {
   defaultEnv,

@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { importSessionFile } from '../../../electron/sessions/import-session-file.ts';
-import type { ExchangeFacts, ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { recordsToHar } from '../../../shared/har-format.ts';
-import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
+import type { ExchangeFacts, ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
+import { recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { readFixtureText } from '../../support/fixtures.ts';
 import { jsonRecord } from '../../support/sample-records.ts';
 import { type ReplayHarness, startReplayHarness } from './replay-support.ts';

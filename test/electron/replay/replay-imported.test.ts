@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { harToRecords } from '../../../electron/sessions/har-import.ts';
 import { importSessionFile } from '../../../electron/sessions/import-session-file.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { recordsToHar } from '../../../shared/har-format.ts';
-import { parseJsonl, recordsToJsonl } from '../../../shared/jsonl-format.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
+import { parseJsonl, recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 import { type ReplayHarness, startReplayHarness } from './replay-support.ts';
 

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { finishExchange } from '../../../electron/capture/finished-exchange.ts';
 import { loadReplaySource } from '../../../electron/replay/replay-source.ts';
 import { SessionStore } from '../../../electron/sessions/session-store.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { streamRecord } from '../../support/sample-records.ts';
 import { type ReplayHarness, startReplayHarness } from './replay-support.ts';
 

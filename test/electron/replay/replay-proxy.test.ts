@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { loadSseFixture, readFixtureText } from '../../support/fixtures.ts';
 import { startHarness } from '../../support/tokentap-harness.ts';
 import { type ReplayHarness, startReplayHarness } from './replay-support.ts';

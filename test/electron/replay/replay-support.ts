@@ -3,7 +3,7 @@
  * upstream, for fall-through, with the official OpenAI SDK pointed at it) in replay mode.
  */
 import { type ReplayOptions, ReplayResponder } from '../../../electron/replay/replay-responder.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { type Harness, type HarnessOptions, startHarness } from '../../support/tokentap-harness.ts';
 
 export interface ReplayHarness extends Harness {

@@ -7,8 +7,8 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RawData, WebSocket } from 'ws';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { REPLAY_MISS_ERROR } from '../../../shared/tokentap-headers.ts';
+import { REPLAY_MISS_ERROR } from '../../../shared/contract/tokentap-headers.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { startHarness } from '../../support/tokentap-harness.ts';
 import { startWebSocketUpstream } from '../../support/websocket-upstream.ts';
 import { type ReplayHarness, startReplayHarness } from './replay-support.ts';

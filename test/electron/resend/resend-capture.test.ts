@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { finishExchange } from '../../../electron/capture/finished-exchange.ts';
 import { resendPlan } from '../../../electron/resend/resend-request.ts';
 import { Resender } from '../../../electron/resend/resender.ts';
-import { RESENT_FROM_HEADER } from '../../../shared/tokentap-headers.ts';
+import { RESENT_FROM_HEADER } from '../../../shared/contract/tokentap-headers.ts';
 import { jsonRecord } from '../../support/sample-records.ts';
 
 const servers: { close(): void }[] = [];

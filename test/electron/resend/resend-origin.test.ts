@@ -6,10 +6,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Resender } from '../../../electron/resend/resender.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { recordsToHar } from '../../../shared/har-format.ts';
-import type { SessionInfo } from '../../../shared/inspector-contract.ts';
-import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
+import type { SessionInfo } from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
+import { recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { type FakeUpstream, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { jsonRecord } from '../../support/sample-records.ts';

@@ -4,8 +4,8 @@
  * Headers and keys are never searched.
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { isEnded } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
+import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { loadSseFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';

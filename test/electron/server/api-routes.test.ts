@@ -5,7 +5,7 @@ import { HttpError } from '../../../electron/server/request-body.ts';
 import { CHANNEL_TABLE } from '../../../shared/contract/channels.ts';
 import { argNames } from '../../../shared/contract/check-arguments.ts';
 import { fillPath, type HttpRoute, pathParams, wireFor } from '../../../shared/contract/http-route.ts';
-import { CHANNELS } from '../../../shared/inspector-contract.ts';
+import { CHANNELS } from '../../../shared/contract/inspector-contract.ts';
 
 describe('API routes from the channel table', () => {
   const routes = new ApiRoutes();

@@ -4,8 +4,8 @@
  * when it stays stalled. The client is a bare TCP socket that really stops reading.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isEnded } from '../../../shared/exchange-lifecycle.ts';
-import type { LiveUpdate } from '../../../shared/inspector-contract.ts';
+import type { LiveUpdate } from '../../../shared/contract/inspector-contract.ts';
+import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
 import { openRawWebSocket, type RawFrame } from '../../support/raw-websocket.ts';
 

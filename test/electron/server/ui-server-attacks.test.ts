@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attachmentDisposition } from '../../../electron/server/content-disposition.ts';
 import { DEFAULT_TICKET_TTL_MS } from '../../../electron/server/download-tickets.ts';
-import type { ProxyStatus, SessionInfo } from '../../../shared/inspector-contract.ts';
+import type { ProxyStatus, SessionInfo } from '../../../shared/contract/inspector-contract.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
 import { jsonRecord } from '../../support/sample-records.ts';
 import { webSocketOutcome } from '../../support/websocket-outcome.ts';

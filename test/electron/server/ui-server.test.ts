@@ -2,14 +2,14 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { isEnded } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type {
   LiveUpdate,
   ProxyStatus,
   SessionInfo,
   UsageTotals,
-} from '../../../shared/inspector-contract.ts';
+} from '../../../shared/contract/inspector-contract.ts';
+import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { loadSseFixture, readFixture } from '../../support/fixtures.ts';
 import { createGate } from '../../support/gate.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { loadSseFixture } from '../../support/fixtures.ts';
 import { startHeadlessProcess } from '../../support/headless-process.ts';

@@ -20,7 +20,7 @@ import {
   type WriterFile,
   type WriterHealth,
 } from '../../../electron/sessions/session-writer.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 

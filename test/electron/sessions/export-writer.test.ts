@@ -11,9 +11,9 @@ import {
 } from '../../../electron/sessions/export-writer.ts';
 import { SessionStore } from '../../../electron/sessions/session-store.ts';
 import { TOKENTAP_VERSION } from '../../../electron/version.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { recordsToHar } from '../../../shared/har-format.ts';
-import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
+import { recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 
 let dir = '';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { harToRecords } from '../../../electron/sessions/har-import.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { recordsToHar } from '../../../shared/har-format.ts';
-import type { Har } from '../../../shared/har-types.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
+import type { Har } from '../../../shared/export-formats/har-types.ts';
 import { expectValidHar } from '../../support/har-validate.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 

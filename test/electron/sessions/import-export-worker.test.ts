@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENTAP_VERSION } from '../../../electron/version.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { recordsToHar } from '../../../shared/har-format.ts';
-import { parseJsonl, recordsToJsonl } from '../../../shared/jsonl-format.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
+import { parseJsonl, recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importSessionFile } from '../../../electron/sessions/import-session-file.ts';
-import { recordsToHar } from '../../../shared/har-format.ts';
-import { detectImportFormat } from '../../../shared/import-format.ts';
-import { recordsToJsonl } from '../../../shared/jsonl-format.ts';
+import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
+import { detectImportFormat } from '../../../shared/export-formats/import-format.ts';
+import { recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 
 const chromeHar = readFileSync(

@@ -7,7 +7,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 
 let h: HeadlessHarness;

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { harToRecords } from '../../../electron/sessions/har-import.ts';
 import { loadIndex, readRecords } from '../../../electron/sessions/session-index.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { summarise } from '../../../shared/exchange-summary.ts';
-import { recordsToHar } from '../../../shared/har-format.ts';
-import { parseJsonl, recordsToJsonl } from '../../../shared/jsonl-format.ts';
-import { validateExchangeRecord } from '../../../shared/validate-exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../../shared/exchange/exchange-summary.ts';
+import { validateExchangeRecord } from '../../../shared/exchange/validate-exchange-record.ts';
+import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
+import { parseJsonl, recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { abortedStreamRecord, jsonRecord, unreachableRecord } from '../../support/sample-records.ts';
 
 // Written by the Tokentap before the lifecycle union (see SOURCES.md there).

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
-import type { ProxyStatus, SessionInfo } from '../../../shared/inspector-contract.ts';
+import type { ProxyStatus, SessionInfo } from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { type HeadlessProcess, startHeadlessProcess } from '../../support/headless-process.ts';
 

@@ -2,7 +2,7 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import { otelConfigFrom } from '../../../electron/telemetry/otel-config.ts';
 import { OtelExport } from '../../../electron/telemetry/otel-export.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../../support/otlp-receiver.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
 

@@ -6,8 +6,8 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isEnded } from '../../../shared/exchange-lifecycle.ts';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { loadSseFixture, readFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../support/otlp-receiver.ts';

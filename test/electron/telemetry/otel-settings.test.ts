@@ -7,7 +7,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
-import type { ProxyStatus, Settings, TelemetrySettingsUpdate } from '../../../shared/inspector-contract.ts';
+import type {
+  ProxyStatus,
+  Settings,
+  TelemetrySettingsUpdate,
+} from '../../../shared/contract/inspector-contract.ts';
 import { loadSseFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../../support/otlp-receiver.ts';

@@ -7,7 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, expect, it, vi } from 'vitest';
 import { threadTraceId } from '../../../electron/telemetry/thread-traces.ts';
-import type { ExchangeSummary } from '../../../shared/exchange-record.ts';
+import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, type RecordedRequest, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../support/otlp-receiver.ts';

@@ -1,6 +1,5 @@
 import { searchableText } from '../../../electron/search/searchable-text.ts';
 import { downloadFile } from '../../../renderer/download.ts';
-import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
 import type {
   ExportRequest,
   InspectorApi,
@@ -12,9 +11,10 @@ import type {
   RouteInfo,
   SessionInfo,
   Settings,
-} from '../../../shared/inspector-contract.ts';
+} from '../../../shared/contract/inspector-contract.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { listThreads, threadDetail, threadTurn } from '../../../shared/threads/thread-list.ts';
-import { usageTotals } from '../../../shared/usage-totals.ts';
+import { usageTotals } from '../../../shared/usage/usage-totals.ts';
 import { summaryOf } from './records.ts';
 
 interface Session {

@@ -1,8 +1,8 @@
 import { DEFAULT_LIMITS, defaultAnalyzers } from '../../../electron/capture/capture-pipeline.ts';
 import { ExchangeAssembler } from '../../../electron/capture/exchange-assembler.ts';
-import type { CaptureEvent, ExchangeErrorKind, HeaderMap } from '../../../shared/capture-events.ts';
-import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange-record.ts';
-import { summarise } from '../../../shared/exchange-summary.ts';
+import type { CaptureEvent, ExchangeErrorKind, HeaderMap } from '../../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
+import { summarise } from '../../../shared/exchange/exchange-summary.ts';
 import { readFixtureText, splitSseEvents } from '../../support/fixtures.ts';
 
 export interface RecordSpec {

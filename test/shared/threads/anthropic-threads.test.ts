@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ToolCall } from '../../../shared/merged-result.ts';
-import { normaliseAnthropicUsage } from '../../../shared/usage-normalise.ts';
+import type { ToolCall } from '../../../shared/interpreters/merged-result.ts';
+import { normaliseAnthropicUsage } from '../../../shared/usage/usage-normalise.ts';
 import { ConversationRunner, type TestExchange } from './conversation-runner.ts';
 import { recordedTurns } from './wire-conversations.ts';
 

@@ -1,6 +1,6 @@
-import type { ApiKind } from '../../../shared/api-kind.ts';
-import type { HeaderMap } from '../../../shared/capture-events.ts';
-import type { ToolCall } from '../../../shared/merged-result.ts';
+import type { HeaderMap } from '../../../shared/exchange/capture-events.ts';
+import type { ApiKind } from '../../../shared/interpreters/api-kind.ts';
+import type { ToolCall } from '../../../shared/interpreters/merged-result.ts';
 import { normaliseRequest } from '../../../shared/threads/normalise-request.ts';
 import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
 import type {
@@ -9,7 +9,7 @@ import type {
   ThreadRef,
   TurnDelta,
 } from '../../../shared/threads/thread-types.ts';
-import type { Usage } from '../../../shared/usage.ts';
+import type { Usage } from '../../../shared/usage/usage.ts';
 
 /** One exchange of a test conversation, as the analyzer would see it. */
 export interface TestExchange {

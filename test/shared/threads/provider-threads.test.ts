@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { HeaderMap } from '../../../shared/capture-events.ts';
-import type { ExchangeRecord } from '../../../shared/exchange-record.ts';
-import { normaliseGeminiUsage } from '../../../shared/gemini-usage.ts';
+import type { HeaderMap } from '../../../shared/exchange/capture-events.ts';
+import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { normaliseGeminiUsage } from '../../../shared/interpreters/gemini-usage.ts';
 import { normaliseRequest } from '../../../shared/threads/normalise-request.ts';
 import { threadOfRecord } from '../../../shared/threads/rebuild-threads.ts';
 import { ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
-import { normaliseChatUsage, normaliseResponsesUsage } from '../../../shared/usage-normalise.ts';
+import { normaliseChatUsage, normaliseResponsesUsage } from '../../../shared/usage/usage-normalise.ts';
 import { readFixtureText } from '../../support/fixtures.ts';
 import { recordOf } from '../../support/sample-records.ts';
 import { ConversationRunner } from './conversation-runner.ts';
