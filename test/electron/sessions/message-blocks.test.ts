@@ -91,8 +91,9 @@ describe('message blocks stored once', () => {
     const { data } = await sessionFiles();
     const naive = sent.reduce((sum, body) => sum + Buffer.byteLength(body), 0);
     const stored = (await stat(data)).size;
-    // 12 turns of a conversation growing by ~4 KB: each turn adds one block, the file a little more.
-    expect(stored).toBeLessThan(naive * 0.3);
+    // 12 turns of a conversation growing by ~4 KB: each turn adds one block, the file a little more
+    // (each record's own fields, its thread analysis among them, are ~2 KB of it).
+    expect(stored).toBeLessThan(naive * 0.35);
     const lines = (await readFile(data, 'utf8')).trimEnd().split('\n');
     expect(lines.filter((line) => line.startsWith('{"block":')).length).toBeGreaterThanOrEqual(TURNS);
 

@@ -17,8 +17,12 @@ const oldJsonl = readFileSync(join(dir, 'session.jsonl'), 'utf8');
 const oldIndex = readFileSync(join(dir, 'session.index.jsonl'), 'utf8');
 const oldHar = JSON.parse(readFileSync(join(dir, 'export.har'), 'utf8')) as unknown;
 
-/** The same exchanges as today's code records them. */
-const today = (): ExchangeRecord[] => [abortedStreamRecord(), unreachableRecord()];
+/**
+ * The same exchanges as today's code records them, less what thread analysis adds: the old files
+ * predate it (their threads are rebuilt from the records when a session is opened).
+ */
+const today = (): ExchangeRecord[] =>
+  [abortedStreamRecord(), unreachableRecord()].map(({ thread, delta, cache, context, ...rest }) => rest);
 
 /** The first old line, edited as a JSON value (for the encodings older still). */
 function oldLine(edit: (record: Record<string, unknown>) => void): string {
