@@ -105,6 +105,15 @@ const sseHeaders: HeaderMap = {
   'set-cookie': ['[redacted]', '[redacted]'],
 };
 
+/** The streamed sample as exchange `id` (`seq`), in flight or just ended: what live updates carry. */
+export function sampleExchange(
+  id: string,
+  seq: number,
+  state: 'pending' | 'streaming' | 'complete' = 'streaming',
+): ExchangeRecord {
+  return { ...streamRecord(), id, seq, state, error: null };
+}
+
 /** A streamed chat completion with usage, chunk times and repeated (redacted) set-cookie headers. */
 export function streamRecord(): ExchangeRecord {
   const body = JSON.stringify({

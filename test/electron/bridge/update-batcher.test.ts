@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type BatchClock, UpdateBatcher } from '../../../electron/bridge/update-batcher.ts';
 import type { LiveUpdate } from '../../../shared/contract/inspector-contract.ts';
-import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { summarise } from '../../../shared/exchange/exchange-summary.ts';
-import { streamRecord } from '../../support/sample-records.ts';
+import { sampleExchange } from '../../support/sample-records.ts';
 
 /** A clock the test turns by hand; `early` makes timers fire that many ms before they are due (as Node's can). */
 function manualClock(early = 0): BatchClock & { advance(ms: number): void; timers: number } {
@@ -36,15 +35,6 @@ function manualClock(early = 0): BatchClock & { advance(ms: number): void; timer
   };
 }
 
-const template = streamRecord();
-function exchange(
-  id: string,
-  seq: number,
-  state: 'pending' | 'streaming' | 'complete' = 'streaming',
-): ExchangeRecord {
-  return { ...template, id, seq, state, error: null };
-}
-
 function rig(options: { maxBatch?: number; early?: number } = {}) {
   const clock = manualClock(options.early);
   const sent: { at: number; batch: LiveUpdate[] }[] = [];
@@ -60,7 +50,7 @@ function rig(options: { maxBatch?: number; early?: number } = {}) {
 describe('UpdateBatcher: the one coalescing stage of the live path', () => {
   it('coalesces changes to one exchange into its latest summary, summarised only when sent', () => {
     const { clock, sent, batcher } = rig();
-    const record = exchange('a', 1, 'pending');
+    const record = sampleExchange('a', 1, 'pending');
     let summarised = 0;
     for (let i = 0; i < 500; i++) {
       record.state = i < 499 ? 'streaming' : 'complete';
@@ -69,7 +59,7 @@ describe('UpdateBatcher: the one coalescing stage of the live path', () => {
         return summarise(record);
       });
     }
-    batcher.exchange('b', () => summarise(exchange('b', 2)));
+    batcher.exchange('b', () => summarise(sampleExchange('b', 2)));
     expect(sent).toEqual([]);
     clock.advance(0);
     expect(sent).toHaveLength(1);
@@ -84,7 +74,7 @@ describe('UpdateBatcher: the one coalescing stage of the live path', () => {
     let i = 0;
     for (let ms = 0; ms < 400; ms++) {
       for (let k = 0; k < 20; k++, i++) {
-        const record = exchange(`x${i % 50}`, i);
+        const record = sampleExchange(`x${i % 50}`, i);
         batcher.exchange(record.id, () => summarise(record));
       }
       clock.advance(1);
@@ -100,7 +90,7 @@ describe('UpdateBatcher: the one coalescing stage of the live path', () => {
   it('caps a batch and sends the rest in later frames, in first-changed order', () => {
     const { clock, batcher, ids } = rig({ maxBatch: 10 });
     for (let i = 0; i < 25; i++) {
-      const record = exchange(`x${i}`, i);
+      const record = sampleExchange(`x${i}`, i);
       batcher.exchange(record.id, () => summarise(record));
     }
     clock.advance(100);
@@ -110,7 +100,7 @@ describe('UpdateBatcher: the one coalescing stage of the live path', () => {
 
   it('sends nothing of an exchange it was told to forget (its record went out)', () => {
     const { clock, batcher, ids } = rig();
-    for (const id of ['a', 'b']) batcher.exchange(id, () => summarise(exchange(id, 1)));
+    for (const id of ['a', 'b']) batcher.exchange(id, () => summarise(sampleExchange(id, 1)));
     batcher.forget('a');
     clock.advance(20);
     expect(ids()).toEqual([['b']]);
@@ -118,12 +108,12 @@ describe('UpdateBatcher: the one coalescing stage of the live path', () => {
 
   it('flush sends what waits at once, outside the schedule; close stops it', () => {
     const { clock, sent, batcher, ids } = rig();
-    batcher.exchange('a', () => summarise(exchange('a', 1)));
+    batcher.exchange('a', () => summarise(sampleExchange('a', 1)));
     clock.advance(0);
-    batcher.exchange('b', () => summarise(exchange('b', 2)));
+    batcher.exchange('b', () => summarise(sampleExchange('b', 2)));
     batcher.flush();
     expect(ids()).toEqual([['a'], ['b']]);
-    batcher.exchange('c', () => summarise(exchange('c', 3)));
+    batcher.exchange('c', () => summarise(sampleExchange('c', 3)));
     batcher.close();
     clock.advance(100);
     expect(sent).toHaveLength(2);

@@ -21,7 +21,7 @@ import {
 } from '../../../shared/contract/inspector-contract.ts';
 import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { summarise } from '../../../shared/exchange/exchange-summary.ts';
-import { streamRecord } from '../../support/sample-records.ts';
+import { sampleExchange } from '../../support/sample-records.ts';
 import { APP_URL, eventFrom, FakeIpcMain, FakeIpcRenderer, FakeWebContents } from './fake-ipc.ts';
 
 // A session id of the form the store makes (the contract checks ids exactly, over IPC as over HTTP).
@@ -94,15 +94,6 @@ function rig(options: { appUrl?: string; saveExport?: IpcGatewayOptions['saveExp
 }
 
 const own = eventFrom(7);
-
-const template = streamRecord();
-function exchange(
-  id: string,
-  seq: number,
-  state: 'pending' | 'streaming' | 'complete' = 'streaming',
-): ExchangeRecord {
-  return { ...template, id, seq, state, error: null };
-}
 
 /** The update the analysis side sends when an exchange changed. */
 function changed(record: ExchangeRecord): LiveUpdate {
@@ -250,7 +241,7 @@ describe('IPC gateway: senders', () => {
   it('ignores a ready message from a foreign sender', async () => {
     const { ipcMain, contents, source, logs } = rig();
     ipcMain.emit(eventFrom(8), UPDATES_READY_CHANNEL);
-    source().send([changed(exchange('a', 1))]);
+    source().send([changed(sampleExchange('a', 1))]);
     expect(batches(contents)).toEqual([]);
     expect(logs.join('\n')).toMatch(/IPC updates\.ready refused/);
   });
@@ -326,10 +317,10 @@ describe('IPC gateway: live updates', () => {
 
   it('sends nothing before the renderer is ready (it lists when it subscribes), then every batch', () => {
     const { ipcMain, contents, source } = rig();
-    source().send([changed(exchange('a', 1)), session]);
+    source().send([changed(sampleExchange('a', 1)), session]);
     expect(contents.sent).toEqual([]);
     ipcMain.emit(own, UPDATES_READY_CHANNEL);
-    source().send([session, changed(exchange('b', 2))]);
+    source().send([session, changed(sampleExchange('b', 2))]);
     expect(batches(contents).map((b) => b.map((u) => u.type))).toEqual([['session', 'exchange']]);
   });
 
@@ -337,8 +328,8 @@ describe('IPC gateway: live updates', () => {
     const { ipcMain, contents, source } = rig();
     ipcMain.emit(own, UPDATES_READY_CHANNEL);
     // The worker coalesced these already; one stage is enough.
-    const first = [changed(exchange('a', 1)), changed(exchange('b', 2))];
-    const second = [changed(exchange('a', 1, 'complete'))];
+    const first = [changed(sampleExchange('a', 1)), changed(sampleExchange('b', 2))];
+    const second = [changed(sampleExchange('a', 1, 'complete'))];
     source().send(first);
     expect(batches(contents)).toEqual([first]);
     source().send(second);
@@ -350,13 +341,13 @@ describe('IPC gateway: live updates', () => {
   it('sends nothing while the renderer reloads, until it is ready again', () => {
     const { ipcMain, contents, source, gateway } = rig();
     ipcMain.emit(own, UPDATES_READY_CHANNEL);
-    source().send([changed(exchange('a', 1))]);
+    source().send([changed(sampleExchange('a', 1))]);
     expect(batches(contents)).toHaveLength(1);
     gateway.holdUpdates();
-    source().send([changed(exchange('b', 2))]);
+    source().send([changed(sampleExchange('b', 2))]);
     expect(batches(contents)).toHaveLength(1);
     ipcMain.emit(own, UPDATES_READY_CHANNEL);
-    source().send([changed(exchange('c', 3))]);
+    source().send([changed(sampleExchange('c', 3))]);
     expect(batches(contents).map((b) => b.length)).toEqual([1, 1]);
   });
 
@@ -364,11 +355,11 @@ describe('IPC gateway: live updates', () => {
     const first = rig();
     first.ipcMain.emit(own, UPDATES_READY_CHANNEL);
     first.gateway.close();
-    first.source().send([changed(exchange('a', 1))]);
+    first.source().send([changed(sampleExchange('a', 1))]);
     const second = rig();
     second.ipcMain.emit(own, UPDATES_READY_CHANNEL);
     second.contents.destroyed = true;
-    second.source().send([changed(exchange('a', 1))]);
+    second.source().send([changed(sampleExchange('a', 1))]);
     second.gateway.command({ type: 'sessions.open' });
     expect(first.contents.sent).toEqual([]);
     expect(second.contents.sent).toEqual([]);
