@@ -6,7 +6,9 @@ import { parseListenAddress } from './proxy/listen-address.ts';
 import { replayCommand } from './replay/replay-command.ts';
 import { streamWriter, writeExport, writeExportFile } from './sessions/export-writer.ts';
 import { sessionIds, sessionRecords } from './sessions/session-reader.ts';
+import { loadSettings } from './settings-store.ts';
 import { sendRecords } from './telemetry/send-session.ts';
+import { otelSettingsOf } from './telemetry/telemetry-settings.ts';
 import { TOKENTAP_VERSION } from './version.ts';
 
 const HELP = `tokentap ${TOKENTAP_VERSION} — an inspector for LLM API traffic
@@ -189,7 +191,7 @@ async function exportCommand(
     return 1;
   }
   const records = sessionRecords(directory, id, (warning) => console.warn(`tokentap: ${id}: ${warning}`));
-  if (otlp) return otlpExport(id, records);
+  if (otlp) return otlpExport(id, records, directory);
   if (!output) return 2;
   // Streamed to the file: a session of any size exports in constant memory.
   const count = await writeExportFile(output, (out) => writeExport(format, records, streamWriter(out)));
@@ -197,8 +199,14 @@ async function exportCommand(
   return 0;
 }
 
-async function otlpExport(id: string, records: AsyncIterable<ExchangeRecord>): Promise<number> {
-  const result = await sendRecords(records, process.env);
+async function otlpExport(
+  id: string,
+  records: AsyncIterable<ExchangeRecord>,
+  directory: string,
+): Promise<number> {
+  // The endpoint and headers saved in the settings dialog; the environment wins, as for live export.
+  const { telemetry } = await loadSettings(directory, process.env);
+  const result = await sendRecords(records, process.env, otelSettingsOf(telemetry));
   const skipped = result.skipped ? ` (${result.skipped} not LLM calls, skipped)` : '';
   if (result.error !== null) {
     console.error(

@@ -1,5 +1,5 @@
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
-import { otelConfigFrom } from './otel-config.ts';
+import { type OtelSettings, otelConfigFrom } from './otel-config.ts';
 import { OtelExport } from './otel-export.ts';
 
 /** Records made into spans between flushes: the batch processor's queue is never outrun. */
@@ -18,17 +18,21 @@ export interface SendResult {
 }
 
 /**
- * Sends saved records to the configured OTLP endpoint (`tokentap export … --format otlp`), in
+ * Sends saved records to the configured OTLP endpoint (`tokentap export … --format otlp`: the
+ * settings dialog's, each field overridden by its OTEL_* variable, as for live export), in
  * pieces so a session of any size goes out in bounded memory; each piece is tried once with the
  * exporter's own retries (a CLI run does not wait for an endpoint to come back).
  */
 export async function sendRecords(
   records: AsyncIterable<ExchangeRecord>,
   env: NodeJS.ProcessEnv,
+  settings: OtelSettings = {},
 ): Promise<SendResult> {
-  const config = otelConfigFrom(env);
+  const config = otelConfigFrom(env, settings);
   if (!config)
-    throw new Error('no OTLP endpoint is set: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318)');
+    throw new Error(
+      'no OTLP endpoint is set: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318) or the endpoint in the settings dialog',
+    );
   const exporter = new OtelExport(config, { maxBacklog: FLUSH_EVERY * 4, maxQueue: FLUSH_EVERY * 2 });
   let spans = 0;
   let skipped = 0;

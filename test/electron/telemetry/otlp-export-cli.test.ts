@@ -1,5 +1,6 @@
 /** `tokentap export <session> --format otlp` as a real process, into a local OTLP receiver. */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { genAiSpan } from '../../../electron/telemetry/genai-span.ts';
 import { startOtlpReceiver } from '../../support/otlp-receiver.ts';
@@ -46,6 +47,33 @@ describe('tokentap export --format otlp', () => {
       }
     },
   );
+
+  it('sends to the endpoint saved in the settings dialog, with its header, when no variable is set', async () => {
+    const receiver = await startOtlpReceiver();
+    const settingsFile = join(dir, 'settings.json');
+    try {
+      await writeFile(
+        settingsFile,
+        JSON.stringify({
+          telemetry: {
+            endpoint: receiver.url,
+            protocol: 'http/json',
+            headers: { authorization: 'Basic c2F2ZWQ=' },
+          },
+        }),
+        { mode: 0o600 },
+      );
+      const result = await tokentap(['export', 'latest', '--format', 'otlp'], {});
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(receiver.spans.length).toBeGreaterThan(0);
+      expect(receiver.requestHeaders[0]?.authorization).toBe('Basic c2F2ZWQ=');
+      expect(result.stdout).not.toContain('c2F2ZWQ');
+    } finally {
+      await rm(settingsFile, { force: true });
+      await receiver.close();
+    }
+  });
 
   it('fails with the endpoint’s error when nothing listens, and says what to set without an endpoint', async () => {
     const receiver = await startOtlpReceiver();
