@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { RESENT_FROM_HEADER } from '../../shared/contract/tokentap-headers.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { summarise } from '../../shared/exchange/exchange-summary.ts';
-import { type BodyPiece, splitBlocks, withBodyJoined } from '../../shared/exchange/message-blocks.ts';
+import { type BodyPiece, splitBlocks } from '../../shared/exchange/message-blocks.ts';
 import { resendNonce } from '../resend/resend-request.ts';
 import { recentBlock } from './recent-blocks.ts';
 
@@ -17,8 +17,7 @@ import { type GenAiSpan, genAiSpan } from '../telemetry/genai-span.ts';
 /**
  * An exchange's final record as the analysis worker hands it over: serialised there, so the
  * forwarding thread receives one string (a copy, not an object graph to rebuild) and writes it to
- * the session file as it is; what main needs besides (the summary, a resend's nonce) rides along. Whoever needs the
- * record itself uses `recordOf`.
+ * the session file as it is; what main needs besides (the summary, a resend's nonce) rides along.
  */
 export interface FinishedExchange {
   readonly summary: ExchangeSummary;
@@ -97,13 +96,4 @@ export function exchangeChars(exchange: FinishedExchange): number {
   let chars = exchange.json.length;
   for (const block of exchange.blocks ?? []) chars += block.text.length;
   return chars;
-}
-
-/** The full record of a finished exchange (its request body joined back from its blocks). */
-export function recordOf(exchange: FinishedExchange): ExchangeRecord {
-  const record = JSON.parse(exchange.json) as ExchangeRecord;
-  const { blocks } = exchange;
-  if (blocks === undefined) return record;
-  const byHash = new Map(blocks.map((block) => [block.hash, block.text]));
-  return withBodyJoined(record, (hash) => byHash.get(hash));
 }
