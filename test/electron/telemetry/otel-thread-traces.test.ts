@@ -7,6 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, expect, it, vi } from 'vitest';
 import { threadTraceId } from '../../../electron/telemetry/thread-traces.ts';
+import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
 import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, type RecordedRequest, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
@@ -86,7 +87,8 @@ async function start(): Promise<{ h: HeadlessHarness; receiver: OtlpReceiver; pr
 async function summaries(h: HeadlessHarness, count: number): Promise<ExchangeSummary[]> {
   return vi.waitFor(
     async () => {
-      const list = (await (await h.api('/api/exchanges')).json()) as ExchangeSummary[];
+      // Ended ones are written (an exchange in flight is listed from memory first).
+      const list = ((await (await h.api('/api/exchanges')).json()) as ExchangeSummary[]).filter(isEnded);
       expect(list, 'the exchanges stored').toHaveLength(count);
       return list;
     },
