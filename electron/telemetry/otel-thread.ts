@@ -35,6 +35,8 @@ export class OtelThread {
   #batch: GenAiSpan[] = [];
   #closed: Promise<void> | null = null;
   #onClosed: (() => void) | null = null;
+  /** Who waits for every span offered so far to be taken by the export thread. */
+  #onTaken: Array<() => void> = [];
   readonly #closeWaitMs: number;
   readonly #captureContent: boolean;
 
@@ -85,6 +87,19 @@ export class OtelThread {
     if (this.#batch.push(span) === 1) setImmediate(() => this.#flushBatch());
   }
 
+  /** Resolves once the export thread has taken every span offered so far (whether or not it could send them). */
+  taken(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#onTaken.push(resolve));
+  }
+
+  #allTaken(): void {
+    if (this.#inFlight !== 0) return;
+    const waiting = this.#onTaken;
+    this.#onTaken = [];
+    for (const resolve of waiting) resolve();
+  }
+
   #flushBatch(): void {
     const spans = this.#batch;
     this.#batch = [];
@@ -110,6 +125,7 @@ export class OtelThread {
         this.#status = message.status;
         this.#inFlight -= message.done;
         this.#inFlightChars -= message.doneBytes;
+        this.#allTaken();
         if (message.changed) this.#options.onStatus();
         return;
       case 'log':
@@ -119,6 +135,7 @@ export class OtelThread {
         this.#status = message.status;
         this.#inFlight = 0;
         this.#inFlightChars = 0;
+        this.#allTaken();
         this.#onClosed?.();
         return;
     }

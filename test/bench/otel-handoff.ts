@@ -30,7 +30,9 @@ const body = JSON.stringify({
 const exchanges = Array.from({ length: COUNT }, (_, i) =>
   finishExchange({ ...template, id: `x-${i}`, request: { ...template.request, body } }, false),
 );
-await new Promise((resolve) => setTimeout(resolve, 1500)); // the export thread loads its SDK
+// The export thread takes spans once its SDK has loaded: one offered and taken says it is ready.
+thread.offer(finishExchange({ ...template, id: 'warm-up' }, false));
+await thread.taken();
 const cpu = () => {
   const t = process.threadCpuUsage();
   const p = process.cpuUsage();
@@ -42,7 +44,7 @@ for (let i = 0; i < COUNT; i += 8) {
   for (let j = i; j < i + 8; j++) thread.offer(exchanges[j] as (typeof exchanges)[number]);
   await turn();
 }
-await new Promise((resolve) => setTimeout(resolve, 2000)); // the export thread takes what it was given
+await thread.taken(); // the export thread has taken everything it was given
 const after = cpu();
 const forwarding = after.thread - before.thread;
 const others = after.process - before.process - forwarding;
