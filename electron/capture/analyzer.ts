@@ -6,6 +6,8 @@ import type {
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import type { WebSocketMessage } from '../../shared/exchange/websocket-record.ts';
 import type { InterpretedResponse } from '../../shared/interpreters/llm-response.ts';
+import type { SecretScrubber } from '../../shared/security/redact-scrubber.ts';
+import { parseJson } from '../../shared/wire/json-fields.ts';
 import type { CappedBytes } from './capped-bytes.ts';
 
 /** One exchange while it is being analysed: the record under construction plus working facts. */
@@ -13,6 +15,16 @@ export interface ExchangeDraft {
   readonly record: ExchangeRecord;
   /** The captured request body (capped); complete once `onRequestEnd` ran. */
   readonly requestBody: CappedBytes;
+  /**
+   * Removes the secrets this exchange's request carried (its API key) from texts: one per
+   * exchange, shared by the pipeline and the analyzers.
+   */
+  readonly scrubber: SecretScrubber;
+  /**
+   * The whole request body parsed as JSON, set by the first `requestJson` call during
+   * `onRequestEnd` and dropped after it (so a large parsed body is not held while the answer streams).
+   */
+  parsedRequest: { json: unknown } | null;
   /** The captured response body after decompression (capped). */
   readonly responseBody: CappedBytes;
   /** The model the request asked for; the response may name a more exact one. */
@@ -51,3 +63,14 @@ export interface Analyzer {
 }
 
 export type AnalyzerFactory = () => Analyzer;
+
+/**
+ * The request body as JSON (undefined when it is not JSON or was cut by the capture cap), parsed
+ * once per exchange however many analyzers ask: call it from `onRequestEnd`. The value is shared,
+ * so it is read, never changed.
+ */
+export function requestJson(draft: ExchangeDraft): unknown {
+  if (draft.parsedRequest === null)
+    draft.parsedRequest = { json: draft.requestBody.truncated ? undefined : parseJson(draft.requestBody.text()) };
+  return draft.parsedRequest.json;
+}

@@ -150,6 +150,7 @@ export class CapturePipeline {
           onAnalyzerError: (analyzer, _id, error) =>
             this.#logAbout(id, `analyzer ${analyzer} failed on exchange ${id}: ${describe(error)}`),
         },
+        scrubber,
       );
       this.#assemblers.set(id, assembler);
       return;

@@ -7,6 +7,7 @@ import {
 } from '../../shared/exchange/exchange-lifecycle.ts';
 import type { CapturedBody, ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import type { WebSocketMessage } from '../../shared/exchange/websocket-record.ts';
+import { SecretScrubber } from '../../shared/security/redact-scrubber.ts';
 import type { Analyzer, ExchangeDraft } from './analyzer.ts';
 import { type BodyDecoder, createBodyDecoder } from './body-decoder.ts';
 import { CappedBytes } from './capped-bytes.ts';
@@ -50,6 +51,8 @@ export class ExchangeAssembler {
     analyzers: Analyzer[],
     limits: CaptureLimits,
     hooks: AssemblerHooks,
+    /** The secrets of this request (made from `start` when not given). */
+    scrubber = SecretScrubber.of(start.secrets ?? []),
   ) {
     this.#analyzers = analyzers;
     this.#hooks = hooks;
@@ -57,6 +60,8 @@ export class ExchangeAssembler {
     this.draft = {
       record: emptyRecord(start, seq),
       requestBody: new CappedBytes(limits.requestBodyBytes),
+      scrubber,
+      parsedRequest: null,
       responseBody: new CappedBytes(limits.responseBodyBytes),
       requestedModel: null,
       responseIsStream: false,
@@ -196,6 +201,7 @@ export class ExchangeAssembler {
     storeBody(record.request, requestBody);
     record.request.bodyBytes = requestBody.seen;
     this.#run('onRequestEnd', (a) => a.onRequestEnd?.(this.draft));
+    this.draft.parsedRequest = null;
   }
 
   #finish(): void {

@@ -53,7 +53,11 @@ export interface RequestMeta {
 
 /** Reads the model and stream flag from a request body. */
 export function readRequestMeta(api: ApiKind, body: string): RequestMeta {
-  const json = parseJson(body);
+  return requestMetaOf(api, parseJson(body), body);
+}
+
+/** `readRequestMeta` of a body already parsed (`json`: undefined when it is not JSON). */
+export function requestMetaOf(api: ApiKind, json: unknown, body: string): RequestMeta {
   if (!isRecord(json)) {
     // Transcriptions upload the audio as multipart/form-data, with the model and stream flag as fields.
     if (api.endsWith('.transcriptions')) {

@@ -3,9 +3,11 @@ import {
   detectApi,
   readRequestMeta,
   readRequestPrefixMeta,
+  requestMetaOf,
 } from '../../../shared/interpreters/api-detect.ts';
 import type { ApiKind } from '../../../shared/interpreters/api-kind.ts';
-import type { Analyzer } from '../analyzer.ts';
+import { isConversationApi } from '../../../shared/threads/normalise-request.ts';
+import { type Analyzer, requestJson } from '../analyzer.ts';
 import { recentBlock } from '../recent-blocks.ts';
 
 /**
@@ -39,6 +41,9 @@ export function metadataAnalyzer(): Analyzer {
         model = prefix.model;
         stream = prefix.stream === true;
         streamUnknown = prefix.stream === null;
+      } else if (isConversationApi(record.api)) {
+        // The thread analyzer parses a conversation's body whole anyway: parsed once, for both.
+        ({ model, stream } = requestMetaOf(record.api, requestJson(draft), text));
       } else {
         ({ model, stream } = readWholeRequestMeta(record.api, text));
       }

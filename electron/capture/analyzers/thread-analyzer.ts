@@ -1,10 +1,9 @@
 import { isMainThread } from 'node:worker_threads';
-import { SecretScrubber } from '../../../shared/security/redact-scrubber.ts';
 import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
 import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
 import { responseIds, WebSocketTurn } from '../../../shared/threads/websocket-turn.ts';
 import { parseJson, str } from '../../../shared/wire/json-fields.ts';
-import type { Analyzer, AnalyzerFactory, ExchangeDraft } from '../analyzer.ts';
+import { type Analyzer, type AnalyzerFactory, type ExchangeDraft, requestJson } from '../analyzer.ts';
 
 /**
  * Loads the tokenizer for context estimates, once per tracker, when its first conversation is
@@ -40,12 +39,6 @@ export function threadAnalyzers(tracker = new ThreadTracker()): AnalyzerFactory 
 function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): Analyzer {
   let begun: BegunTurn | null = null;
   let socket: WebSocketTurn | null = null;
-  /**
-   * The keys this request carried. Texts are scrubbed before they are cut into previews or kept for
-   * later turns: a key cut in half by a preview would escape the record's own scrubbing, and a
-   * later exchange's record is scrubbed of its own keys only.
-   */
-  let scrubber = SecretScrubber.of([]);
 
   const begin = (draft: ExchangeDraft, json: unknown): void => {
     const { record } = draft;
@@ -64,18 +57,21 @@ function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): 
 
   return {
     name: 'thread',
-    onRequestStart(draft, event) {
-      scrubber = SecretScrubber.of(event.secrets ?? []);
+    onRequestStart(draft) {
       // Set from the start, so a record of this version never lacks it (absent means "made before threads").
       // Other traffic (embeddings, plain HTTP) keeps its shape: no `thread` field at all.
       if (isConversationApi(draft.record.api)) draft.record.thread = null;
     },
     onRequestEnd(draft) {
-      const { record, requestBody } = draft;
+      const { record, requestBody, scrubber } = draft;
       if (!isConversationApi(record.api) || requestBody.truncated) return;
+      // Texts are scrubbed of the keys this request carried before they are cut into previews or
+      // kept for later turns: a key cut in half by a preview would escape the record's own
+      // scrubbing, and a later exchange's record is scrubbed of its own keys only. A body without
+      // a key in it (nearly every one) is the one the other analyzers parsed.
       const text = requestBody.text();
       const scrubbed = scrubber.empty ? text : scrubber.text(text);
-      begin(draft, parseJson(scrubbed));
+      begin(draft, scrubbed === text ? requestJson(draft) : parseJson(scrubbed));
     },
     onResponseStart(_draft, event) {
       if (event.status === 101) {
@@ -84,8 +80,9 @@ function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): 
         socket = new WebSocketTurn();
       }
     },
-    onWebSocketMessage(_draft, message, text) {
+    onWebSocketMessage(draft, message, text) {
       if (socket === null || text === null) return;
+      const { scrubber } = draft;
       const scrubbed = scrubber.empty ? text : scrubber.text(text);
       if (message.from === 'client') socket.client(scrubbed);
       else socket.server(scrubbed);
