@@ -71,6 +71,8 @@ export type AnalyzerFactory = () => Analyzer;
  */
 export function requestJson(draft: ExchangeDraft): unknown {
   if (draft.parsedRequest === null)
-    draft.parsedRequest = { json: draft.requestBody.truncated ? undefined : parseJson(draft.requestBody.text()) };
+    draft.parsedRequest = {
+      json: draft.requestBody.truncated ? undefined : parseJson(draft.requestBody.text()),
+    };
   return draft.parsedRequest.json;
 }

@@ -12,6 +12,21 @@ export function isSecretQueryParam(name: string): boolean {
   return isSecretName(name.replace(/\[[^\]]*\]$/, ''));
 }
 
+// Names repeat on every request (`api-version`, `alt`, `key`): each raw name is judged once.
+const verdicts = new Map<string, boolean>();
+const VERDICT_LIMIT = 4096;
+
+/** `isSecretQueryParam` of a name as sent (percent-encoded), remembered. */
+function isSecretRawName(raw: string): boolean {
+  let verdict = verdicts.get(raw);
+  if (verdict === undefined) {
+    verdict = isSecretQueryParam(decodeComponent(raw));
+    if (verdicts.size >= VERDICT_LIMIT) verdicts.clear();
+    verdicts.set(raw, verdict);
+  }
+  return verdict;
+}
+
 /**
  * A request path with the values of secret query parameters replaced (`?key=[redacted]`); the
  * rest of the path and query are kept exactly as sent. What is forwarded is never changed: only
@@ -49,10 +64,10 @@ function mapSecretQueryValues(path: string, replace: (value: string, name: strin
     .map((part, i) => {
       const eq = part.indexOf('=');
       if (i % 2 === 1 || eq === -1) return part;
-      const name = decodeComponent(part.slice(0, eq));
-      if (!isSecretQueryParam(name)) return part;
+      const raw = part.slice(0, eq);
+      if (!isSecretRawName(raw)) return part;
       const value = part.slice(eq + 1);
-      const next = replace(value, name);
+      const next = replace(value, decodeComponent(raw));
       if (next === value) return part;
       changed = true;
       return `${part.slice(0, eq)}=${next}`;

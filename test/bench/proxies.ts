@@ -49,11 +49,15 @@ function fromChild(name: string, description: string, child: BenchChild): ProxyU
   };
 }
 
-export async function startBare(upstreamUrl: string): Promise<ProxyUnderTest> {
+/** `nodeArgs`: more Node options (`--cpu-prof`). */
+export async function startBare(
+  upstreamUrl: string,
+  nodeArgs: readonly string[] = [],
+): Promise<ProxyUnderTest> {
   const child = await BenchChild.start(
     new URL('./proxy-process.ts', import.meta.url),
     ['bare', upstreamUrl],
-    ['--expose-gc'],
+    ['--expose-gc', ...nodeArgs],
   );
   return fromChild('bare', 'bare node:http pipe, no capture', child);
 }
@@ -145,15 +149,21 @@ export interface ServeProcess extends ProxyUnderTest {
   recordsWritten(): Promise<number>;
 }
 
-/** `env`: more of Tokentap's environment (routes for the WebSocket scenario). */
+/**
+ * `env`: more of Tokentap's environment (routes for the WebSocket scenario); `nodeArgs`: Node
+ * options before the entry point (`--cpu-prof`, which profiles every thread, workers included).
+ */
 export async function startTokentapServe(
   upstreamUrl: string,
   env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+  /** The checkout to run (another tree, to compare two versions in one run). */
+  root: string = repoRoot,
 ): Promise<ServeProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-bench-'));
   const token = randomBytes(16).toString('hex');
-  const child = spawn(process.execPath, [join(repoRoot, 'electron/headless.ts')], {
-    cwd: repoRoot,
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'electron/headless.ts')], {
+    cwd: root,
     env: {
       ...process.env,
       LISTEN_ADDR: '127.0.0.1:0',

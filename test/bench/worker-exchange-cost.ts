@@ -2,7 +2,7 @@
  * CPU per exchange of what the analysis worker does for one exchange (the capture pipeline, its
  * secret scrubbing and the record's JSON line), on the bench's own traffic: an agent turn (the
  * ~300 KB request, the ~20 KB stream) and a small chat completion, each carrying the bench's
- * API key as the proxy hands it over. `node test/bench/worker-exchange-cost.ts [agent turns]`;
+ * API key as the proxy hands it over. `node test/bench/worker-exchange-cost.ts [agent turns] [agent|small]`;
  * with `--cpu-prof` it shows where the time goes.
  */
 import { CapturePipeline } from '../../electron/capture/capture-pipeline.ts';
@@ -100,5 +100,7 @@ function measure(
 }
 
 const turns = Number(process.argv[2] ?? 1000);
-measure('agent', turns, AGENT_BODY, agentResponse);
-measure('small', turns * 10, CHAT_BODY, smallResponse);
+/** `agent` or `small` measures that one alone. */
+const only = process.argv[3];
+if (only !== 'small') measure('agent', turns, AGENT_BODY, agentResponse);
+if (only !== 'agent') measure('small', turns * 10, CHAT_BODY, smallResponse);

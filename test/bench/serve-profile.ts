@@ -1,0 +1,172 @@
+/**
+ * The c=32 small-request scenario alone, for profiling the `npm run serve` process: Tokentap
+ * (capturing, and with capture paused) and the bare node:http pipe, interleaved rounds, and the
+ * CPU every thread of each proxy used per request (read from /proc/<pid>/task, so the analysis
+ * worker, V8's GC helpers and libuv's file threads are told apart from the forwarding thread).
+ *
+ *   node test/bench/serve-profile.ts [rounds=5] [seconds=3]
+ *
+ * PROFILE=1 starts Tokentap with --cpu-prof (one .cpuprofile per thread, workers included) into
+ * bench-results/profiles/serve/ (the bare pipe's into its bare/ folder); read them with test/bench/profile-summary.ts. ARMS=tokentap,bare
+ * picks arms; CONCURRENCY (default 32). TOKENTAP_NODE_ARGS: more Node options for Tokentap.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { CHAT_BODY, exchange, openPool, runLoops, type Target } from './client.ts';
+import { BenchChild } from './ipc.ts';
+import { startBare, startTokentapServe } from './proxies.ts';
+import { interleaved } from './rounds.ts';
+import { median } from './stats.ts';
+
+const rounds = Number(process.argv[2] ?? 5);
+const seconds = Number(process.argv[3] ?? 3);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+const USER_HZ = 100;
+const profileDir = new URL('../../bench-results/profiles/serve/', import.meta.url).pathname;
+
+/** CPU ms per thread of a process, keyed `name#n` (the n-th thread of that name, by thread id). */
+async function threadCpu(pid: number): Promise<Map<string, number>> {
+  const tids = (await readdir(`/proc/${pid}/task`)).map(Number).sort((a, b) => a - b);
+  const seen = new Map<string, number>();
+  const out = new Map<string, number>();
+  for (const tid of tids) {
+    try {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const n = seen.get(name) ?? 0;
+      seen.set(name, n + 1);
+      // V8's helpers and libuv's pool are summed: which one of them ran is chance.
+      const key = name === 'V8Worker' || name === 'libuv-worker' ? name : `${name}#${n}`;
+      out.set(key, (out.get(key) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
+const upstream = await BenchChild.start(new URL('./upstream-process.ts', import.meta.url), []);
+const profile = process.env.PROFILE === '1';
+/** TOKENTAP_ENV="A=1 B=2": more environment for the `tokentap` arm alone. */
+const extraEnv = Object.fromEntries(
+  (process.env.TOKENTAP_ENV ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((kv) => kv.split('=', 2) as [string, string]),
+);
+const tokentap = await startTokentapServe(upstream.url, extraEnv, [
+  ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ...(process.env.TOKENTAP_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+]);
+/** BASE=<another checkout>: its Tokentap too, as the arm `base` (before and after in one run). */
+const baseRoot = process.env.BASE;
+const base = baseRoot
+  ? await startTokentapServe(
+      upstream.url,
+      {},
+      process.env.TOKENTAP_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+      baseRoot,
+    )
+  : null;
+const bare = await startBare(
+  upstream.url,
+  profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}bare/`] : [],
+);
+const pids: Record<string, number> = {
+  tokentap: (await tokentap.stats()).pid,
+  paused: (await tokentap.stats()).pid,
+  bare: (await bare.stats()).pid,
+  base: base ? (await base.stats()).pid : 0,
+};
+
+const perThread = new Map<string, Map<string, number[]>>();
+const requests = new Map<string, number>();
+let before = new Map<string, number>();
+const arm = (name: string, url: string, extra: Partial<Target> = {}): Target => ({
+  name,
+  url,
+  before: async () => {
+    await extra.before?.();
+    before = await threadCpu(pids[name] as number);
+  },
+  after: async () => {
+    const after = await threadCpu(pids[name] as number);
+    const rows = perThread.get(name) ?? new Map<string, number[]>();
+    for (const [thread, ms] of after) {
+      const list = rows.get(thread) ?? [];
+      list.push(ms - (before.get(thread) ?? 0));
+      rows.set(thread, list);
+    }
+    perThread.set(name, rows);
+    await extra.after?.();
+  },
+});
+/** ARMS=tokentap,bare picks arms (profiling Tokentap alone: ARMS=tokentap). */
+const only = process.env.ARMS?.split(',');
+const targets = [
+  arm('tokentap', tokentap.url),
+  arm('bare', bare.url),
+  ...(base ? [arm('base', base.url)] : []),
+  arm('paused', tokentap.url, {
+    before: () => tokentap.setCapturePaused(true),
+    after: () => tokentap.setCapturePaused(false),
+  }),
+].filter((t) => !only || only.includes(t.name));
+const pools = new Map(targets.map((t) => [t.name, openPool(t.url, CONCURRENCY)]));
+const once = async (name: string): Promise<void> => {
+  const r = await exchange(pools.get(name) as ReturnType<typeof openPool>, 's=fast', CHAT_BODY);
+  if (r.status !== 200) throw new Error(`${name}: status ${r.status}`);
+};
+for (const t of targets) await runLoops(CONCURRENCY, { durationMs: 1000 }, () => once(t.name));
+const completedPerRound = new Map<string, number[]>();
+const results = await interleaved(targets, rounds, async (target) => {
+  const { completed, elapsedMs } = await runLoops(CONCURRENCY, { durationMs: seconds * 1000 }, () =>
+    once(target.name),
+  );
+  completedPerRound.set(target.name, [...(completedPerRound.get(target.name) ?? []), completed]);
+  requests.set(target.name, (requests.get(target.name) ?? 0) + completed);
+  return (completed * 1000) / elapsedMs;
+});
+
+const rps = (name: string): number => median(results.get(name) ?? []);
+console.log(`c=${CONCURRENCY}, ${rounds} rounds × ${seconds} s, interleaved`);
+for (const name of targets.map((t) => t.name))
+  console.log(
+    `${name.padEnd(9)} ${rps(name).toFixed(0).padStart(6)} req/s  (rounds ${(results.get(name) ?? []).map((r) => r.toFixed(0)).join(' ')})`,
+  );
+/** Each arm's req/s over the reference arm's, median and per round. */
+const ratio = (name: string, reference: string): void => {
+  if (!results.has(name) || !results.has(reference)) return;
+  const perRound = (results.get(name) ?? []).map((r, i) => r / ((results.get(reference) ?? [])[i] ?? 1));
+  console.log(
+    `ratio ${name}/${reference} ${(rps(name) / rps(reference)).toFixed(3)} (per round ${perRound.map((r) => r.toFixed(2)).join(' ')})`,
+  );
+};
+ratio('tokentap', 'bare');
+ratio('paused', 'bare');
+ratio('base', 'bare');
+ratio('tokentap', 'base');
+console.log('CPU µs per request, per thread (sum over rounds / requests):');
+for (const [name, rows] of perThread) {
+  const n = requests.get(name) ?? 1;
+  const wall = rounds * seconds * 1000;
+  let total = 0;
+  const parts: string[] = [];
+  for (const [thread, list] of [...rows].sort(
+    (a, b) => b[1].reduce((x, y) => x + y) - a[1].reduce((x, y) => x + y),
+  )) {
+    const ms = list.reduce((x, y) => x + y, 0);
+    total += ms;
+    if (ms > 0) parts.push(`${thread} ${((ms * 1000) / n).toFixed(0)}`);
+  }
+  console.log(
+    `  ${name.padEnd(9)} total ${((total * 1000) / n).toFixed(0)} µs (${((total / wall) * 100).toFixed(0)}% of a core): ${parts.join(', ')}`,
+  );
+}
+await Promise.all([...pools.values()].map((p) => p.close()));
+console.log(`written: ${await tokentap.recordsWritten()}`);
+await base?.stop();
+await tokentap.stop();
+await bare.stop();
+await upstream.stop();
+if (profile) console.log(`profiles in ${profileDir}`);
