@@ -52,7 +52,7 @@ const extraEnv = Object.fromEntries(
   (process.env.TOKENTAP_ENV ?? '')
     .split(' ')
     .filter(Boolean)
-    .map((kv) => kv.split('=', 2) as [string, string]),
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
 const tokentap = await startTokentapServe(upstream.url, extraEnv, [
   ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
