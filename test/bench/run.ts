@@ -7,8 +7,9 @@
  * writes bench-results/proxy.json and bench-results/peers.md, and never fails on a missed goal
  * (it is a measurement, not a test).
  *
- * BENCH_QUICK=1 shrinks every scenario (a smoke run); BENCH_CPU_PROF=1 writes a CPU profile of
- * the Tokentap proxy process to bench-results/profiles/.
+ * BENCH_QUICK=1 shrinks every scenario (a smoke run); BENCH_CPU_PROF=1 writes CPU profiles of
+ * the Tokentap processes (the `npm run serve` one and the bench child), one per thread, to
+ * bench-results/profiles/ (test/bench/profile-summary.ts summarises them).
  */
 import { execSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -138,7 +139,7 @@ try {
   log('starting Tokentap as `npm run serve` runs it (builds the renderer first if it is stale)');
   // WebSockets reach their upstream through a route, as agents' do (`/openai/v1/realtime` …).
   const tokentap = track(
-    await startTokentapServe(upstream.url, { TOKENTAP_ROUTES: `wsbench=${wsUpstream.url}` }),
+    await startTokentapServe(upstream.url, { TOKENTAP_ROUTES: `wsbench=${wsUpstream.url}` }, profileArgs),
   );
   const bare = track(await startBare(upstream.url));
   const peers: ProxyUnderTest[] = [];
