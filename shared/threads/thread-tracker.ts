@@ -10,7 +10,8 @@ import type { ApiKind } from '../interpreters/api-kind.ts';
 import type { ToolCall } from '../interpreters/merged-result.ts';
 import type { Usage } from '../usage/usage.ts';
 import { BlockTextStore } from './block-text-store.ts';
-import { cacheVerdict, FIVE_MINUTES_MS, ONE_HOUR_MS } from './cache-verdict.ts';
+import { cacheLifetime } from './cache-limits.ts';
+import { cacheVerdict } from './cache-verdict.ts';
 import { CHARS_PER_TOKEN, contextBreakdown, type TokenCounter } from './context-breakdown.ts';
 import type { NormalisedRequest } from './normalise-request.ts';
 import { hashText } from './stable-hash.ts';
@@ -215,9 +216,15 @@ export class ThreadTracker {
       this.store.put(b.hash, b.text);
 
     const anthropic = api === 'anthropic.messages';
-    const ttlMs = request.ttl1h ? ONE_HOUR_MS : FIVE_MINUTES_MS;
     const turn = (previous?.turn ?? 0) + 1;
-    const snapshot = snapshotOf(request, exchangeId, turn, startedAtMs, anthropic, ttlMs);
+    const snapshot = snapshotOf(
+      request,
+      exchangeId,
+      turn,
+      startedAtMs,
+      anthropic,
+      cacheLifetime(api, request),
+    );
     const prefixKey = prefixes[prefixes.length - 1] ?? '';
     let state: ThreadState;
     let ref: ThreadRef;
@@ -277,7 +284,7 @@ export class ThreadTracker {
       previous: begun.previous,
       diff: begun.diff,
       breakpoints: request.breakpoints,
-      ttlMs: snapshot.ttlMs,
+      lifetime: snapshot.lifetime,
     });
     const context = contextBreakdown(request, usage?.inputTokens ?? null, this.counter, this.store);
     const state = this.#threads.get(begun.threadId);

@@ -122,7 +122,9 @@ export type CacheReason =
   | { kind: 'model-changed'; message: string; previous: string | null; current: string | null }
   /** The previous turn was longer ago than the provider's cache lifetime. */
   | { kind: 'expired'; message: string; idleMs: number; ttlMs: number }
-  /** The prompt is shorter than the provider's minimum cacheable length. */
+  /** Longer ago than the provider says it may evict an unused cache (OpenAI: typically 5–10 min), within its upper bound: perhaps expired. */
+  | { kind: 'maybe-expired'; message: string; idleMs: number; mayExpireMs: number; ttlMs: number | null }
+  /** The prompt is shorter than the provider's minimum cacheable length (as documented for the model). */
   | { kind: 'below-minimum'; message: string; promptTokens: number; minimumTokens: number }
   /** Anthropic: the `cache_control` breakpoints are not where the previous turn had them. */
   | { kind: 'breakpoint-moved'; message: string; previous: ContextPath[]; current: ContextPath[] }
@@ -153,8 +155,14 @@ export interface CacheVerdict {
   diverged: { before: string | null; after: string | null } | null;
   /** For `miss` and `partial` (and `write` after turn 1): why; null for `hit` and `none`. */
   reason: CacheReason | null;
-  /** The cache lifetime applied to this turn, in ms (5 minutes; 1 hour where the request asked for `ttl: '1h'`). */
-  ttlMs: number;
+  /**
+   * The documented cache lifetime applied to this turn, in ms: after this long unused the cache is
+   * gone (Anthropic 5 minutes, 1 hour where the request asked for `ttl: '1h'`; OpenAI at most 1 hour
+   * in memory, 24 hours extended); null where the provider documents none (Gemini implicit caching).
+   */
+  ttlMs: number | null;
+  /** The lifetime in words, with its provider (absent in records made before it). */
+  lifetime?: string;
 }
 
 /** The parts a request's input is split into. */
