@@ -43,13 +43,9 @@ export class ThreadService {
   async get(id: string, session: string | null): Promise<ThreadDetail | null> {
     const { summaries, refOf, rebuilt } = await this.#threads(session);
     const mine = summaries.filter((s) => refOf(s)?.id === id);
-    const item = listThreads(mine, refOf)[0];
+    // From the whole list: its parent may be named by the parent's turns, its children by theirs.
+    const item = listThreads(summaries, refOf).find((t) => t.id === id);
     if (!item) return null;
-    // Its children point at it, wherever they are in the list.
-    item.childIds = listThreads(summaries, refOf)
-      .filter((t) => t.parentId === id)
-      .sort((a, b) => (a.firstAt < b.firstAt ? -1 : 1))
-      .map((t) => t.id);
     const turns = [];
     for await (const record of await this.#source.records(
       mine.map((s) => s.id),

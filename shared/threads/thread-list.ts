@@ -21,9 +21,12 @@ export function listThreads(
   threadOf: (s: ExchangeSummary) => ThreadRef | null | undefined = (s) => s.thread,
 ): ThreadListItem[] {
   const threads = new Map<string, Building>();
+  /** Sub-agent → parent, as the parent's turns name them (children recorded before their parent was known). */
+  const adopted = new Map<string, string>();
   for (const summary of summaries) {
     const ref = threadOf(summary);
     if (!ref) continue;
+    for (const child of ref.children ?? []) if (child !== ref.id) adopted.set(child, ref.id);
     let building = threads.get(ref.id);
     if (!building) {
       building = {
@@ -76,6 +79,10 @@ export function listThreads(
   }
   const items = [...threads.values()].map((b) => b.item);
   const byId = new Map(items.map((item) => [item.id, item]));
+  for (const [child, parent] of adopted) {
+    const item = byId.get(child);
+    if (item && item.parentId === null) item.parentId = parent;
+  }
   for (const item of [...items].sort((a, b) => (a.firstAt < b.firstAt ? -1 : 1))) {
     if (item.parentId !== null) byId.get(item.parentId)?.childIds.push(item.id);
   }

@@ -29,8 +29,6 @@ interface ThreadState {
   /** The key under which the latest turn's messages are in the prefix index. */
   prefixKey: string;
   sessionKey: string | null;
-  /** Hashes of the inputs of the tool calls the latest answer made (a sub-agent's first message is one of them). */
-  pendingInputs: string[];
   firstUserHash: string | null;
   /** When the thread's first turn started (ms since the epoch). */
   firstAtMs: number;
@@ -104,6 +102,19 @@ function toolInputs(call: ToolCall): string[] {
   return out.map(normaliseText).filter((s) => s.length >= MIN_TOOL_INPUT_CHARS);
 }
 
+/** Hashes a sub-agent's prompt is found by: its first user message whole, and each of its text blocks (Claude Code puts reminders before the prompt). */
+function firstUserHashes(request: NormalisedRequest): string[] {
+  if (request.firstUserText === null) return [];
+  const hashes = [hashText(normaliseText(request.firstUserText))];
+  const first = request.messages.find((m) => m.kind === 'user');
+  for (const block of first?.blocks ?? []) {
+    if (block.text === block.json) continue;
+    const hash = hashText(normaliseText(block.text));
+    if (!hashes.includes(hash)) hashes.push(hash);
+  }
+  return hashes;
+}
+
 /** The same capture gives the same ids (a session written twice from the same events is the same file). */
 function idFromExchange(exchangeId: string): string {
   return `thr_${hashText(exchangeId).slice(2)}`;
@@ -117,8 +128,12 @@ export class ThreadTracker {
   readonly #byConversation: BoundedMap<string>;
   /** `session|tools hash` → thread id. */
   readonly #bySession: BoundedMap<string>;
-  /** Hash of a pending tool call's input → the thread waiting on it. */
-  readonly #byToolInput: BoundedMap<string>;
+  /**
+   * Hash of a tool call's input → the thread that made the call, and how many such calls no
+   * sub-agent has answered yet. Kept past the thread's next turn (a background sub-agent may start
+   * after it), until a sub-agent answers it or it is the least recently made.
+   */
+  readonly #byToolInput: BoundedMap<{ threadId: string; waiting: number }>;
   /** Hash of a recent first turn's first user message → its thread (for parents whose answer ends after the child started). */
   readonly #orphans: BoundedMap<string>;
   readonly store: BlockTextStore;
@@ -175,28 +190,18 @@ export class ThreadTracker {
       const thread = key === undefined ? undefined : this.#thread(this.#byPrefix.get(key));
       if (thread) return { thread, link: 'prefix', parentId: null };
     }
-    const firstUser = request.firstUserText === null ? null : hashText(normaliseText(request.firstUserText));
-    if (firstUser !== null) {
-      const parent = this.#byToolInput.get(firstUser) ?? this.#blockMatchesToolInput(request);
-      if (parent !== undefined && this.#threads.has(parent))
-        return { thread: undefined, link: 'new', parentId: parent };
+    for (const hash of firstUserHashes(request)) {
+      const call = this.#byToolInput.get(hash);
+      if (call === undefined || !this.#threads.has(call.threadId)) continue;
+      // One sub-agent answers one call.
+      if (--call.waiting <= 0) this.#byToolInput.delete(hash);
+      return { thread: undefined, link: 'new', parentId: call.threadId };
     }
     if (sessionKey !== null) {
       const thread = this.#thread(this.#bySession.get(sessionKey));
       if (thread) return { thread, link: 'session-id', parentId: null };
     }
     return { thread: undefined, link: 'new', parentId: null };
-  }
-
-  /** A sub-agent's prompt may be one text block of several (Claude Code puts reminders before it). */
-  #blockMatchesToolInput(request: NormalisedRequest): string | undefined {
-    const first = request.messages.find((m) => m.kind === 'user');
-    for (const block of first?.blocks ?? []) {
-      if (block.text === block.json) continue;
-      const parent = this.#byToolInput.get(hashText(normaliseText(block.text)));
-      if (parent !== undefined) return parent;
-    }
-    return undefined;
   }
 
   /** A request is complete: which thread and turn it is, and what changed since the previous turn. */
@@ -231,10 +236,6 @@ export class ThreadTracker {
     if (thread) {
       state = thread;
       this.#byPrefix.delete(state.prefixKey);
-      // The thread's pending tool calls are answered by this turn.
-      for (const input of state.pendingInputs)
-        if (this.#byToolInput.get(input) === state.id) this.#byToolInput.delete(input);
-      state.pendingInputs = [];
       state.last = snapshot;
       state.prefixKey = prefixKey;
       ref = { id: state.id, turn, parentId: state.parentId };
@@ -251,11 +252,11 @@ export class ThreadTracker {
         last: snapshot,
         prefixKey,
         sessionKey,
-        pendingInputs: [],
         firstUserHash,
         firstAtMs: startedAtMs,
       };
-      if (parentId === null && firstUserHash !== null) this.#orphans.set(firstUserHash, id);
+      // A sub-agent whose parent's answer has not ended yet is found by its prompt when it does.
+      if (parentId === null) for (const hash of firstUserHashes(request)) this.#orphans.set(hash, id);
     }
     this.#threads.set(state.id, state);
     this.#byPrefix.set(prefixKey, state.id);
@@ -290,26 +291,36 @@ export class ThreadTracker {
     const state = this.#threads.get(begun.threadId);
     if (state) {
       for (const id of end.responseIds) this.#byResponseId.set(id, state.id);
-      if (state.last === snapshot) this.#noteToolCalls(state, end.toolCalls);
+      this.#noteToolCalls(state, begun, end.toolCalls);
     }
     return { cache, context };
   }
 
-  #noteToolCalls(state: ThreadState, calls: readonly ToolCall[]): void {
+  /**
+   * The tool calls a turn's answer made: what a later sub-agent's first message is matched against,
+   * and the sub-agents that started before the answer ended (in whatever order the turns end).
+   */
+  #noteToolCalls(state: ThreadState, begun: BegunTurn, calls: readonly ToolCall[]): void {
     for (const call of calls) {
-      for (const input of toolInputs(call)) {
+      for (const input of new Set(toolInputs(call))) {
         const hash = hashText(input);
-        state.pendingInputs.push(hash);
-        this.#byToolInput.set(hash, state.id);
-        // A sub-agent that started before this answer ended (tools run while the answer streams).
+        // A sub-agent that started before this answer ended (tools run while the answer streams),
+        // whose turns may all be recorded already: this turn names it, and its later turns will.
         const orphanId = this.#orphans.get(hash);
         const orphan =
           orphanId === undefined || orphanId === state.id ? undefined : this.#threads.get(orphanId);
-        if (orphan && orphan.parentId === null && orphan.firstAtMs >= state.last.startedAtMs) {
+        if (orphan && orphan.parentId === null && orphan.firstAtMs >= begun.snapshot.startedAtMs) {
           orphan.parentId = state.id;
           orphan.firstRef.parentId = state.id;
           this.#orphans.delete(hash);
+          begun.ref.children = [...(begun.ref.children ?? []), orphan.id];
+          continue;
         }
+        const waiting = this.#byToolInput.get(hash);
+        this.#byToolInput.set(hash, {
+          threadId: state.id,
+          waiting: waiting?.threadId === state.id ? waiting.waiting + 1 : 1,
+        });
       }
     }
   }

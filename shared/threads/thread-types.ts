@@ -34,6 +34,12 @@ export interface ThreadRef {
   parentId: string | null;
   /** On turn 1 only: the thread's title, the first user message's text (whitespace collapsed, at most 80 characters). */
   title?: string;
+  /**
+   * Sub-agent threads this turn's tool calls started that began before this turn's answer ended
+   * (tools run while the answer streams): their own turns may have been recorded before their
+   * parent was known, so the parent's turn names them (absent when there are none).
+   */
+  children?: string[];
 }
 
 /** How a thread was matched to its previous turn. */
