@@ -1,7 +1,7 @@
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { isConversationApi } from '../../shared/threads/normalise-request.ts';
 import { type RecordThread, threadOfRecord } from '../../shared/threads/rebuild-threads.ts';
-import { listThreads, threadDetail, threadTurn } from '../../shared/threads/thread-list.ts';
+import { listThreads, recordTurns, threadDetail } from '../../shared/threads/thread-list.ts';
 import { ThreadTracker } from '../../shared/threads/thread-tracker.ts';
 import type { ThreadDetail, ThreadListItem, ThreadRef } from '../../shared/threads/thread-types.ts';
 
@@ -53,7 +53,7 @@ export class ThreadService {
     )) {
       const ref = refOf(record);
       if (!ref) continue;
-      turns.push(threadTurn(record, ref, rebuilt?.get(record.id) ?? record));
+      turns.push(...recordTurns(record, ref, rebuilt?.get(record.id) ?? record));
     }
     return threadDetail(item, turns);
   }

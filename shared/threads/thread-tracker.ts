@@ -205,7 +205,14 @@ export class ThreadTracker {
   }
 
   /** A request is complete: which thread and turn it is, and what changed since the previous turn. */
-  begin(exchangeId: string, api: ApiKind, startedAtMs: number, request: NormalisedRequest): BegunTurn {
+  begin(
+    exchangeId: string,
+    api: ApiKind,
+    startedAtMs: number,
+    request: NormalisedRequest,
+    /** The thread of an earlier turn on the same WebSocket: this turn is that thread's next. */
+    sameConnection: string | null = null,
+  ): BegunTurn {
     const prefixes: string[] = [];
     let cumulative = '';
     for (const m of request.messages) {
@@ -214,7 +221,12 @@ export class ThreadTracker {
     }
     const toolsHash = hashText(request.tools.map((t) => t.hash).join(','));
     const sessionKey = request.sessionId === null ? null : `${request.sessionId}|${toolsHash}`;
-    const { thread, link, parentId } = this.#match(request, prefixes, sessionKey);
+    const matched = this.#match(request, prefixes, sessionKey);
+    const connection = sameConnection === null ? undefined : this.#thread(sameConnection);
+    const { thread, link, parentId } =
+      connection === undefined || matched.thread === connection
+        ? matched
+        : { thread: connection, link: 'websocket' as const, parentId: null };
     const previous = thread?.last ?? null;
     const diff = turnDiff(previous, request, link, startedAtMs, this.store);
     for (const b of [...request.system, ...request.tools, ...request.messages.flatMap((m) => m.blocks)])

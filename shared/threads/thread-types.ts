@@ -32,6 +32,11 @@ export interface ThreadRef {
   turn: number;
   /** The thread that was waiting on the tool call whose input started this one (a sub-agent); null for a top-level thread. */
   parentId: string | null;
+  /**
+   * A WebSocket exchange that carried several turns (each `response.create` that generates is one):
+   * the number of its latest; `turn` is its first. Absent for one turn.
+   */
+  lastTurn?: number;
   /** On turn 1 only: the thread's title, the first user message's text (whitespace collapsed, at most 80 characters). */
   title?: string;
   /**
@@ -257,4 +262,18 @@ export interface ThreadDetail {
   thread: ThreadListItem;
   /** Its turns in turn order. */
   turns: ThreadTurn[];
+}
+
+/** One turn of a WebSocket exchange (`ExchangeRecord.socketTurns`): a `response.create` and the response that answered it. */
+export interface SocketTurn {
+  turn: number;
+  /** ISO 8601: when its `response.create` was sent. */
+  startedAt: string;
+  model: string | null;
+  /** As its `response.completed` reported; null until it ends, or without usage. */
+  usage: Usage | null;
+  delta: TurnDelta;
+  /** Null while its response is still coming. */
+  cache: CacheVerdict | null;
+  context: ContextBreakdown | null;
 }

@@ -2,8 +2,9 @@ import { isMainThread } from 'node:worker_threads';
 import { SecretScrubber } from '../../../shared/security/redact-scrubber.ts';
 import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
 import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
-import { responseIds, WebSocketTurn } from '../../../shared/threads/websocket-turn.ts';
-import { parseJson, str } from '../../../shared/wire/json-fields.ts';
+import { responseIds } from '../../../shared/threads/websocket-turn.ts';
+import { WebSocketTurns } from '../../../shared/threads/websocket-turns.ts';
+import { parseJson } from '../../../shared/wire/json-fields.ts';
 import type { Analyzer, AnalyzerFactory, ExchangeDraft } from '../analyzer.ts';
 
 /**
@@ -39,7 +40,7 @@ export function threadAnalyzers(tracker = new ThreadTracker()): AnalyzerFactory 
 
 function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): Analyzer {
   let begun: BegunTurn | null = null;
-  let socket: WebSocketTurn | null = null;
+  let socket: WebSocketTurns | null = null;
   /**
    * The keys this request carried. Texts are scrubbed before they are cut into previews or kept for
    * later turns: a key cut in half by a preview would escape the record's own scrubbing, and a
@@ -77,32 +78,32 @@ function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): 
       const scrubbed = scrubber.empty ? text : scrubber.text(text);
       begin(draft, parseJson(scrubbed));
     },
-    onResponseStart(_draft, event) {
+    onResponseStart(draft, event) {
+      const { api } = draft.record;
       if (event.status === 101) {
-        // A WebSocket: the turn is read from its messages instead.
+        // A WebSocket: its turns are read from its messages as they come (Responses API only).
         begun = null;
-        socket = new WebSocketTurn();
+        if (api === 'openai.responses' || api === 'azure.responses') {
+          loadTokenizerOnce();
+          socket = new WebSocketTurns(tracker, draft.record);
+        }
       }
     },
     onWebSocketMessage(_draft, message, text) {
       if (socket === null || text === null) return;
       const scrubbed = scrubber.empty ? text : scrubber.text(text);
-      if (message.from === 'client') socket.client(scrubbed);
+      if (message.from === 'client') socket.client(scrubbed, message.t);
       else socket.server(scrubbed);
     },
     onResponseEnd(draft) {
       const { record } = draft;
-      let usage = record.usage;
-      let ids: string[] = [];
       if (socket !== null) {
-        if (socket.body === null || (record.api !== 'openai.responses' && record.api !== 'azure.responses'))
-          return;
-        const model = str(socket.body.model);
-        if (model !== null) draft.requestedModel ??= model;
-        begin(draft, socket.body);
-        usage = socket.usage;
-        ids = socket.ids;
-      } else if (record.api === 'openai.responses' || record.api === 'azure.responses') {
+        socket.close();
+        return;
+      }
+      const usage = record.usage;
+      let ids: string[] = [];
+      if (record.api === 'openai.responses' || record.api === 'azure.responses') {
         ids = responseIds(draft.responseBody.text().slice(0, 4096));
       }
       if (begun === null) return;

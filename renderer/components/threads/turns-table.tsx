@@ -42,7 +42,7 @@ export function TurnsTable({
           const tokens = turnTokens(turn);
           const isSelected = turn.turn === selected;
           return (
-            <tr key={turn.exchangeId} className={isSelected ? 'selected' : undefined}>
+            <tr key={`${turn.exchangeId}:${turn.turn}`} className={isSelected ? 'selected' : undefined}>
               <td>
                 <button
                   type="button"
