@@ -16,9 +16,24 @@ import { CHARS_PER_TOKEN, contextBreakdown, type TokenCounter } from './context-
 import type { NormalisedRequest } from './normalise-request.ts';
 import { hashText } from './stable-hash.ts';
 import { preview } from './text-preview.ts';
-import type { CacheVerdict, ContextBreakdown, ThreadLink, ThreadRef, TurnDelta } from './thread-types.ts';
+import type { ThreadSeed } from './thread-seeds.ts';
+import type {
+  CacheVerdict,
+  ContextBreakdown,
+  ThreadLink,
+  ThreadRef,
+  ThreadResume,
+  TurnDelta,
+} from './thread-types.ts';
 import { type TurnDiff, turnDiff } from './turn-delta.ts';
-import { snapshotOf, type TurnSnapshot } from './turn-snapshot.ts';
+import { type BlockRef, type MessageRef, snapshotOf, type TurnSnapshot } from './turn-snapshot.ts';
+
+/** What a thread seeded from an earlier session knows of its latest turn: hashes of its parts, not of each block. */
+interface SeededTurn {
+  messages: number;
+  system: string;
+  tools: string;
+}
 
 interface ThreadState {
   id: string;
@@ -32,6 +47,10 @@ interface ThreadState {
   firstUserHash: string | null;
   /** When the thread's first turn started (ms since the epoch). */
   firstAtMs: number;
+  /** Seeded from an earlier session: `last` has no blocks yet; they are filled in from the next turn's request. */
+  seeded?: SeededTurn;
+  /** The title the next turn carries: the thread's first turn in this session (its turn 1 is in an earlier one). */
+  pendingTitle?: string;
 }
 
 /** A turn begun (its request seen), to finish when its response ends. */
@@ -44,6 +63,8 @@ export interface BegunTurn {
   readonly previous: TurnSnapshot | null;
   readonly diff: TurnDiff;
   readonly snapshot: TurnSnapshot;
+  /** The turn's `ThreadResume.key`. */
+  readonly resumeKey: string;
 }
 
 export interface TurnEnd {
@@ -100,6 +121,49 @@ function toolInputs(call: ToolCall): string[] {
     // Arguments that are not JSON count whole.
   }
   return out.map(normaliseText).filter((s) => s.length >= MIN_TOOL_INPUT_CHARS);
+}
+
+/** One hash of a request's system blocks. */
+function systemHash(blocks: readonly BlockRef[]): string {
+  return hashText(blocks.map((b) => b.hash).join(','));
+}
+
+/** A block whose content is not known (a turn from an earlier session, known by its parts' hashes only). */
+const unknownBlock = ({ path }: BlockRef): BlockRef => ({ path, hash: '?' });
+
+/**
+ * The thread's latest turn as this turn is compared with: as remembered, or, for a thread seeded
+ * from an earlier session, rebuilt from this request where the hashes say it is the same (the
+ * messages a prefix match shares, a system prompt and tools that hash the same), else unknown.
+ */
+function previousOf(
+  thread: ThreadState,
+  request: NormalisedRequest,
+  link: ThreadLink,
+  toolsHash: string,
+): TurnSnapshot {
+  const { seeded, last } = thread;
+  if (seeded === undefined) return last;
+  const ref = ({ path, hash }: BlockRef): BlockRef => ({ path, hash });
+  const same = systemHash(request.system) === seeded.system;
+  const first = request.messages[0]?.path ?? 'messages[0]';
+  const base = first.replace(/\[\d+\]$/, '');
+  const offset = Number(/\[(\d+)\]$/.exec(first)?.[1] ?? 0);
+  const messages: MessageRef[] = [];
+  for (let i = 0; i < seeded.messages; i++) {
+    const m = request.messages[i];
+    messages.push(
+      link === 'prefix' && m
+        ? { path: m.path, hash: m.hash, blocks: m.blocks.map(ref) }
+        : { path: m?.path ?? `${base}[${offset + i}]`, hash: `?${i}`, blocks: [] },
+    );
+  }
+  return {
+    ...last,
+    system: request.system.map(same ? ref : unknownBlock),
+    tools: request.tools.map(toolsHash === seeded.tools ? ref : unknownBlock),
+    messages,
+  };
 }
 
 /** Hashes a sub-agent's prompt is found by: its first user message whole, and each of its text blocks (Claude Code puts reminders before the prompt). */
@@ -220,14 +284,15 @@ export class ThreadTracker {
       prefixes.push(cumulative);
     }
     const toolsHash = hashText(request.tools.map((t) => t.hash).join(','));
-    const sessionKey = request.sessionId === null ? null : `${request.sessionId}|${toolsHash}`;
+    // Hashed: a session id came in a header whose name marks it a secret.
+    const sessionKey = request.sessionId === null ? null : hashText(`${request.sessionId}|${toolsHash}`);
     const matched = this.#match(request, prefixes, sessionKey);
     const connection = sameConnection === null ? undefined : this.#thread(sameConnection);
     const { thread, link, parentId } =
       connection === undefined || matched.thread === connection
         ? matched
         : { thread: connection, link: 'websocket' as const, parentId: null };
-    const previous = thread?.last ?? null;
+    const previous = thread === undefined ? null : previousOf(thread, request, link, toolsHash);
     const diff = turnDiff(previous, request, link, startedAtMs, this.store);
     for (const b of [...request.system, ...request.tools, ...request.messages.flatMap((m) => m.blocks)])
       this.store.put(b.hash, b.text);
@@ -250,7 +315,12 @@ export class ThreadTracker {
       this.#byPrefix.delete(state.prefixKey);
       state.last = snapshot;
       state.prefixKey = prefixKey;
+      delete state.seeded;
       ref = { id: state.id, turn, parentId: state.parentId };
+      if (state.pendingTitle !== undefined) {
+        ref.title = state.pendingTitle;
+        delete state.pendingTitle;
+      }
     } else {
       const id = this.#newId(exchangeId);
       const title = request.title === null ? '' : preview(request.title, 80);
@@ -277,7 +347,75 @@ export class ThreadTracker {
       state.sessionKey = sessionKey;
       this.#bySession.set(sessionKey, state.id);
     }
-    return { ref, delta: diff.delta, threadId: state.id, request, api, previous, diff, snapshot };
+    const resumeKey = [
+      prefixKey,
+      systemHash(request.system),
+      toolsHash,
+      ...(sessionKey === null ? [] : [sessionKey]),
+    ].join('.');
+    return { ref, delta: diff.delta, threadId: state.id, request, api, previous, diff, snapshot, resumeKey };
+  }
+
+  /**
+   * Continues threads from an earlier session (oldest first, so the newest are kept): the next
+   * request that extends one's latest turn, names its response or its conversation, or carries its
+   * session id, is its next turn.
+   */
+  seed(seeds: readonly ThreadSeed[]): void {
+    for (const seed of seeds) {
+      if (this.#threads.has(seed.id)) continue;
+      const { resume } = seed;
+      const [prefix, system, tools, session] = resume.key.split('.');
+      if (prefix === undefined || system === undefined || tools === undefined) continue;
+      const last: TurnSnapshot = {
+        exchangeId: seed.exchangeId,
+        turn: seed.turn,
+        startedAtMs: seed.startedAtMs,
+        model: seed.model,
+        anthropic: seed.api === 'anthropic.messages',
+        system: [],
+        tools: [],
+        messages: [],
+        breakpoints: resume.breakpoints ?? [],
+        lifetime: cacheLifetime(seed.api, {
+          ttl1h: resume.ttl1h === true,
+          retention: resume.retention ?? null,
+        }),
+        usage: seed.usage,
+        ended: true,
+      };
+      const state: ThreadState = {
+        id: seed.id,
+        parentId: seed.parentId,
+        firstRef: { id: seed.id, turn: 1, parentId: seed.parentId },
+        last,
+        prefixKey: prefix,
+        sessionKey: session ?? null,
+        firstUserHash: null,
+        firstAtMs: seed.startedAtMs,
+        seeded: { messages: resume.messages, system, tools },
+        pendingTitle: seed.title,
+      };
+      this.#threads.set(seed.id, state);
+      this.#byPrefix.set(prefix, seed.id);
+      for (const id of resume.responseIds ?? []) this.#byResponseId.set(id, seed.id);
+      if (resume.conversation !== undefined) this.#byConversation.set(resume.conversation, seed.id);
+      if (session !== undefined) this.#bySession.set(session, seed.id);
+    }
+  }
+
+  /** What a later session needs to continue the thread from this turn (once it has ended). */
+  #resumeOf(begun: BegunTurn, responseIds: readonly string[]): ThreadResume {
+    const { request } = begun;
+    return {
+      key: begun.resumeKey,
+      messages: request.messages.length,
+      ...(request.breakpoints.length > 0 ? { breakpoints: request.breakpoints } : {}),
+      ...(request.ttl1h ? { ttl1h: true as const } : {}),
+      ...(request.retention !== null ? { retention: request.retention } : {}),
+      ...(responseIds.length > 0 ? { responseIds: [...responseIds] } : {}),
+      ...(request.conversation !== null ? { conversation: request.conversation } : {}),
+    };
   }
 
   /** The turn's response ended: its cache verdict and context breakdown, and what later turns link by. */
@@ -305,6 +443,7 @@ export class ThreadTracker {
       for (const id of end.responseIds) this.#byResponseId.set(id, state.id);
       this.#noteToolCalls(state, begun, end.toolCalls);
     }
+    begun.ref.resume = this.#resumeOf(begun, end.responseIds);
     return { cache, context };
   }
 

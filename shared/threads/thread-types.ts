@@ -45,6 +45,31 @@ export interface ThreadRef {
    * parent was known, so the parent's turn names them (absent when there are none).
    */
   children?: string[];
+  /**
+   * What a later start of Tokentap continues the thread from, set when the turn ended (hashes and
+   * ids, never text): the next session seeds its tracker from the latest turn of each thread.
+   */
+  resume?: ThreadResume;
+}
+
+/** The hashes-only key of a thread's latest turn (see `ThreadRef.resume` and thread-seeds.ts). */
+export interface ThreadResume {
+  /** `<messages prefix>.<system>.<tools>` hashes (14 hex digits each), and the session key's after a second dot when there is one. */
+  key: string;
+  /** How many messages the turn sent. */
+  messages: number;
+  /** Anthropic `cache_control` breakpoints (absent when none). */
+  breakpoints?: ContextPath[];
+  /** The request asked for the 1-hour cache. */
+  ttl1h?: true;
+  /** OpenAI `prompt_cache_retention`. */
+  retention?: string;
+  /** Responses API ids the answer named (for `previous_response_id`). */
+  responseIds?: string[];
+  conversation?: string;
+  /** A WebSocket exchange's latest turn: when it began (ms since the epoch) and its usage (the summary's is the socket's). */
+  at?: number;
+  usage?: { input: number; read: number | null; write: number | null } | null;
 }
 
 /** How a thread was matched to its previous turn. */

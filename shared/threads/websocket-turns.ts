@@ -114,6 +114,14 @@ export class WebSocketTurns {
     open.turn.usage = usage;
     open.turn.cache = cache;
     open.turn.context = context;
+    // The exchange's ref carries its latest turn's resume key (a later session continues from there).
+    const resume = open.begun.ref.resume;
+    if (this.#record.thread && resume)
+      this.#record.thread.resume = {
+        ...resume,
+        at: open.begun.snapshot.startedAtMs,
+        usage: open.begun.snapshot.usage,
+      };
     if (this.#record.socketTurns?.[0] === open.turn) {
       this.#record.cache = cache;
       this.#record.context = context;

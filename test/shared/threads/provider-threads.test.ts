@@ -436,7 +436,7 @@ describe('OpenAI Responses over HTTP', () => {
         usage: null,
       },
     );
-    expect(r2?.ref).toEqual({ id: r1?.ref.id, turn: 2, parentId: null });
+    expect(r2?.ref).toMatchObject({ id: r1?.ref.id, turn: 2, parentId: null });
     expect(r2?.cache.verdict).toBe('none');
     expect(c2?.ref).toMatchObject({ id: c1?.ref.id, turn: 2 });
     expect(c2?.delta.link).toBe('conversation');
