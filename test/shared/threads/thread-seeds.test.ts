@@ -62,7 +62,7 @@ function session(runner: ConversationRunner, ...exchanges: TestExchange[]): Exch
 }
 
 describe('threads continued after a restart', () => {
-  const before = (runner = new ConversationRunner()) =>
+  const previousSession = (runner = new ConversationRunner()) =>
     session(
       runner,
       { id: 's1', api: 'anthropic.messages', body: body(m1), at: T0, usage: usage(0, 4000) },
@@ -70,7 +70,7 @@ describe('threads continued after a restart', () => {
     );
 
   it('takes the next request of a conversation from the previous session as its thread’s next turn', () => {
-    const summaries = before();
+    const summaries = previousSession();
     const after = new ConversationRunner();
     after.tracker.seed(threadSeeds(summaries));
     const [next] = after.run({
@@ -105,7 +105,7 @@ describe('threads continued after a restart', () => {
 
   it('names a system prompt edited across the restart as where the prefix diverged (its old text is not known)', () => {
     const after = new ConversationRunner();
-    after.tracker.seed(threadSeeds(before()));
+    after.tracker.seed(threadSeeds(previousSession()));
     const [next] = after.run({
       id: 'n1',
       api: 'anthropic.messages',
@@ -157,7 +157,7 @@ describe('threads continued after a restart', () => {
   });
 
   it('seeds the latest turn of each thread, the most recently active kept within the limit, and skips damaged keys', () => {
-    const summaries = before();
+    const summaries = previousSession();
     const damaged = structuredClone(summaries[1] as ExchangeSummary);
     if (damaged.thread?.resume) damaged.thread.resume.key = 'not-a-key';
     expect(threadSeeds([summaries[0] as ExchangeSummary, damaged]).map((s) => s.turn)).toEqual([1]);
