@@ -49,6 +49,7 @@ export function TurnsTable({
                   className="turn-button"
                   aria-pressed={isSelected}
                   aria-label={`Turn ${turn.turn}`}
+                  data-turn={turn.turn}
                   onClick={() => onSelect(turn.turn)}
                 >
                   {turn.turn}
