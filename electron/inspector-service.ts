@@ -40,6 +40,7 @@ import {
   otelSettingsOf,
   telemetrySettingsView,
 } from './telemetry/telemetry-settings.ts';
+import { readThreadSeeds } from './threads/thread-seed-reader.ts';
 import { ThreadService } from './threads/thread-service.ts';
 
 export interface InspectorServiceOptions {
@@ -170,14 +171,15 @@ export class InspectorService {
   #pastSeeds: ThreadSeed[] = [];
 
   /**
-   * Seeds the analysis worker's threads from the previous session's index (summaries only, no
-   * record is read), so a conversation that goes on after a restart is its thread's next turn.
+   * Seeds the analysis worker's threads from the previous session's index (only each thread's
+   * latest line is parsed, no record is read), so a conversation that goes on after a restart is
+   * its thread's next turn.
    */
   async #seedThreads(): Promise<void> {
     try {
       const previous = await this.#store.previousCaptured();
       if (previous === null) return;
-      this.#pastSeeds = threadSeeds(await this.#store.summaries(previous));
+      this.#pastSeeds = await readThreadSeeds(previous.indexPath);
       this.#analysis.seedThreads(this.#pastSeeds);
     } catch (error) {
       this.#options.log(`threads are not continued from the previous session: ${errorMessage(error)}`);

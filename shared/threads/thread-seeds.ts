@@ -54,39 +54,42 @@ function usageOf(summary: ExchangeSummary, resume: ThreadResume): TurnSnapshot['
 
 /**
  * The seeds of the threads in these summaries (in capture order): the latest turn of each, at
- * most `limit` of them (the most recently active), oldest first.
+ * most `limit` of them (the most recently active), oldest first. Read from the end, so each
+ * thread's key is checked once however many turns it has.
  */
-export function threadSeeds(summaries: Iterable<ExchangeSummary>, limit = 500): ThreadSeed[] {
+export function threadSeeds(summaries: readonly ExchangeSummary[], limit = 500): ThreadSeed[] {
   const latest = new Map<string, ThreadSeed>();
   const titles = new Map<string, { turn: number; title: string }>();
-  for (const summary of summaries) {
+  for (let i = summaries.length - 1; i >= 0; i--) {
+    const summary = summaries[i] as ExchangeSummary;
     const ref = summary.thread;
     if (!ref || typeof ref.id !== 'string' || !isConversationApi(summary.api)) continue;
-    if (ref.title !== undefined) {
-      const known = titles.get(ref.id);
-      if (!known || ref.turn < known.turn) titles.set(ref.id, { turn: ref.turn, title: ref.title });
+    const seed = latest.get(ref.id);
+    if (seed === undefined && latest.size < limit && validResume(ref.resume)) {
+      const resume = ref.resume;
+      latest.set(ref.id, {
+        id: ref.id,
+        turn: ref.lastTurn ?? ref.turn,
+        parentId: ref.parentId ?? null,
+        title: '',
+        api: summary.api,
+        model: summary.model,
+        exchangeId: summary.id,
+        startedAtMs: resume.at ?? Date.parse(summary.startedAt),
+        usage: usageOf(summary, resume),
+        resume,
+      });
+    } else if (seed && seed.parentId === null && ref.parentId) {
+      // A sub-agent's parent may be named on its earlier turns only.
+      seed.parentId = ref.parentId;
     }
-    const resume = ref.resume;
-    if (!validResume(resume)) continue;
-    const turn = ref.lastTurn ?? ref.turn;
-    const seen = latest.get(ref.id);
-    if (seen && seen.turn > turn) continue;
-    // Kept in the order of last activity: a thread seen again moves to the end.
-    latest.delete(ref.id);
-    latest.set(ref.id, {
-      id: ref.id,
-      turn,
-      parentId: ref.parentId ?? seen?.parentId ?? null,
-      title: '',
-      api: summary.api,
-      model: summary.model,
-      exchangeId: summary.id,
-      startedAtMs: resume.at ?? Date.parse(summary.startedAt),
-      usage: usageOf(summary, resume),
-      resume,
-    });
+    if (ref.title !== undefined && latest.has(ref.id)) {
+      const known = titles.get(ref.id);
+      if (!known || ref.turn <= known.turn) titles.set(ref.id, { turn: ref.turn, title: ref.title });
+    }
   }
-  const seeds = limit > 0 ? [...latest.values()].slice(-limit) : [];
+  // Oldest first: a tracker seeded in this order keeps the most recently active.
+  const seeds = [...latest.values()].reverse();
   for (const seed of seeds) seed.title = titles.get(seed.id)?.title ?? '';
   return seeds;
 }
