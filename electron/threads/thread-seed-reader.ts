@@ -18,6 +18,16 @@ function threadIdOf(bytes: Buffer, start: number, end: number): string | null {
   return to === -1 ? null : line.toString('latin1', from, to);
 }
 
+/** The summary on one index line, or null when the line does not parse. */
+function summaryOf(bytes: Buffer, start: number, end: number): ExchangeSummary | null {
+  try {
+    const parsed = JSON.parse(bytes.toString('utf8', start, end)) as { s?: unknown };
+    return typeof parsed.s === 'object' && parsed.s !== null ? (parsed.s as ExchangeSummary) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The seeds of a session's threads read from its index file without parsing all of it: each
  * thread's latest line is found from the end of the file and the lines that carry titles by a
@@ -29,14 +39,16 @@ export async function readThreadSeeds(indexPath: string, limit = 500): Promise<T
     if (error.code === 'ENOENT') return Buffer.alloc(0);
     throw error;
   });
-  /** Thread id → where its latest line starts and ends. */
-  const latest = new Map<string, [number, number]>();
+  /** Thread id → its latest line's summary (a line that does not parse, torn by a crash, is passed over). */
+  const latest = new Map<string, { start: number; summary: ExchangeSummary }>();
   let end = bytes.length;
   while (end > 0 && latest.size < limit) {
     const start = end < 2 ? 0 : bytes.lastIndexOf(NEWLINE, end - 2) + 1;
     const id = threadIdOf(bytes, start, end);
-    if (id !== null && !latest.has(id) && bytes.subarray(start, end).includes(RESUME))
-      latest.set(id, [start, end]);
+    if (id !== null && !latest.has(id) && bytes.subarray(start, end).includes(RESUME)) {
+      const summary = summaryOf(bytes, start, end);
+      if (summary !== null) latest.set(id, { start, summary });
+    }
     end = start;
   }
   /** Thread id → its earliest line that carries a title (one a thread, a session). */
@@ -49,15 +61,11 @@ export async function readThreadSeeds(indexPath: string, limit = 500): Promise<T
     if (id !== null && latest.has(id) && !titled.has(id)) titled.set(id, [start, stop]);
     at = bytes.indexOf(TITLE, stop);
   }
-  const byStart = new Map([...latest.values(), ...titled.values()].map((line) => [line[0], line]));
+  const lines = [
+    ...[...latest.values()].map(({ start, summary }) => ({ start, summary })),
+    ...[...titled.values()].map(([start, stop]) => ({ start, summary: summaryOf(bytes, start, stop) })),
+  ].sort((a, b) => a.start - b.start);
   const summaries: ExchangeSummary[] = [];
-  for (const [start, stop] of [...byStart.values()].sort((a, b) => a[0] - b[0])) {
-    try {
-      const parsed = JSON.parse(bytes.toString('utf8', start, stop)) as { s?: ExchangeSummary };
-      if (parsed.s && typeof parsed.s === 'object') summaries.push(parsed.s);
-    } catch {
-      // A damaged line seeds nothing.
-    }
-  }
+  for (const { summary } of lines) if (summary !== null) summaries.push(summary);
   return threadSeeds(summaries, limit);
 }
