@@ -30,13 +30,14 @@ describe('thread seeds read from a session index', () => {
         line('e3', { id: 'thr_a', turn: 2, parentId: null, resume: { ...resume, messages: 5 } }),
         // Before threads had resume keys: seeds nothing.
         line('e4', { id: 'thr_c', turn: 1, parentId: null, title: 'Old' }),
-        line('e5', { id: 'thr_b', turn: 2, parentId: 'thr_a', resume }).slice(0, -40),
+        line('e5', { id: 'thr_b', turn: 2, parentId: 'thr_a', resume }),
+        line('e6', { id: 'thr_b', turn: 3, parentId: 'thr_a', resume }).slice(0, -40),
       ].join(''),
     );
     const seeds = await readThreadSeeds(index);
     expect(seeds.map((s) => [s.id, s.turn, s.exchangeId, s.title, s.parentId, s.resume.messages])).toEqual([
-      ['thr_b', 1, 'e2', 'Its sub-agent', 'thr_a', 3],
       ['thr_a', 2, 'e3', 'First thread', null, 5],
+      ['thr_b', 2, 'e5', 'Its sub-agent', 'thr_a', 3],
     ]);
     expect(await readThreadSeeds(index, 1)).toHaveLength(1);
     expect(await readThreadSeeds(join(dir, 'missing.index.jsonl'))).toEqual([]);
