@@ -14,6 +14,7 @@ import type {
   TelemetryStatus,
 } from '../shared/contract/inspector-contract.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange/exchange-record.ts';
+import { type ThreadSeed, threadSeeds } from '../shared/threads/thread-seeds.ts';
 import { usageTotals } from '../shared/usage/usage-totals.ts';
 import { AnalysisWorkerHost, type AnalysisWorkerHostOptions } from './capture/analysis-worker-host.ts';
 import { FILE_MODE } from './data-dir.ts';
@@ -39,6 +40,7 @@ import {
   otelSettingsOf,
   telemetrySettingsView,
 } from './telemetry/telemetry-settings.ts';
+import { readThreadSeeds } from './threads/thread-seed-reader.ts';
 import { ThreadService } from './threads/thread-service.ts';
 
 export interface InspectorServiceOptions {
@@ -94,8 +96,11 @@ export class InspectorService {
       ...options.capture,
       log: options.log,
       onUpdates: (batch) => this.#broadcast(batch),
-      // Their rows would stay in flight: the list is reloaded.
-      onLost: () => this.#reloadListSoon(),
+      // Their rows would stay in flight: the list is reloaded; the new worker continues the threads.
+      onLost: () => {
+        this.#reloadListSoon();
+        void this.#reseedThreads().catch(() => undefined);
+      },
       onRecord: (exchange) => {
         this.#store.append(exchange);
         // Its row shows as ended once its line is on disk (`#written`); while writes fail, the
@@ -152,13 +157,40 @@ export class InspectorService {
     service = new InspectorService(options, store, settings);
     // Traffic is accepted once the analysis worker has loaded: the first exchanges are then on disk
     // within the flush window like every later one, not a worker start-up later (about a second).
-    await service.#analysis.idle().catch(() => undefined);
+    // Conversations of the previous session go on in their threads: seeded before any traffic.
+    await Promise.all([service.#analysis.idle().catch(() => undefined), service.#seedThreads()]);
     const failure = await service.#startProxy();
     if (failure !== null && options.requireProxy) {
       await service.close();
       throw failure;
     }
     return service;
+  }
+
+  /** Threads seeded from the previous session, kept for a worker that replaces a dead one. */
+  #pastSeeds: ThreadSeed[] = [];
+
+  /**
+   * Seeds the analysis worker's threads from the previous session's index (only each thread's
+   * latest line is parsed, no record is read), so a conversation that goes on after a restart is
+   * its thread's next turn.
+   */
+  async #seedThreads(): Promise<void> {
+    try {
+      const previous = await this.#store.previousCaptured();
+      if (previous === null) return;
+      this.#pastSeeds = await readThreadSeeds(previous.indexPath);
+      this.#analysis.seedThreads(this.#pastSeeds);
+    } catch (error) {
+      this.#options.log(`threads are not continued from the previous session: ${errorMessage(error)}`);
+    }
+  }
+
+  /** A new analysis worker: the previous session's threads and the current session's, the newest last. */
+  async #reseedThreads(): Promise<void> {
+    const current = threadSeeds(await this.#store.summaries(null));
+    const ids = new Set(current.map((s) => s.id));
+    this.#analysis.seedThreads([...this.#pastSeeds.filter((s) => !ids.has(s.id)), ...current].slice(-500));
   }
 
   #written(summaries: readonly ExchangeSummary[]): void {
@@ -538,4 +570,8 @@ export class InspectorService {
       'exchanges.resend': (request) => this.#resend(request),
     };
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

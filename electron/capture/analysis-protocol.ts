@@ -12,6 +12,7 @@ import type {
   WebSocketSide,
 } from '../../shared/exchange/capture-events.ts';
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
+import type { ThreadSeed } from '../../shared/threads/thread-seeds.ts';
 import type { QueuedEvent } from './capture-queue.ts';
 import type { CaptureLimits } from './exchange-assembler.ts';
 import type { FinishedExchange } from './finished-exchange.ts';
@@ -75,6 +76,8 @@ export type ToWorker =
   | { type: 'live-updates'; on: boolean }
   /** The OpenTelemetry export's content opt-in; null: the export is off (no spans are made). */
   | { type: 'telemetry'; captureContent: boolean | null }
+  /** Threads to continue from an earlier session (its latest turns' keys), before any event. */
+  | { type: 'seed-threads'; seeds: ThreadSeed[] }
   | ({ type: 'query'; id: number } & AnalysisQuery);
 
 /** Worker → forwarding thread. */

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LiveUpdate } from '../../shared/contract/inspector-contract.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import type { ThreadSeed } from '../../shared/threads/thread-seeds.ts';
 import {
   type AnalysisAnswers,
   type AnalysisQuery,
@@ -77,6 +78,8 @@ export class AnalysisWorkerHost {
   #paused = false;
   #live = false;
   #telemetry: boolean | null = null;
+  /** The threads the worker was seeded with (a new worker gets them again). */
+  #seeds: ThreadSeed[] = [];
   #closed = false;
 
   constructor(options: AnalysisWorkerHostOptions) {
@@ -125,6 +128,12 @@ export class AnalysisWorkerHost {
   set telemetry(captureContent: boolean | null) {
     this.#telemetry = captureContent;
     this.#send({ type: 'telemetry', captureContent });
+  }
+
+  /** Threads the worker continues (from an earlier session, or the current one after a worker restart), before the events that follow. */
+  seedThreads(seeds: ThreadSeed[]): void {
+    this.#seeds = seeds;
+    if (seeds.length > 0) this.#send({ type: 'seed-threads', seeds });
   }
 
   /** The current state of an exchange in flight; null once it is over (its record was delivered). */
@@ -214,6 +223,7 @@ export class AnalysisWorkerHost {
     if (this.#paused) this.#send({ type: 'capture-paused', paused: true });
     if (this.#live) this.#send({ type: 'live-updates', on: true });
     if (this.#telemetry !== null) this.#send({ type: 'telemetry', captureContent: this.#telemetry });
+    if (this.#seeds.length > 0) this.#send({ type: 'seed-threads', seeds: this.#seeds });
     this.#options.onLost?.();
   }
 

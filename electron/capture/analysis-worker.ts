@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
+import { ThreadTracker } from '../../shared/threads/thread-tracker.ts';
 import { UpdateBatcher } from '../bridge/update-batcher.ts';
 import { yieldToForwarding } from '../thread-priority.ts';
 import type {
@@ -17,7 +18,7 @@ import type {
 } from './analysis-protocol.ts';
 import { unpackEvents } from './analysis-protocol.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
-import { CapturePipeline, DEFAULT_LIMITS } from './capture-pipeline.ts';
+import { CapturePipeline, DEFAULT_LIMITS, defaultAnalyzers } from './capture-pipeline.ts';
 import { exchangeChars, type FinishedExchange, finishExchange } from './finished-exchange.ts';
 
 const port = parentPort;
@@ -28,9 +29,11 @@ const post = (message: FromWorker): void => port.postMessage(message);
 
 const { limits, analyzersModule, released } = workerData as AnalysisWorkerData;
 const releasedBytes = new Int32Array(released);
-const analyzers: AnalyzerFactory[] | undefined = analyzersModule
+/** The conversation threads of every exchange (seeded from the previous session by `seed-threads`). */
+const threads = new ThreadTracker();
+const analyzers: AnalyzerFactory[] = analyzersModule
   ? (await import(analyzersModule)).default(limits ?? DEFAULT_LIMITS)
-  : undefined;
+  : defaultAnalyzers(limits ?? DEFAULT_LIMITS, threads);
 
 /**
  * Records go out together, at most one message per RECORDS_MS: every message wakes the forwarding
@@ -142,6 +145,9 @@ port.on('message', (message: ToWorker) => {
       return;
     case 'telemetry':
       telemetryContent = message.captureContent;
+      return;
+    case 'seed-threads':
+      threads.seed(message.seeds);
       return;
     case 'query':
       // Records finished before the question are delivered before its answer (and, for `idle`,

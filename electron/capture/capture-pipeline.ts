@@ -1,6 +1,7 @@
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { summarise } from '../../shared/exchange/exchange-summary.ts';
 import { SecretScrubber } from '../../shared/security/redact-scrubber.ts';
+import { ThreadTracker } from '../../shared/threads/thread-tracker.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { chunkRecorder } from './analyzers/chunk-recorder.ts';
 import { costAnalyzer } from './analyzers/cost-analyzer.ts';
@@ -23,7 +24,7 @@ export const DEFAULT_LIMITS: CaptureLimits = {
 };
 
 /** The analyzers every exchange runs through, in order (later ones read what earlier ones found). */
-export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
+export function defaultAnalyzers(limits: CaptureLimits, threads = new ThreadTracker()): AnalyzerFactory[] {
   return [
     metadataAnalyzer,
     geminiRequestAnalyzer,
@@ -36,7 +37,7 @@ export function defaultAnalyzers(limits: CaptureLimits): AnalyzerFactory[] {
     costAnalyzer,
     integrityAnalyzer,
     // One thread tracker for every exchange this pipeline sees.
-    threadAnalyzers(),
+    threadAnalyzers(threads),
   ];
 }
 

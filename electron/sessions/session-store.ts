@@ -194,6 +194,19 @@ export class SessionStore {
     return this.info(id);
   }
 
+  /** The newest session captured before the current one (imports aside) and its index file, without opening any: null when there is none. */
+  async previousCaptured(): Promise<{ id: string; indexPath: string } | null> {
+    const names = await readdir(this.#dir).catch(() => [] as string[]);
+    const ids = names
+      .filter((n) => n.endsWith(DATA_EXT) && !n.endsWith(INDEX_EXT) && !n.startsWith('.'))
+      .map((n) => n.slice(0, -DATA_EXT.length))
+      // Captured sessions are named by newSessionId alone (imports add a label); the names sort by time.
+      .filter((id) => /^\d{4}-\d{2}-\d{2}T[\d-]+Z-[0-9a-f]{4}$/.test(id) && id !== this.#currentId)
+      .sort();
+    const id = ids.at(-1);
+    return id === undefined ? null : { id, indexPath: this.#indexPath(id) };
+  }
+
   /** Every session, newest first. */
   async list(): Promise<SessionInfo[]> {
     const names = await readdir(this.#dir).catch(() => [] as string[]);

@@ -1,7 +1,7 @@
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { isConversationApi } from '../../shared/threads/normalise-request.ts';
 import { type RecordThread, threadOfRecord } from '../../shared/threads/rebuild-threads.ts';
-import { listThreads, threadDetail, threadTurn } from '../../shared/threads/thread-list.ts';
+import { listThreads, recordTurns, threadDetail } from '../../shared/threads/thread-list.ts';
 import { ThreadTracker } from '../../shared/threads/thread-tracker.ts';
 import type { ThreadDetail, ThreadListItem, ThreadRef } from '../../shared/threads/thread-types.ts';
 
@@ -43,13 +43,9 @@ export class ThreadService {
   async get(id: string, session: string | null): Promise<ThreadDetail | null> {
     const { summaries, refOf, rebuilt } = await this.#threads(session);
     const mine = summaries.filter((s) => refOf(s)?.id === id);
-    const item = listThreads(mine, refOf)[0];
+    // From the whole list: its parent may be named by the parent's turns, its children by theirs.
+    const item = listThreads(summaries, refOf).find((t) => t.id === id);
     if (!item) return null;
-    // Its children point at it, wherever they are in the list.
-    item.childIds = listThreads(summaries, refOf)
-      .filter((t) => t.parentId === id)
-      .sort((a, b) => (a.firstAt < b.firstAt ? -1 : 1))
-      .map((t) => t.id);
     const turns = [];
     for await (const record of await this.#source.records(
       mine.map((s) => s.id),
@@ -57,7 +53,7 @@ export class ThreadService {
     )) {
       const ref = refOf(record);
       if (!ref) continue;
-      turns.push(threadTurn(record, ref, rebuilt?.get(record.id) ?? record));
+      turns.push(...recordTurns(record, ref, rebuilt?.get(record.id) ?? record));
     }
     return threadDetail(item, turns);
   }

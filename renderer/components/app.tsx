@@ -50,6 +50,8 @@ function Inspector() {
   const compareClicks = useCompareClicks();
 
   useShortcut(['next', 'previous', 'open', 'close', 'filter', 'help'], (name) => {
+    // The Threads view moves through what it shows (the request list is hidden meanwhile).
+    if (threadsOpen && (name === 'next' || name === 'previous' || name === 'open')) return false;
     if (name === 'next' || name === 'previous') moveSelection(name === 'next' ? 1 : -1);
     else if (name === 'filter') document.querySelector<HTMLInputElement>('.filter-input')?.focus();
     else if (name === 'help') setHelpOpen(true);

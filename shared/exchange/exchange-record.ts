@@ -1,6 +1,12 @@
 import type { ApiKind } from '../interpreters/api-kind.ts';
 import type { MergedResult } from '../interpreters/merged-result.ts';
-import type { CacheVerdict, ContextBreakdown, ThreadRef, TurnDelta } from '../threads/thread-types.ts';
+import type {
+  CacheVerdict,
+  ContextBreakdown,
+  SocketTurn,
+  ThreadRef,
+  TurnDelta,
+} from '../threads/thread-types.ts';
 import type { Usage } from '../usage/usage.ts';
 import type { HeaderMap } from './capture-events.ts';
 import type { ExchangeLifecycle } from './exchange-lifecycle.ts';
@@ -140,4 +146,6 @@ export interface ExchangeDetails {
   cache?: CacheVerdict;
   /** What fills the input, an estimate in tokens (absent without a thread). */
   context?: ContextBreakdown;
+  /** A WebSocket exchange's turns, in order, as they happened (`delta`, `cache` and `context` are its first's); absent for HTTP. */
+  socketTurns?: SocketTurn[];
 }

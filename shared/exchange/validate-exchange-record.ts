@@ -127,7 +127,8 @@ export type OptionalRecordField =
   | 'thread'
   | 'delta'
   | 'cache'
-  | 'context';
+  | 'context'
+  | 'socketTurns';
 
 const websocketSide = oneOf(['client', 'server']);
 
@@ -151,6 +152,7 @@ export const EXCHANGE_RECORD_OPTIONAL_FIELDS: Record<OptionalRecordField, Shape>
   delta: object({ appended: arrayOf(object({ at: string })), changed: arrayOf(object({ at: string })) }),
   cache: object({ verdict: oneOf(['hit', 'partial', 'miss', 'write', 'none']) }),
   context: object({ parts: object({}), largest: arrayOf(object({ at: string })) }),
+  socketTurns: arrayOf(object({ turn: integer, startedAt: isoDate, delta: object({}) })),
 };
 
 /**

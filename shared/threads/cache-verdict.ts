@@ -6,32 +6,12 @@
  */
 import type { ApiKind } from '../interpreters/api-kind.ts';
 import type { Usage } from '../usage/usage.ts';
+import { type CacheLifetime, minimumCacheableTokens } from './cache-limits.ts';
 import type { CacheReason, CacheVerdict, ContextPath } from './thread-types.ts';
 import type { TurnDiff } from './turn-delta.ts';
 import type { TurnSnapshot } from './turn-snapshot.ts';
 
-export const FIVE_MINUTES_MS = 5 * 60 * 1000;
-export const ONE_HOUR_MS = 60 * 60 * 1000;
-
-/**
- * The shortest prompt each provider caches, in tokens. OpenAI: 1024. Anthropic: 1024 (Sonnet,
- * Opus 4 and 4.1), 2048 (Haiku 3 and 3.5), 4096 (Opus 4.5, Haiku 4.5). Gemini implicit caching:
- * 1024 (Flash), 4096 (2.5 Pro; 2048 for 3 Pro).
- */
-export function minimumCacheableTokens(api: ApiKind, model: string | null): number {
-  const m = (model ?? '').toLowerCase();
-  if (api === 'anthropic.messages') {
-    if (/opus-4-5|haiku-4-5|opus-4\.5|haiku-4\.5/.test(m)) return 4096;
-    if (/haiku/.test(m)) return 2048;
-    return 1024;
-  }
-  if (api === 'gemini.generate') {
-    if (/3-pro|3\.0-pro/.test(m)) return 2048;
-    if (/pro/.test(m)) return 4096;
-    return 1024;
-  }
-  return 1024;
-}
+export { FIVE_MINUTES_MS, minimumCacheableTokens, ONE_HOUR_MS } from './cache-limits.ts';
 
 /**
  * Reads of a prefix that was whole may still fall a little short: OpenAI caches in 128-token
@@ -55,12 +35,13 @@ export interface VerdictInput {
   previous: TurnSnapshot | null;
   diff: TurnDiff;
   breakpoints: ContextPath[];
-  ttlMs: number;
+  /** The lifetime of what this turn writes (the previous turn's applies to what it reads). */
+  lifetime: CacheLifetime;
 }
 
 /** The cache verdict of a turn. */
 export function cacheVerdict(input: VerdictInput): CacheVerdict {
-  const { api, usage, previous, diff, ttlMs } = input;
+  const { api, usage, previous, diff, lifetime } = input;
   const anthropic = api === 'anthropic.messages';
   // Gemini reports cachedContentTokenCount only when something was cached: absent means none.
   const read = usage === null ? null : (usage.cachedTokens ?? (api === 'gemini.generate' ? 0 : null));
@@ -77,7 +58,8 @@ export function cacheVerdict(input: VerdictInput): CacheVerdict {
     divergedAt: diff.divergedAt,
     diverged: diff.diverged,
     reason: null,
-    ttlMs,
+    ttlMs: lifetime.ttlMs,
+    lifetime: lifetime.words,
   };
   if (usage === null || (read === null && write === null)) return base;
   const readTokens = read ?? 0;
@@ -102,20 +84,32 @@ function reasonFor(input: VerdictInput, read: number, expected: number | null): 
   const anthropic = api === 'anthropic.messages';
   const promptTokens = usage?.inputTokens ?? 0;
   const minimum = minimumCacheableTokens(api, model);
-  if (read === 0 && promptTokens < minimum)
+  if (read === 0 && minimum !== null && promptTokens < minimum.low)
     return {
       kind: 'below-minimum',
-      message: `The prompt (${promptTokens} tokens) is shorter than the ${minimum} tokens this provider caches at the least.`,
+      message: `The prompt (${promptTokens} tokens) is shorter than the ${minimum.low} tokens this provider caches at the least for ${model ?? 'this model'}.`,
       promptTokens,
-      minimumTokens: minimum,
+      minimumTokens: minimum.low,
     };
+  // A prompt that may be too short: the model's minimum is not documented, or its copies disagree.
+  const unknownMinimum =
+    read > 0
+      ? ''
+      : minimum === null
+        ? ` The provider's documentation gives no minimum cacheable length for ${model ?? 'this model'}, so whether ${promptTokens} tokens is enough is not known.`
+        : promptTokens < minimum.high
+          ? ` The documented minimum cacheable length for ${model ?? 'this model'} is ${minimum.low} or ${minimum.high} tokens (its copies disagree), so whether ${promptTokens} tokens is enough is not known.`
+          : '';
   if (anthropic && breakpoints.length === 0)
     return {
       kind: 'no-breakpoint',
       message: 'The request has no cache_control breakpoint: Anthropic caches only up to one.',
     };
   if (previous === null)
-    return { kind: 'first-turn', message: 'First turn of the thread: nothing earlier in it to reuse.' };
+    return {
+      kind: 'first-turn',
+      message: `First turn of the thread: nothing earlier in it to reuse.${unknownMinimum}`,
+    };
   if (diff.delta.modelChanged)
     return {
       kind: 'model-changed',
@@ -124,12 +118,13 @@ function reasonFor(input: VerdictInput, read: number, expected: number | null): 
       current: model,
     };
   const idle = diff.delta.sincePreviousMs ?? 0;
-  if (idle > previous.ttlMs)
+  const { ttlMs, mayExpireMs, words } = previous.lifetime;
+  if (ttlMs !== null && idle > ttlMs)
     return {
       kind: 'expired',
-      message: `${minutes(idle)} since the previous turn, longer than the cache lifetime (${minutes(previous.ttlMs)}).`,
+      message: `${minutes(idle)} since the previous turn, longer than the cache lifetime (${words}).`,
       idleMs: idle,
-      ttlMs: previous.ttlMs,
+      ttlMs,
     };
   if (diff.divergedAt !== null)
     return {
@@ -143,12 +138,26 @@ function reasonFor(input: VerdictInput, read: number, expected: number | null): 
       previous: previous.breakpoints,
       current: breakpoints,
     };
+  if (mayExpireMs !== null && idle > mayExpireMs && read === 0)
+    return {
+      kind: 'maybe-expired',
+      message: `${minutes(idle)} since the previous turn: the cache may have been evicted (${words}); the provider does not say when exactly, so this is not certain.`,
+      idleMs: idle,
+      mayExpireMs,
+      ttlMs,
+    };
   if (previous.usage === null)
-    return { kind: 'unknown', message: 'The previous turn reported no usage; the cause is not known.' };
+    return {
+      kind: 'unknown',
+      message: `The previous turn reported no usage; the cause is not known.${unknownMinimum}`,
+    };
+  const fresh =
+    ttlMs === null && mayExpireMs === null
+      ? `the provider documents no cache lifetime (${words})`
+      : 'the cache was fresh';
   return {
     kind: 'unknown',
-    message:
-      'The prefix, model and breakpoints are unchanged and the cache was fresh; the cause is not known.',
+    message: `The prefix, model and breakpoints are unchanged and ${fresh}; the cause is not known.${unknownMinimum}`,
   };
 }
 

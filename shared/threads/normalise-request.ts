@@ -48,6 +48,8 @@ export interface NormalisedRequest {
   breakpoints: ContextPath[];
   /** The request asked for the 1-hour cache (`cache_control.ttl: '1h'`). */
   ttl1h: boolean;
+  /** OpenAI `prompt_cache_retention` (`in_memory`, `24h`); null when not sent. */
+  retention: string | null;
   /** The text of the first user message (its text blocks joined), null when there is none. */
   firstUserText: string | null;
   /** What a person would call the conversation: the first user text that is not injected context. */
@@ -350,6 +352,7 @@ export function normaliseRequest(
     sessionId: sessionIdOf(headers, body),
     breakpoints: b.breakpoints,
     ttl1h: b.ttl1h,
+    retention: str(body.prompt_cache_retention),
     firstUserText: firstUserTextOf(parts.messages),
     title: titleOf(parts.messages),
   };

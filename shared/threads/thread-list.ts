@@ -21,9 +21,12 @@ export function listThreads(
   threadOf: (s: ExchangeSummary) => ThreadRef | null | undefined = (s) => s.thread,
 ): ThreadListItem[] {
   const threads = new Map<string, Building>();
+  /** Sub-agent → parent, as the parent's turns name them (children recorded before their parent was known). */
+  const adopted = new Map<string, string>();
   for (const summary of summaries) {
     const ref = threadOf(summary);
     if (!ref) continue;
+    for (const child of ref.children ?? []) if (child !== ref.id) adopted.set(child, ref.id);
     let building = threads.get(ref.id);
     if (!building) {
       building = {
@@ -52,7 +55,8 @@ export function listThreads(
       threads.set(ref.id, building);
     }
     const { item } = building;
-    item.turns++;
+    // A WebSocket exchange may carry several turns (`turn` to `lastTurn`).
+    item.turns += ref.lastTurn === undefined ? 1 : Math.max(1, ref.lastTurn - ref.turn + 1);
     // A parent learnt after the first turn ended (a sub-agent started while its parent's answer streamed) is on later turns.
     if (ref.parentId !== null) item.parentId = ref.parentId;
     if (ref.turn < building.firstTurn) {
@@ -76,6 +80,10 @@ export function listThreads(
   }
   const items = [...threads.values()].map((b) => b.item);
   const byId = new Map(items.map((item) => [item.id, item]));
+  for (const [child, parent] of adopted) {
+    const item = byId.get(child);
+    if (item && item.parentId === null) item.parentId = parent;
+  }
   for (const item of [...items].sort((a, b) => (a.firstAt < b.firstAt ? -1 : 1))) {
     if (item.parentId !== null) byId.get(item.parentId)?.childIds.push(item.id);
   }
@@ -102,6 +110,30 @@ export function threadTurn(
     cache: fields.cache ?? null,
     context: fields.context ?? null,
   };
+}
+
+/** The turns of one record: one, or each of a WebSocket exchange's (`socketTurns`). */
+export function recordTurns(
+  record: ExchangeRecord,
+  ref: ThreadRef,
+  fields: Pick<ExchangeRecord, 'delta' | 'cache' | 'context'> = record,
+): ThreadTurn[] {
+  if (!record.socketTurns || record.socketTurns.length === 0) return [threadTurn(record, ref, fields)];
+  return record.socketTurns.map((t) => ({
+    turn: t.turn,
+    exchangeId: record.id,
+    startedAt: t.startedAt,
+    api: record.api,
+    model: t.model,
+    provider: record.provider ?? null,
+    state: record.state,
+    usage: t.usage,
+    // Priced per exchange, not per turn.
+    costUsd: null,
+    delta: t.delta,
+    cache: t.cache,
+    context: t.context,
+  }));
 }
 
 /** A thread's detail from its list item and its turns (sorted into turn order here). */

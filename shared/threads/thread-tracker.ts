@@ -10,14 +10,30 @@ import type { ApiKind } from '../interpreters/api-kind.ts';
 import type { ToolCall } from '../interpreters/merged-result.ts';
 import type { Usage } from '../usage/usage.ts';
 import { BlockTextStore } from './block-text-store.ts';
-import { cacheVerdict, FIVE_MINUTES_MS, ONE_HOUR_MS } from './cache-verdict.ts';
+import { cacheLifetime } from './cache-limits.ts';
+import { cacheVerdict } from './cache-verdict.ts';
 import { CHARS_PER_TOKEN, contextBreakdown, type TokenCounter } from './context-breakdown.ts';
 import type { NormalisedRequest } from './normalise-request.ts';
 import { hashText } from './stable-hash.ts';
 import { preview } from './text-preview.ts';
-import type { CacheVerdict, ContextBreakdown, ThreadLink, ThreadRef, TurnDelta } from './thread-types.ts';
+import type { ThreadSeed } from './thread-seeds.ts';
+import type {
+  CacheVerdict,
+  ContextBreakdown,
+  ThreadLink,
+  ThreadRef,
+  ThreadResume,
+  TurnDelta,
+} from './thread-types.ts';
 import { type TurnDiff, turnDiff } from './turn-delta.ts';
-import { snapshotOf, type TurnSnapshot } from './turn-snapshot.ts';
+import { type BlockRef, type MessageRef, snapshotOf, type TurnSnapshot } from './turn-snapshot.ts';
+
+/** What a thread seeded from an earlier session knows of its latest turn: hashes of its parts, not of each block. */
+interface SeededTurn {
+  messages: number;
+  system: string;
+  tools: string;
+}
 
 interface ThreadState {
   id: string;
@@ -28,11 +44,13 @@ interface ThreadState {
   /** The key under which the latest turn's messages are in the prefix index. */
   prefixKey: string;
   sessionKey: string | null;
-  /** Hashes of the inputs of the tool calls the latest answer made (a sub-agent's first message is one of them). */
-  pendingInputs: string[];
   firstUserHash: string | null;
   /** When the thread's first turn started (ms since the epoch). */
   firstAtMs: number;
+  /** Seeded from an earlier session: `last` has no blocks yet; they are filled in from the next turn's request. */
+  seeded?: SeededTurn;
+  /** The title the next turn carries: the thread's first turn in this session (its turn 1 is in an earlier one). */
+  pendingTitle?: string;
 }
 
 /** A turn begun (its request seen), to finish when its response ends. */
@@ -45,6 +63,8 @@ export interface BegunTurn {
   readonly previous: TurnSnapshot | null;
   readonly diff: TurnDiff;
   readonly snapshot: TurnSnapshot;
+  /** The turn's `ThreadResume.key`. */
+  readonly resumeKey: string;
 }
 
 export interface TurnEnd {
@@ -103,6 +123,62 @@ function toolInputs(call: ToolCall): string[] {
   return out.map(normaliseText).filter((s) => s.length >= MIN_TOOL_INPUT_CHARS);
 }
 
+/** One hash of a request's system blocks. */
+function systemHash(blocks: readonly BlockRef[]): string {
+  return hashText(blocks.map((b) => b.hash).join(','));
+}
+
+/** A block whose content is not known (a turn from an earlier session, known by its parts' hashes only). */
+const unknownBlock = ({ path }: BlockRef): BlockRef => ({ path, hash: '?' });
+
+/**
+ * The thread's latest turn as this turn is compared with: as remembered, or, for a thread seeded
+ * from an earlier session, rebuilt from this request where the hashes say it is the same (the
+ * messages a prefix match shares, a system prompt and tools that hash the same), else unknown.
+ */
+function previousOf(
+  thread: ThreadState,
+  request: NormalisedRequest,
+  link: ThreadLink,
+  toolsHash: string,
+): TurnSnapshot {
+  const { seeded, last } = thread;
+  if (seeded === undefined) return last;
+  const ref = ({ path, hash }: BlockRef): BlockRef => ({ path, hash });
+  const same = systemHash(request.system) === seeded.system;
+  const first = request.messages[0]?.path ?? 'messages[0]';
+  const base = first.replace(/\[\d+\]$/, '');
+  const offset = Number(/\[(\d+)\]$/.exec(first)?.[1] ?? 0);
+  const messages: MessageRef[] = [];
+  for (let i = 0; i < seeded.messages; i++) {
+    const m = request.messages[i];
+    messages.push(
+      link === 'prefix' && m
+        ? { path: m.path, hash: m.hash, blocks: m.blocks.map(ref) }
+        : { path: m?.path ?? `${base}[${offset + i}]`, hash: `?${i}`, blocks: [] },
+    );
+  }
+  return {
+    ...last,
+    system: request.system.map(same ? ref : unknownBlock),
+    tools: request.tools.map(toolsHash === seeded.tools ? ref : unknownBlock),
+    messages,
+  };
+}
+
+/** Hashes a sub-agent's prompt is found by: its first user message whole, and each of its text blocks (Claude Code puts reminders before the prompt). */
+function firstUserHashes(request: NormalisedRequest): string[] {
+  if (request.firstUserText === null) return [];
+  const hashes = [hashText(normaliseText(request.firstUserText))];
+  const first = request.messages.find((m) => m.kind === 'user');
+  for (const block of first?.blocks ?? []) {
+    if (block.text === block.json) continue;
+    const hash = hashText(normaliseText(block.text));
+    if (!hashes.includes(hash)) hashes.push(hash);
+  }
+  return hashes;
+}
+
 /** The same capture gives the same ids (a session written twice from the same events is the same file). */
 function idFromExchange(exchangeId: string): string {
   return `thr_${hashText(exchangeId).slice(2)}`;
@@ -116,8 +192,12 @@ export class ThreadTracker {
   readonly #byConversation: BoundedMap<string>;
   /** `session|tools hash` → thread id. */
   readonly #bySession: BoundedMap<string>;
-  /** Hash of a pending tool call's input → the thread waiting on it. */
-  readonly #byToolInput: BoundedMap<string>;
+  /**
+   * Hash of a tool call's input → the thread that made the call, and how many such calls no
+   * sub-agent has answered yet. Kept past the thread's next turn (a background sub-agent may start
+   * after it), until a sub-agent answers it or it is the least recently made.
+   */
+  readonly #byToolInput: BoundedMap<{ threadId: string; waiting: number }>;
   /** Hash of a recent first turn's first user message → its thread (for parents whose answer ends after the child started). */
   readonly #orphans: BoundedMap<string>;
   readonly store: BlockTextStore;
@@ -174,11 +254,12 @@ export class ThreadTracker {
       const thread = key === undefined ? undefined : this.#thread(this.#byPrefix.get(key));
       if (thread) return { thread, link: 'prefix', parentId: null };
     }
-    const firstUser = request.firstUserText === null ? null : hashText(normaliseText(request.firstUserText));
-    if (firstUser !== null) {
-      const parent = this.#byToolInput.get(firstUser) ?? this.#blockMatchesToolInput(request);
-      if (parent !== undefined && this.#threads.has(parent))
-        return { thread: undefined, link: 'new', parentId: parent };
+    for (const hash of firstUserHashes(request)) {
+      const call = this.#byToolInput.get(hash);
+      if (call === undefined || !this.#threads.has(call.threadId)) continue;
+      // One sub-agent answers one call.
+      if (--call.waiting <= 0) this.#byToolInput.delete(hash);
+      return { thread: undefined, link: 'new', parentId: call.threadId };
     }
     if (sessionKey !== null) {
       const thread = this.#thread(this.#bySession.get(sessionKey));
@@ -187,19 +268,15 @@ export class ThreadTracker {
     return { thread: undefined, link: 'new', parentId: null };
   }
 
-  /** A sub-agent's prompt may be one text block of several (Claude Code puts reminders before it). */
-  #blockMatchesToolInput(request: NormalisedRequest): string | undefined {
-    const first = request.messages.find((m) => m.kind === 'user');
-    for (const block of first?.blocks ?? []) {
-      if (block.text === block.json) continue;
-      const parent = this.#byToolInput.get(hashText(normaliseText(block.text)));
-      if (parent !== undefined) return parent;
-    }
-    return undefined;
-  }
-
   /** A request is complete: which thread and turn it is, and what changed since the previous turn. */
-  begin(exchangeId: string, api: ApiKind, startedAtMs: number, request: NormalisedRequest): BegunTurn {
+  begin(
+    exchangeId: string,
+    api: ApiKind,
+    startedAtMs: number,
+    request: NormalisedRequest,
+    /** The thread of an earlier turn on the same WebSocket: this turn is that thread's next. */
+    sameConnection: string | null = null,
+  ): BegunTurn {
     const prefixes: string[] = [];
     let cumulative = '';
     for (const m of request.messages) {
@@ -207,30 +284,43 @@ export class ThreadTracker {
       prefixes.push(cumulative);
     }
     const toolsHash = hashText(request.tools.map((t) => t.hash).join(','));
-    const sessionKey = request.sessionId === null ? null : `${request.sessionId}|${toolsHash}`;
-    const { thread, link, parentId } = this.#match(request, prefixes, sessionKey);
-    const previous = thread?.last ?? null;
+    // Hashed: a session id came in a header whose name marks it a secret.
+    const sessionKey = request.sessionId === null ? null : hashText(`${request.sessionId}|${toolsHash}`);
+    const matched = this.#match(request, prefixes, sessionKey);
+    const connection = sameConnection === null ? undefined : this.#thread(sameConnection);
+    const { thread, link, parentId } =
+      connection === undefined || matched.thread === connection
+        ? matched
+        : { thread: connection, link: 'websocket' as const, parentId: null };
+    const previous = thread === undefined ? null : previousOf(thread, request, link, toolsHash);
     const diff = turnDiff(previous, request, link, startedAtMs, this.store);
     for (const b of [...request.system, ...request.tools, ...request.messages.flatMap((m) => m.blocks)])
       this.store.put(b.hash, b.text);
 
     const anthropic = api === 'anthropic.messages';
-    const ttlMs = request.ttl1h ? ONE_HOUR_MS : FIVE_MINUTES_MS;
     const turn = (previous?.turn ?? 0) + 1;
-    const snapshot = snapshotOf(request, exchangeId, turn, startedAtMs, anthropic, ttlMs);
+    const snapshot = snapshotOf(
+      request,
+      exchangeId,
+      turn,
+      startedAtMs,
+      anthropic,
+      cacheLifetime(api, request),
+    );
     const prefixKey = prefixes[prefixes.length - 1] ?? '';
     let state: ThreadState;
     let ref: ThreadRef;
     if (thread) {
       state = thread;
       this.#byPrefix.delete(state.prefixKey);
-      // The thread's pending tool calls are answered by this turn.
-      for (const input of state.pendingInputs)
-        if (this.#byToolInput.get(input) === state.id) this.#byToolInput.delete(input);
-      state.pendingInputs = [];
       state.last = snapshot;
       state.prefixKey = prefixKey;
+      delete state.seeded;
       ref = { id: state.id, turn, parentId: state.parentId };
+      if (state.pendingTitle !== undefined) {
+        ref.title = state.pendingTitle;
+        delete state.pendingTitle;
+      }
     } else {
       const id = this.#newId(exchangeId);
       const title = request.title === null ? '' : preview(request.title, 80);
@@ -244,11 +334,11 @@ export class ThreadTracker {
         last: snapshot,
         prefixKey,
         sessionKey,
-        pendingInputs: [],
         firstUserHash,
         firstAtMs: startedAtMs,
       };
-      if (parentId === null && firstUserHash !== null) this.#orphans.set(firstUserHash, id);
+      // A sub-agent whose parent's answer has not ended yet is found by its prompt when it does.
+      if (parentId === null) for (const hash of firstUserHashes(request)) this.#orphans.set(hash, id);
     }
     this.#threads.set(state.id, state);
     this.#byPrefix.set(prefixKey, state.id);
@@ -257,7 +347,75 @@ export class ThreadTracker {
       state.sessionKey = sessionKey;
       this.#bySession.set(sessionKey, state.id);
     }
-    return { ref, delta: diff.delta, threadId: state.id, request, api, previous, diff, snapshot };
+    const resumeKey = [
+      prefixKey,
+      systemHash(request.system),
+      toolsHash,
+      ...(sessionKey === null ? [] : [sessionKey]),
+    ].join('.');
+    return { ref, delta: diff.delta, threadId: state.id, request, api, previous, diff, snapshot, resumeKey };
+  }
+
+  /**
+   * Continues threads from an earlier session (oldest first, so the newest are kept): the next
+   * request that extends one's latest turn, names its response or its conversation, or carries its
+   * session id, is its next turn.
+   */
+  seed(seeds: readonly ThreadSeed[]): void {
+    for (const seed of seeds) {
+      if (this.#threads.has(seed.id)) continue;
+      const { resume } = seed;
+      const [prefix, system, tools, session] = resume.key.split('.');
+      if (prefix === undefined || system === undefined || tools === undefined) continue;
+      const last: TurnSnapshot = {
+        exchangeId: seed.exchangeId,
+        turn: seed.turn,
+        startedAtMs: seed.startedAtMs,
+        model: seed.model,
+        anthropic: seed.api === 'anthropic.messages',
+        system: [],
+        tools: [],
+        messages: [],
+        breakpoints: resume.breakpoints ?? [],
+        lifetime: cacheLifetime(seed.api, {
+          ttl1h: resume.ttl1h === true,
+          retention: resume.retention ?? null,
+        }),
+        usage: seed.usage,
+        ended: true,
+      };
+      const state: ThreadState = {
+        id: seed.id,
+        parentId: seed.parentId,
+        firstRef: { id: seed.id, turn: 1, parentId: seed.parentId },
+        last,
+        prefixKey: prefix,
+        sessionKey: session ?? null,
+        firstUserHash: null,
+        firstAtMs: seed.startedAtMs,
+        seeded: { messages: resume.messages, system, tools },
+        pendingTitle: seed.title,
+      };
+      this.#threads.set(seed.id, state);
+      this.#byPrefix.set(prefix, seed.id);
+      for (const id of resume.responseIds ?? []) this.#byResponseId.set(id, seed.id);
+      if (resume.conversation !== undefined) this.#byConversation.set(resume.conversation, seed.id);
+      if (session !== undefined) this.#bySession.set(session, seed.id);
+    }
+  }
+
+  /** What a later session needs to continue the thread from this turn (once it has ended). */
+  #resumeOf(begun: BegunTurn, responseIds: readonly string[]): ThreadResume {
+    const { request } = begun;
+    return {
+      key: begun.resumeKey,
+      messages: request.messages.length,
+      ...(request.breakpoints.length > 0 ? { breakpoints: request.breakpoints } : {}),
+      ...(request.ttl1h ? { ttl1h: true as const } : {}),
+      ...(request.retention !== null ? { retention: request.retention } : {}),
+      ...(responseIds.length > 0 ? { responseIds: [...responseIds] } : {}),
+      ...(request.conversation !== null ? { conversation: request.conversation } : {}),
+    };
   }
 
   /** The turn's response ended: its cache verdict and context breakdown, and what later turns link by. */
@@ -277,32 +435,43 @@ export class ThreadTracker {
       previous: begun.previous,
       diff: begun.diff,
       breakpoints: request.breakpoints,
-      ttlMs: snapshot.ttlMs,
+      lifetime: snapshot.lifetime,
     });
     const context = contextBreakdown(request, usage?.inputTokens ?? null, this.counter, this.store);
     const state = this.#threads.get(begun.threadId);
     if (state) {
       for (const id of end.responseIds) this.#byResponseId.set(id, state.id);
-      if (state.last === snapshot) this.#noteToolCalls(state, end.toolCalls);
+      this.#noteToolCalls(state, begun, end.toolCalls);
     }
+    begun.ref.resume = this.#resumeOf(begun, end.responseIds);
     return { cache, context };
   }
 
-  #noteToolCalls(state: ThreadState, calls: readonly ToolCall[]): void {
+  /**
+   * The tool calls a turn's answer made: what a later sub-agent's first message is matched against,
+   * and the sub-agents that started before the answer ended (in whatever order the turns end).
+   */
+  #noteToolCalls(state: ThreadState, begun: BegunTurn, calls: readonly ToolCall[]): void {
     for (const call of calls) {
-      for (const input of toolInputs(call)) {
+      for (const input of new Set(toolInputs(call))) {
         const hash = hashText(input);
-        state.pendingInputs.push(hash);
-        this.#byToolInput.set(hash, state.id);
-        // A sub-agent that started before this answer ended (tools run while the answer streams).
+        // A sub-agent that started before this answer ended (tools run while the answer streams),
+        // whose turns may all be recorded already: this turn names it, and its later turns will.
         const orphanId = this.#orphans.get(hash);
         const orphan =
           orphanId === undefined || orphanId === state.id ? undefined : this.#threads.get(orphanId);
-        if (orphan && orphan.parentId === null && orphan.firstAtMs >= state.last.startedAtMs) {
+        if (orphan && orphan.parentId === null && orphan.firstAtMs >= begun.snapshot.startedAtMs) {
           orphan.parentId = state.id;
           orphan.firstRef.parentId = state.id;
           this.#orphans.delete(hash);
+          begun.ref.children = [...(begun.ref.children ?? []), orphan.id];
+          continue;
         }
+        const waiting = this.#byToolInput.get(hash);
+        this.#byToolInput.set(hash, {
+          threadId: state.id,
+          waiting: waiting?.threadId === state.id ? waiting.waiting + 1 : 1,
+        });
       }
     }
   }

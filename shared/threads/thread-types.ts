@@ -32,8 +32,44 @@ export interface ThreadRef {
   turn: number;
   /** The thread that was waiting on the tool call whose input started this one (a sub-agent); null for a top-level thread. */
   parentId: string | null;
+  /**
+   * A WebSocket exchange that carried several turns (each `response.create` that generates is one):
+   * the number of its latest; `turn` is its first. Absent for one turn.
+   */
+  lastTurn?: number;
   /** On turn 1 only: the thread's title, the first user message's text (whitespace collapsed, at most 80 characters). */
   title?: string;
+  /**
+   * Sub-agent threads this turn's tool calls started that began before this turn's answer ended
+   * (tools run while the answer streams): their own turns may have been recorded before their
+   * parent was known, so the parent's turn names them (absent when there are none).
+   */
+  children?: string[];
+  /**
+   * What a later start of Tokentap continues the thread from, set when the turn ended (hashes and
+   * ids, never text): the next session seeds its tracker from the latest turn of each thread.
+   */
+  resume?: ThreadResume;
+}
+
+/** The hashes-only key of a thread's latest turn (see `ThreadRef.resume` and thread-seeds.ts). */
+export interface ThreadResume {
+  /** `<messages prefix>.<system>.<tools>` hashes (14 hex digits each), and the session key's after a second dot when there is one. */
+  key: string;
+  /** How many messages the turn sent. */
+  messages: number;
+  /** Anthropic `cache_control` breakpoints (absent when none). */
+  breakpoints?: ContextPath[];
+  /** The request asked for the 1-hour cache. */
+  ttl1h?: true;
+  /** OpenAI `prompt_cache_retention`. */
+  retention?: string;
+  /** Responses API ids the answer named (for `previous_response_id`). */
+  responseIds?: string[];
+  conversation?: string;
+  /** A WebSocket exchange's latest turn: when it began (ms since the epoch) and its usage (the summary's is the socket's). */
+  at?: number;
+  usage?: { input: number; read: number | null; write: number | null } | null;
 }
 
 /** How a thread was matched to its previous turn. */
@@ -122,7 +158,9 @@ export type CacheReason =
   | { kind: 'model-changed'; message: string; previous: string | null; current: string | null }
   /** The previous turn was longer ago than the provider's cache lifetime. */
   | { kind: 'expired'; message: string; idleMs: number; ttlMs: number }
-  /** The prompt is shorter than the provider's minimum cacheable length. */
+  /** Longer ago than the provider says it may evict an unused cache (OpenAI: typically 5–10 min), within its upper bound: perhaps expired. */
+  | { kind: 'maybe-expired'; message: string; idleMs: number; mayExpireMs: number; ttlMs: number | null }
+  /** The prompt is shorter than the provider's minimum cacheable length (as documented for the model). */
   | { kind: 'below-minimum'; message: string; promptTokens: number; minimumTokens: number }
   /** Anthropic: the `cache_control` breakpoints are not where the previous turn had them. */
   | { kind: 'breakpoint-moved'; message: string; previous: ContextPath[]; current: ContextPath[] }
@@ -153,8 +191,14 @@ export interface CacheVerdict {
   diverged: { before: string | null; after: string | null } | null;
   /** For `miss` and `partial` (and `write` after turn 1): why; null for `hit` and `none`. */
   reason: CacheReason | null;
-  /** The cache lifetime applied to this turn, in ms (5 minutes; 1 hour where the request asked for `ttl: '1h'`). */
-  ttlMs: number;
+  /**
+   * The documented cache lifetime applied to this turn, in ms: after this long unused the cache is
+   * gone (Anthropic 5 minutes, 1 hour where the request asked for `ttl: '1h'`; OpenAI at most 1 hour
+   * in memory, 24 hours extended); null where the provider documents none (Gemini implicit caching).
+   */
+  ttlMs: number | null;
+  /** The lifetime in words, with its provider (absent in records made before it). */
+  lifetime?: string;
 }
 
 /** The parts a request's input is split into. */
@@ -243,4 +287,18 @@ export interface ThreadDetail {
   thread: ThreadListItem;
   /** Its turns in turn order. */
   turns: ThreadTurn[];
+}
+
+/** One turn of a WebSocket exchange (`ExchangeRecord.socketTurns`): a `response.create` and the response that answered it. */
+export interface SocketTurn {
+  turn: number;
+  /** ISO 8601: when its `response.create` was sent. */
+  startedAt: string;
+  model: string | null;
+  /** As its `response.completed` reported; null until it ends, or without usage. */
+  usage: Usage | null;
+  delta: TurnDelta;
+  /** Null while its response is still coming. */
+  cache: CacheVerdict | null;
+  context: ContextBreakdown | null;
 }

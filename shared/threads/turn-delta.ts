@@ -112,7 +112,7 @@ export function turnDiff(
 
   let appendFrom: number;
   let compacted = false;
-  if (link === 'previous-response-id') {
+  if (link === 'previous-response-id' || (link === 'websocket' && request.previousResponseId !== null)) {
     // The server holds the history: the request carries only the new items.
     appendFrom = 0;
   } else {

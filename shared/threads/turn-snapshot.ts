@@ -1,3 +1,4 @@
+import type { CacheLifetime } from './cache-limits.ts';
 import type { NormalisedRequest } from './normalise-request.ts';
 import type { ContextPath } from './thread-types.ts';
 
@@ -22,7 +23,8 @@ export interface TurnSnapshot {
   tools: BlockRef[];
   messages: MessageRef[];
   breakpoints: ContextPath[];
-  ttlMs: number;
+  /** How long what this turn left in the cache lives. */
+  lifetime: CacheLifetime;
   /** Set when the turn's response ended with usage. */
   usage: { input: number; read: number | null; write: number | null } | null;
   /** The turn's response has ended (with usage or without). */
@@ -38,7 +40,7 @@ export function snapshotOf(
   turn: number,
   startedAtMs: number,
   anthropic: boolean,
-  ttlMs: number,
+  lifetime: CacheLifetime,
 ): TurnSnapshot {
   return {
     exchangeId,
@@ -50,7 +52,7 @@ export function snapshotOf(
     tools: request.tools.map(ref),
     messages: request.messages.map((m) => ({ path: m.path, hash: m.hash, blocks: m.blocks.map(ref) })),
     breakpoints: request.breakpoints,
-    ttlMs,
+    lifetime,
     usage: null,
     ended: false,
   };

@@ -318,4 +318,47 @@ describe.skipIf(!executable)('threads, turns, the conversation and a diff, in Ch
       'true',
     );
   });
+
+  it('moves with j/k and the arrow keys through what the Threads view shows, in order, with the focus on it', async () => {
+    await page.getByRole('button', { name: 'Threads', exact: true }).click();
+    const tree = page.getByRole('list', { name: 'Threads' });
+    const nodes = tree.locator('.thread-node');
+    await expect.poll(() => nodes.count()).toBe(2);
+    // As shown: the thread, then its sub-agent under it.
+    const shown = await nodes.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.threadId ?? ''));
+    const selected = () => tree.locator('.thread-node[aria-current="true"]').getAttribute('data-thread-id');
+    const focused = () =>
+      page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.threadId ?? null);
+    const listSelection = () => page.locator('.list-pane [aria-selected="true"]').allTextContents();
+    const hiddenBefore = await listSelection();
+    await nodes.first().click();
+    await page.keyboard.press('j');
+    await expect.poll(selected).toBe(shown[1]);
+    expect(await focused()).toBe(shown[1]);
+    expect(await page.evaluate(() => document.activeElement?.matches(':focus-visible'))).toBe(true);
+    await ui.shot('threads-8-keyboard-light');
+    // At the end of what is shown it stays; up goes back.
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(selected).toBe(shown[1]);
+    await page.keyboard.press('k');
+    await expect.poll(selected).toBe(shown[0]);
+    expect(await focused()).toBe(shown[0]);
+    // The hidden request list did not move.
+    expect(await listSelection()).toEqual(hiddenBefore);
+    // From a turn, the keys move through the turns.
+    const turns = page.getByRole('region', { name: 'Thread' }).getByRole('table', { name: 'Turns' });
+    await expect.poll(() => turns.getByRole('row').count()).toBe(5);
+    await page.getByRole('button', { name: 'Turn 1', exact: true }).click();
+    await page.keyboard.press('j');
+    await page.getByRole('region', { name: 'Turn 2' }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('region', { name: 'Turn 3' }).waitFor();
+    expect(
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label')),
+    ).toBe('Turn 3');
+    await inTheme('dark');
+    await ui.shot('threads-9-keyboard-turns-dark');
+    await inTheme('light');
+    expect(await selected()).toBe(shown[0]);
+  });
 });

@@ -1,8 +1,9 @@
 import { isMainThread } from 'node:worker_threads';
 import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
 import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
-import { responseIds, WebSocketTurn } from '../../../shared/threads/websocket-turn.ts';
-import { parseJson, str } from '../../../shared/wire/json-fields.ts';
+import { responseIds } from '../../../shared/threads/websocket-turn.ts';
+import { WebSocketTurns } from '../../../shared/threads/websocket-turns.ts';
+import { parseJson } from '../../../shared/wire/json-fields.ts';
 import { type Analyzer, type AnalyzerFactory, type ExchangeDraft, requestJson } from '../analyzer.ts';
 
 /**
@@ -38,7 +39,7 @@ export function threadAnalyzers(tracker = new ThreadTracker()): AnalyzerFactory 
 
 function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): Analyzer {
   let begun: BegunTurn | null = null;
-  let socket: WebSocketTurn | null = null;
+  let socket: WebSocketTurns | null = null;
 
   const begin = (draft: ExchangeDraft, json: unknown): void => {
     const { record } = draft;
@@ -73,33 +74,33 @@ function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): 
       const scrubbed = scrubber.empty ? text : scrubber.text(text);
       begin(draft, scrubbed === text ? requestJson(draft) : parseJson(scrubbed));
     },
-    onResponseStart(_draft, event) {
+    onResponseStart(draft, event) {
+      const { api } = draft.record;
       if (event.status === 101) {
-        // A WebSocket: the turn is read from its messages instead.
+        // A WebSocket: its turns are read from its messages as they come (Responses API only).
         begun = null;
-        socket = new WebSocketTurn();
+        if (api === 'openai.responses' || api === 'azure.responses') {
+          loadTokenizerOnce();
+          socket = new WebSocketTurns(tracker, draft.record);
+        }
       }
     },
     onWebSocketMessage(draft, message, text) {
       if (socket === null || text === null) return;
       const { scrubber } = draft;
       const scrubbed = scrubber.empty ? text : scrubber.text(text);
-      if (message.from === 'client') socket.client(scrubbed);
+      if (message.from === 'client') socket.client(scrubbed, message.t);
       else socket.server(scrubbed);
     },
     onResponseEnd(draft) {
       const { record } = draft;
-      let usage = record.usage;
-      let ids: string[] = [];
       if (socket !== null) {
-        if (socket.body === null || (record.api !== 'openai.responses' && record.api !== 'azure.responses'))
-          return;
-        const model = str(socket.body.model);
-        if (model !== null) draft.requestedModel ??= model;
-        begin(draft, socket.body);
-        usage = socket.usage;
-        ids = socket.ids;
-      } else if (record.api === 'openai.responses' || record.api === 'azure.responses') {
+        socket.close();
+        return;
+      }
+      const usage = record.usage;
+      let ids: string[] = [];
+      if (record.api === 'openai.responses' || record.api === 'azure.responses') {
         ids = responseIds(draft.responseBody.text().slice(0, 4096));
       }
       if (begun === null) return;

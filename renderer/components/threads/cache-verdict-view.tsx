@@ -38,7 +38,7 @@ export function CacheVerdictView({ cache }: { cache: CacheVerdict }) {
             ` (5 min: ${formatInt(cache.write5mTokens ?? 0)}, 1 h: ${formatInt(cache.write1hTokens ?? 0)})`}
         </dd>
         <dt>Cache lifetime</dt>
-        <dd>{formatMs(cache.ttlMs)}</dd>
+        <dd>{cache.lifetime ?? (cache.ttlMs === null ? 'not documented' : formatMs(cache.ttlMs))}</dd>
       </dl>
       {cache.reason && (
         <p className={`cache-reason reason-${cache.reason.kind}`}>

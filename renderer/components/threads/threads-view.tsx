@@ -1,9 +1,11 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import type { ThreadTurn } from '../../../shared/threads/thread-types.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { countOf, formatCost, formatDateTime, formatInt } from '../../format.ts';
+import { useShortcut } from '../../keyboard/use-shortcut.ts';
 import { useInspector } from '../../store/inspector-context.tsx';
 import { useRows } from '../../store/use-rows.ts';
-import { ThreadTree } from './thread-tree.tsx';
+import { shownOrder, ThreadTree } from './thread-tree.tsx';
 import { useThreads } from './threads-store.ts';
 import './threads.css';
 import { TurnChart } from './turn-chart.tsx';
@@ -27,6 +29,60 @@ function useLiveThreads(): void {
   }, [source, refresh, session, rev]);
 }
 
+/** The element a keyboard move picked, focused once it is drawn (so the focus ring shows where the selection went). */
+function focusPicked(selector: string): void {
+  const node = document.querySelector<HTMLElement>(selector);
+  node?.focus();
+  node?.scrollIntoView?.({ block: 'nearest' });
+}
+
+/**
+ * j/k and the arrow keys in the Threads view: through the turns while one of them has the focus,
+ * else through the threads, in the order the tree shows them. (They never move the hidden request list.)
+ */
+function useThreadKeys(turns: readonly ThreadTurn[], shownTurn: number | null): void {
+  const api = useApi();
+  const session = useInspector((s) => s.viewSession);
+  const threads = useThreads((s) => s.threads);
+  const threadId = useThreads((s) => s.threadId);
+  const selectThread = useThreads((s) => s.selectThread);
+  const selectTurn = useThreads((s) => s.selectTurn);
+  const moved = useRef<string | null>(null);
+  useShortcut(['next', 'previous', 'open'], (name) => {
+    if (name === 'open') {
+      // Enter is the focused button's; with none, it goes to the selected thread.
+      focusPicked(`.thread-node[data-thread-id="${CSS.escape(threadId ?? '')}"]`);
+      return undefined;
+    }
+    const step = name === 'next' ? 1 : -1;
+    const inTurns =
+      document.activeElement?.closest('.turns-table') !== null && document.activeElement !== null;
+    if (inTurns && turns.length > 0) {
+      const at = turns.findIndex((t) => t.turn === shownTurn);
+      const next = turns[Math.max(0, Math.min(turns.length - 1, (at < 0 ? turns.length - 1 : at) + step))];
+      if (next) {
+        selectTurn(next.turn);
+        moved.current = `.turn-button[data-turn="${next.turn}"]`;
+      }
+      return undefined;
+    }
+    const order = shownOrder(threads ?? []);
+    if (order.length === 0) return undefined;
+    const at = threadId === null ? -1 : order.indexOf(threadId);
+    const id = order[at < 0 ? 0 : Math.max(0, Math.min(order.length - 1, at + step))];
+    if (id === undefined) return undefined;
+    moved.current = `.thread-node[data-thread-id="${CSS.escape(id)}"]`;
+    if (id !== threadId) void selectThread(api.threads, id, session);
+    return undefined;
+  });
+  // After the move is drawn: focus what it picked.
+  useEffect(() => {
+    if (moved.current === null) return;
+    focusPicked(moved.current);
+    moved.current = null;
+  });
+}
+
 /** The Threads view: the threads with their sub-agents, the picked thread's turns and tokens, and one turn in depth. */
 export function ThreadsView() {
   useLiveThreads();
@@ -43,6 +99,7 @@ export function ThreadsView() {
   const selectTurn = useThreads((s) => s.selectTurn);
   const turns = detail?.thread.id === threadId ? detail.turns : [];
   const turn = turns.find((t) => t.turn === picked) ?? turns[turns.length - 1];
+  useThreadKeys(turns, turn?.turn ?? null);
   return (
     <div className="threads-view">
       <nav className="threads-list" aria-label="Threads list">

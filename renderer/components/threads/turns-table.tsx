@@ -42,13 +42,14 @@ export function TurnsTable({
           const tokens = turnTokens(turn);
           const isSelected = turn.turn === selected;
           return (
-            <tr key={turn.exchangeId} className={isSelected ? 'selected' : undefined}>
+            <tr key={`${turn.exchangeId}:${turn.turn}`} className={isSelected ? 'selected' : undefined}>
               <td>
                 <button
                   type="button"
                   className="turn-button"
                   aria-pressed={isSelected}
                   aria-label={`Turn ${turn.turn}`}
+                  data-turn={turn.turn}
                   onClick={() => onSelect(turn.turn)}
                 >
                   {turn.turn}

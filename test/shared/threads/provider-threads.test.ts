@@ -308,7 +308,12 @@ describe('OpenAI chat completions', () => {
         usage: usage(12_120, 2048),
       },
     );
-    expect(paused?.cache.reason).toMatchObject({ kind: 'expired', idleMs: 6 * MINUTE, ttlMs: 5 * MINUTE });
+    // OpenAI clears an unused in-memory cache "typically within 5 to 10 minutes": perhaps, not surely, expired.
+    expect(paused?.cache.reason).toMatchObject({
+      kind: 'maybe-expired',
+      idleMs: 6 * MINUTE,
+      mayExpireMs: 5 * MINUTE,
+    });
     expect(editedTurn?.ref.turn).toBe(3);
     expect(editedTurn?.delta.changed.map((c) => c.at)).toEqual(['messages[0].content']);
     expect(editedTurn?.cache).toMatchObject({
@@ -431,7 +436,7 @@ describe('OpenAI Responses over HTTP', () => {
         usage: null,
       },
     );
-    expect(r2?.ref).toEqual({ id: r1?.ref.id, turn: 2, parentId: null });
+    expect(r2?.ref).toMatchObject({ id: r1?.ref.id, turn: 2, parentId: null });
     expect(r2?.cache.verdict).toBe('none');
     expect(c2?.ref).toMatchObject({ id: c1?.ref.id, turn: 2 });
     expect(c2?.delta.link).toBe('conversation');
