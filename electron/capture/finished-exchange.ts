@@ -4,6 +4,7 @@ import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exch
 import { summarise } from '../../shared/exchange/exchange-summary.ts';
 import { type BodyPiece, splitBlocks } from '../../shared/exchange/message-blocks.ts';
 import { resendNonce } from '../resend/resend-request.ts';
+import { exchangeSignature } from '../search/exchange-signature.ts';
 import { recentBlock } from './recent-blocks.ts';
 
 /** A message block of a request body: its hash (what records refer to it by) and its text. */
@@ -26,6 +27,12 @@ export interface FinishedExchange {
    * `bodyBlocks` (literal text and `{"b": hash}` references) in place of `body`.
    */
   readonly json: string;
+  /**
+   * The trigram signature of its searchable text (electron/search/trigram-signature.ts), made here
+   * so search never reads the record back; the session writer saves it beside the session file
+   * (without one, the exchange is always read back and checked).
+   */
+  readonly signature?: Uint32Array;
   /** The nonce of a resend's link header (what the resender waits for), read here so nobody parses `json` for it. */
   readonly resendNonce: string | null;
   /** The message blocks the request body was cut into (see shared/exchange/message-blocks.ts), each once. */
@@ -63,7 +70,9 @@ export function finishExchange(record: ExchangeRecord, spanContent: boolean | nu
     request.encoding === undefined && !request.bodyTruncated && request.holes === undefined
       ? splitBlocks(request.body)
       : null;
-  if (split === null) return { summary, json: JSON.stringify(record), resendNonce: nonce, ...span };
+  const signature = exchangeSignature(record, split);
+  if (split === null)
+    return { summary, json: JSON.stringify(record), signature, resendNonce: nonce, ...span };
   const pieces: BodyPiece[] = [];
   const blocks: StoredBlock[] = [];
   const seen = new Set<string>();
@@ -85,6 +94,7 @@ export function finishExchange(record: ExchangeRecord, spanContent: boolean | nu
   return {
     summary,
     json: JSON.stringify({ ...record, request: stored }),
+    signature,
     resendNonce: nonce,
     blocks,
     ...span,

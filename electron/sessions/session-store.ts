@@ -6,6 +6,7 @@ import type { CaptureHealth, ExportFormat, SessionInfo } from '../../shared/cont
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { type FinishedExchange, finishExchange } from '../capture/finished-exchange.ts';
 import { ensurePrivateDir, FILE_MODE } from '../data-dir.ts';
+import { sidecarPath } from '../search/search-sidecar.ts';
 import { writeExport } from './export-writer.ts';
 import { importSessionFile } from './import-session-file.ts';
 import { runFileJob } from './session-file-jobs.ts';
@@ -119,7 +120,10 @@ export class SessionStore {
           written: (entries, blocks) => this.#written(id, entries, blocks),
           health: (health) => this.#healthChanged(id, health),
         },
-        this.#options.openFile ? { openFile: this.#options.openFile } : {},
+        {
+          sidecarPath: sidecarPath(this.#dataPath(id)),
+          ...(this.#options.openFile ? { openFile: this.#options.openFile } : {}),
+        },
       );
       return { writer, lock };
     } catch (error) {
@@ -263,15 +267,19 @@ export class SessionStore {
 
   /**
    * A session's file and the places of its lines (exchanges, and the message blocks they refer to),
-   * for full-text search (null: the current session, flushed first).
+   * for full-text search (null: the current session, flushed first). `finished`: nobody writes the
+   * session any more (not the current one, nor live in another instance), so search may save its
+   * rebuilt sidecar.
    */
   async lines(
     id: string | null,
-  ): Promise<{ dataPath: string; entries: readonly IndexEntry[]; blocks: BlockSpans }> {
+  ): Promise<{ dataPath: string; entries: readonly IndexEntry[]; blocks: BlockSpans; finished: boolean }> {
     const sessionId = id ?? this.#currentId;
-    if (sessionId === this.#currentId) await this.flush();
+    const current = sessionId === this.#currentId;
+    if (current) await this.flush();
     const { entries, blocks } = await this.#entries(sessionId);
-    return { dataPath: this.#dataPath(sessionId), entries, blocks: new Map(blocks) };
+    const finished = !current && (await liveOwner(this.#lockPath(sessionId))) === null;
+    return { dataPath: this.#dataPath(sessionId), entries, blocks: new Map(blocks), finished };
   }
 
   /** Deletes a past session (the current one, or one another instance is capturing into, cannot be deleted). */
@@ -289,6 +297,7 @@ export class SessionStore {
     this.#opened.delete(id);
     await rm(this.#dataPath(id), { force: true });
     await rm(this.#indexPath(id), { force: true });
+    await rm(sidecarPath(this.#dataPath(id)), { force: true });
     // A crashed owner's lock, if any.
     await rm(this.#lockPath(id), { force: true });
   }
