@@ -5,7 +5,7 @@ import { summarise } from '../../shared/exchange/exchange-summary.ts';
 import { type BodyPiece, splitBlocks } from '../../shared/exchange/message-blocks.ts';
 import { resendNonce } from '../resend/resend-request.ts';
 import { exchangeSignature } from '../search/exchange-signature.ts';
-import { recentBlock } from './recent-blocks.ts';
+import { type RecentBlock, recentBlock } from './recent-blocks.ts';
 
 /** A message block of a request body: its hash (what records refer to it by) and its text. */
 export interface StoredBlock {
@@ -50,9 +50,8 @@ export function blockHash(text: string): string {
 }
 
 /** A block's hash, worked out once while it is among the recent blocks. */
-function hashOf(text: string): string {
-  const block = recentBlock(text);
-  block.hash ??= blockHash(text);
+function hashOf(block: RecentBlock): string {
+  block.hash ??= blockHash(block.text);
   return block.hash;
 }
 
@@ -70,18 +69,21 @@ export function finishExchange(record: ExchangeRecord, spanContent: boolean | nu
     request.encoding === undefined && !request.bodyTruncated && request.holes === undefined
       ? splitBlocks(request.body)
       : null;
-  const signature = exchangeSignature(record, split);
+  // Each block looked up once (a compare of its whole text), for its hash and its signature.
+  const recents = split?.filter((piece) => piece.block).map((piece) => recentBlock(piece.text)) ?? [];
+  const signature = exchangeSignature(record, split, recents);
   if (split === null)
     return { summary, json: JSON.stringify(record), signature, resendNonce: nonce, ...span };
   const pieces: BodyPiece[] = [];
   const blocks: StoredBlock[] = [];
   const seen = new Set<string>();
+  let b = 0;
   for (const piece of split) {
     if (!piece.block) {
       pieces.push(piece.text);
       continue;
     }
-    const hashed = hashOf(piece.text);
+    const hashed = hashOf(recents[b++] as RecentBlock);
     pieces.push({ b: hashed });
     if (seen.has(hashed)) continue;
     seen.add(hashed);

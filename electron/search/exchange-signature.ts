@@ -13,11 +13,15 @@ type Pieces = ReadonlyArray<{ text: string; block: boolean }>;
  * a block re-sent from an earlier turn is found among the recent blocks with its signature, so
  * the work grows with the text that is new. `split`: the body's blocks, when already cut.
  */
-export function exchangeSignature(record: ExchangeRecord, split?: Pieces | null): Uint32Array {
+export function exchangeSignature(
+  record: ExchangeRecord,
+  split?: Pieces | null,
+  recents?: readonly RecentBlock[],
+): Uint32Array {
   const into = new Uint32Array(SIGNATURE_WORDS);
   const visit = (text: string): void => addLowercased(text, into);
   searchableParts(record, visit, (body) => {
-    if (!signBlocks(split === undefined ? splitBlocks(body) : split, into)) bodyText(body, visit);
+    if (!signBlocks(split === undefined ? splitBlocks(body) : split, into, recents)) bodyText(body, visit);
   });
   return into;
 }
@@ -26,8 +30,9 @@ export function exchangeSignature(record: ExchangeRecord, split?: Pieces | null)
  * ORs in the signature of a body cut into blocks, when it is JSON: each block is a JSON value and
  * so is the rest with each block taken for ` 0 ` (then the body's strings are the blocks' and the
  * rest's). False, with nothing set, when it is not (the caller signs the body as it is).
+ * `recents`: the blocks' entries among the recent blocks, in order, when already looked up.
  */
-function signBlocks(pieces: Pieces | null, into: Uint32Array): boolean {
+function signBlocks(pieces: Pieces | null, into: Uint32Array, recents?: readonly RecentBlock[]): boolean {
   if (pieces === null) return false;
   const blocks: RecentBlock[] = [];
   let rest = '';
@@ -36,7 +41,7 @@ function signBlocks(pieces: Pieces | null, into: Uint32Array): boolean {
       rest += piece.text;
       continue;
     }
-    const block = recentBlock(piece.text);
+    const block = recents?.[blocks.length] ?? recentBlock(piece.text);
     if (block.signature === undefined) block.signature = blockSignature(block);
     if (block.signature === null) return false;
     blocks.push(block);

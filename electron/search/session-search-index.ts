@@ -45,6 +45,8 @@ export class SessionSearchIndex {
   #words = new Uint32Array(sidecarWords(1024));
   /** How many of the entries the sidecar file holds as they are here. */
   #saved = 0;
+  /** Saving the sidecar failed (an unwritable folder): not tried again, search answers from memory. */
+  #unsaveable = false;
 
   constructor(dataPath: string) {
     this.#dataPath = dataPath;
@@ -81,9 +83,15 @@ export class SessionSearchIndex {
       setEntry(this.#words, at, this.#spans[2 * at] as number, exchangeSignature(record));
       at++;
     }
-    if (save && this.#saved < this.size) {
-      await saveSidecar(this.#sidecarPath, this.#words, this.size);
-      this.#saved = this.size;
+    if (save && this.#saved < this.size && !this.#unsaveable) {
+      await saveSidecar(this.#sidecarPath, this.#words, this.size).then(
+        () => {
+          this.#saved = this.size;
+        },
+        () => {
+          this.#unsaveable = true;
+        },
+      );
     }
     return { loaded, rebuilt: count - loaded };
   }
