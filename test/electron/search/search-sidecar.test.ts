@@ -41,7 +41,7 @@ function agentTurns(turns: number): ExchangeRecord[] {
   return Array.from({ length: turns }, (_, turn) => {
     messages.push({
       role: 'user',
-      content: `Turn ${turn}: tool output number ${turn * 7919}. ${'log line. '.repeat(60)}`,
+      content: `Turn ${turn}: tool output number ${turn * 7919}. ${'log line. '.repeat(300)}`,
     });
     const body = JSON.stringify({ model: 'gpt-4o', stream: true, messages });
     return { ...base, id: `turn-${turn}`, seq: turn + 1, request: { ...base.request, body } };
@@ -222,6 +222,8 @@ describe('the search sidecar', () => {
 
   it('an agent session re-sending its blocks: text only in an old block is found in every turn that re-sends it', async () => {
     const records = agentTurns(8);
+    // Stored as message blocks from the second turn on.
+    expect(finishExchange(records[1] as ExchangeRecord).blocks?.length).toBeGreaterThan(0);
     const { id } = await writeSession(records);
     const codename = await searchAfterRestart(id, 'codename is blue heron');
     expect(codename).toMatchObject({ loaded: 8, rebuilt: 0 });
