@@ -91,15 +91,15 @@ try {
   console.log(`  reopen: the session's index (main)      ${loadIndexMs} ms`);
   const first = (label: string, r: typeof withSidecar) =>
     console.log(
-      `${`  first query after a restart, ${label}`.padEnd(48)}${r.ms} ms (${r.loaded} signatures loaded, ${r.rebuilt} rebuilt from records)`,
+      `${`  first query after a restart, ${label}`.padEnd(52)}${r.ms} ms (${r.loaded} signatures loaded, ${r.rebuilt} rebuilt from records)`,
     );
   first('sidecar', withSidecar);
   first('no sidecar', rebuilt);
   first('its rebuilt sidecar', savedSidecar);
   for (const m of misses)
-    console.log(`${`  "${m.text}"`.padEnd(48)}${m.ms} ms, ${m.hits} hits (${m.candidates} read back)`);
+    console.log(`${`  "${m.text}"`.padEnd(52)}${m.ms} ms, ${m.hits} hits (${m.candidates} read back)`);
   console.log(
-    `${`  "${everywhere.text}"`.padEnd(48)}${everywhere.ms} ms, ${everywhere.hits} hits (in every generated exchange: all read back)`,
+    `${`  "${everywhere.text}"`.padEnd(52)}${everywhere.ms} ms, ${everywhere.hits} hits (in every generated exchange: all read back)`,
   );
   const out = new URL('../../bench-results/', import.meta.url);
   await mkdir(out, { recursive: true });
