@@ -27,6 +27,9 @@ export const ENTRY_WORDS = 2 + SIGNATURE_WORDS;
 export const ENTRY_BYTES = ENTRY_WORDS * 4;
 const TWO_32 = 2 ** 32;
 
+/** The signature of an exchange that came without one: every bit set, so search never rules it out. */
+export const MATCHES_ALL = new Uint32Array(SIGNATURE_WORDS).fill(0xffffffff);
+
 /** The sidecar of a session's data file. */
 export function sidecarPath(dataPath: string): string {
   return `${dataPath.replace(/\.jsonl$/, '')}.search.bin`;
@@ -134,6 +137,27 @@ export async function saveSidecar(path: string, words: Uint32Array, count: numbe
     await rename(temp, path);
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/** A sidecar made whole in memory, then saved (a session written in one go: an import). */
+export class SidecarBuilder {
+  #words = new Uint32Array(sidecarWords(1024));
+  #count = 0;
+
+  /** The entry of the next exchange: its line's offset and its signature. */
+  add(offset: number, signature: Uint32Array = MATCHES_ALL): void {
+    if (sidecarWords(this.#count + 1) > this.#words.length) {
+      const grown = new Uint32Array(this.#words.length * 2);
+      grown.set(this.#words);
+      this.#words = grown;
+    }
+    setEntry(this.#words, this.#count++, offset, signature);
+  }
+
+  /** Saves it at `path` (see `saveSidecar`). */
+  save(path: string): Promise<void> {
+    return saveSidecar(path, this.#words, this.#count);
   }
 }
 

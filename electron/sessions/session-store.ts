@@ -320,6 +320,8 @@ export class SessionStore {
     await ensurePrivateDir(this.#dir);
     await writeFile(temp + DATA_EXT, lines.join(''), { mode: FILE_MODE });
     await writeFile(temp + INDEX_EXT, indexLines.join(''), { mode: FILE_MODE });
+    // Its sidecar before its data file: the session appears with it (or search rebuilds it).
+    await out.sidecar.save(sidecarPath(this.#dataPath(id)));
     await rename(temp + INDEX_EXT, this.#indexPath(id));
     await rename(temp + DATA_EXT, this.#dataPath(id));
     return this.info(id);
@@ -351,7 +353,9 @@ export class SessionStore {
         text: 'text' in file ? file.text : null,
         dataPath: temp + DATA_EXT,
         indexPath: temp + INDEX_EXT,
+        sidecarPath: sidecarPath(temp + DATA_EXT),
       });
+      await rename(sidecarPath(temp + DATA_EXT), sidecarPath(this.#dataPath(id)));
       await rename(temp + INDEX_EXT, this.#indexPath(id));
       await rename(temp + DATA_EXT, this.#dataPath(id));
       // Told without loading the new index here: its summaries load when the session is opened.
@@ -368,6 +372,7 @@ export class SessionStore {
     } finally {
       await rm(temp + DATA_EXT, { force: true });
       await rm(temp + INDEX_EXT, { force: true });
+      await rm(sidecarPath(temp + DATA_EXT), { force: true });
     }
   }
 

@@ -2,8 +2,7 @@ import { open } from 'node:fs/promises';
 import { blockLine } from '../../shared/exchange/message-blocks.ts';
 import type { FinishedExchange, StoredBlock } from '../capture/finished-exchange.ts';
 import { FILE_MODE } from '../data-dir.ts';
-import { SidecarAppender } from '../search/search-sidecar.ts';
-import { SIGNATURE_WORDS } from '../search/trigram-signature.ts';
+import { MATCHES_ALL, SidecarAppender } from '../search/search-sidecar.ts';
 import { type BlockSpan, blockIndexLine, type IndexEntry, indexLine } from './session-index.ts';
 
 /** How long an appended record may wait before it is on disk. */
@@ -15,9 +14,6 @@ export const WAITING_LIMIT_BYTES = 64 * 1024 * 1024;
 /** After a failed write, the next try comes after this long, doubling up to `RETRY_MAX_MS`. */
 export const RETRY_FIRST_MS = 100;
 export const RETRY_MAX_MS = 5000;
-
-/** The signature of an exchange that came without one: every bit set, so search never rules it out. */
-const MATCHES_ALL = new Uint32Array(SIGNATURE_WORDS).fill(0xffffffff);
 
 /** The part of an opened file the writer uses: a `FileHandle` is one (the seam tests inject faults at). */
 export interface WriterFile {

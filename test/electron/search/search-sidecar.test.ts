@@ -5,7 +5,7 @@
  * missing is rebuilt from the records (and saved), never trusted blindly. Real SessionStore,
  * real search worker thread, real files.
  */
-import { mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,8 +15,9 @@ import { ENTRY_BYTES, sidecarPath } from '../../../electron/search/search-sideca
 import { SearchThread } from '../../../electron/search/search-thread.ts';
 import { searchableText } from '../../../electron/search/searchable-text.ts';
 import { addSignature, mayContain, SIGNATURE_WORDS } from '../../../electron/search/trigram-signature.ts';
-import { SessionStore } from '../../../electron/sessions/session-store.ts';
+import { INLINE_BYTES, SessionStore } from '../../../electron/sessions/session-store.ts';
 import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
+import { recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { sampleRecords, streamRecord, websocketRecord } from '../../support/sample-records.ts';
 
 let dir: string;
@@ -218,6 +219,28 @@ describe('the search sidecar', () => {
       loaded: 0,
       rebuilt: records.length,
     });
+  });
+
+  it('comes with an imported session, small (here) or large (the file worker): its first search reads no record', async () => {
+    const small = sampleRecords();
+    // Over the inline limit: imported in the session file worker.
+    const large = agentTurns(200);
+    const store = await SessionStore.open(dir, () => undefined);
+    const imported: string[] = [];
+    try {
+      imported.push((await store.importRecords(small, 'small.jsonl')).id);
+      const text = recordsToJsonl(large);
+      expect(text.length).toBeGreaterThan(INLINE_BYTES);
+      imported.push((await store.importFile({ name: 'large.jsonl', text })).session.id);
+    } finally {
+      await store.close();
+    }
+    const first = await searchAfterRestart(imported[0] as string, 'capital of mexico');
+    expect(first).toMatchObject({ ids: scan(small, 'capital of mexico'), loaded: small.length, rebuilt: 0 });
+    const second = await searchAfterRestart(imported[1] as string, `tool output number ${198 * 7919}.`);
+    expect(second).toMatchObject({ ids: ['turn-198', 'turn-199'], loaded: large.length, rebuilt: 0 });
+    // No temp file left behind.
+    expect((await readdir(join(dir, 'sessions'))).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 
   it('an agent session re-sending its blocks: text only in an old block is found in every turn that re-sends it', async () => {
