@@ -1,16 +1,16 @@
 /**
  * A session's search sidecar (`<session>.search.bin` beside its `.jsonl`): the trigram signature
- * of each exchange, fixed-size entries in file order, so search after a restart reads 264 bytes
+ * of each exchange, fixed-size entries in file order, so search after a restart reads 268 bytes
  * per exchange instead of every record. Little-endian 32-bit words:
  *
  *   header  magic, SIGNATURE_VERSION, SIGNATURE_WORDS, count (entries written whole)
- *   entry   the byte offset of the exchange's line in the session file (low, high word),
- *           then its SIGNATURE_WORDS words of signature
+ *   entry   the byte offset of the exchange's line in the session file (low, high word), a
+ *           check word (an FNV-1a of the others), then its SIGNATURE_WORDS words of signature
  *
  * Never trusted blindly: a reader takes an entry only when the header is this version's, the
- * entry is within both the count and the file's size, and its offset is that of the session's
- * exchange at the same place (so a sidecar that is torn, stale or of another session is caught);
- * whatever is not taken is rebuilt from the records.
+ * entry is within both the count and the file's size, its offset is that of the session's
+ * exchange at the same place and its check word matches (so a sidecar that is torn, damaged,
+ * stale or of another session is caught); whatever is not taken is rebuilt from the records.
  */
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
@@ -22,8 +22,8 @@ const MAGIC = 0x53535454;
 export const HEADER_WORDS = 4;
 const COUNT_WORD = 3;
 const HEADER_BYTES = HEADER_WORDS * 4;
-/** Words per entry: the line's offset (two words), then the signature. */
-export const ENTRY_WORDS = 2 + SIGNATURE_WORDS;
+/** Words per entry: the line's offset (two words), the check word, then the signature. */
+export const ENTRY_WORDS = 3 + SIGNATURE_WORDS;
 export const ENTRY_BYTES = ENTRY_WORDS * 4;
 const TWO_32 = 2 ** 32;
 
@@ -42,13 +42,16 @@ export function sidecarWords(count: number): number {
 
 /** Where entry `i`'s signature starts in the words of a sidecar. */
 export function signatureAt(i: number): number {
-  return HEADER_WORDS + i * ENTRY_WORDS + 2;
+  return HEADER_WORDS + i * ENTRY_WORDS + 3;
 }
 
-/** The line offset entry `i` holds. */
-export function entryOffset(words: Uint32Array, i: number): number {
+/** Whether entry `i` is whole and is that of the line at `offset`. */
+export function entryHolds(words: Uint32Array, i: number, offset: number): boolean {
   const at = HEADER_WORDS + i * ENTRY_WORDS;
-  return (words[at] as number) + (words[at + 1] as number) * TWO_32;
+  return (
+    (words[at] as number) + (words[at + 1] as number) * TWO_32 === offset &&
+    words[at + 2] === checkWord(words, at)
+  );
 }
 
 /** Writes entry `i` (a line's offset and its signature) into the words of a sidecar. */
@@ -56,7 +59,16 @@ export function setEntry(words: Uint32Array, i: number, offset: number, signatur
   const at = HEADER_WORDS + i * ENTRY_WORDS;
   words[at] = offset % TWO_32;
   words[at + 1] = Math.floor(offset / TWO_32);
-  words.set(signature.subarray(0, SIGNATURE_WORDS), at + 2);
+  words.set(signature.subarray(0, SIGNATURE_WORDS), at + 3);
+  words[at + 2] = checkWord(words, at);
+}
+
+/** FNV-1a over an entry's words but the check word itself. */
+function checkWord(words: Uint32Array, at: number): number {
+  let h = Math.imul(0x811c9dc5 ^ (words[at] as number), 0x01000193);
+  h = Math.imul(h ^ (words[at + 1] as number), 0x01000193);
+  for (let w = at + 3; w < at + ENTRY_WORDS; w++) h = Math.imul(h ^ (words[w] as number), 0x01000193);
+  return h >>> 0;
 }
 
 function setHeader(words: Uint32Array, count: number): void {

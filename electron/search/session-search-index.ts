@@ -2,7 +2,7 @@ import type { BlockSpan, IndexEntry } from '../sessions/session-index.ts';
 import { readRecords } from '../sessions/session-index.ts';
 import { exchangeSignature } from './exchange-signature.ts';
 import {
-  entryOffset,
+  entryHolds,
   readSidecar,
   saveSidecar,
   setEntry,
@@ -29,7 +29,7 @@ export interface Added {
 
 /**
  * One session's search index: for each exchange its place in the session file and the trigram
- * signature of its text (264 bytes, whatever the size of its bodies), laid out as the session's
+ * signature of its text (268 bytes, whatever the size of its bodies), laid out as the session's
  * sidecar file is. Exchanges are added as the session grows, their signatures read from the
  * sidecar (checked entry by entry) or, where it lacks them, from the records (then saved, once
  * nobody writes the session any more). A query checks signatures, then reads back only the
@@ -74,14 +74,19 @@ export class SessionSearchIndex {
     this.#spans.set(added.spans.subarray(0, 2 * count), 2 * from);
     for (const id of added.ids) this.#ids.push(id);
     const whole = await readSidecar(this.#sidecarPath, this.#words, from, count);
-    let loaded = 0;
-    while (loaded < whole && entryOffset(this.#words, from + loaded) === this.#spans[2 * (from + loaded)])
-      loaded++;
-    if (this.#saved === from) this.#saved += loaded;
-    let at = from + loaded;
-    for await (const record of readRecords(this.#dataPath, this.#entries(at, from + count), this.#blocks)) {
-      setEntry(this.#words, at, this.#spans[2 * at] as number, exchangeSignature(record));
-      at++;
+    /** The exchanges whose entry is not there, or not believed. */
+    const missing: number[] = [];
+    for (let i = from; i < from + count; i++)
+      if (i - from >= whole || !entryHolds(this.#words, i, this.#spans[2 * i] as number)) missing.push(i);
+    if (this.#saved === from && missing.length === 0) this.#saved += count;
+    let k = 0;
+    for await (const record of readRecords(
+      this.#dataPath,
+      missing.map((i) => this.#entry(i)),
+      this.#blocks,
+    )) {
+      const i = missing[k++] as number;
+      setEntry(this.#words, i, this.#spans[2 * i] as number, exchangeSignature(record));
     }
     if (save && this.#saved < this.size && !this.#unsaveable) {
       await saveSidecar(this.#sidecarPath, this.#words, this.size).then(
@@ -93,7 +98,7 @@ export class SessionSearchIndex {
         },
       );
     }
-    return { loaded, rebuilt: count - loaded };
+    return { loaded: count - missing.length, rebuilt: missing.length };
   }
 
   /** The ids of the exchanges whose text holds `text` (case-insensitive), in session order. */
@@ -129,11 +134,5 @@ export class SessionSearchIndex {
   /** readRecords needs only the line's place; the summary is not read. */
   #entry(i: number): IndexEntry {
     return { offset: this.#spans[2 * i], length: this.#spans[2 * i + 1] } as IndexEntry;
-  }
-
-  #entries(from: number, to: number): IndexEntry[] {
-    const entries: IndexEntry[] = [];
-    for (let i = from; i < to; i++) entries.push(this.#entry(i));
-    return entries;
   }
 }

@@ -144,7 +144,7 @@ describe('the search sidecar', () => {
     expect(again).toMatchObject({ ids: ['turn-5'], loaded: 6, rebuilt: 0 });
   });
 
-  it('with a damaged header, a count beyond the file, or entries of another session: rebuilt, never believed', async () => {
+  it('with a damaged header, a count beyond the file, a damaged entry, or entries of another session: rebuilt, never believed', async () => {
     const records = sampleRecords();
     const { id, dataPath } = await writeSession(records);
     const sidecar = sidecarPath(dataPath);
@@ -170,6 +170,18 @@ describe('the search sidecar', () => {
       loaded: records.length - 1,
       rebuilt: 1,
     });
+
+    // One entry's signature zeroed (a damaged sector): that exchange alone is rebuilt, none is missed.
+    const zeroed = Buffer.from(good);
+    const streamed = records.findIndex((r) => r.id === expected[0]);
+    zeroed.fill(0, 16 + streamed * ENTRY_BYTES + 12, 16 + (streamed + 1) * ENTRY_BYTES);
+    await writeFile(sidecar, zeroed);
+    expect(await searchAfterRestart(id, 'capital of mexico')).toMatchObject({
+      ids: expected,
+      loaded: records.length - 1,
+      rebuilt: 1,
+    });
+    expect(await readFile(sidecar)).toEqual(good);
 
     // Every entry's bits set but pointing at other lines (another session's sidecar): none taken.
     const stale = Buffer.from(good);
