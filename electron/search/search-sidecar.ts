@@ -94,6 +94,7 @@ export async function readSidecar(
   from: number,
   count: number,
 ): Promise<number> {
+  if (count === 0) return 0;
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
