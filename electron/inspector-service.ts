@@ -534,8 +534,8 @@ export class InspectorService {
       },
       'usage.get': async (session) => usageTotals(await store.summaries(session)),
       'search.text': async (text, session) => {
-        const { dataPath, entries, blocks } = await store.lines(session);
-        return (await this.#search.search(dataPath, entries, blocks, text)).ids;
+        const { dataPath, entries, blocks, finished } = await store.lines(session);
+        return (await this.#search.search(dataPath, entries, blocks, text, finished)).ids;
       },
       'threads.list': (session) => threads.list(session),
       'threads.get': (id, session) => threads.get(id, session),

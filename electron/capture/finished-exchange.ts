@@ -4,7 +4,8 @@ import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exch
 import { summarise } from '../../shared/exchange/exchange-summary.ts';
 import { type BodyPiece, splitBlocks } from '../../shared/exchange/message-blocks.ts';
 import { resendNonce } from '../resend/resend-request.ts';
-import { recentBlock } from './recent-blocks.ts';
+import { exchangeSignature } from '../search/exchange-signature.ts';
+import { type RecentBlock, recentBlock } from './recent-blocks.ts';
 
 /** A message block of a request body: its hash (what records refer to it by) and its text. */
 export interface StoredBlock {
@@ -26,6 +27,12 @@ export interface FinishedExchange {
    * `bodyBlocks` (literal text and `{"b": hash}` references) in place of `body`.
    */
   readonly json: string;
+  /**
+   * The trigram signature of its searchable text (electron/search/trigram-signature.ts), made here
+   * so search never reads the record back; the session writer saves it beside the session file
+   * (without one, the exchange is always read back and checked).
+   */
+  readonly signature?: Uint32Array;
   /** The nonce of a resend's link header (what the resender waits for), read here so nobody parses `json` for it. */
   readonly resendNonce: string | null;
   /** The message blocks the request body was cut into (see shared/exchange/message-blocks.ts), each once. */
@@ -43,9 +50,8 @@ export function blockHash(text: string): string {
 }
 
 /** A block's hash, worked out once while it is among the recent blocks. */
-function hashOf(text: string): string {
-  const block = recentBlock(text);
-  block.hash ??= blockHash(text);
+function hashOf(block: RecentBlock): string {
+  block.hash ??= blockHash(block.text);
   return block.hash;
 }
 
@@ -63,16 +69,21 @@ export function finishExchange(record: ExchangeRecord, spanContent: boolean | nu
     request.encoding === undefined && !request.bodyTruncated && request.holes === undefined
       ? splitBlocks(request.body)
       : null;
-  if (split === null) return { summary, json: JSON.stringify(record), resendNonce: nonce, ...span };
+  // Each block looked up once (a compare of its whole text), for its hash and its signature.
+  const recents = split?.filter((piece) => piece.block).map((piece) => recentBlock(piece.text)) ?? [];
+  const signature = exchangeSignature(record, split, recents);
+  if (split === null)
+    return { summary, json: JSON.stringify(record), signature, resendNonce: nonce, ...span };
   const pieces: BodyPiece[] = [];
   const blocks: StoredBlock[] = [];
   const seen = new Set<string>();
+  let b = 0;
   for (const piece of split) {
     if (!piece.block) {
       pieces.push(piece.text);
       continue;
     }
-    const hashed = hashOf(piece.text);
+    const hashed = hashOf(recents[b++] as RecentBlock);
     pieces.push({ b: hashed });
     if (seen.has(hashed)) continue;
     seen.add(hashed);
@@ -85,6 +96,7 @@ export function finishExchange(record: ExchangeRecord, spanContent: boolean | nu
   return {
     summary,
     json: JSON.stringify({ ...record, request: stored }),
+    signature,
     resendNonce: nonce,
     blocks,
     ...span,

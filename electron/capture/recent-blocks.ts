@@ -11,6 +11,8 @@ export interface RecentBlock {
   hash?: string;
   /** Whether the text is one whole JSON value. */
   json?: boolean;
+  /** Its full-text search signature (null: not JSON; see electron/search/exchange-signature.ts). */
+  signature?: Uint32Array | null;
 }
 
 const recent = new Map<number, RecentBlock>();

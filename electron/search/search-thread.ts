@@ -1,15 +1,16 @@
 import { Worker } from 'node:worker_threads';
 import type { BlockSpans, IndexEntry } from '../sessions/session-index.ts';
-import type { SearchAnswer, SearchQuery } from './search-messages.ts';
-import type { SearchEntry } from './session-search-index.ts';
+import type { SearchAnswer, SearchHits, SearchQuery } from './search-messages.ts';
+import type { SearchEntries } from './session-search-index.ts';
 
 // From source the worker is the .ts file; in the Electron build it is the bundle next to main.js.
 const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './search-worker.ts' : './search-worker.js';
 
 /**
  * Full-text search of sessions, answered by a worker thread that keeps each searched session's
- * index: the main side hands it the places of exchanges it has not indexed yet (a few numbers
- * each), never records. Started on the first search.
+ * index (loaded from the session's search sidecar, see search-sidecar.ts): the main side hands it
+ * the places of exchanges it has not indexed yet (a few numbers each), never records or
+ * signatures. Started on the first search.
  */
 export class SearchThread {
   #worker: Worker | null = null;
@@ -18,27 +19,33 @@ export class SearchThread {
   readonly #given = new Map<string, number>();
   #next = 0;
 
-  /** The ids of the exchanges whose request or response text holds `text`, case-insensitive, in session order. */
+  /**
+   * The ids of the exchanges whose request or response text holds `text`, case-insensitive, in
+   * session order. `save`: nobody writes the session any more (its sidecar may be saved).
+   */
   async search(
     dataPath: string,
     entries: readonly IndexEntry[],
     blocks: BlockSpans,
     text: string,
-  ): Promise<{ ids: string[]; candidates: number }> {
+    save = false,
+  ): Promise<SearchHits> {
     let from = Math.min(this.#given.get(dataPath) ?? 0, entries.length);
     for (let attempt = 0; attempt < 3; attempt++) {
       const answer = await this.#ask({
         dataPath,
         from,
-        entries: entries.slice(from).map(searchEntry),
+        entries: searchEntries(entries, from),
         // Where the message blocks the exchanges refer to are (a few numbers each).
         blocks: [...blocks],
+        save,
         text,
       });
       if (answer.type === 'error') throw new Error(`Search failed: ${answer.message}`);
       if (answer.type === 'hits') {
         this.#given.set(dataPath, entries.length);
-        return { ids: answer.ids, candidates: answer.candidates };
+        const { ids, candidates, loaded, rebuilt } = answer;
+        return { ids, candidates, loaded, rebuilt };
       }
       from = Math.min(answer.size, entries.length);
     }
@@ -83,6 +90,15 @@ export class SearchThread {
   }
 }
 
-function searchEntry(entry: IndexEntry): SearchEntry {
-  return { offset: entry.offset, length: entry.length, id: entry.summary.id };
+/** The places and ids of the entries from `from` on, packed (one array of numbers: cheap to post). */
+function searchEntries(entries: readonly IndexEntry[], from: number): SearchEntries {
+  const spans = new Float64Array(2 * (entries.length - from));
+  const ids: string[] = [];
+  for (let i = from; i < entries.length; i++) {
+    const entry = entries[i] as IndexEntry;
+    spans[2 * (i - from)] = entry.offset;
+    spans[2 * (i - from) + 1] = entry.length;
+    ids.push(entry.summary.id);
+  }
+  return { spans, ids };
 }

@@ -30,9 +30,9 @@ async function answer(query: SearchQuery): Promise<void> {
     return;
   }
   index.addBlocks(query.blocks);
-  await index.add(query.entries);
+  const { loaded, rebuilt } = await index.add(query.entries, query.save);
   const { ids, candidates } = await index.query(query.text);
-  post({ id: query.id, type: 'hits', ids, candidates });
+  post({ id: query.id, type: 'hits', ids, candidates, loaded, rebuilt });
 }
 
 port.on('message', (query: SearchQuery) => {

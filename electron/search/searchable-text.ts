@@ -1,5 +1,8 @@
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 
+/** Reads a request body's searchable text: `visit` is called with each of its parts. */
+export type BodyParts = (body: string, visit: (text: string) => void) => void;
+
 /**
  * What full-text search looks in, lowercased: the text of the request (every string in its JSON
  * body, so escaping and key names never get in the way; the body as it is when it is not JSON),
@@ -8,38 +11,63 @@ import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
  */
 export function searchableText(record: ExchangeRecord): string {
   const parts: string[] = [];
-  bodyText(record.request.body, record.request.encoding, parts);
-  const merged = record.merged;
-  if (merged) {
-    parts.push(merged.text);
-    if (merged.reasoning) parts.push(merged.reasoning);
-    if (merged.refusal) parts.push(merged.refusal);
-    for (const call of merged.toolCalls) parts.push(call.name, call.arguments);
-  }
-  // A stream's body is its events: the merged text above is what it said.
-  if (record.response && record.chunks.length === 0)
-    bodyText(record.response.body, record.response.encoding, parts);
-  for (const message of record.websocket?.messages ?? [])
-    if (message.encoding !== 'base64') parts.push(message.data);
+  searchableParts(record, (text) => parts.push(text));
   return parts.join('\n').toLowerCase();
 }
 
-function bodyText(body: string, encoding: string | undefined, parts: string[]): void {
-  if (encoding === 'base64' || body === '') return;
+/**
+ * The parts `searchableText` joins, in order, not lowercased; `requestBody` reads the request
+ * body's (a non-empty text body) when given: it must visit what `bodyText` would.
+ */
+export function searchableParts(
+  record: ExchangeRecord,
+  visit: (text: string) => void,
+  requestBody: BodyParts = bodyText,
+): void {
+  if (record.request.encoding !== 'base64' && record.request.body !== '')
+    requestBody(record.request.body, visit);
+  const merged = record.merged;
+  if (merged) {
+    visit(merged.text);
+    if (merged.reasoning) visit(merged.reasoning);
+    if (merged.refusal) visit(merged.refusal);
+    for (const call of merged.toolCalls) {
+      visit(call.name);
+      visit(call.arguments);
+    }
+  }
+  // A stream's body is its events: the merged text above is what it said.
+  if (record.response && record.chunks.length === 0 && record.response.encoding !== 'base64')
+    if (record.response.body !== '') bodyText(record.response.body, visit);
+  for (const message of record.websocket?.messages ?? [])
+    if (message.encoding !== 'base64') visit(message.data);
+}
+
+/** A text body's parts: every string of its JSON, or the body as it is when it is not JSON. */
+export function bodyText(body: string, visit: (text: string) => void): void {
+  // A failed JSON.parse of a long text costs memory the allocator keeps (measured: +160 MB of RSS
+  // over 10,000 bodies of 10 KB): text that cannot be JSON by its first character is not tried.
+  if (!JSON_START.test(body)) {
+    visit(body);
+    return;
+  }
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    parts.push(body);
+    visit(body);
     return;
   }
-  strings(json, parts);
+  jsonStrings(json, visit);
 }
 
+/** How a JSON text can start (after white space): what JSON.parse would not reject at once. */
+const JSON_START = /^[\t\n\r ]*[[{"\-0-9tfn]/;
+
 /** Every string value in a JSON value (not its keys). */
-function strings(value: unknown, parts: string[]): void {
-  if (typeof value === 'string') parts.push(value);
-  else if (Array.isArray(value)) for (const item of value) strings(item, parts);
+export function jsonStrings(value: unknown, visit: (text: string) => void): void {
+  if (typeof value === 'string') visit(value);
+  else if (Array.isArray(value)) for (const item of value) jsonStrings(item, visit);
   else if (typeof value === 'object' && value !== null)
-    for (const item of Object.values(value)) strings(item, parts);
+    for (const item of Object.values(value)) jsonStrings(item, visit);
 }

@@ -13,6 +13,8 @@ export type FileJob =
       /** Where the new session's data and index files are written (temp names, renamed by the caller). */
       dataPath: string;
       indexPath: string;
+      /** Where its search sidecar is saved (a temp name too). */
+      sidecarPath: string;
     }
   | {
       kind: 'export';

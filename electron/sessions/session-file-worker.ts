@@ -28,16 +28,18 @@ const post = (message: FromFileWorker): void => port.postMessage(message);
 /** How much of an imported file is looked at to tell a JSONL file (streamed line by line) from the rest. */
 const PEEK_BYTES = 64 * 1024;
 
-/** Writes a session's data and index files line by line, waiting when the disk is behind. */
+/** Writes a session's data and index files line by line, waiting when the disk is behind, then its search sidecar. */
 class SessionFilesOut {
   readonly #data: Writable;
   readonly #index: Writable;
+  readonly #sidecarPath: string;
   readonly #lines = new SessionLines();
   count = 0;
 
-  constructor(dataPath: string, indexPath: string) {
+  constructor(dataPath: string, indexPath: string, sidecarPath: string) {
     this.#data = createWriteStream(dataPath, { mode: FILE_MODE });
     this.#index = createWriteStream(indexPath, { mode: FILE_MODE });
+    this.#sidecarPath = sidecarPath;
   }
 
   async add(record: ExchangeRecord): Promise<void> {
@@ -53,6 +55,7 @@ class SessionFilesOut {
     this.#data.end();
     this.#index.end();
     await Promise.all([finished(this.#data), finished(this.#index)]);
+    await this.#lines.sidecar.save(this.#sidecarPath);
     return this.count;
   }
 }
@@ -87,7 +90,7 @@ async function looksLikeJsonl(path: string): Promise<boolean> {
 }
 
 async function runImport(job: Extract<FileJob, { kind: 'import' }>): Promise<number> {
-  const out = new SessionFilesOut(job.dataPath, job.indexPath);
+  const out = new SessionFilesOut(job.dataPath, job.indexPath, job.sidecarPath);
   try {
     if (job.path !== null && (await looksLikeJsonl(job.path))) await importJsonlLines(job.path, out);
     else {

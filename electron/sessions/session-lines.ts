@@ -1,14 +1,18 @@
 import { blockLine } from '../../shared/exchange/message-blocks.ts';
 import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import { SidecarBuilder } from '../search/search-sidecar.ts';
 import { blockIndexLine, indexLine } from './session-index.ts';
 
 /**
  * The data and index lines of a session file written from start to end in one go (an import):
- * each message block's line once, before the first record that refers to it.
+ * each message block's line once, before the first record that refers to it; and its search
+ * sidecar, saved at the end.
  */
 export class SessionLines {
   #offset = 0;
   readonly #blocks = new Set<string>();
+  /** The search sidecar's entries, one per exchange added. */
+  readonly sidecar = new SidecarBuilder();
 
   /** The data text (block lines, then the record's line) and index text for one more exchange. */
   add(exchange: FinishedExchange): { data: string; index: string } {
@@ -25,6 +29,7 @@ export class SessionLines {
     }
     const line = `${exchange.json}\n`;
     const length = Buffer.byteLength(line);
+    this.sidecar.add(this.#offset, exchange.signature);
     data += line;
     index += indexLine({ offset: this.#offset, length, summary: exchange.summary });
     this.#offset += length;

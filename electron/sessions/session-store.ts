@@ -6,6 +6,7 @@ import type { CaptureHealth, ExportFormat, SessionInfo } from '../../shared/cont
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { type FinishedExchange, finishExchange } from '../capture/finished-exchange.ts';
 import { ensurePrivateDir, FILE_MODE } from '../data-dir.ts';
+import { sidecarPath } from '../search/search-sidecar.ts';
 import { writeExport } from './export-writer.ts';
 import { importSessionFile } from './import-session-file.ts';
 import { runFileJob } from './session-file-jobs.ts';
@@ -119,7 +120,10 @@ export class SessionStore {
           written: (entries, blocks) => this.#written(id, entries, blocks),
           health: (health) => this.#healthChanged(id, health),
         },
-        this.#options.openFile ? { openFile: this.#options.openFile } : {},
+        {
+          sidecarPath: sidecarPath(this.#dataPath(id)),
+          ...(this.#options.openFile ? { openFile: this.#options.openFile } : {}),
+        },
       );
       return { writer, lock };
     } catch (error) {
@@ -276,15 +280,19 @@ export class SessionStore {
 
   /**
    * A session's file and the places of its lines (exchanges, and the message blocks they refer to),
-   * for full-text search (null: the current session, flushed first).
+   * for full-text search (null: the current session, flushed first). `finished`: nobody writes the
+   * session any more (not the current one, nor live in another instance), so search may save its
+   * rebuilt sidecar.
    */
   async lines(
     id: string | null,
-  ): Promise<{ dataPath: string; entries: readonly IndexEntry[]; blocks: BlockSpans }> {
+  ): Promise<{ dataPath: string; entries: readonly IndexEntry[]; blocks: BlockSpans; finished: boolean }> {
     const sessionId = id ?? this.#currentId;
-    if (sessionId === this.#currentId) await this.flush();
+    const current = sessionId === this.#currentId;
+    if (current) await this.flush();
     const { entries, blocks } = await this.#entries(sessionId);
-    return { dataPath: this.#dataPath(sessionId), entries, blocks: new Map(blocks) };
+    const finished = !current && (await liveOwner(this.#lockPath(sessionId))) === null;
+    return { dataPath: this.#dataPath(sessionId), entries, blocks: new Map(blocks), finished };
   }
 
   /** Deletes a past session (the current one, or one another instance is capturing into, cannot be deleted). */
@@ -302,6 +310,7 @@ export class SessionStore {
     this.#opened.delete(id);
     await rm(this.#dataPath(id), { force: true });
     await rm(this.#indexPath(id), { force: true });
+    await rm(sidecarPath(this.#dataPath(id)), { force: true });
     // A crashed owner's lock, if any.
     await rm(this.#lockPath(id), { force: true });
   }
@@ -324,6 +333,8 @@ export class SessionStore {
     await ensurePrivateDir(this.#dir);
     await writeFile(temp + DATA_EXT, lines.join(''), { mode: FILE_MODE });
     await writeFile(temp + INDEX_EXT, indexLines.join(''), { mode: FILE_MODE });
+    // Its sidecar before its data file: the session appears with it (or search rebuilds it).
+    await out.sidecar.save(sidecarPath(this.#dataPath(id)));
     await rename(temp + INDEX_EXT, this.#indexPath(id));
     await rename(temp + DATA_EXT, this.#dataPath(id));
     return this.info(id);
@@ -355,7 +366,9 @@ export class SessionStore {
         text: 'text' in file ? file.text : null,
         dataPath: temp + DATA_EXT,
         indexPath: temp + INDEX_EXT,
+        sidecarPath: sidecarPath(temp + DATA_EXT),
       });
+      await rename(sidecarPath(temp + DATA_EXT), sidecarPath(this.#dataPath(id)));
       await rename(temp + INDEX_EXT, this.#indexPath(id));
       await rename(temp + DATA_EXT, this.#dataPath(id));
       // Told without loading the new index here: its summaries load when the session is opened.
@@ -372,6 +385,7 @@ export class SessionStore {
     } finally {
       await rm(temp + DATA_EXT, { force: true });
       await rm(temp + INDEX_EXT, { force: true });
+      await rm(sidecarPath(temp + DATA_EXT), { force: true });
     }
   }
 

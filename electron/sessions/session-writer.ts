@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { blockLine } from '../../shared/exchange/message-blocks.ts';
 import type { FinishedExchange, StoredBlock } from '../capture/finished-exchange.ts';
 import { FILE_MODE } from '../data-dir.ts';
+import { MATCHES_ALL, SidecarAppender } from '../search/search-sidecar.ts';
 import { type BlockSpan, blockIndexLine, type IndexEntry, indexLine } from './session-index.ts';
 
 /** How long an appended record may wait before it is on disk. */
@@ -45,6 +46,7 @@ interface Waiting {
   bytes: number;
   lineBytes: number;
   summary: IndexEntry['summary'];
+  signature: Uint32Array;
   /** The blocks the record refers to that were not in the file when it was appended. */
   blocks: readonly StoredBlock[];
 }
@@ -67,6 +69,8 @@ type BatchLine =
 export class SessionWriter {
   readonly #data: WriterFile;
   readonly #index: WriterFile;
+  /** The search sidecar (see electron/search/search-sidecar.ts); null when there is none. */
+  readonly #sidecar: SidecarAppender | null;
   readonly #events: SessionWriterEvents;
   readonly #now: () => number;
   /** Bytes of whole lines in the data file. */
@@ -93,24 +97,30 @@ export class SessionWriter {
   private constructor(
     data: WriterFile,
     index: WriterFile,
+    sidecar: SidecarAppender | null,
     sizes: { data: number; index: number },
     events: SessionWriterEvents,
     now: () => number,
   ) {
     this.#data = data;
     this.#index = index;
+    this.#sidecar = sidecar;
     this.#offset = sizes.data;
     this.#indexOffset = sizes.index;
     this.#events = events;
     this.#now = now;
   }
 
-  /** Opens (creating if needed, mode 600) a session's data and index files for appending. */
+  /**
+   * Opens (creating if needed, mode 600) a session's data and index files for appending, and with
+   * `sidecarPath` starts its search sidecar (only for a new, empty session: its entries are the
+   * session's from the first).
+   */
   static async open(
     dataPath: string,
     indexPath: string,
     events: SessionWriterEvents,
-    options: { openFile?: OpenForAppend; now?: () => number } = {},
+    options: { openFile?: OpenForAppend; now?: () => number; sidecarPath?: string } = {},
   ): Promise<SessionWriter> {
     const openFile = options.openFile ?? openForAppend;
     const data = await openFile(dataPath);
@@ -119,7 +129,11 @@ export class SessionWriter {
       throw error;
     });
     const sizes = { data: (await data.stat()).size, index: (await index.stat()).size };
-    return new SessionWriter(data, index, sizes, events, options.now ?? Date.now);
+    const sidecar =
+      options.sidecarPath !== undefined && sizes.data === 0
+        ? await SidecarAppender.create(options.sidecarPath)
+        : null;
+    return new SessionWriter(data, index, sidecar, sizes, events, options.now ?? Date.now);
   }
 
   /** Bytes of whole lines in the data file. */
@@ -145,7 +159,8 @@ export class SessionWriter {
       blocks.push(block);
       bytes += block.text.length;
     }
-    this.#waiting.push({ line, bytes, lineBytes, summary: exchange.summary, blocks });
+    const { summary, signature = MATCHES_ALL } = exchange;
+    this.#waiting.push({ line, bytes, lineBytes, summary, signature, blocks });
     this.#waitingBytes += bytes;
     if (this.#failure) this.#giveUpBeyondLimit();
     // While failing, the retry timer is what writes next.
@@ -183,6 +198,7 @@ export class SessionWriter {
           throw error;
         }
         const entries: IndexEntry[] = [];
+        const signed: Array<{ offset: number; signature: Uint32Array }> = [];
         const blocks = new Map<string, BlockSpan>();
         for (const line of lines) {
           const span = { offset: this.#offset, length: line.bytes };
@@ -196,8 +212,11 @@ export class SessionWriter {
           const entry = { ...span, summary: line.waiting.summary };
           this.#waitingBytes -= line.waiting.bytes;
           entries.push(entry);
+          signed.push({ offset: span.offset, signature: line.waiting.signature });
           this.#indexLines.push(indexLine(entry));
         }
+        // Before they are listed: a search then finds their signatures saved (it never waits on a failed one).
+        await this.#sidecar?.append(signed);
         this.#events.written(entries, blocks);
       }
       // Data before index: an index entry never points at bytes that are not on disk yet.
@@ -323,6 +342,7 @@ export class SessionWriter {
     this.#waiting = [];
     await this.#data.close();
     await this.#index.close();
+    await this.#sidecar?.close();
     return this.health;
   }
 }

@@ -122,8 +122,8 @@ describe('file modes', () => {
           .filter((n) => !n.endsWith('.sock'))
           .map((n) => join(data, 'sessions', n)),
       ];
-      // Current session (data, index, lock) and the import (data, index).
-      expect(files.length).toBe(2 + 5);
+      // Current session (data, index, search sidecar, lock) and the import (data, index, search sidecar).
+      expect(files.length).toBe(2 + 7);
       for (const file of files) expect([file, await modeOf(file)]).toEqual([file, 0o600]);
     } finally {
       await service.close();

@@ -110,6 +110,7 @@ describe('two instances on one data directory', () => {
       expect((await readdir(join(dir, 'sessions'))).filter((n) => n.includes(firstSession))).toEqual([
         `${firstSession}.index.jsonl`,
         `${firstSession}.jsonl`,
+        `${firstSession}.search.bin`,
       ]);
     } finally {
       second.child.kill('SIGTERM');
