@@ -100,7 +100,8 @@ function blockOf(value: unknown): KnownBlock {
  * conversation every turn, and walking a parsed block to fingerprint it and compare it with the
  * one kept (a few keys and a memcmp of its strings) costs a fraction of serialising and hashing
  * it again, so a turn costs what its new blocks weigh, not its history. A module-wide cache, as
- * one tracker serves every exchange of the analysis worker; bounded by the JSON it keeps.
+ * one tracker serves every exchange of the analysis worker; bounded by the JSON it keeps. The
+ * values kept are the callers' parsed bodies, which nobody changes after (each parses its own).
  */
 const known = new Map<number, KnownBlock>();
 let knownChars = 0;
