@@ -42,26 +42,29 @@ export function contextBreakdown(
   store: BlockTextStore,
 ): ContextBreakdown {
   const raw = Object.fromEntries(CONTEXT_PARTS.map((p) => [p, 0])) as Record<ContextPart, number>;
-  const items: ContextItem[] = [];
+  const items: { block: RequestBlock; tokens: number }[] = [];
   const all = [...request.system, ...request.tools, ...request.messages.flatMap((m) => m.blocks)];
   for (const block of all) {
     const tokens = estimate(block, counter, store);
     raw[block.part] += tokens;
-    items.push({
-      at: block.path,
-      part: block.part,
-      tokens,
-      chars: block.text.length,
-      preview: preview(block.text, 120),
-    });
+    items.push({ block, tokens });
   }
   const sum = CONTEXT_PARTS.reduce((s, p) => s + raw[p], 0);
   const scale = reportedInput !== null && sum > 0 ? reportedInput / sum : 1;
   const parts = scaledParts(raw, scale, reportedInput !== null && sum > 0 ? reportedInput : null);
+  // Only the items shown get a preview: a turn's cost must not grow with the history it re-sends.
   const largest = items
     .sort((a, b) => b.tokens - a.tokens)
     .slice(0, 5)
-    .map((item) => ({ ...item, tokens: Math.round(item.tokens * scale) }));
+    .map(
+      ({ block, tokens }): ContextItem => ({
+        at: block.path,
+        part: block.part,
+        tokens: Math.round(tokens * scale),
+        chars: block.text.length,
+        preview: preview(block.text, 120),
+      }),
+    );
   return {
     estimate: true,
     tokenizer: counter.name,

@@ -80,8 +80,113 @@ function block(b: Builder, path: ContextPath, part: ContextPart, value: unknown)
     b.breakpoints.push(path);
     if (cacheControl.ttl === '1h') b.ttl1h = true;
   }
+  const known = knownBlock(value);
+  return { path, part, hash: known.hash, json: known.json, text: known.text };
+}
+
+/** What a block's value gives, whatever its path: its canonical JSON, the hash of that, its readable text. */
+interface KnownBlock {
+  readonly value: unknown;
+  readonly json: string;
+  readonly hash: string;
+  readonly text: string;
+}
+
+function blockOf(value: unknown): KnownBlock {
   const json = canonicalJson(value);
-  return { path, part, hash: hashText(json), json, text: readableText(value) ?? json };
+  return { value, json, hash: hashText(json), text: readableText(value) ?? json };
+}
+
+/**
+ * Blocks of requests seen lately, by a fingerprint of their value: an agent re-sends the whole
+ * conversation every turn, and walking a parsed block to fingerprint it and compare it with the
+ * one kept (a few keys and a memcmp of its strings) costs a fraction of serialising and hashing
+ * it again, so a turn costs what its new blocks weigh, not its history. A module-wide cache, as
+ * one tracker serves every exchange of the analysis worker; bounded by the JSON it keeps. The
+ * values kept are the callers' parsed bodies, which nobody changes after (each parses its own).
+ */
+const known = new Map<number, KnownBlock>();
+let knownChars = 0;
+const KNOWN_CHARS = 4 * 1024 * 1024;
+/** Blocks with fewer string characters than this are worked out again: the look-up would cost as much. */
+const KNOWN_MIN_CHARS = 256;
+const HEAD = 32;
+const TAIL = 16;
+const SAMPLES = 8;
+/** The string characters of the value last fingerprinted. */
+let fingerprintChars = 0;
+
+/** FNV-1a over a value's shape, its strings' lengths and some of their characters: no loop over a long text. */
+function fingerprint(value: unknown, h: number): number {
+  if (typeof value === 'string') {
+    const n = value.length;
+    fingerprintChars += n;
+    h = Math.imul(h ^ n, 0x01000193);
+    // The start (where a turn's number or a tool call's id usually is), the end, and a few between.
+    const head = Math.min(HEAD, n);
+    for (let i = 0; i < head; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+    for (let i = Math.max(head, n - TAIL); i < n; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+    if (n <= HEAD + TAIL) return h;
+    const step = n / SAMPLES;
+    for (let i = 1; i < SAMPLES; i++) h = Math.imul(h ^ value.charCodeAt(Math.floor(i * step)), 0x01000193);
+    return h;
+  }
+  if (Array.isArray(value)) {
+    h = Math.imul(h ^ (0x5b + value.length), 0x01000193);
+    for (const item of value) h = fingerprint(item, h);
+    return h;
+  }
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    h = Math.imul(h ^ (0x7b + keys.length), 0x01000193);
+    for (const key of keys) h = fingerprint((value as JsonRecord)[key], fingerprint(key, h));
+    return h;
+  }
+  return Math.imul(h ^ (typeof value === 'number' ? value | 0 : value === true ? 1 : 2), 0x01000193);
+}
+
+/** True when the two values serialise the same: equal strings, numbers and keys, in the same order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== others[i] || !sameJson((a as JsonRecord)[key], (b as JsonRecord)[key])) return false;
+  }
+  return true;
+}
+
+/** The block a value gives, from the recent ones when it is one of them. */
+function knownBlock(value: unknown): KnownBlock {
+  fingerprintChars = 0;
+  const key = fingerprint(value, 0x811c9dc5) >>> 0;
+  if (fingerprintChars < KNOWN_MIN_CHARS) return blockOf(value);
+  const kept = known.get(key);
+  if (kept !== undefined && sameJson(kept.value, value)) {
+    // Kept in the order last seen, so the blocks every turn re-sends are the last to go.
+    known.delete(key);
+    known.set(key, kept);
+    return kept;
+  }
+  if (kept !== undefined) knownChars -= kept.json.length;
+  const made = blockOf(value);
+  known.set(key, made);
+  knownChars += made.json.length;
+  for (const [oldest, block] of known) {
+    if (knownChars <= KNOWN_CHARS) break;
+    known.delete(oldest);
+    knownChars -= block.json.length;
+  }
+  return made;
 }
 
 /** The text a person reads in a block, or null when it is not a text block. */

@@ -1,9 +1,10 @@
 /**
  * CPU per exchange of what the analysis worker does for one exchange (the capture pipeline, its
  * secret scrubbing and the record's JSON line), on the bench's own traffic: an agent turn (the
- * ~300 KB request, the ~20 KB stream) and a small chat completion, each carrying the bench's
- * API key as the proxy hands it over. `node test/bench/worker-exchange-cost.ts [agent turns] [agent|small]`;
- * with `--cpu-prof` it shows where the time goes.
+ * ~300 KB request, the ~20 KB stream), the turns of a conversation growing to that size, and a
+ * small chat completion, each carrying the bench's API key as the proxy hands it over.
+ * `node test/bench/worker-exchange-cost.ts [agent turns] [agent|growing|small]`; with
+ * `--cpu-prof` it shows where the time goes.
  */
 import { CapturePipeline } from '../../electron/capture/capture-pipeline.ts';
 import type { QueuedEvent } from '../../electron/capture/capture-queue.ts';
@@ -79,12 +80,13 @@ const pipeline = new CapturePipeline({
 function measure(
   name: string,
   count: number,
-  body: Buffer,
+  body: Buffer | ((turn: number) => Buffer),
   response: { headers: HeaderMap; parts: Buffer[] },
 ): void {
   const run = (n: number, tag: string): void => {
     for (let i = 0; i < n; i++)
-      for (const e of exchangeEvents(`${tag}-${i}`, body, response)) pipeline.consume(e);
+      for (const e of exchangeEvents(`${tag}-${i}`, typeof body === 'function' ? body(i) : body, response))
+        pipeline.consume(e);
   };
   run(Math.ceil(count / 10), `${name}-warm`);
   lineBytes = 0;
@@ -102,5 +104,39 @@ function measure(
 const turns = Number(process.argv[2] ?? 1000);
 /** `agent` or `small` measures that one alone. */
 const only = process.argv[3];
-if (only !== 'small') measure('agent', turns, AGENT_BODY, agentResponse);
-if (only !== 'agent') measure('small', turns * 10, CHAT_BODY, smallResponse);
+/** Turns of one growing conversation: each re-sends the previous turn's messages and adds two. */
+const GROWING_TURNS = 60;
+/**
+ * An agent conversation as it grows: turn k of conversation c re-sends its 2k - 2 messages and adds
+ * two (about 4.7 KB each), so a turn's new content stays the same while its history grows to the
+ * agent body's size. Made before measuring, every conversation its own texts.
+ */
+function growingBodies(count: number): Buffer[] {
+  return Array.from({ length: count }, (_, t) => {
+    const c = Math.floor(t / GROWING_TURNS);
+    const k = (t % GROWING_TURNS) + 1;
+    return Buffer.from(
+      JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [
+          { role: 'system', content: `Conversation ${c}. ${'You are a coding agent. '.repeat(400)}` },
+          ...Array.from({ length: 2 * k - 1 }, (_, i) => ({
+            role: i % 2 === 0 ? 'user' : 'assistant',
+            content: `Conversation ${c} turn ${i}: ${'the file contents and tool output the agent keeps re-sending. '.repeat(75)}`,
+          })),
+        ],
+      }),
+    );
+  });
+}
+
+if (only === undefined || only === 'agent') measure('agent', turns, AGENT_BODY, agentResponse);
+if (only === undefined || only === 'growing') {
+  // The warm-up's turns first, then the measured ones: each conversation is new to the worker.
+  const bodies = growingBodies(Math.ceil(turns / 10) + turns);
+  let next = 0;
+  measure('growing', turns, () => bodies[next++] as Buffer, agentResponse);
+}
+if (only === undefined || only === 'small') measure('small', turns * 10, CHAT_BODY, smallResponse);
