@@ -1,5 +1,9 @@
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
-import { needsRebuiltThread, type RecordThread, threadOfRecord } from '../../shared/threads/rebuild-threads.ts';
+import {
+  needsRebuiltThread,
+  type RecordThread,
+  threadOfRecord,
+} from '../../shared/threads/rebuild-threads.ts';
 import { listThreads, recordTurns, threadDetail } from '../../shared/threads/thread-list.ts';
 import { ThreadTracker } from '../../shared/threads/thread-tracker.ts';
 import type { ThreadDetail, ThreadListItem, ThreadRef } from '../../shared/threads/thread-types.ts';

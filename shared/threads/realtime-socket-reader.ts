@@ -129,7 +129,11 @@ export function realtimeSocketReader(sink: SocketTurnSink, context: SocketContex
         for (const out of arr(response?.output)) {
           const item = rec(out);
           if (item?.type === 'function_call')
-            sink.toolCall({ id: str(item.call_id), name: str(item.name) ?? '', arguments: str(item.arguments) ?? '' });
+            sink.toolCall({
+              id: str(item.call_id),
+              name: str(item.name) ?? '',
+              arguments: str(item.arguments) ?? '',
+            });
           serverItem(out);
         }
         sink.end(normaliseRealtimeUsage(response?.usage));

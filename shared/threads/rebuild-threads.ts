@@ -60,7 +60,8 @@ function socketThread(tracker: ThreadTracker, record: ExchangeRecord): RecordThr
 
 /** Runs one finished record through the tracker (records must come in capture order). */
 export function threadOfRecord(tracker: ThreadTracker, record: ExchangeRecord): RecordThread {
-  if (record.websocket) return isThreadedSocketApi(record.api) ? socketThread(tracker, record) : { thread: null };
+  if (record.websocket)
+    return isThreadedSocketApi(record.api) ? socketThread(tracker, record) : { thread: null };
   if (!isConversationApi(record.api) || record.request.bodyTruncated || record.request.encoding === 'base64')
     return { thread: null };
   const body = parseJson(record.request.body);

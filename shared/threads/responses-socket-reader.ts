@@ -38,7 +38,11 @@ export function responsesSocketReader(sink: SocketTurnSink, context: SocketConte
       if (text.includes('"response.output_item.done"') && text.includes('"function_call"')) {
         const item = rec(rec(parseJson(text))?.item);
         if (item?.type === 'function_call')
-          sink.toolCall({ id: str(item.call_id), name: str(item.name) ?? '', arguments: str(item.arguments) ?? '' });
+          sink.toolCall({
+            id: str(item.call_id),
+            name: str(item.name) ?? '',
+            arguments: str(item.arguments) ?? '',
+          });
         return;
       }
       const type = /"type"\s*:\s*"(response\.[a-z_.]+)"/.exec(text.slice(0, 200))?.[1];

@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
-import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
 import { responseIds } from '../../../shared/threads/response-ids.ts';
+import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
 import { isThreadedSocketApi, WebSocketTurns } from '../../../shared/threads/websocket-turns.ts';
 import { parseJson } from '../../../shared/wire/json-fields.ts';
 import { type Analyzer, type AnalyzerFactory, type ExchangeDraft, requestJson } from '../analyzer.ts';
@@ -61,7 +61,8 @@ function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): 
     onRequestStart(draft) {
       // Set from the start, so a record of this version never lacks it (absent means "made before threads").
       // Other traffic (embeddings, plain HTTP) keeps its shape: no `thread` field at all.
-      if (isConversationApi(draft.record.api) || isThreadedSocketApi(draft.record.api)) draft.record.thread = null;
+      if (isConversationApi(draft.record.api) || isThreadedSocketApi(draft.record.api))
+        draft.record.thread = null;
     },
     onRequestEnd(draft) {
       const { record, requestBody, scrubber } = draft;

@@ -71,7 +71,10 @@ describe('a Realtime API WebSocket threaded as it goes', () => {
     const detail = await vi.waitFor(
       async () => {
         const got = await getJson<ThreadDetail>(`/api/threads/${thread.id}`);
-        expect(got.turns.map((t) => t.usage?.inputTokens ?? null), 'both turns ended').toEqual([63, 103]);
+        expect(
+          got.turns.map((t) => t.usage?.inputTokens ?? null),
+          'both turns ended',
+        ).toEqual([63, 103]);
         return got;
       },
       { timeout: 10_000, interval: 50 },

@@ -178,7 +178,11 @@ describe('WebSocket turns after a reopen or import', () => {
     );
     expect(live[0]?.each?.map((t) => t.cache?.verdict)).toEqual(['miss', 'hit', 'partial']);
 
-    const jsonl = await harness.service.handlers['export.build']({ format: 'jsonl', session: null, ids: null });
+    const jsonl = await harness.service.handlers['export.build']({
+      format: 'jsonl',
+      session: null,
+      ids: null,
+    });
     const records = jsonl.content
       .split('\n')
       .filter((line) => line.trim() !== '')
