@@ -1,6 +1,9 @@
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
-import { isConversationApi } from '../../shared/threads/normalise-request.ts';
-import { type RecordThread, threadOfRecord } from '../../shared/threads/rebuild-threads.ts';
+import {
+  needsRebuiltThread,
+  type RecordThread,
+  threadOfRecord,
+} from '../../shared/threads/rebuild-threads.ts';
 import { listThreads, recordTurns, threadDetail } from '../../shared/threads/thread-list.ts';
 import { ThreadTracker } from '../../shared/threads/thread-tracker.ts';
 import type { ThreadDetail, ThreadListItem, ThreadRef } from '../../shared/threads/thread-types.ts';
@@ -64,14 +67,7 @@ export class ThreadService {
     rebuilt: Map<string, RecordThread> | null;
   }> {
     const summaries = await this.#source.summaries(session);
-    // Only finished exchanges tell: one in flight may not have had its request read yet.
-    const missing = summaries.some(
-      (s) =>
-        s.thread === undefined &&
-        isConversationApi(s.api) &&
-        s.state !== 'pending' &&
-        s.state !== 'streaming',
-    );
+    const missing = summaries.some(needsRebuiltThread);
     if (!missing) return { summaries, refOf: (s) => s.thread, rebuilt: null };
     const key = session ?? '';
     let rebuilt = this.#rebuilt.get(key);
@@ -82,7 +78,10 @@ export class ThreadService {
     const byExchange = rebuilt.byExchange;
     return {
       summaries,
-      refOf: (s) => (s.thread === undefined ? byExchange.get(s.id)?.thread : s.thread),
+      refOf: (s) => {
+        const rebuiltOne = byExchange.get(s.id);
+        return rebuiltOne === undefined ? s.thread : rebuiltOne.thread;
+      },
       rebuilt: byExchange,
     };
   }
@@ -97,7 +96,7 @@ export class ThreadService {
     for await (const record of await this.#source.records(ids, session)) {
       // Records that have their thread keep it; the others get the rebuilt one.
       const rebuilt = threadOfRecord(tracker, record);
-      if (record.thread === undefined) byExchange.set(record.id, rebuilt);
+      if (needsRebuiltThread(record)) byExchange.set(record.id, rebuilt);
     }
     return byExchange;
   }

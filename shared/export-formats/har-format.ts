@@ -68,12 +68,13 @@ const CARRIED_OPTIONAL = [
   'provider',
 ] as const satisfies readonly (keyof ExchangeRecord)[];
 
-// The thread fields (issue 14), carried as `_thread`, `_delta`, `_cache`, `_context` when present.
+// The thread fields (issue 14), carried as `_thread`, `_delta`, `_cache`, `_context`, `_socketTurns` when present.
 const THREAD_FIELDS = [
   'thread',
   'delta',
   'cache',
   'context',
+  'socketTurns',
 ] as const satisfies readonly (keyof ExchangeRecord)[];
 
 export interface HarExportOptions {
@@ -205,7 +206,7 @@ export function tokentapHarEntryToRecord(value: unknown): ExchangeRecord {
     const value = entry[`_${key}`];
     if (typeof value === 'string') record[key] = value;
   }
-  // Thread fields are objects (or null); their shapes were checked with the other carried fields.
+  // Thread fields are objects, arrays or null; their shapes were checked with the other carried fields.
   for (const key of THREAD_FIELDS) {
     const value = entry[`_${key}`];
     if (value !== undefined) Object.assign(record, { [key]: value });

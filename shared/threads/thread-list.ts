@@ -116,10 +116,11 @@ export function threadTurn(
 export function recordTurns(
   record: ExchangeRecord,
   ref: ThreadRef,
-  fields: Pick<ExchangeRecord, 'delta' | 'cache' | 'context'> = record,
+  fields: Pick<ExchangeRecord, 'delta' | 'cache' | 'context' | 'socketTurns'> = record,
 ): ThreadTurn[] {
-  if (!record.socketTurns || record.socketTurns.length === 0) return [threadTurn(record, ref, fields)];
-  return record.socketTurns.map((t) => ({
+  const { socketTurns } = fields;
+  if (!socketTurns || socketTurns.length === 0) return [threadTurn(record, ref, fields)];
+  return socketTurns.map((t) => ({
     turn: t.turn,
     exchangeId: record.id,
     startedAt: t.startedAt,

@@ -1,22 +1,50 @@
 /**
- * A Responses API WebSocket threaded as it goes: every `response.create` that asks for output
- * begins a turn (the warm-up, `generate: false`, does not), and the response that answers it
- * (`response.completed`, or `response.failed` / `response.incomplete` / `response.done`) ends it,
- * so a long-lived agent socket shows its turns while it is open. The turns of one socket are
- * one thread; the socket's exchange carries them all (`socketTurns`).
+ * A WebSocket threaded as it goes, live and when a session is rebuilt alike: each response the
+ * client asks for begins a turn and the response's end ends it, so a long-lived agent or voice
+ * socket shows its turns while it is open. The turns of one socket are one thread; the socket's
+ * exchange carries them all (`socketTurns`). What begins and ends a turn is the API's:
+ * `responses-socket-reader.ts` (Responses API), `realtime-socket-reader.ts` (Realtime API).
  */
-import type { HeaderMap } from '../exchange/capture-events.ts';
 import type { ExchangeRecord } from '../exchange/exchange-record.ts';
 import type { ApiKind } from '../interpreters/api-kind.ts';
 import type { ToolCall } from '../interpreters/merged-result.ts';
-import { normaliseResponsesUsage } from '../usage/usage-normalise.ts';
-import { isRecord, parseJson, rec, str } from '../wire/json-fields.ts';
-import { normaliseRequest } from './normalise-request.ts';
+import type { Usage } from '../usage/usage.ts';
+import type { NormalisedRequest } from './normalise-request.ts';
+import { realtimeSocketReader } from './realtime-socket-reader.ts';
+import { responsesSocketReader } from './responses-socket-reader.ts';
 import type { BegunTurn, ThreadTracker } from './thread-tracker.ts';
 import type { SocketTurn } from './thread-types.ts';
-import { responseIds } from './websocket-turn.ts';
 
-const TURN_ENDS = new Set(['response.completed', 'response.failed', 'response.incomplete', 'response.done']);
+/** What a socket reader tells the socket's turns. */
+export interface SocketTurnSink {
+  /** A turn begins (`t`: ms since the exchange started). */
+  begin(request: NormalisedRequest, model: string | null, t: number): void;
+  /** Response ids the oldest open turn's answer names. */
+  responseIds(ids: readonly string[]): void;
+  /** A tool call the oldest open turn's answer made. */
+  toolCall(call: ToolCall): void;
+  /** The oldest open turn's answer ended. */
+  end(usage: Usage | null): void;
+  /** Turns begun and not yet ended. */
+  readonly open: number;
+}
+
+/** Reads one API's socket messages into turns. */
+export interface SocketReader {
+  client(text: string, t: number): void;
+  server(text: string, t: number): void;
+}
+
+/** APIs whose WebSockets are threaded. */
+export function isThreadedSocketApi(api: ApiKind): boolean {
+  return socketKind(api) !== null;
+}
+
+function socketKind(api: ApiKind): 'responses' | 'realtime' | null {
+  if (api === 'openai.responses' || api === 'azure.responses') return 'responses';
+  if (api === 'openai.realtime' || api === 'azure.realtime') return 'realtime';
+  return null;
+}
 
 interface OpenTurn {
   begun: BegunTurn;
@@ -26,34 +54,53 @@ interface OpenTurn {
 }
 
 /** The turns of one WebSocket exchange, put in their thread as their messages arrive. */
-export class WebSocketTurns {
+export class WebSocketTurns implements SocketTurnSink {
   readonly #tracker: ThreadTracker;
   readonly #record: ExchangeRecord;
-  readonly #api: ApiKind;
-  readonly #headers: HeaderMap;
   readonly #startedAtMs: number;
+  readonly #reader: SocketReader | null;
   /** Turns begun and not yet answered, oldest first (a client may send the next before the answer ends). */
   readonly #open: OpenTurn[] = [];
   #threadId: string | null = null;
 
+  /** `record` gets the turns (`thread`, `delta`, `cache`, `context`, `socketTurns`). */
   constructor(tracker: ThreadTracker, record: ExchangeRecord) {
     this.#tracker = tracker;
     this.#record = record;
-    this.#api = record.api;
-    this.#headers = record.request.headers;
     this.#startedAtMs = Date.parse(record.startedAt);
+    const kind = socketKind(record.api);
+    const context = { api: record.api, headers: record.request.headers, model: record.model };
+    this.#reader =
+      kind === 'responses'
+        ? responsesSocketReader(this, context)
+        : kind === 'realtime'
+          ? realtimeSocketReader(this, context)
+          : null;
+  }
+
+  get open(): number {
+    return this.#open.length;
   }
 
   /** A client message (`t`: ms since the exchange started). */
   client(text: string, t: number): void {
-    if (!text.includes('response.create')) return;
-    const json = parseJson(text);
-    if (!isRecord(json) || json.type !== 'response.create' || json.generate === false) return;
-    const model = str(json.model) ?? this.#record.model;
-    const request = normaliseRequest(this.#api, json, this.#headers, model);
-    if (request === null) return;
+    this.#reader?.client(text, t);
+  }
+
+  /** A server message. */
+  server(text: string, t: number): void {
+    this.#reader?.server(text, t);
+  }
+
+  /** The socket closed: turns still open end without usage. */
+  close(): void {
+    while (this.#open.length > 0) this.end(null);
+  }
+
+  begin(request: NormalisedRequest, model: string | null, t: number): void {
     const at = this.#startedAtMs + t;
-    const begun = this.#tracker.begin(this.#record.id, this.#api, at, request, this.#threadId);
+    const record = this.#record;
+    const begun = this.#tracker.begin(record.id, record.api, at, request, this.#threadId);
     const turn: SocketTurn = {
       turn: begun.ref.turn,
       startedAt: new Date(at).toISOString(),
@@ -64,7 +111,6 @@ export class WebSocketTurns {
       context: null,
     };
     this.#open.push({ begun, turn, ids: [], toolCalls: [] });
-    const record = this.#record;
     record.socketTurns ??= [];
     record.socketTurns.push(turn);
     if (this.#threadId === null) {
@@ -72,38 +118,22 @@ export class WebSocketTurns {
       this.#threadId = begun.threadId;
       record.thread = begun.ref;
       record.delta = begun.delta;
-    } else if (record.thread) {
-      record.thread.lastTurn = turn.turn;
     }
+    // Always set on a socket's ref: a WebSocket ref without it was written before turns were read as they came.
+    if (record.thread) record.thread.lastTurn = turn.turn;
   }
 
-  /** A server message. */
-  server(text: string): void {
+  responseIds(ids: readonly string[]): void {
     const open = this.#open[0];
-    if (open === undefined || !text.includes('"response.')) return;
-    for (const id of responseIds(text.slice(0, 512))) if (!open.ids.includes(id)) open.ids.push(id);
-    if (text.includes('"response.output_item.done"') && text.includes('"function_call"')) {
-      const item = rec(rec(parseJson(text))?.item);
-      if (item?.type === 'function_call')
-        open.toolCalls.push({
-          id: str(item.call_id),
-          name: str(item.name) ?? '',
-          arguments: str(item.arguments) ?? '',
-        });
-      return;
-    }
-    const type = /"type"\s*:\s*"(response\.[a-z_.]+)"/.exec(text.slice(0, 200))?.[1];
-    if (type === undefined || !TURN_ENDS.has(type)) return;
-    const json = rec(parseJson(text));
-    this.#end(normaliseResponsesUsage(rec(json?.response)?.usage));
+    if (open === undefined) return;
+    for (const id of ids) if (!open.ids.includes(id)) open.ids.push(id);
   }
 
-  /** The socket closed: turns still open end without usage. */
-  close(): void {
-    while (this.#open.length > 0) this.#end(null);
+  toolCall(call: ToolCall): void {
+    this.#open[0]?.toolCalls.push(call);
   }
 
-  #end(usage: SocketTurn['usage']): void {
+  end(usage: Usage | null): void {
     const open = this.#open.shift();
     if (open === undefined) return;
     const { cache, context } = this.#tracker.end(open.begun, {

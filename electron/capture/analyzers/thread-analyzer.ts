@@ -1,8 +1,8 @@
 import { isMainThread } from 'node:worker_threads';
 import { isConversationApi, normaliseRequest } from '../../../shared/threads/normalise-request.ts';
+import { responseIds } from '../../../shared/threads/response-ids.ts';
 import { type BegunTurn, ThreadTracker } from '../../../shared/threads/thread-tracker.ts';
-import { responseIds } from '../../../shared/threads/websocket-turn.ts';
-import { WebSocketTurns } from '../../../shared/threads/websocket-turns.ts';
+import { isThreadedSocketApi, WebSocketTurns } from '../../../shared/threads/websocket-turns.ts';
 import { parseJson } from '../../../shared/wire/json-fields.ts';
 import { type Analyzer, type AnalyzerFactory, type ExchangeDraft, requestJson } from '../analyzer.ts';
 
@@ -61,7 +61,8 @@ function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): 
     onRequestStart(draft) {
       // Set from the start, so a record of this version never lacks it (absent means "made before threads").
       // Other traffic (embeddings, plain HTTP) keeps its shape: no `thread` field at all.
-      if (isConversationApi(draft.record.api)) draft.record.thread = null;
+      if (isConversationApi(draft.record.api) || isThreadedSocketApi(draft.record.api))
+        draft.record.thread = null;
     },
     onRequestEnd(draft) {
       const { record, requestBody, scrubber } = draft;
@@ -77,9 +78,9 @@ function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): 
     onResponseStart(draft, event) {
       const { api } = draft.record;
       if (event.status === 101) {
-        // A WebSocket: its turns are read from its messages as they come (Responses API only).
+        // A WebSocket: its turns are read from its messages as they come (Responses and Realtime APIs).
         begun = null;
-        if (api === 'openai.responses' || api === 'azure.responses') {
+        if (isThreadedSocketApi(api)) {
           loadTokenizerOnce();
           socket = new WebSocketTurns(tracker, draft.record);
         }
@@ -90,7 +91,7 @@ function threadAnalyzer(tracker: ThreadTracker, loadTokenizerOnce: () => void): 
       const { scrubber } = draft;
       const scrubbed = scrubber.empty ? text : scrubber.text(text);
       if (message.from === 'client') socket.client(scrubbed, message.t);
-      else socket.server(scrubbed);
+      else socket.server(scrubbed, message.t);
     },
     onResponseEnd(draft) {
       const { record } = draft;
