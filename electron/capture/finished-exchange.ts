@@ -61,9 +61,27 @@ function hashOf(block: RecentBlock): string {
  */
 export function finishExchange(record: ExchangeRecord, spanContent: boolean | null = null): FinishedExchange {
   const summary = summarise(record);
+  const nonce = nonceOf(record);
+  try {
+    return finishWithExtras(record, spanContent, summary, nonce);
+  } catch {
+    // Blocks, signature and span are what the record is kept and found by, not the record: an
+    // exchange they cannot be made for (a body nested past the call stack, say) is kept whole.
+    return { summary, json: JSON.stringify(record), resendNonce: nonce };
+  }
+}
+
+function nonceOf(record: ExchangeRecord): string | null {
+  return record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]);
+}
+
+function finishWithExtras(
+  record: ExchangeRecord,
+  spanContent: boolean | null,
+  summary: ExchangeSummary,
+  nonce: string | null,
+): FinishedExchange {
   const span = spanContent === null ? {} : { span: genAiSpan(record, spanContent) };
-  const nonce =
-    record.resentFrom === undefined ? null : resendNonce(record.request.headers[RESENT_FROM_HEADER]);
   const { request } = record;
   const split =
     request.encoding === undefined && !request.bodyTruncated && request.holes === undefined

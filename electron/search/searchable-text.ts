@@ -64,10 +64,18 @@ export function bodyText(body: string, visit: (text: string) => void): void {
 /** How a JSON text can start (after white space): what JSON.parse would not reject at once. */
 const JSON_START = /^[\t\n\r ]*[[{"\-0-9tfn]/;
 
-/** Every string value in a JSON value (not its keys). */
+/**
+ * Every string value in a JSON value (not its keys), in document order. Walked with a stack of
+ * its own, not by recursion: a client may send JSON nested deeper than the call stack goes.
+ */
 export function jsonStrings(value: unknown, visit: (text: string) => void): void {
-  if (typeof value === 'string') visit(value);
-  else if (Array.isArray(value)) for (const item of value) jsonStrings(item, visit);
-  else if (typeof value === 'object' && value !== null)
-    for (const item of Object.values(value)) jsonStrings(item, visit);
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') visit(next);
+    else if (typeof next === 'object' && next !== null) {
+      const items = Array.isArray(next) ? next : Object.values(next);
+      for (let i = items.length - 1; i >= 0; i--) pending.push(items[i]);
+    }
+  }
 }
