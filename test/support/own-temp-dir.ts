@@ -1,0 +1,21 @@
+/**
+ * Vitest setup file: the test file gets an empty OS temp dir of its own (TMPDIR, which `tmpdir()`
+ * reads on every call and child processes inherit), and fails if it leaves a `tokentap-*` entry
+ * behind in it: whatever a test makes in the temp dir it removes in its teardown, also when it
+ * fails. Anything else (a browser's own scratch files) goes when the dir does.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, inject } from 'vitest';
+
+const own = mkdtempSync(join(inject('tempRoot'), 'file-'));
+process.env.TMPDIR = own;
+
+afterAll(() => {
+  const left = readdirSync(own).filter((name) => name.startsWith('tokentap-'));
+  rmSync(own, { recursive: true, force: true });
+  if (left.length > 0)
+    throw new Error(
+      `this test file left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in the temp dir (remove them in its teardown): ${left.join(', ')}`,
+    );
+});
