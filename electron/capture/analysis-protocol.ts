@@ -75,7 +75,9 @@ export type ToWorker =
   | { type: 'live-updates'; on: boolean }
   /** The OpenTelemetry export's content opt-in; null: the export is off (no spans are made). */
   | { type: 'telemetry'; captureContent: boolean | null }
-  | ({ type: 'query'; id: number } & AnalysisQuery);
+  | ({ type: 'query'; id: number } & AnalysisQuery)
+  /** Everything is delivered: send what waits, close the port and let the thread exit on its own. */
+  | { type: 'stop' };
 
 /** Worker → forwarding thread. */
 export type FromWorker =

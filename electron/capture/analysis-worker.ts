@@ -143,6 +143,12 @@ port.on('message', (message: ToWorker) => {
     case 'telemetry':
       telemetryContent = message.captureContent;
       return;
+    case 'stop':
+      postRecords();
+      live.flush();
+      live.close();
+      port.close();
+      return;
     case 'query':
       // Records finished before the question are delivered before its answer (and, for `idle`,
       // the summaries of what is in flight too).
