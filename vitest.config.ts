@@ -17,7 +17,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Each test file runs with a temp dir of its own and fails if it leaves a `tokentap-*` entry there.
-    globalSetup: ['test/support/temp-dir-root.ts'],
     setupFiles: ['test/support/own-temp-dir.ts'],
   },
 });

@@ -5,10 +5,13 @@
  * fails. Anything else (a browser's own scratch files) goes when the dir does.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, inject } from 'vitest';
+import { afterAll } from 'vitest';
 
-const own = mkdtempSync(join(inject('tempRoot'), 'file-'));
+// Short, and right in the temp dir: a session's lock socket goes beside it only while the path
+// fits a socket name (about 100 bytes), so a longer temp dir would move it to the fallback.
+const own = mkdtempSync(join(tmpdir(), 'ttv-'));
 process.env.TMPDIR = own;
 
 afterAll(() => {
