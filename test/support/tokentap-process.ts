@@ -43,13 +43,24 @@ export function defaultEnv(dataDir: string, extra: Record<string, string> = {}):
 
 const started = new Set<TokentapProcess>();
 
-/** Kills (SIGKILL) every process started here that still runs, and waits for them: a failed test leaves none behind. */
+/** How long a process stopped with SIGTERM gets to close its session before it is killed. */
+const STOP_MS = 5000;
+
+/**
+ * Stops every process started here that still runs, and waits for them: a failed test leaves none
+ * behind. SIGTERM first, so each closes its session and lets its lock go (a killed one leaves its
+ * lock socket behind, in the temp dir when the data folder's path is long); SIGKILL after STOP_MS.
+ */
 export async function killStartedTokentaps(): Promise<void> {
   const all = [...started];
   started.clear();
-  for (const run of all)
-    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+  const running = (run: TokentapProcess) => run.child.exitCode === null && run.child.signalCode === null;
+  for (const run of all) if (running(run)) run.child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    for (const run of all) if (running(run)) run.child.kill('SIGKILL');
+  }, STOP_MS);
   await Promise.all(all.map((run) => run.exited));
+  clearTimeout(timer);
 }
 
 /** Starts `tokentap ARGS…`. */
