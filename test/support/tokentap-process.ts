@@ -4,7 +4,7 @@
  */
 
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finishExchange } from '../../electron/capture/finished-exchange.ts';
@@ -20,6 +20,8 @@ export interface Exit {
 
 export interface TokentapProcess {
   child: ChildProcess;
+  /** Its TOKENTAP_DATA_DIR. */
+  dataDir: string | undefined;
   stdout(): string;
   stderr(): string;
   exited: Promise<Exit>;
@@ -59,8 +61,24 @@ export async function killStartedTokentaps(): Promise<void> {
   const timer = setTimeout(() => {
     for (const run of all) if (running(run)) run.child.kill('SIGKILL');
   }, STOP_MS);
-  await Promise.all(all.map((run) => run.exited));
+  const exits = await Promise.all(all.map((run) => run.exited));
   clearTimeout(timer);
+  // One that a signal ended before it could let its session go (killed, or stopped while it was
+  // still starting) left the socket its lock names, in the temp dir when the path was long.
+  await Promise.all(
+    all.map((run, i) => (exits[i]?.signal && run.dataDir ? removeLockSockets(run.dataDir) : undefined)),
+  );
+}
+
+/** Removes the sockets the session lock files under `dataDir` name (their owners are gone). */
+async function removeLockSockets(dataDir: string): Promise<void> {
+  const sessions = join(dataDir, 'sessions');
+  const names = await readdir(sessions).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.lock'))) {
+    const note = await readFile(join(sessions, name), 'utf8').catch(() => '{}');
+    const { socket } = JSON.parse(note) as { socket?: unknown };
+    if (typeof socket === 'string') await rm(socket, { force: true });
+  }
 }
 
 /** Starts `tokentap ARGS…`. */
@@ -91,6 +109,7 @@ export function startTokentap(
   );
   const run: TokentapProcess = {
     child,
+    dataDir: env.TOKENTAP_DATA_DIR,
     stdout: () => out,
     stderr: () => err,
     exited,
