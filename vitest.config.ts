@@ -16,5 +16,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // Each test file runs with a temp dir of its own and fails if it leaves a `tokentap-*` entry there.
+    // Node's wasm TypeScript stripper stays loaded in each fork's main thread (see the file).
+    setupFiles: ['test/support/own-temp-dir.ts', 'test/support/keep-type-stripper.ts'],
   },
 });

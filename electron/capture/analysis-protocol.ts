@@ -78,7 +78,9 @@ export type ToWorker =
   | { type: 'telemetry'; captureContent: boolean | null }
   /** Threads to continue from an earlier session (its latest turns' keys), before any event. */
   | { type: 'seed-threads'; seeds: ThreadSeed[] }
-  | ({ type: 'query'; id: number } & AnalysisQuery);
+  | ({ type: 'query'; id: number } & AnalysisQuery)
+  /** Everything is delivered: send what waits, close the port and let the thread exit on its own. */
+  | { type: 'stop' };
 
 /** Worker → forwarding thread. */
 export type FromWorker =

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { LiveUpdate } from '../../shared/contract/inspector-contract.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import type { ThreadSeed } from '../../shared/threads/thread-seeds.ts';
+import { stopWorker } from '../worker-stop.ts';
 import {
   type AnalysisAnswers,
   type AnalysisQuery,
@@ -154,14 +155,15 @@ export class AnalysisWorkerHost {
     await this.#ask({ query: 'idle' });
   }
 
-  /** Analyses what is queued, delivers the records, then stops the worker. */
+  /** Analyses what is queued, delivers the records, then has the worker exit. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.queue.resume();
     // A worker that died meanwhile has nothing more to deliver; stopping goes on.
     await this.idle().catch(() => undefined);
     this.#closed = true;
-    await this.#worker.terminate();
+    const worker = this.#worker;
+    await stopWorker(worker, () => worker.postMessage({ type: 'stop' } satisfies ToWorker));
   }
 
   #startWorker(): Worker {

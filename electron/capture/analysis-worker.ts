@@ -149,6 +149,12 @@ port.on('message', (message: ToWorker) => {
     case 'seed-threads':
       threads.seed(message.seeds);
       return;
+    case 'stop':
+      postRecords();
+      live.flush();
+      live.close();
+      port.close();
+      return;
     case 'query':
       // Records finished before the question are delivered before its answer (and, for `idle`,
       // the summaries of what is in flight too).

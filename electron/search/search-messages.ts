@@ -31,3 +31,8 @@ export type SearchAnswer =
   /** The worker has indexed `size` of the session's exchanges (it evicted or never saw the rest): ask again from there. */
   | { id: number; type: 'from'; size: number }
   | { id: number; type: 'error'; message: string };
+
+/** Main side → worker: answer the queries sent before, then exit. */
+export interface SearchStop {
+  stop: true;
+}

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { BlockSpans, IndexEntry } from '../sessions/session-index.ts';
-import type { SearchAnswer, SearchHits, SearchQuery } from './search-messages.ts';
+import { stopWorker } from '../worker-stop.ts';
+import type { SearchAnswer, SearchHits, SearchQuery, SearchStop } from './search-messages.ts';
 import type { SearchEntries } from './session-search-index.ts';
 
 // From source the worker is the .ts file; in the Electron build it is the bundle next to main.js.
@@ -86,7 +87,7 @@ export class SearchThread {
   async close(): Promise<void> {
     const worker = this.#worker;
     this.#worker = null;
-    await worker?.terminate();
+    if (worker) await stopWorker(worker, () => worker.postMessage({ stop: true } satisfies SearchStop));
   }
 }
 

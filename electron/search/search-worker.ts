@@ -4,7 +4,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { yieldToForwarding } from '../thread-priority.ts';
-import type { SearchAnswer, SearchQuery } from './search-messages.ts';
+import type { SearchAnswer, SearchQuery, SearchStop } from './search-messages.ts';
 import { SessionSearchIndex } from './session-search-index.ts';
 
 const port = parentPort;
@@ -35,7 +35,12 @@ async function answer(query: SearchQuery): Promise<void> {
   post({ id: query.id, type: 'hits', ids, candidates, loaded, rebuilt });
 }
 
-port.on('message', (query: SearchQuery) => {
+port.on('message', (query: SearchQuery | SearchStop) => {
+  if ('stop' in query) {
+    // After the queries before it: then the thread exits on its own.
+    queue = queue.then(() => port.close());
+    return;
+  }
   queue = queue
     .then(() => answer(query))
     .catch((error: unknown) => {

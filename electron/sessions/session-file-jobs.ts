@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { stopWorker } from '../worker-stop.ts';
 import type { FileJob, FromFileWorker, ToFileWorker } from './session-file-protocol.ts';
 
 // From source (npm run serve, tests) the worker is the .ts file; in the Electron build it is the
@@ -21,7 +22,9 @@ export function runFileJob(job: FileJob, piece?: (text: string) => Promise<void>
       if (settled) return;
       settled = true;
       finish();
-      void worker.terminate();
+      // Done, it exits on its own once its files are closed; one given up on (its destination
+      // failed) waits idle for a `more` that never comes, and is terminated after the grace time.
+      void stopWorker(worker);
     };
     worker.on('message', (message: FromFileWorker) => {
       if (message.type === 'done') settle(() => resolve(message.count));

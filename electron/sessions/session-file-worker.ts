@@ -140,3 +140,5 @@ try {
 } catch (error) {
   post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 }
+// The job is over: the thread exits on its own once its last file handle is closed.
+port.close();

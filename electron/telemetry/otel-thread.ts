@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { TelemetryStatus } from '../../shared/contract/inspector-contract.ts';
 import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import { stopWorker } from '../worker-stop.ts';
 import { type GenAiSpan, spanSize } from './genai-span.ts';
 import type { OtelConfig } from './otel-config.ts';
 import type { FromOtelWorker, OtelWorkerData, ToOtelWorker } from './otel-messages.ts';
@@ -35,6 +36,8 @@ export class OtelThread {
   #batch: GenAiSpan[] = [];
   #closed: Promise<void> | null = null;
   #onClosed: (() => void) | null = null;
+  /** The thread said it closed (and exits on its own). */
+  #answeredClose = false;
   /** Who waits for every span offered so far to be taken by the export thread. */
   #onTaken: Array<() => void> = [];
   readonly #closeWaitMs: number;
@@ -132,6 +135,7 @@ export class OtelThread {
         this.#options.log(message.message);
         return;
       case 'closed':
+        this.#answeredClose = true;
         this.#status = message.status;
         this.#inFlight = 0;
         this.#inFlightChars = 0;
@@ -149,7 +153,10 @@ export class OtelThread {
       this.#onClosed = resolve;
       this.#send({ type: 'close' });
       setTimeout(resolve, this.#closeWaitMs).unref();
-    }).then(() => this.#worker.terminate().then(() => undefined));
+    }).then(async () => {
+      // Closed, it exits on its own; one that did not answer in time is terminated at once.
+      await stopWorker(this.#worker, () => {}, this.#answeredClose ? undefined : 0);
+    });
     return this.#closed;
   }
 }

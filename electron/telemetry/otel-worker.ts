@@ -43,7 +43,11 @@ function scheduleReport(): void {
 
 port.on('message', (message: ToOtelWorker) => {
   if (message.type === 'close') {
-    void exporter.close().finally(() => post({ type: 'closed', status: exporter.status() }));
+    void exporter.close().finally(() => {
+      post({ type: 'closed', status: exporter.status() });
+      // Nothing more comes: the thread exits once the exporter's last handles are gone.
+      port.close();
+    });
     return;
   }
   for (const span of message.spans) {

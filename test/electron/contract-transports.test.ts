@@ -3,13 +3,13 @@
  * the preload bridge) and behind the UI server (through the browser client). A call must be
  * refused with the same words on both, and answered with the same result.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openIpcGateway } from '../../electron/bridge/ipc-gateway.ts';
 import { createDesktopApi } from '../../electron/bridge/preload-api.ts';
 import { createBrowserClient } from '../../renderer/api/browser-client.ts';
 import type { InspectorApi } from '../../shared/contract/inspector-contract.ts';
-import { isEnded } from '../../shared/exchange/exchange-lifecycle.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
+import { waitForStored } from '../support/stored-exchanges.ts';
 import { APP_URL, FakeIpcMain, FakeIpcRenderer, FakeWebContents } from './desktop/fake-ipc.ts';
 
 let h: HeadlessHarness;
@@ -105,10 +105,7 @@ describe('the same contract over IPC and HTTP', () => {
 
   it('builds the same export over both (one code path)', async () => {
     await fetch(`${h.service.proxy?.url}/v1/models`).then((res) => res.arrayBuffer());
-    // Listed as ended: written to the session (an exchange in flight is listed from memory).
-    await vi.waitFor(async () =>
-      expect((await ipc.exchanges.list(null)).filter(isEnded), 'the exchange stored').toHaveLength(1),
-    );
+    await waitForStored(ipc, 1);
     for (const format of ['jsonl', 'har'] as const) {
       const request = { format, session: null, ids: null };
       const [overIpc, overHttp] = [await ipc.export.build(request), await http.export.build(request)];

@@ -1,6 +1,5 @@
 /** Web pages cannot use the proxy's port (and the user's keys) unless their origin is allowed. */
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { parseAllowedOrigins } from '../../electron/proxy/allowed-origins.ts';
 import { proxyConfigFromEnv } from '../../electron/proxy-config.ts';
 import { loadSettings } from '../../electron/settings-store.ts';
 import { rawClient, statusLines } from '../support/raw-http.ts';
+import { testTempDir } from '../support/test-temp-dir.ts';
 import {
   type Harness,
   type HarnessOptions,
@@ -197,7 +197,7 @@ describe('TOKENTAP_ALLOWED_ORIGINS', () => {
 describe('allowed origins in the settings', () => {
   it('are saved with the other settings, applied to the running proxy, and the environment wins', async () => {
     const harness = await start();
-    const dataDir = await mkdtemp(join(tmpdir(), 'tokentap-origins-'));
+    const dataDir = await testTempDir('tokentap-origins-');
     const env = { LISTEN_ADDR: '127.0.0.1:0', UPSTREAM: harness.upstream.url };
     const service = await InspectorService.start({ dataDir, env, headersTimeoutMs: 5000, log: () => {} });
     try {

@@ -1,9 +1,7 @@
 /** The HTTP edges real clients and servers hit: Expect, early answers, 1xx, trailers, OPTIONS *. */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { APIError, toFile } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,6 +13,7 @@ import {
   startRawUpstream,
   statusLines,
 } from '../support/raw-http.ts';
+import { testTempDir } from '../support/test-temp-dir.ts';
 import { type Harness, startHarness } from '../support/tokentap-harness.ts';
 
 let h: Harness | undefined;
@@ -46,7 +45,7 @@ function curl(args: string[]): Promise<{ stdout: string; stderr: string }> {
 }
 
 async function tempFile(name: string, content: string | Buffer): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'tokentap-edges-')), name);
+  const path = join(await testTempDir('tokentap-edges-'), name);
   writeFileSync(path, content);
   return path;
 }

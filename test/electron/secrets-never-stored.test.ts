@@ -11,11 +11,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { isEnded } from '../../shared/exchange/exchange-lifecycle.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { createGate } from '../support/gate.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
 import { SECRET_HEADER_TABLE } from '../support/secret-headers.ts';
+import { waitForStored } from '../support/stored-exchanges.ts';
 import { startHarness } from '../support/tokentap-harness.ts';
 
 let h: HeadlessHarness;
@@ -57,17 +57,7 @@ async function json<T>(path: string): Promise<T> {
   return (await (await h.api(path)).json()) as T;
 }
 
-async function finished(count: number): Promise<ExchangeSummary[]> {
-  let list: ExchangeSummary[] = [];
-  await vi.waitFor(
-    async () => {
-      list = await json<ExchangeSummary[]>('/api/exchanges');
-      expect(list.filter(isEnded)).toHaveLength(count);
-    },
-    { timeout: 10_000, interval: 20, message: `waiting for ${count} finished exchanges` },
-  );
-  return list;
-}
+const finished = (count: number): Promise<ExchangeSummary[]> => waitForStored(h, count);
 
 /** Everything a user or a file can get: files, exports, list and details, live feed, logs. */
 async function everythingStored(count: number): Promise<Record<string, string>> {

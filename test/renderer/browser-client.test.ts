@@ -7,9 +7,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBrowserClient, fileNameFromDisposition } from '../../renderer/api/browser-client.ts';
 import type { LiveUpdate } from '../../shared/contract/inspector-contract.ts';
-import { isEnded } from '../../shared/exchange/exchange-lifecycle.ts';
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
+import { waitForStored } from '../support/stored-exchanges.ts';
 
 let h: HeadlessHarness;
 beforeEach(async () => {
@@ -25,14 +25,8 @@ const client = (token: string | null = UI_TOKEN) => createBrowserClient({ origin
 async function captureOne(api = client()): Promise<string> {
   h.upstream.respond('GET /v1/models', { body: '{"data":[]}' });
   await fetch(`${h.service.proxy?.url}/v1/models`).then((res) => res.arrayBuffer());
-  let id = '';
-  await vi.waitFor(async () => {
-    // Ended: written to the session (an exchange in flight is listed from memory first).
-    const list = (await api.exchanges.list(null)).filter(isEnded);
-    expect(list, 'the exchange listed as ended').toHaveLength(1);
-    id = list[0]?.id ?? '';
-  });
-  return id;
+  const [stored] = await waitForStored(api, 1);
+  return stored?.id ?? '';
 }
 
 describe('browser client against the real UI server', () => {

@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createBrowserClient } from '../../renderer/api/browser-client.ts';
 import { createInspectorStore, type InspectorStore } from '../../renderer/store/inspector-store.ts';
-import { isEnded } from '../../shared/exchange/exchange-lifecycle.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../support/headless-harness.ts';
+import { waitForStored } from '../support/stored-exchanges.ts';
 
 // No DOM here: the store applies live batches per animation frame.
 globalThis.requestAnimationFrame ??= (callback) => setTimeout(() => callback(performance.now()), 16) as never;
@@ -83,13 +83,7 @@ describe('a page that falls behind its live feed', () => {
     // Every exchange poured written, and its "written" update broadcast (and dropped for the page),
     // before the page reads again. The session writer reports in bursts as its writes land; under
     // load a late burst after the resync could overflow the page's buffer a second time.
-    await vi.waitFor(
-      async () => {
-        const list = await h.service.handlers['exchanges.list'](null);
-        expect(list.filter(isEnded), 'every exchange poured written').toHaveLength(poured);
-      },
-      { timeout: 30_000, interval: 50 },
-    );
+    await waitForStored(h.service, poured, { timeout: 30_000, interval: 50 });
     tcp.resume();
 
     // Every exchange the server has, the dropped ones included, and each once.

@@ -4,7 +4,7 @@
  */
 
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finishExchange } from '../../electron/capture/finished-exchange.ts';
@@ -20,6 +20,8 @@ export interface Exit {
 
 export interface TokentapProcess {
   child: ChildProcess;
+  /** Its TOKENTAP_DATA_DIR. */
+  dataDir: string | undefined;
   stdout(): string;
   stderr(): string;
   exited: Promise<Exit>;
@@ -43,13 +45,40 @@ export function defaultEnv(dataDir: string, extra: Record<string, string> = {}):
 
 const started = new Set<TokentapProcess>();
 
-/** Kills (SIGKILL) every process started here that still runs, and waits for them: a failed test leaves none behind. */
+/** How long a process stopped with SIGTERM gets to close its session before it is killed. */
+const STOP_MS = 5000;
+
+/**
+ * Stops every process started here that still runs, and waits for them: a failed test leaves none
+ * behind. SIGTERM first, so each closes its session and lets its lock go (a killed one leaves its
+ * lock socket behind, in the temp dir when the data folder's path is long); SIGKILL after STOP_MS.
+ */
 export async function killStartedTokentaps(): Promise<void> {
   const all = [...started];
   started.clear();
-  for (const run of all)
-    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
-  await Promise.all(all.map((run) => run.exited));
+  const running = (run: TokentapProcess) => run.child.exitCode === null && run.child.signalCode === null;
+  for (const run of all) if (running(run)) run.child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    for (const run of all) if (running(run)) run.child.kill('SIGKILL');
+  }, STOP_MS);
+  const exits = await Promise.all(all.map((run) => run.exited));
+  clearTimeout(timer);
+  // One that a signal ended before it could let its session go (killed, or stopped while it was
+  // still starting) left the socket its lock names, in the temp dir when the path was long.
+  await Promise.all(
+    all.map((run, i) => (exits[i]?.signal && run.dataDir ? removeLockSockets(run.dataDir) : undefined)),
+  );
+}
+
+/** Removes the sockets the session lock files under `dataDir` name (their owners are gone). */
+async function removeLockSockets(dataDir: string): Promise<void> {
+  const sessions = join(dataDir, 'sessions');
+  const names = await readdir(sessions).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.lock'))) {
+    const note = await readFile(join(sessions, name), 'utf8').catch(() => '{}');
+    const { socket } = JSON.parse(note) as { socket?: unknown };
+    if (typeof socket === 'string') await rm(socket, { force: true });
+  }
 }
 
 /** Starts `tokentap ARGS…`. */
@@ -80,6 +109,7 @@ export function startTokentap(
   );
   const run: TokentapProcess = {
     child,
+    dataDir: env.TOKENTAP_DATA_DIR,
     stdout: () => out,
     stderr: () => err,
     exited,

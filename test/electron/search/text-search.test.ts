@@ -3,11 +3,11 @@
  * response text, a stream's merged text included, through the real proxy and the headless API.
  * Headers and keys are never searched.
  */
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { loadSseFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
+import { waitForStored } from '../../support/stored-exchanges.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
 
 let h: HeadlessHarness;
@@ -40,17 +40,7 @@ async function search(text: string): Promise<string[]> {
   return (await response.json()) as string[];
 }
 
-async function stored(count: number): Promise<ExchangeSummary[]> {
-  return vi.waitFor(
-    async () => {
-      // Ended ones are written (an exchange in flight is listed from memory first).
-      const list = ((await (await h.api('/api/exchanges')).json()) as ExchangeSummary[]).filter(isEnded);
-      expect(list, 'the exchanges stored').toHaveLength(count);
-      return list;
-    },
-    { timeout: 10_000, interval: 20 },
-  );
-}
+const stored = (count: number): Promise<ExchangeSummary[]> => waitForStored(h, count);
 
 it('finds exchanges by request text and by a stream’s merged answer, case-insensitive; never by headers or keys', async () => {
   const stream = await h.openai.chat.completions.create(

@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LiveUpdate } from '../../../shared/contract/inspector-contract.ts';
-import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
 import { type HeadlessHarness, startHeadlessHarness, UI_TOKEN } from '../../support/headless-harness.ts';
 import { openRawWebSocket, type RawFrame } from '../../support/raw-websocket.ts';
+import { waitForStored } from '../../support/stored-exchanges.ts';
 
 const RESYNC_AT = 256 * 1024;
 // Long paths make every summary a few KB, so the kernel's socket buffers fill in a few thousand.
@@ -60,13 +60,7 @@ describe('a live-feed client that stops reading', () => {
     // update broadcast (the session writer reports in bursts as its writes land; under load a late
     // burst after the resync would overflow the client a second time).
     await pour(poured, 'more');
-    await vi.waitFor(
-      async () => {
-        const list = await h.service.handlers['exchanges.list'](null);
-        expect(list.filter(isEnded), 'every exchange poured written').toHaveLength(2 * poured);
-      },
-      { timeout: 60_000, interval: 50 },
-    );
+    await waitForStored(h.service, 2 * poured, { timeout: 60_000, interval: 50 });
     const held = h.ui.liveClients()[0];
     expect(held?.resyncing).toBe(true);
     expect(held?.bufferedBytes).toBe(atResync);

@@ -24,6 +24,7 @@ import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
 import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { sampleRecords } from '../../support/sample-records.ts';
+import { waitForStored } from '../../support/stored-exchanges.ts';
 
 /** A real ENOSPC error object, from the OS: /dev/full refuses every write with it. */
 async function realEnospc(): Promise<Error> {
@@ -229,10 +230,7 @@ describe('a real full disk (tmpfs)', () => {
     const filler = join(mount, 'filler');
     try {
       for (let i = 0; i < 3; i++) await send(`before-${i}`);
-      await vi.waitFor(
-        async () => expect(await h['exchanges.list'](null), 'the first 3 on disk').toHaveLength(3),
-        { timeout: 10_000 },
-      );
+      await waitForStored(h, 3);
       // Every byte the tmpfs has left, taken.
       await writeFile(filler, Buffer.alloc(2 * 1024 * 1024)).catch((error: NodeJS.ErrnoException) =>
         expect(error.code).toBe('ENOSPC'),
@@ -264,11 +262,7 @@ describe('a real full disk (tmpfs)', () => {
         { timeout: 15_000 },
       );
       await send('after');
-      await vi.waitFor(
-        async () =>
-          expect((await h['exchanges.list'](null)).filter(isEnded), 'all 14 on disk').toHaveLength(14),
-        { timeout: 10_000 },
-      );
+      await waitForStored(h, 14);
       const users = (await wholeLines(dataPath)).map(
         (l) =>
           (JSON.parse((JSON.parse(l) as ExchangeRecord).request.body as string) as { user: string }).user,

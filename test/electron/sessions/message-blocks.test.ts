@@ -6,9 +6,10 @@
  */
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
+import { waitForStored } from '../../support/stored-exchanges.ts';
 
 let h: HeadlessHarness;
 beforeEach(async () => {
@@ -34,17 +35,8 @@ async function json<T>(path: string, init?: RequestInit): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function listed(count: number, query = ''): Promise<ExchangeSummary[]> {
-  let list: ExchangeSummary[] = [];
-  await vi.waitFor(
-    async () => {
-      list = await json<ExchangeSummary[]>(`/api/exchanges${query}`);
-      expect(list).toHaveLength(count);
-    },
-    { timeout: 10_000, interval: 20, message: `waiting for ${count} exchanges on disk` },
-  );
-  return list;
-}
+const listed = (count: number, session: string | null = null): Promise<ExchangeSummary[]> =>
+  waitForStored(h, count, { session });
 
 /** The request bodies of a conversation of TURNS turns, as the SDK sent them upstream. */
 async function converse(): Promise<string[]> {
@@ -119,7 +111,7 @@ describe('message blocks stored once', () => {
     ] as const) {
       const session = await importFile(name, content);
       const query = `?session=${encodeURIComponent(session)}`;
-      const importedList = await listed(TURNS, query);
+      const importedList = await listed(TURNS, session);
       expect(await bodiesOf(importedList, query)).toEqual(sent);
     }
   });
@@ -133,7 +125,7 @@ describe('message blocks stored once', () => {
     const dir = join(h.dataDir, 'sessions');
     await rm(join(dir, `${session}.index.jsonl`));
     const query = `?session=${encodeURIComponent(session)}`;
-    expect(await bodiesOf(await listed(TURNS, query), query)).toEqual(sent);
+    expect(await bodiesOf(await listed(TURNS, session), query)).toEqual(sent);
   });
 
   it('imports a session file written before blocks existed (each body whole on its line)', async () => {
@@ -147,7 +139,7 @@ describe('message blocks stored once', () => {
       .trimEnd()
       .split('\n')
       .map((line) => JSON.parse(line) as ExchangeRecord);
-    const list = await listed(oldRecords.length, query);
+    const list = await listed(oldRecords.length, session);
     expect(await bodiesOf(list, query)).toEqual(oldRecords.map((r) => r.request.body));
     // Re-stored with blocks, read back the same.
     const dir = join(h.dataDir, 'sessions');

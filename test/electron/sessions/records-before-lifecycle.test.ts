@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { harToRecords } from '../../../electron/sessions/har-import.ts';
@@ -10,6 +9,7 @@ import { validateExchangeRecord } from '../../../shared/exchange/validate-exchan
 import { recordsToHar } from '../../../shared/export-formats/har-format.ts';
 import { parseJsonl, recordsToJsonl } from '../../../shared/export-formats/jsonl-format.ts';
 import { abortedStreamRecord, jsonRecord, unreachableRecord } from '../../support/sample-records.ts';
+import { testTempDir } from '../../support/test-temp-dir.ts';
 
 // Written by the Tokentap before the lifecycle union (see SOURCES.md there).
 const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'before-lifecycle');
@@ -60,7 +60,7 @@ describe('records written before the lifecycle union', () => {
   });
 
   it('read back from a session file and its index, the summaries too', async () => {
-    const at = mkdtempSync(join(tmpdir(), 'tokentap-old-session-'));
+    const at = await testTempDir('tokentap-old-session-');
     const data = join(at, 'old.jsonl');
     writeFileSync(data, oldJsonl);
     writeFileSync(join(at, 'old.index.jsonl'), oldIndex);

@@ -6,11 +6,11 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
 import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { loadSseFixture, readFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../support/otlp-receiver.ts';
+import { waitForStored } from '../../support/stored-exchanges.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
 
 const NO_RENDERER = undefined;
@@ -73,17 +73,8 @@ async function chatStream(harness: HeadlessHarness, extra: Record<string, unknow
   return text;
 }
 
-async function summaries(harness: HeadlessHarness, count: number): Promise<ExchangeSummary[]> {
-  let list: ExchangeSummary[] = [];
-  await vi.waitFor(
-    async () => {
-      list = (await harness.service.handlers['exchanges.list'](null)).filter(isEnded);
-      expect(list).toHaveLength(count);
-    },
-    { timeout: 10_000, interval: 20 },
-  );
-  return list;
-}
+const summaries = (harness: HeadlessHarness, count: number): Promise<ExchangeSummary[]> =>
+  waitForStored(harness.service, count);
 
 async function spansFor(r: OtlpReceiver, ids: string[]): Promise<Map<string, ReceivedSpan>> {
   const byId = new Map<string, ReceivedSpan>();

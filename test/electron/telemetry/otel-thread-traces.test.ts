@@ -7,11 +7,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, expect, it, vi } from 'vitest';
 import { threadTraceId } from '../../../electron/telemetry/thread-traces.ts';
-import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
 import type { ExchangeSummary } from '../../../shared/exchange/exchange-record.ts';
 import { type FakeUpstream, type RecordedRequest, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../support/otlp-receiver.ts';
+import { waitForStored } from '../../support/stored-exchanges.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -84,17 +84,7 @@ async function start(): Promise<{ h: HeadlessHarness; receiver: OtlpReceiver; pr
   return { h, receiver, proxyUrl: h.service.proxy?.url as string };
 }
 
-async function summaries(h: HeadlessHarness, count: number): Promise<ExchangeSummary[]> {
-  return vi.waitFor(
-    async () => {
-      // Ended ones are written (an exchange in flight is listed from memory first).
-      const list = ((await (await h.api('/api/exchanges')).json()) as ExchangeSummary[]).filter(isEnded);
-      expect(list, 'the exchanges stored').toHaveLength(count);
-      return list;
-    },
-    { timeout: 10_000, interval: 20 },
-  );
-}
+const summaries = (h: HeadlessHarness, count: number): Promise<ExchangeSummary[]> => waitForStored(h, count);
 
 it('exports a thread as one trace, a sub-agent as child spans of the turn that delegated, conversation id = thread id', async () => {
   const { h, receiver, proxyUrl } = await start();
