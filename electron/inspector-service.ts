@@ -11,10 +11,8 @@ import type {
   ProxyStatus,
   ReplayStartRequest,
   ResendRequest,
-  TelemetryStatus,
 } from '../shared/contract/inspector-contract.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../shared/exchange/exchange-record.ts';
-import { type ThreadSeed, threadSeeds } from '../shared/threads/thread-seeds.ts';
 import { usageTotals } from '../shared/usage/usage-totals.ts';
 import { AnalysisWorkerHost, type AnalysisWorkerHostOptions } from './capture/analysis-worker-host.ts';
 import { FILE_MODE } from './data-dir.ts';
@@ -33,14 +31,13 @@ import { type ExportFileInfo, exportFileInfo, streamWriter } from './sessions/ex
 import { SessionStore } from './sessions/session-store.ts';
 import { loadSettings, type SavedSettings, saveSettings } from './settings-store.ts';
 import { otelConfigFrom } from './telemetry/otel-config.ts';
-import type { OtelThread } from './telemetry/otel-thread.ts';
-import { startOtelExport } from './telemetry/start-otel-export.ts';
+import { OtelExportControl } from './telemetry/otel-export-control.ts';
 import {
   applyTelemetryUpdate,
   otelSettingsOf,
   telemetrySettingsView,
 } from './telemetry/telemetry-settings.ts';
-import { readThreadSeeds } from './threads/thread-seed-reader.ts';
+import { ThreadContinuation } from './threads/thread-continuation.ts';
 import { ThreadService } from './threads/thread-service.ts';
 
 export interface InspectorServiceOptions {
@@ -83,8 +80,8 @@ export class InspectorService {
   #replay: ReplayResponder | null = null;
   readonly #resender = new Resender();
   readonly #search = new SearchThread();
-  #telemetry: OtelThread | null = null;
-  #telemetryError: string | null = null;
+  readonly #telemetry: OtelExportControl;
+  readonly #threads: ThreadContinuation;
 
   #reloadTimer: NodeJS.Timeout | null = null;
 
@@ -99,7 +96,7 @@ export class InspectorService {
       // Their rows would stay in flight: the list is reloaded; the new worker continues the threads.
       onLost: () => {
         this.#reloadListSoon();
-        void this.#reseedThreads().catch(() => undefined);
+        void this.#threads.afterWorkerLost().catch(() => undefined);
       },
       onRecord: (exchange) => {
         this.#store.append(exchange);
@@ -107,32 +104,26 @@ export class InspectorService {
         // list is reloaded so rows of exchanges waiting to be written do not linger as in flight.
         if (this.#store.health.state !== 'ok') this.#reloadListSoon();
         this.#resender.captured(exchange);
-        // Its span (made in the analysis worker) is posted to the OpenTelemetry thread, bounded.
-        this.#telemetry?.offer(exchange);
+        this.#telemetry.offer(exchange);
+      },
+    });
+    this.#threads = new ThreadContinuation({
+      previousCaptured: () => store.previousCaptured(),
+      currentSummaries: () => store.summaries(null),
+      seed: (seeds) => this.#analysis.seedThreads(seeds),
+      log: options.log,
+    });
+    this.#telemetry = new OtelExportControl({
+      env: options.env,
+      log: options.log,
+      onStatus: () => void this.#broadcastStatus().catch(() => undefined),
+      // Records finished from now on come with their span (made in the analysis worker), or none.
+      onSpans: (captureContent) => {
+        this.#analysis.telemetry = captureContent;
       },
     });
     this.handlers = this.#makeHandlers();
-    this.#startTelemetry();
-  }
-
-  /** Starts the OpenTelemetry export the settings and the environment ask for (if any). */
-  #startTelemetry(): void {
-    const telemetry = startOtelExport(this.#options.env, otelSettingsOf(this.#settings.telemetry), {
-      log: this.#options.log,
-      onStatus: () => void this.#broadcastStatus().catch(() => undefined),
-    });
-    this.#telemetry = telemetry.export;
-    this.#telemetryError = telemetry.error;
-    // Records finished from now on come with their span (made in the analysis worker), or none.
-    this.#analysis.telemetry = this.#telemetry?.captureContent ?? null;
-  }
-
-  /** New OpenTelemetry settings: the old export sends what it can in the background, a new one starts. */
-  #restartTelemetry(): void {
-    const old = this.#telemetry;
-    this.#telemetry = null;
-    void old?.close();
-    this.#startTelemetry();
+    this.#telemetry.start(settings.telemetry);
   }
 
   /**
@@ -158,39 +149,16 @@ export class InspectorService {
     // Traffic is accepted once the analysis worker has loaded: the first exchanges are then on disk
     // within the flush window like every later one, not a worker start-up later (about a second).
     // Conversations of the previous session go on in their threads: seeded before any traffic.
-    await Promise.all([service.#analysis.idle().catch(() => undefined), service.#seedThreads()]);
+    await Promise.all([
+      service.#analysis.idle().catch(() => undefined),
+      service.#threads.fromPreviousSession(),
+    ]);
     const failure = await service.#startProxy();
     if (failure !== null && options.requireProxy) {
       await service.close();
       throw failure;
     }
     return service;
-  }
-
-  /** Threads seeded from the previous session, kept for a worker that replaces a dead one. */
-  #pastSeeds: ThreadSeed[] = [];
-
-  /**
-   * Seeds the analysis worker's threads from the previous session's index (only each thread's
-   * latest line is parsed, no record is read), so a conversation that goes on after a restart is
-   * its thread's next turn.
-   */
-  async #seedThreads(): Promise<void> {
-    try {
-      const previous = await this.#store.previousCaptured();
-      if (previous === null) return;
-      this.#pastSeeds = await readThreadSeeds(previous.indexPath);
-      this.#analysis.seedThreads(this.#pastSeeds);
-    } catch (error) {
-      this.#options.log(`threads are not continued from the previous session: ${errorMessage(error)}`);
-    }
-  }
-
-  /** A new analysis worker: the previous session's threads and the current session's, the newest last. */
-  async #reseedThreads(): Promise<void> {
-    const current = threadSeeds(await this.#store.summaries(null));
-    const ids = new Set(current.map((s) => s.id));
-    this.#analysis.seedThreads([...this.#pastSeeds.filter((s) => !ids.has(s.id)), ...current].slice(-500));
   }
 
   #written(summaries: readonly ExchangeSummary[]): void {
@@ -250,22 +218,8 @@ export class InspectorService {
       session: await this.#store.info(this.#store.currentId),
       capture: this.#store.health,
       replay: this.#replay?.status() ?? null,
-      telemetry: this.#telemetryStatus(),
+      telemetry: this.#telemetry.status(),
       telemetrySettings: telemetrySettingsView(this.#settings.telemetry, this.#options.env),
-    };
-  }
-
-  #telemetryStatus(): TelemetryStatus | null {
-    if (this.#telemetry) return this.#telemetry.status();
-    if (this.#telemetryError === null) return null;
-    // A setting that could not be used: said where the failures are.
-    const nothing = { exported: 0, queued: 0, dropped: 0, content: false, since: null };
-    return {
-      state: 'failing',
-      endpoint: '',
-      protocol: 'http/protobuf',
-      error: this.#telemetryError,
-      ...nothing,
     };
   }
 
@@ -390,7 +344,7 @@ export class InspectorService {
     await this.#proxy?.close();
     this.#proxy = null;
     await this.#analysis.close();
-    await this.#telemetry?.close();
+    await this.#telemetry.close();
     await this.#search.close();
     if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
     await this.#store.close();
@@ -513,7 +467,7 @@ export class InspectorService {
           telemetry,
         };
         await saveSettings(this.#options.dataDir, this.#settings);
-        if (settings.telemetry) this.#restartTelemetry();
+        if (settings.telemetry) this.#telemetry.start(telemetry);
         await this.#proxy?.close();
         await this.#startProxy();
         return this.#broadcastStatus();
@@ -570,8 +524,4 @@ export class InspectorService {
       'exchanges.resend': (request) => this.#resend(request),
     };
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,10 +8,10 @@
  *
  * PROFILE=1 starts Tokentap with --cpu-prof (one .cpuprofile per thread, workers included) into
  * bench-results/profiles/serve/ (the bare pipe's into its bare/ folder); read them with test/bench/profile-summary.ts. ARMS=tokentap,bare
- * picks arms; CONCURRENCY (default 32). TOKENTAP_NODE_ARGS: more Node options for Tokentap.
+ * picks arms; SCENARIO=agent the agent-sized turn (at c=16); CONCURRENCY (default 32). TOKENTAP_NODE_ARGS: more Node options for Tokentap.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { CHAT_BODY, exchange, openPool, runLoops, type Target } from './client.ts';
+import { AGENT_BODY, CHAT_BODY, exchange, openPool, runLoops, type Target } from './client.ts';
 import { BenchChild } from './ipc.ts';
 import { startBare, startTokentapServe } from './proxies.ts';
 import { interleaved } from './rounds.ts';
@@ -19,7 +19,9 @@ import { median } from './stats.ts';
 
 const rounds = Number(process.argv[2] ?? 5);
 const seconds = Number(process.argv[3] ?? 3);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+/** SCENARIO=agent: the agent-sized turn (300 KB request, 20 KB stream) instead of the small request. */
+const agent = process.env.SCENARIO === 'agent';
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? (agent ? 16 : 32));
 const USER_HZ = 100;
 const profileDir = new URL('../../bench-results/profiles/serve/', import.meta.url).pathname;
 
@@ -114,7 +116,8 @@ const targets = [
 ].filter((t) => !only || only.includes(t.name));
 const pools = new Map(targets.map((t) => [t.name, openPool(t.url, CONCURRENCY)]));
 const once = async (name: string): Promise<void> => {
-  const r = await exchange(pools.get(name) as ReturnType<typeof openPool>, 's=fast', CHAT_BODY);
+  const pool = pools.get(name) as ReturnType<typeof openPool>;
+  const r = await exchange(pool, agent ? 's=agent' : 's=fast', agent ? AGENT_BODY : CHAT_BODY);
   if (r.status !== 200) throw new Error(`${name}: status ${r.status}`);
 };
 for (const t of targets) await runLoops(CONCURRENCY, { durationMs: 1000 }, () => once(t.name));
