@@ -8,7 +8,8 @@
  *
  * PROFILE=1 starts Tokentap with --cpu-prof (one .cpuprofile per thread, workers included) into
  * bench-results/profiles/serve/ (the bare pipe's into its bare/ folder); read them with test/bench/profile-summary.ts. ARMS=tokentap,bare
- * picks arms; SCENARIO=agent the agent-sized turn (at c=16); CONCURRENCY (default 32). TOKENTAP_NODE_ARGS: more Node options for Tokentap.
+ * picks arms; SCENARIO=agent the agent-sized turn (at c=16); PRELOAD_SECONDS=n first sends the small
+ * request at c=32 for n seconds to each Tokentap arm (a process that has captured for a while); CONCURRENCY (default 32). TOKENTAP_NODE_ARGS: more Node options for Tokentap.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { AGENT_BODY, CHAT_BODY, exchange, openPool, runLoops, type Target } from './client.ts';
@@ -120,6 +121,18 @@ const once = async (name: string): Promise<void> => {
   const r = await exchange(pool, agent ? 's=agent' : 's=fast', agent ? AGENT_BODY : CHAT_BODY);
   if (r.status !== 200) throw new Error(`${name}: status ${r.status}`);
 };
+/** Seconds of small requests each Tokentap arm captures before the rounds (a session tens of thousands of exchanges long). */
+const PRELOAD = Number(process.env.PRELOAD_SECONDS ?? 0);
+if (PRELOAD > 0) {
+  for (const t of targets.filter((x) => x.name === 'tokentap' || x.name === 'base')) {
+    const pool = openPool(t.url, 32);
+    await runLoops(32, { durationMs: PRELOAD * 1000 }, async () => {
+      await exchange(pool, 's=fast', CHAT_BODY);
+    });
+    await pool.close();
+  }
+  console.log(`preloaded: ${PRELOAD} s of small requests at c=32 into each Tokentap arm`);
+}
 for (const t of targets) await runLoops(CONCURRENCY, { durationMs: 1000 }, () => once(t.name));
 const completedPerRound = new Map<string, number[]>();
 const results = await interleaved(targets, rounds, async (target) => {
