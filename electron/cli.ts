@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../shared/error-message.ts';
 import type { ExchangeRecord } from '../shared/exchange/exchange-record.ts';
 import { dataDir } from './data-dir.ts';
 import { runServe } from './headless.ts';
@@ -67,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     return await run(command, rest, values);
   } catch (error) {
     const where = command === 'serve' || command === 'replay' ? `tokentap ${command}` : 'tokentap';
-    console.error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`${where}: ${errorMessage(error)}`);
     return 1;
   }
 }
@@ -226,7 +227,7 @@ if (import.meta.main) {
       if (code >= 0) process.exitCode = code;
     },
     (error: unknown) => {
-      console.error(`tokentap: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`tokentap: ${errorMessage(error)}`);
       process.exitCode = 1;
     },
   );

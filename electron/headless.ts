@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { errorMessage } from '../shared/error-message.ts';
 import { buildRenderer } from './build-outputs.ts';
 import { dataDir } from './data-dir.ts';
 import { InspectorService } from './inspector-service.ts';
@@ -143,7 +144,7 @@ export async function runServe(options: RunServeOptions = {}): Promise<void> {
 
 if (import.meta.main) {
   runServe().catch((error: unknown) => {
-    console.error(`tokentap: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`tokentap: ${errorMessage(error)}`);
     process.exit(1);
   });
 }

@@ -15,6 +15,7 @@ import {
   session,
   shell,
 } from 'electron';
+import { errorMessage } from '../shared/error-message.ts';
 import { type IpcGateway, openIpcGateway } from './bridge/ipc-gateway.ts';
 import { appMenuTemplate } from './desktop/app-menu.ts';
 import { externalUrl, isAppUrl } from './desktop/app-url.ts';
@@ -252,7 +253,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      dialog.showErrorBox('Tokentap cannot start', error instanceof Error ? error.message : String(error));
+      dialog.showErrorBox('Tokentap cannot start', errorMessage(error));
       app.exit(1);
     });
 }

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../shared/error-message.ts';
 import { buildElectron, buildRenderer } from './build-outputs.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -101,7 +102,7 @@ export async function start(): Promise<void> {
 
 if (import.meta.main) {
   start().catch((error: unknown) => {
-    console.error(`tokentap: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`tokentap: ${errorMessage(error)}`);
     process.exit(1);
   });
 }

@@ -9,6 +9,7 @@ import {
   UPDATES_CHANNEL,
   UPDATES_READY_CHANNEL,
 } from '../../shared/contract/inspector-contract.ts';
+import { errorMessage } from '../../shared/error-message.ts';
 
 /** Electron's `ipcRenderer`, as far as the bridge uses it (so this module runs in plain Node). */
 export interface IpcRendererLike {
@@ -55,7 +56,7 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     try {
       return await ipc.invoke(channel, ...args);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       throw new Error(message.replace(REMOTE_ERROR_PREFIX, ''));
     }
   };

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/error-message.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { summarise } from '../../shared/exchange/exchange-summary.ts';
 import { SecretScrubber } from '../../shared/security/redact-scrubber.ts';
@@ -125,7 +126,7 @@ export class CapturePipeline {
     } catch (error) {
       this.#logAbout(
         event.exchangeId,
-        `capture of exchange ${event.exchangeId} failed at ${event.type}: ${describe(error)}`,
+        `capture of exchange ${event.exchangeId} failed at ${event.type}: ${errorMessage(error)}`,
       );
     }
   }
@@ -149,7 +150,7 @@ export class CapturePipeline {
           },
           onChange: (record) => this.#options.onChange?.(record, this.#summaryOf(id, record)),
           onAnalyzerError: (analyzer, _id, error) =>
-            this.#logAbout(id, `analyzer ${analyzer} failed on exchange ${id}: ${describe(error)}`),
+            this.#logAbout(id, `analyzer ${analyzer} failed on exchange ${id}: ${errorMessage(error)}`),
         },
         scrubber,
       );
@@ -164,7 +165,3 @@ export class CapturePipeline {
 }
 
 const NO_SECRETS = new SecretScrubber([]);
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

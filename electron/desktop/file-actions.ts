@@ -7,6 +7,7 @@ import type {
   ExportRequest,
   InspectorHandlers,
 } from '../../shared/contract/inspector-contract.ts';
+import { errorMessage } from '../../shared/error-message.ts';
 import { exportFileInfo, writeExportFile } from '../sessions/export-writer.ts';
 
 export interface FileFilter {
@@ -57,7 +58,7 @@ export function fileActions(options: FileActionsOptions) {
     dialogs.message({
       type: 'error',
       message: `${what} failed`,
-      detail: error instanceof Error ? error.message : String(error),
+      detail: errorMessage(error),
     });
 
   /**

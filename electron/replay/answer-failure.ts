@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { errorMessage } from '../../shared/error-message.ts';
 import { openAiErrorBody } from '../proxy/openai-error.ts';
 import type { ProxyAnswer, ResponseTap } from '../proxy/proxy-responder.ts';
 
@@ -20,7 +21,7 @@ export function failAnswer(
   error: unknown,
   log: AnswerFailureLog = defaultLog,
 ): void {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   const message = `Tokentap replay could not answer${recordingId === null ? '' : ` from recording ${recordingId}`}: ${reason}`;
   log(message);
   try {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/error-message.ts';
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { describe } from '../../shared/exchange/shape-check.ts';
 import { isTokentapHarEntry, tokentapHarEntryToRecord } from '../../shared/export-formats/har-format.ts';
@@ -25,7 +26,7 @@ export function harToRecords(har: unknown): ExchangeRecord[] {
         ? tokentapHarEntryToRecord(entry)
         : foreignHarEntryToRecord(entry, i + 1);
     } catch (error) {
-      throw new Error(`entries[${i}]: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`entries[${i}]: ${errorMessage(error)}`);
     }
     // Sessions look exchanges up by id; a HAR merged from copies of one export would clash.
     const other = entryOfId.get(record.id);

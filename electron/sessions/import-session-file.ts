@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/error-message.ts';
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { importFormatOf, withoutBom } from '../../shared/export-formats/import-format.ts';
 import { parseJsonl } from '../../shared/export-formats/jsonl-format.ts';
@@ -23,7 +24,7 @@ function readSessionFile(name: string, text: string): ExchangeRecord[] {
     try {
       JSON.parse(clean);
     } catch (error) {
-      throw new Error(`not a HAR file: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`not a HAR file: not JSON: ${errorMessage(error)}`);
     }
   }
   return harToRecords(whole);

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../shared/error-message.ts';
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { JsonlReader } from '../../shared/export-formats/jsonl-format.ts';
 import { isRecord, parseJson } from '../../shared/wire/json-fields.ts';
@@ -138,7 +139,7 @@ try {
   const count = job.kind === 'import' ? await runImport(job) : await runExport(job);
   post({ type: 'done', count });
 } catch (error) {
-  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  post({ type: 'failed', message: errorMessage(error) });
 }
 // The job is over: the thread exits on its own once its last file handle is closed.
 port.close();

@@ -3,6 +3,7 @@ import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { isSessionId } from '../../shared/contract/arguments.ts';
 import type { CaptureHealth, ExportFormat, SessionInfo } from '../../shared/contract/inspector-contract.ts';
+import { errorMessage } from '../../shared/error-message.ts';
 import type { ExchangeRecord, ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { type FinishedExchange, finishExchange } from '../capture/finished-exchange.ts';
 import { ensurePrivateDir, FILE_MODE } from '../data-dir.ts';
@@ -20,7 +21,7 @@ import {
 } from './session-index.ts';
 import { SessionLines } from './session-lines.ts';
 import { liveOwner, SessionLock } from './session-lock.ts';
-import { errorText, type OpenForAppend, SessionWriter, type WriterHealth } from './session-writer.ts';
+import { type OpenForAppend, SessionWriter, type WriterHealth } from './session-writer.ts';
 
 /** An opened session: where each exchange's line is, plus its summary. */
 interface SessionEntries {
@@ -109,7 +110,7 @@ export class SessionStore {
       lock = await SessionLock.acquire(this.#lockPath(id), this.#dir, id).catch((error: unknown) => {
         // Capture never depends on the lock: without one, another instance sees this session as finished.
         this.#log(
-          `cannot lock session ${id} (${errorText(error)}); another Tokentap would list it as finished`,
+          `cannot lock session ${id} (${errorMessage(error)}); another Tokentap would list it as finished`,
         );
         return null;
       });
@@ -128,7 +129,7 @@ export class SessionStore {
       return { writer, lock };
     } catch (error) {
       await lock?.release().catch(() => undefined);
-      const off = `cannot write sessions in ${this.#dir} (${errorText(error)})`;
+      const off = `cannot write sessions in ${this.#dir} (${errorMessage(error)})`;
       this.#log(`capture is OFF: ${off}; the proxy forwards, nothing is recorded`);
       return { off };
     }

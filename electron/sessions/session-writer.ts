@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { errorMessage } from '../../shared/error-message.ts';
 import { blockLine } from '../../shared/exchange/message-blocks.ts';
 import type { FinishedExchange, StoredBlock } from '../capture/finished-exchange.ts';
 import { FILE_MODE } from '../data-dir.ts';
@@ -292,7 +293,7 @@ export class SessionWriter {
   }
 
   #failed(error: unknown): void {
-    const message = errorText(error);
+    const message = errorMessage(error);
     const first = this.#failure === null;
     this.#failure = { error: message, since: this.#failure?.since ?? new Date(this.#now()).toISOString() };
     this.#giveUpBeyondLimit();
@@ -345,9 +346,4 @@ export class SessionWriter {
     await this.#sidecar?.close();
     return this.health;
   }
-}
-
-/** An fs error as one line: `ENOSPC: no space left on device, write`. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

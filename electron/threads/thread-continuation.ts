@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/error-message.ts';
 import type { ExchangeSummary } from '../../shared/exchange/exchange-record.ts';
 import { type ThreadSeed, threadSeeds } from '../../shared/threads/thread-seeds.ts';
 import { readThreadSeeds } from './thread-seed-reader.ts';
@@ -38,9 +39,7 @@ export class ThreadContinuation {
       this.#past = await readThreadSeeds(previous.indexPath);
       this.#parts.seed(this.#past);
     } catch (error) {
-      this.#parts.log(
-        `threads are not continued from the previous session: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.#parts.log(`threads are not continued from the previous session: ${errorMessage(error)}`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '../error-message.ts';
 import type { ExchangeRecord } from '../exchange/exchange-record.ts';
 import { upgradeRecord } from '../exchange/exchange-record-upgrade.ts';
 import { isBlockLine, withBodyJoined } from '../exchange/message-blocks.ts';
@@ -39,7 +40,7 @@ export class JsonlReader {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new Error(`line ${at}: not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`line ${at}: not JSON: ${errorMessage(error)}`);
     }
     if (isBlockLine(value)) {
       this.#blocks.set(value.block, value.text);
@@ -48,9 +49,7 @@ export class JsonlReader {
     try {
       withBodyJoined(value, (hash) => this.#blocks.get(hash));
     } catch (error) {
-      throw new Error(
-        `line ${at}: ${error instanceof Error ? error.message : String(error)} (no line before it has it)`,
-      );
+      throw new Error(`line ${at}: ${errorMessage(error)} (no line before it has it)`);
     }
     const reason = validateExchangeRecord(value);
     if (reason !== null) throw new Error(`line ${at}: ${reason}`);
