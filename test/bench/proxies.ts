@@ -62,6 +62,26 @@ export async function startBare(
   return fromChild('bare', 'bare node:http pipe, no capture', child);
 }
 
+/**
+ * The bare pipe appending every exchange (its heads as a JSON line, its bodies as they are) to a file on its one thread: the least
+ * any capturing Node proxy does, so the part of Tokentap's cost that is recording at all shows.
+ */
+export async function startCaptureFloor(
+  upstreamUrl: string,
+  nodeArgs: readonly string[] = [],
+): Promise<ProxyUnderTest> {
+  const child = await BenchChild.start(
+    new URL('./proxy-process.ts', import.meta.url),
+    ['floor', upstreamUrl],
+    ['--expose-gc', ...nodeArgs],
+  );
+  return fromChild(
+    'floor',
+    'bare node:http pipe appending each exchange (a JSON head line, then both bodies as they are) to a file, nothing else',
+    child,
+  );
+}
+
 /** Where the bench installs its npm-packaged peer (mockttp), apart from the project's dependencies. */
 const peersDir = new URL('../../bench-results/peers/', import.meta.url).pathname;
 

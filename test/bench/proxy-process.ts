@@ -5,6 +5,8 @@
  *   node proxy-process.ts tokentap <upstream-url> <queue-bytes>   Tokentap as the product composes it
  *                                                                   (InspectorService, a temporary data directory)
  *   node proxy-process.ts bare <upstream-url>                      a bare node:http pipe
+ *   node proxy-process.ts floor <upstream-url>                     the bare pipe appending each exchange
+ *                                                                   to a file (the floor of capture, bare-proxy.ts)
  *
  * Commands: stats (RSS, heap, capture queue), pause/resume (stall the analysis side), drain (wait
  * until the analysis has caught up), gc, stop.
@@ -18,8 +20,8 @@ import { startBareProxy } from './bare-proxy.ts';
 import { baseStats, serveCommands, toParent } from './ipc.ts';
 
 const [mode, upstreamUrl, queueBytesArg] = process.argv.slice(2);
-if (!upstreamUrl || (mode !== 'tokentap' && mode !== 'bare')) {
-  console.error('usage: proxy-process.ts tokentap|bare <upstream-url> [queue-bytes]');
+if (!upstreamUrl || (mode !== 'tokentap' && mode !== 'bare' && mode !== 'floor')) {
+  console.error('usage: proxy-process.ts tokentap|bare|floor <upstream-url> [queue-bytes]');
   process.exit(2);
 }
 
@@ -69,13 +71,16 @@ if (mode === 'tokentap') {
   });
   toParent({ type: 'ready', url: proxy.url });
 } else {
-  const bare = await startBareProxy(upstreamUrl);
+  const recordDir = mode === 'floor' ? await mkdtemp(join(tmpdir(), 'tokentap-bench-floor-')) : null;
+  const bare = await startBareProxy(upstreamUrl, recordDir ? join(recordDir, 'exchanges.jsonl') : undefined);
   serveCommands(async (cmd) => {
-    if (cmd === 'stats') return baseStats();
+    if (cmd === 'stats') return { ...(await baseStats()), records: bare.recorded() };
     if (cmd === 'gc') gc?.();
     if (cmd === 'stop') {
       bare.server.closeAllConnections();
       bare.server.close();
+      bare.close();
+      if (recordDir) await rm(recordDir, { recursive: true, force: true });
       process.exit(0);
     }
     return undefined;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: Tokentap against a direct connection and against its peers, in one run,
  * against a local fake upstream. Tokentap runs as the `npm run serve` process users run; beside
- * it a bare node:http pipe, HTTP Toolkit's engine (mockttp), and nginx and mitmproxy when they are
+ * it a bare node:http pipe, the floor of capture (that pipe appending every exchange to a file,
+ * bare-proxy.ts), HTTP Toolkit's engine (mockttp), and nginx and mitmproxy when they are
  * installed (the run says when one is not). This process is the load generator (undici Pools).
  * Rounds are interleaved across arms and medians across rounds reported. Prints two tables,
  * writes bench-results/proxy.json and bench-results/peers.md, and never fails on a missed goal
@@ -23,6 +24,7 @@ import {
   type MissingPeer,
   type ProxyUnderTest,
   startBare,
+  startCaptureFloor,
   startMitmproxy,
   startMockttp,
   startNginx,
@@ -142,7 +144,9 @@ try {
     await startTokentapServe(upstream.url, { TOKENTAP_ROUTES: `wsbench=${wsUpstream.url}` }, profileArgs),
   );
   const bare = track(await startBare(upstream.url));
-  const peers: ProxyUnderTest[] = [];
+  // The floor of capture (the bare pipe appending each exchange to a file) stands with the peers:
+  // the part of Tokentap's cost that writing down every exchange costs any Node proxy at all.
+  const peers: ProxyUnderTest[] = [track(await startCaptureFloor(upstream.url))];
   const missing: MissingPeer[] = [];
   for (const start of [startMockttp, startNginx, startMitmproxy]) {
     const peer = await start(upstream.url);
@@ -203,6 +207,7 @@ try {
       lat1Cpu.wrap(proxied, tokentap),
       lat1Cpu.wrap(barePipe, bare),
       ...peerTargets,
+      paused,
     ],
     lat1Opts,
   );
@@ -729,6 +734,7 @@ function peerTable(input: PeerInputs): { text: string; goals: Record<string, boo
       rssGrowth < 0.1,
   };
   const paused = t('paused');
+  const floor = t('floor');
   const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
   const lines = [
     formatGrid(header, rows),
@@ -736,6 +742,7 @@ function peerTable(input: PeerInputs): { text: string; goals: Record<string, boo
     ...Object.entries(goals).map(([goal, ok]) => `${verdict(ok)}  ${goal}`),
     '',
     `cost of capture (on vs paused): c=32 ${ratio(tokentap.rps, paused.rps)} of the paused req/s, agent-sized ${ratio(tokentap.agent, paused.agent)}`,
+    `the floor of capture (floor/bare): c=1 added p50 ${ratio(floor.p50, bare.p50)}, p99 ${ratio(floor.p99, bare.p99)}, c=32 ${ratio(floor.rps, bare.rps)}, chunk p99 ${ratio(floor.chunk, bare.chunk)}, agent-sized ${ratio(floor.agent, bare.agent)}; Tokentap/floor: c=32 ${ratio(tokentap.rps, floor.rps)}, agent-sized ${ratio(tokentap.agent, floor.agent)}`,
     // At least: on a loaded machine the analysis may still be writing earlier scenarios' exchanges.
     `every exchange written: ${input.capture.written} written while scenarios 4 and 8 sent ${input.capture.mustWrite}`,
     `Tokentap RSS over the long agent run: ${rss.map((s) => mb(s.rss)).join(' → ')}`,

@@ -14,7 +14,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { AGENT_BODY, CHAT_BODY, exchange, openPool, runLoops, type Target } from './client.ts';
 import { BenchChild } from './ipc.ts';
-import { startBare, startTokentapServe } from './proxies.ts';
+import { busyPercent, processCpuMs, readCpuTicks } from './machine-load.ts';
+import { startBare, startCaptureFloor, startTokentapServe } from './proxies.ts';
 import { interleaved } from './rounds.ts';
 import { median } from './stats.ts';
 
@@ -75,7 +76,10 @@ const bare = await startBare(
   upstream.url,
   profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}bare/`] : [],
 );
+const floor = await startCaptureFloor(upstream.url);
+const upstreamPid = (await upstream.stats()).pid;
 const pids: Record<string, number> = {
+  floor: (await floor.stats()).pid,
   tokentap: (await tokentap.stats()).pid,
   paused: (await tokentap.stats()).pid,
   bare: (await bare.stats()).pid,
@@ -85,14 +89,28 @@ const pids: Record<string, number> = {
 const perThread = new Map<string, Map<string, number[]>>();
 const requests = new Map<string, number>();
 let before = new Map<string, number>();
+/** Per arm, over its rounds: the whole machine's busy share, and the load generator's and upstream's CPU ms. */
+const machine = new Map<string, { busy: number[]; clientMs: number; upstreamMs: number }>();
+let machineBefore = { ticks: readCpuTicks(), client: process.cpuUsage(), upstream: 0 };
 const arm = (name: string, url: string, extra: Partial<Target> = {}): Target => ({
   name,
   url,
   before: async () => {
     await extra.before?.();
     before = await threadCpu(pids[name] as number);
+    machineBefore = {
+      ticks: readCpuTicks(),
+      client: process.cpuUsage(),
+      upstream: processCpuMs(upstreamPid),
+    };
   },
   after: async () => {
+    const client = process.cpuUsage(machineBefore.client);
+    const m = machine.get(name) ?? { busy: [], clientMs: 0, upstreamMs: 0 };
+    m.busy.push(busyPercent(machineBefore.ticks, readCpuTicks()));
+    m.clientMs += (client.user + client.system) / 1000;
+    m.upstreamMs += processCpuMs(upstreamPid) - machineBefore.upstream;
+    machine.set(name, m);
     const after = await threadCpu(pids[name] as number);
     const rows = perThread.get(name) ?? new Map<string, number[]>();
     for (const [thread, ms] of after) {
@@ -109,6 +127,7 @@ const only = process.env.ARMS?.split(',');
 const targets = [
   arm('tokentap', tokentap.url),
   arm('bare', bare.url),
+  arm('floor', floor.url),
   ...(base ? [arm('base', base.url)] : []),
   arm('paused', tokentap.url, {
     before: () => tokentap.setCapturePaused(true),
@@ -160,6 +179,8 @@ const ratio = (name: string, reference: string): void => {
 };
 ratio('tokentap', 'bare');
 ratio('paused', 'bare');
+ratio('floor', 'bare');
+ratio('tokentap', 'floor');
 ratio('base', 'bare');
 ratio('tokentap', 'base');
 console.log('CPU µs per request, per thread (sum over rounds / requests):');
@@ -179,9 +200,19 @@ for (const [name, rows] of perThread) {
     `  ${name.padEnd(9)} total ${((total * 1000) / n).toFixed(0)} µs (${((total / wall) * 100).toFixed(0)}% of a core): ${parts.join(', ')}`,
   );
 }
+console.log(
+  'the machine (2 cores = 200 %) during each arm: busy, and CPU µs per request of the load generator and the upstream:',
+);
+for (const [name, m] of machine) {
+  const n = requests.get(name) ?? 1;
+  console.log(
+    `  ${name.padEnd(9)} machine busy ${(median(m.busy) * 2).toFixed(0)} % (median round), load generator ${((m.clientMs * 1000) / n).toFixed(0)} µs, upstream ${((m.upstreamMs * 1000) / n).toFixed(0)} µs`,
+  );
+}
 await Promise.all([...pools.values()].map((p) => p.close()));
-console.log(`written: ${await tokentap.recordsWritten()}`);
+console.log(`written: ${await tokentap.recordsWritten()}, floor wrote ${(await floor.stats()).records}`);
 await base?.stop();
+await floor.stop();
 await tokentap.stop();
 await bare.stop();
 await upstream.stop();
