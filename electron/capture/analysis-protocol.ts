@@ -72,7 +72,6 @@ export interface AnalysisAnswers {
 /** Forwarding thread → worker. */
 export type ToWorker =
   | EventBatch
-  | { type: 'capture-paused'; paused: boolean }
   | { type: 'live-updates'; on: boolean }
   /** The OpenTelemetry export's content opt-in; null: the export is off (no spans are made). */
   | { type: 'telemetry'; captureContent: boolean | null }

@@ -76,7 +76,6 @@ export class AnalysisWorkerHost {
   readonly #released = new Int32Array(new SharedArrayBuffer(4));
   /** Bytes a dead worker held, given back at the next reclaim. */
   #lost = 0;
-  #paused = false;
   #live = false;
   #telemetry: boolean | null = null;
   /** The threads the worker was seeded with (a new worker gets them again). */
@@ -108,14 +107,13 @@ export class AnalysisWorkerHost {
     this.#worker = this.#startWorker();
   }
 
-  /** While paused, exchanges that start are forwarded but not captured. */
+  /** While paused, exchanges that start are forwarded but not captured (the queue drops their events). */
   get paused(): boolean {
-    return this.#paused;
+    return !this.queue.captureNew;
   }
 
   set paused(paused: boolean) {
-    this.#paused = paused;
-    this.#send({ type: 'capture-paused', paused });
+    this.queue.captureNew = !paused;
   }
 
   /** Whether `onUpdates` receives live summaries; turning it on sends everything in flight first. */
@@ -222,7 +220,6 @@ export class AnalysisWorkerHost {
     this.#lost = this.#outstanding;
     this.#inFlight.clear();
     this.#worker = this.#startWorker();
-    if (this.#paused) this.#send({ type: 'capture-paused', paused: true });
     if (this.#live) this.#send({ type: 'live-updates', on: true });
     if (this.#telemetry !== null) this.#send({ type: 'telemetry', captureContent: this.#telemetry });
     if (this.#seeds.length > 0) this.#send({ type: 'seed-threads', seeds: this.#seeds });

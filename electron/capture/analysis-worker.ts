@@ -137,9 +137,6 @@ port.on('message', (message: ToWorker) => {
       Atomics.add(releasedBytes, 0, message.bytes.byteLength);
       postRecordsIfDue();
       return;
-    case 'capture-paused':
-      pipeline.paused = message.paused;
-      return;
     case 'live-updates':
       setWatched(message.on);
       return;

@@ -73,8 +73,6 @@ export class CapturePipeline {
   readonly #analyzers: AnalyzerFactory[];
   readonly #log: (message: string) => void;
   #seq = 0;
-  /** While paused, exchanges that start are forwarded but not captured. */
-  paused = false;
 
   constructor(options: CapturePipelineOptions) {
     this.#options = options;
@@ -133,7 +131,6 @@ export class CapturePipeline {
 
   #consume(event: QueuedEvent, dropped: boolean): void {
     if (event.type === 'request-start') {
-      if (this.paused) return;
       const id = event.exchangeId;
       const scrubber = SecretScrubber.of(event.secrets ?? []);
       if (!scrubber.empty) this.#scrubbers.set(id, scrubber);

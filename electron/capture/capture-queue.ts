@@ -68,6 +68,14 @@ export class CaptureQueue implements CaptureSink {
   #paused = false;
   #dropped = 0;
   readonly #droppedExchanges = new Set<string>();
+  /**
+   * Exchanges that started while capture was paused, until their last event: forwarded, never
+   * captured. Their events stop here, on the forwarding thread, so their bodies are neither
+   * copied into a batch nor handed to the analysis side only to be thrown away there.
+   */
+  readonly #uncaptured = new Set<string>();
+  /** While false (capture paused), exchanges that start are forwarded but not captured; those in flight still are. */
+  captureNew = true;
 
   constructor(options: CaptureQueueOptions) {
     this.#options = options;
@@ -95,6 +103,16 @@ export class CaptureQueue implements CaptureSink {
   }
 
   push(event: CaptureEvent): void {
+    if (event.type === 'request-start') {
+      if (!this.captureNew) {
+        this.#uncaptured.add(event.exchangeId);
+        return;
+      }
+    } else if (this.#uncaptured.size > 0 && this.#uncaptured.has(event.exchangeId)) {
+      if (event.type === 'response-end' || event.type === 'exchange-error')
+        this.#uncaptured.delete(event.exchangeId);
+      return;
+    }
     if (
       event.type === 'request-body-part' ||
       event.type === 'response-body-part' ||
