@@ -19,13 +19,13 @@ import type {
 import { unpackEvents } from './analysis-protocol.ts';
 import type { AnalyzerFactory } from './analyzer.ts';
 import { CapturePipeline, DEFAULT_LIMITS, defaultAnalyzers } from './capture-pipeline.ts';
-import { exchangeChars, type FinishedExchange, finishExchange } from './finished-exchange.ts';
+import { exchangeChars, type FinishedExchange, finishExchange, RecordLines } from './finished-exchange.ts';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs as a worker thread (see analysis-worker-host.ts)');
 
 yieldToForwarding();
-const post = (message: FromWorker): void => port.postMessage(message);
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 const { limits, analyzersModule, released } = workerData as AnalysisWorkerData;
 const releasedBytes = new Int32Array(released);
@@ -48,6 +48,8 @@ const RECORDS_MS = 10;
  */
 const RECORDS_BYTES = 1024 * 1024;
 let finished: FinishedExchange[] = [];
+/** Where the waiting records' lines are encoded: their buffers move to the forwarding thread with them. */
+const lines = new RecordLines();
 let finishedBytes = 0;
 /** When the oldest waiting record was finished (performance.now()). */
 let finishedSince = 0;
@@ -56,7 +58,7 @@ function postRecords(): void {
   if (recordsTimer) clearTimeout(recordsTimer);
   recordsTimer = null;
   if (finished.length === 0) return;
-  post({ type: 'records', exchanges: finished });
+  post({ type: 'records', exchanges: finished }, lines.take());
   finished = [];
   finishedBytes = 0;
 }
@@ -100,7 +102,7 @@ const pipeline = new CapturePipeline({
     // Its record says the rest: no summary of it follows it out.
     live.forget(record.id);
     announced.delete(record.id);
-    const exchange = finishExchange(record, telemetryContent);
+    const exchange = finishExchange(record, telemetryContent, lines);
     if (finished.length === 0) {
       finishedSince = performance.now();
       recordsTimer = setTimeout(postRecords, RECORDS_MS);

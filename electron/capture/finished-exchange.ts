@@ -16,17 +16,18 @@ export interface StoredBlock {
 import { type GenAiSpan, genAiSpan } from '../telemetry/genai-span.ts';
 
 /**
- * An exchange's final record as the analysis worker hands it over: serialised there, so the
- * forwarding thread receives one string (a copy, not an object graph to rebuild) and writes it to
- * the session file as it is; what main needs besides (the summary, a resend's nonce) rides along.
+ * An exchange's final record as the analysis worker hands it over: serialised and UTF-8 encoded
+ * there, so the forwarding thread receives bytes (moved, not copied: see RecordLines) and copies
+ * them into the session file's write as they are, never encoding or measuring a string; what main
+ * needs besides (the summary, a resend's nonce) rides along.
  */
 export interface FinishedExchange {
   readonly summary: ExchangeSummary;
   /**
-   * The record as JSON, on one line, without the newline. With `blocks`, its request carries
-   * `bodyBlocks` (literal text and `{"b": hash}` references) in place of `body`.
+   * The record's session line: its JSON, UTF-8, ending in a newline. With `blocks`, its request
+   * carries `bodyBlocks` (literal text and `{"b": hash}` references) in place of `body`.
    */
-  readonly json: string;
+  readonly line: Uint8Array;
   /**
    * The trigram signature of its searchable text (electron/search/trigram-signature.ts), made here
    * so search never reads the record back; the session writer saves it beside the session file
@@ -44,6 +45,65 @@ export interface FinishedExchange {
   readonly span?: GenAiSpan | null;
 }
 
+const utf8 = new TextEncoder();
+/** Lines at most this long share a buffer with others; longer ones get their own. */
+const SHARED_LINE_CHARS = 64 * 1024;
+/** The buffers lines are encoded into (bytes; Buffer.allocUnsafeSlow: never the shared pool, nothing zeroed). */
+const LINES_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * Encodes records' lines (UTF-8, newline-ended) into a few buffers that can be transferred to
+ * another thread in one message: `take` says which, and later lines go to fresh ones. Encoding here
+ * rather than where the line is written takes the encoding (for text with characters past Latin-1,
+ * as most model output has, the slow half of the work) and the string's copy off that thread.
+ */
+export class RecordLines {
+  #buffer: Uint8Array | null = null;
+  #used = 0;
+  #filled: ArrayBuffer[] = [];
+
+  encode(json: string): Uint8Array {
+    if (json.length > SHARED_LINE_CHARS) {
+      // Exactly sized: a large record does not hold a buffer three times its size.
+      const own = new Uint8Array(Buffer.allocUnsafeSlow(Buffer.byteLength(json) + 1).buffer);
+      this.#filled.push(own.buffer as ArrayBuffer);
+      return this.#into(own, 0, json);
+    }
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.#buffer === null || this.#used + json.length * 3 + 1 > this.#buffer.byteLength) {
+      if (this.#buffer !== null) this.#filled.push(this.#buffer.buffer as ArrayBuffer);
+      this.#buffer = new Uint8Array(Buffer.allocUnsafeSlow(LINES_BUFFER_BYTES).buffer);
+      this.#used = 0;
+    }
+    const line = this.#into(this.#buffer, this.#used, json);
+    this.#used += line.byteLength;
+    return line;
+  }
+
+  #into(buffer: Uint8Array, at: number, json: string): Uint8Array {
+    const { written } = utf8.encodeInto(json, buffer.subarray(at));
+    buffer[at + written] = 0x0a;
+    return buffer.subarray(at, at + written + 1);
+  }
+
+  /** The buffers holding the lines encoded since the last call (to transfer with them). */
+  take(): ArrayBuffer[] {
+    if (this.#buffer !== null && this.#used > 0) {
+      this.#filled.push(this.#buffer.buffer as ArrayBuffer);
+      this.#buffer = null;
+      this.#used = 0;
+    }
+    const filled = this.#filled;
+    this.#filled = [];
+    return filled;
+  }
+}
+
+/** A line of its own, for a record finished outside the analysis worker (an import, a test). */
+export function recordLine(json: string): Uint8Array {
+  return Buffer.from(`${json}\n`);
+}
+
 /** A block's hash: 128 bits of SHA-256, base64url (22 characters). */
 export function blockHash(text: string): string {
   return hash('sha256', text, 'base64url').slice(0, 22);
@@ -57,18 +117,26 @@ function hashOf(block: RecentBlock): string {
 
 /**
  * Summarises and serialises a final record, once, in the worker; `spanContent` non-null (the
- * export is on) also makes its span, with or without message content.
+ * export is on) also makes its span, with or without message content. `lines`: where its line is
+ * encoded (the worker's, to transfer); by default a buffer of its own.
  */
-export function finishExchange(record: ExchangeRecord, spanContent: boolean | null = null): FinishedExchange {
+export function finishExchange(
+  record: ExchangeRecord,
+  spanContent: boolean | null = null,
+  lines: { encode(json: string): Uint8Array } = { encode: recordLine },
+): FinishedExchange {
   const summary = summarise(record);
   const nonce = nonceOf(record);
+  let finished: Omit<FinishedExchange, 'line'> & { json: string };
   try {
-    return finishWithExtras(record, spanContent, summary, nonce);
+    finished = finishWithExtras(record, spanContent, summary, nonce);
   } catch {
     // Blocks, signature and span are what the record is kept and found by, not the record: an
     // exchange they cannot be made for (a body nested past the call stack, say) is kept whole.
-    return { summary, json: JSON.stringify(record), resendNonce: nonce };
+    finished = { summary, json: JSON.stringify(record), resendNonce: nonce };
   }
+  const { json, ...rest } = finished;
+  return { ...rest, line: lines.encode(json) };
 }
 
 function nonceOf(record: ExchangeRecord): string | null {
@@ -80,7 +148,7 @@ function finishWithExtras(
   spanContent: boolean | null,
   summary: ExchangeSummary,
   nonce: string | null,
-): FinishedExchange {
+): Omit<FinishedExchange, 'line'> & { json: string } {
   const span = spanContent === null ? {} : { span: genAiSpan(record, spanContent) };
   const { request } = record;
   const split =
@@ -121,9 +189,9 @@ function finishWithExtras(
   };
 }
 
-/** Characters a finished exchange holds (its line and its blocks' texts): what it costs to keep. */
+/** Bytes and characters a finished exchange holds (its line and its blocks' texts): what it costs to keep. */
 export function exchangeChars(exchange: FinishedExchange): number {
-  let chars = exchange.json.length;
+  let chars = exchange.line.byteLength;
   for (const block of exchange.blocks ?? []) chars += block.text.length;
   return chars;
 }

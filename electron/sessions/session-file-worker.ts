@@ -44,8 +44,9 @@ class SessionFilesOut {
   }
 
   async add(record: ExchangeRecord): Promise<void> {
-    const { data, index } = this.#lines.add(finishExchange(record));
-    const fullData = !this.#data.write(data);
+    const { blocks, line, index } = this.#lines.add(finishExchange(record));
+    if (blocks !== '') this.#data.write(blocks);
+    const fullData = !this.#data.write(line);
     const fullIndex = !this.#index.write(index);
     this.count++;
     if (fullData) await once(this.#data, 'drain');

@@ -14,8 +14,11 @@ export class SessionLines {
   /** The search sidecar's entries, one per exchange added. */
   readonly sidecar = new SidecarBuilder();
 
-  /** The data text (block lines, then the record's line) and index text for one more exchange. */
-  add(exchange: FinishedExchange): { data: string; index: string } {
+  /**
+   * What one more exchange adds: to the data file its block lines (`blocks`, text) then its line
+   * (bytes), and to the index `index`.
+   */
+  add(exchange: FinishedExchange): { blocks: string; line: Uint8Array; index: string } {
     let data = '';
     let index = '';
     for (const { hash, text } of exchange.blocks ?? []) {
@@ -27,12 +30,10 @@ export class SessionLines {
       index += blockIndexLine(hash, { offset: this.#offset, length });
       this.#offset += length;
     }
-    const line = `${exchange.json}\n`;
-    const length = Buffer.byteLength(line);
+    const { line } = exchange;
     this.sidecar.add(this.#offset, exchange.signature);
-    data += line;
-    index += indexLine({ offset: this.#offset, length, summary: exchange.summary });
-    this.#offset += length;
-    return { data, index };
+    index += indexLine({ offset: this.#offset, length: line.byteLength, summary: exchange.summary });
+    this.#offset += line.byteLength;
+    return { blocks: data, line, index };
   }
 }

@@ -322,17 +322,18 @@ export class SessionStore {
    */
   async importRecords(records: ExchangeRecord[], label: string): Promise<SessionInfo> {
     const id = `${newSessionId()}-${slug(label)}`;
-    const lines: string[] = [];
+    const data: Uint8Array[] = [];
     const indexLines: string[] = [];
     const out = new SessionLines();
     for (const record of records) {
-      const { data, index } = out.add(finishExchange(record));
-      lines.push(data);
+      const { blocks, line, index } = out.add(finishExchange(record));
+      if (blocks !== '') data.push(Buffer.from(blocks));
+      data.push(line);
       indexLines.push(index);
     }
     const temp = join(this.#dir, `.${id}.tmp`);
     await ensurePrivateDir(this.#dir);
-    await writeFile(temp + DATA_EXT, lines.join(''), { mode: FILE_MODE });
+    await writeFile(temp + DATA_EXT, Buffer.concat(data), { mode: FILE_MODE });
     await writeFile(temp + INDEX_EXT, indexLines.join(''), { mode: FILE_MODE });
     // Its sidecar before its data file: the session appears with it (or search rebuilds it).
     await out.sidecar.save(sidecarPath(this.#dataPath(id)));

@@ -42,7 +42,8 @@ export interface SessionWriterEvents {
 }
 
 interface Waiting {
-  line: string;
+  /** The record's line, UTF-8 (encoded in the analysis worker). */
+  line: Uint8Array;
   /** The line's bytes plus those of `blocks`' texts (what waiting costs in memory). */
   bytes: number;
   lineBytes: number;
@@ -55,7 +56,7 @@ interface Waiting {
 /** A line of a batch being written: a block's (with its hash) or a record's. */
 type BatchLine =
   | { line: string; bytes: number; hash: string }
-  | { line: string; bytes: number; waiting: Waiting };
+  | { line: Uint8Array; bytes: number; waiting: Waiting };
 
 /**
  * Appends exchange records to a session's JSONL file (one line each) and its index file (summary
@@ -150,9 +151,8 @@ export class SessionWriter {
 
   /** Queues an exchange's line; `written` tells when it is on disk. */
   append(exchange: FinishedExchange): void {
-    // Kept as a string until written: a Buffer per line would be a malloc per exchange.
-    const line = `${exchange.json}\n`;
-    const lineBytes = Buffer.byteLength(line);
+    const { line } = exchange;
+    const lineBytes = line.byteLength;
     let bytes = lineBytes;
     const blocks: StoredBlock[] = [];
     for (const block of exchange.blocks ?? []) {
@@ -262,7 +262,7 @@ export class SessionWriter {
    */
   async #appendWhole(
     file: WriterFile,
-    lines: readonly { line: string }[],
+    lines: readonly { line: string | Uint8Array; bytes?: number }[],
     wholeUpTo: number,
     which: string,
   ): Promise<number> {
@@ -320,16 +320,24 @@ export class SessionWriter {
   }
 
   /**
-   * Encodes lines into one reused buffer. Writes are serialised, so it is free again by the next
-   * flush; reusing it keeps the allocator from growing the process with a fresh buffer per batch.
+   * Puts lines into one reused buffer: records' lines are bytes already (copied as they are),
+   * others are encoded. Writes are serialised, so it is free again by the next flush; reusing it
+   * keeps the allocator from growing the process with a fresh buffer per batch.
    */
-  #encode(lines: readonly { line: string }[]): Buffer {
+  #encode(lines: readonly { line: string | Uint8Array; bytes?: number }[]): Buffer {
     let bytes = 0;
-    for (const { line } of lines) bytes += Buffer.byteLength(line);
+    for (const { line, bytes: known } of lines)
+      bytes += typeof line === 'string' ? (known ?? Buffer.byteLength(line)) : line.byteLength;
     if (this.#scratch.length < bytes)
       this.#scratch = Buffer.allocUnsafe(Math.max(bytes, this.#scratch.length * 2));
     let at = 0;
-    for (const { line } of lines) at += this.#scratch.write(line, at);
+    for (const { line } of lines) {
+      if (typeof line === 'string') at += this.#scratch.write(line, at);
+      else {
+        this.#scratch.set(line, at);
+        at += line.byteLength;
+      }
+    }
     return this.#scratch.subarray(0, at);
   }
 

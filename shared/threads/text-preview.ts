@@ -1,12 +1,21 @@
 /** Short forms of long texts for previews and side-by-side values. */
 
+/** Whitespace other than a single space: where collapsing changes a text at all. */
+const COLLAPSIBLE = /[^\S ]| {2}/;
+
+/**
+ * The text with each run of whitespace made one space, trimmed. Nearly every short text has
+ * nothing to collapse: it is then only trimmed, without the regular expression's replace (which
+ * allocates a new string and its match state even when nothing changes).
+ */
+export function collapseWhitespace(text: string): string {
+  return COLLAPSIBLE.test(text) ? text.replace(/\s+/g, ' ').trim() : text.trim();
+}
+
 /** The text with whitespace collapsed, cut to `max` characters (an ellipsis marks the cut). */
 export function preview(text: string, max: number): string {
   // Only the start is shown: collapse the whitespace of that much, not of a 40 KB prompt.
-  const flat = text
-    .slice(0, max * 4 + 64)
-    .replace(/\s+/g, ' ')
-    .trim();
+  const flat = collapseWhitespace(text.slice(0, max * 4 + 64));
   return flat.length <= max && text.length <= max * 4 + 64 ? flat : `${flat.slice(0, max - 1)}…`;
 }
 

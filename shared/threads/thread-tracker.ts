@@ -15,7 +15,7 @@ import { cacheVerdict } from './cache-verdict.ts';
 import { CHARS_PER_TOKEN, contextBreakdown, type TokenCounter } from './context-breakdown.ts';
 import type { NormalisedRequest } from './normalise-request.ts';
 import { hashText } from './stable-hash.ts';
-import { preview } from './text-preview.ts';
+import { collapseWhitespace, preview } from './text-preview.ts';
 import type { ThreadSeed } from './thread-seeds.ts';
 import type {
   CacheVerdict,
@@ -103,10 +103,6 @@ class BoundedMap<V> extends Map<string, V> {
 
 const MIN_TOOL_INPUT_CHARS = 12;
 
-function normaliseText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
 /** The string values in a tool call's arguments (the sub-agent prompt is one), and the arguments whole. */
 function toolInputs(call: ToolCall): string[] {
   const out = [call.arguments];
@@ -120,7 +116,7 @@ function toolInputs(call: ToolCall): string[] {
   } catch {
     // Arguments that are not JSON count whole.
   }
-  return out.map(normaliseText).filter((s) => s.length >= MIN_TOOL_INPUT_CHARS);
+  return out.map(collapseWhitespace).filter((s) => s.length >= MIN_TOOL_INPUT_CHARS);
 }
 
 /** One hash of a request's system blocks. */
@@ -169,11 +165,11 @@ function previousOf(
 /** Hashes a sub-agent's prompt is found by: its first user message whole, and each of its text blocks (Claude Code puts reminders before the prompt). */
 function firstUserHashes(request: NormalisedRequest): string[] {
   if (request.firstUserText === null) return [];
-  const hashes = [hashText(normaliseText(request.firstUserText))];
+  const hashes = [hashText(collapseWhitespace(request.firstUserText))];
   const first = request.messages.find((m) => m.kind === 'user');
   for (const block of first?.blocks ?? []) {
     if (block.text === block.json) continue;
-    const hash = hashText(normaliseText(block.text));
+    const hash = hashText(collapseWhitespace(block.text));
     if (!hashes.includes(hash)) hashes.push(hash);
   }
   return hashes;
@@ -235,6 +231,7 @@ export class ThreadTracker {
     request: NormalisedRequest,
     prefixes: string[],
     sessionKey: string | null,
+    userHashes: () => readonly string[],
   ): { thread: ThreadState | undefined; link: ThreadLink; parentId: string | null } {
     if (request.previousResponseId !== null) {
       const thread = this.#thread(this.#byResponseId.get(request.previousResponseId));
@@ -254,7 +251,7 @@ export class ThreadTracker {
       const thread = key === undefined ? undefined : this.#thread(this.#byPrefix.get(key));
       if (thread) return { thread, link: 'prefix', parentId: null };
     }
-    for (const hash of firstUserHashes(request)) {
+    for (const hash of userHashes()) {
       const call = this.#byToolInput.get(hash);
       if (call === undefined || !this.#threads.has(call.threadId)) continue;
       // One sub-agent answers one call.
@@ -286,7 +283,13 @@ export class ThreadTracker {
     const toolsHash = hashText(request.tools.map((t) => t.hash).join(','));
     // Hashed: a session id came in a header whose name marks it a secret.
     const sessionKey = request.sessionId === null ? null : hashText(`${request.sessionId}|${toolsHash}`);
-    const matched = this.#match(request, prefixes, sessionKey);
+    // Worked out at most once, and only for a turn no earlier one explains (a new thread, a sub-agent).
+    let hashes: string[] | null = null;
+    const userHashes = (): readonly string[] => {
+      hashes ??= firstUserHashes(request);
+      return hashes;
+    };
+    const matched = this.#match(request, prefixes, sessionKey, userHashes);
     const connection = sameConnection === null ? undefined : this.#thread(sameConnection);
     const { thread, link, parentId } =
       connection === undefined || matched.thread === connection
@@ -325,8 +328,8 @@ export class ThreadTracker {
       const id = this.#newId(exchangeId);
       const title = request.title === null ? '' : preview(request.title, 80);
       ref = { id, turn: 1, parentId, title };
-      const firstUserHash =
-        request.firstUserText === null ? null : hashText(normaliseText(request.firstUserText));
+      // The hash of the first user message whole is the first of them (none without one).
+      const firstUserHash = userHashes()[0] ?? null;
       state = {
         id,
         parentId,
@@ -338,7 +341,7 @@ export class ThreadTracker {
         firstAtMs: startedAtMs,
       };
       // A sub-agent whose parent's answer has not ended yet is found by its prompt when it does.
-      if (parentId === null) for (const hash of firstUserHashes(request)) this.#orphans.set(hash, id);
+      if (parentId === null) for (const hash of userHashes()) this.#orphans.set(hash, id);
     }
     this.#threads.set(state.id, state);
     this.#byPrefix.set(prefixKey, state.id);

@@ -10,7 +10,11 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CapturePipeline } from '../../electron/capture/capture-pipeline.ts';
-import { type FinishedExchange, finishExchange } from '../../electron/capture/finished-exchange.ts';
+import {
+  type FinishedExchange,
+  finishExchange,
+  recordLine,
+} from '../../electron/capture/finished-exchange.ts';
 import { loadIndex, readRecord } from '../../electron/sessions/session-index.ts';
 import { SessionWriter } from '../../electron/sessions/session-writer.ts';
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
@@ -112,10 +116,10 @@ for (let round = 0; round < rounds; round++) {
   if (only !== 'blocks')
     sizes.whole = await measure('whole bodies', records, (record) => ({
       summary: summarise(record),
-      json: JSON.stringify(record),
+      line: recordLine(JSON.stringify(record)),
       resendNonce: null,
     }));
-  if (only !== 'whole') sizes.blocks = await measure('blocks', records, finishExchange);
+  if (only !== 'whole') sizes.blocks = await measure('blocks', records, (record) => finishExchange(record));
 }
 if (only === undefined)
   console.log(`blocks take ${((100 * sizes.blocks) / sizes.whole).toFixed(1)} % of the whole-body size`);

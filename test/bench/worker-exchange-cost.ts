@@ -72,7 +72,7 @@ const smallResponse = { headers: { 'content-type': 'application/json' }, parts: 
 let lineBytes = 0;
 const pipeline = new CapturePipeline({
   onRecord: (record) => {
-    lineBytes += finishExchange(record).json.length;
+    lineBytes += finishExchange(record).line.byteLength;
   },
 });
 
@@ -97,7 +97,7 @@ function measure(
   const wall = performance.now() - t0;
   console.log(
     `${name}: ${(((used.user + used.system) / count) | 0).toString().padStart(6)} µs CPU per exchange ` +
-      `(${((wall * 1000) / count).toFixed(0)} µs wall), line ${(lineBytes / count / 1024).toFixed(0)} K chars`,
+      `(${((wall * 1000) / count).toFixed(0)} µs wall), line ${(lineBytes / count / 1024).toFixed(0)} KB`,
   );
 }
 

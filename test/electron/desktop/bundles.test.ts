@@ -195,7 +195,7 @@ describe('built bundles', () => {
       ]);
       // Priced by the bundled genai-prices.
       expect(records[0]?.summary.costUsd).toBeGreaterThan(0);
-      expect(JSON.parse(records[0]?.json ?? '{}').merged.text).toBe('Hello!');
+      expect(JSON.parse(Buffer.from(records[0]?.line ?? []).toString()).merged.text).toBe('Hello!');
     } finally {
       const exited = once(worker, 'exit');
       await worker.terminate();
