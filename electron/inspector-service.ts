@@ -135,8 +135,10 @@ export class InspectorService {
     // The store reports to the service made just after it (nothing is written before).
     let service: InspectorService | null = null;
     const store = await SessionStore.open(options.dataDir, options.log, {
-      onWritten: (summaries) => {
-        if (service) service.#written(summaries);
+      onWritten: (summaries, blocks, session) => {
+        if (!service) return;
+        service.#analysis.blocksWritten(session, blocks);
+        service.#written(summaries);
       },
       onHealth: () => {
         if (!service) return;
@@ -150,7 +152,7 @@ export class InspectorService {
     // within the flush window like every later one, not a worker start-up later (about a second).
     // Conversations of the previous session go on in their threads: seeded before any traffic.
     await Promise.all([
-      service.#analysis.idle().catch(() => undefined),
+      service.#analysis.blocksFor(store.currentId).catch(() => undefined),
       service.#threads.fromPreviousSession(),
     ]);
     const failure = await service.#startProxy();
@@ -496,7 +498,8 @@ export class InspectorService {
       'sessions.list': () => store.list(),
       'sessions.create': async () => {
         await store.flush();
-        const session = await store.startNew();
+        // Records finished before the switch go to the previous file, those after carry every block text.
+        const session = await store.startNew((id) => this.#analysis.blocksFor(id).catch(() => undefined));
         this.#broadcast([{ type: 'session', session }]);
         return session;
       },

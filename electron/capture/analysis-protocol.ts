@@ -75,6 +75,10 @@ export type ToWorker =
   | { type: 'live-updates'; on: boolean }
   /** The OpenTelemetry export's content opt-in; null: the export is off (no spans are made). */
   | { type: 'telemetry'; captureContent: boolean | null }
+  /** The session file records go to from now on: none of its blocks is known written yet. */
+  | { type: 'blocks-for'; session: string }
+  /** These message blocks' lines reached that session's file: later records refer to them without their texts. */
+  | { type: 'blocks-written'; session: string; hashes: string[] }
   /** Threads to continue from an earlier session (its latest turns' keys), before any event. */
   | { type: 'seed-threads'; seeds: ThreadSeed[] }
   | ({ type: 'query'; id: number } & AnalysisQuery)

@@ -78,6 +78,8 @@ export class AnalysisWorkerHost {
   #lost = 0;
   #live = false;
   #telemetry: boolean | null = null;
+  /** The session file records go to (a new worker is told again). */
+  #blockSession: string | null = null;
   /** The threads the worker was seeded with (a new worker gets them again). */
   #seeds: ThreadSeed[] = [];
   #closed = false;
@@ -133,6 +135,22 @@ export class AnalysisWorkerHost {
   seedThreads(seeds: ThreadSeed[]): void {
     this.#seeds = seeds;
     if (seeds.length > 0) this.#send({ type: 'seed-threads', seeds });
+  }
+
+  /**
+   * The session file records go to from now on; resolves once every record the worker finished
+   * before (which may leave out texts of blocks the previous file has) is delivered, so the caller
+   * can switch files after it.
+   */
+  async blocksFor(session: string): Promise<void> {
+    this.#blockSession = session;
+    this.#send({ type: 'blocks-for', session });
+    await this.idle();
+  }
+
+  /** These blocks' lines reached that session's file: later records may refer to them without their texts. */
+  blocksWritten(session: string, hashes: string[]): void {
+    if (hashes.length > 0) this.#send({ type: 'blocks-written', session, hashes });
   }
 
   /** The current state of an exchange in flight; null once it is over (its record was delivered). */
@@ -223,6 +241,7 @@ export class AnalysisWorkerHost {
     if (this.#live) this.#send({ type: 'live-updates', on: true });
     if (this.#telemetry !== null) this.#send({ type: 'telemetry', captureContent: this.#telemetry });
     if (this.#seeds.length > 0) this.#send({ type: 'seed-threads', seeds: this.#seeds });
+    if (this.#blockSession !== null) this.#send({ type: 'blocks-for', session: this.#blockSession });
     this.#options.onLost?.();
   }
 

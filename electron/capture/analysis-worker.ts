@@ -50,6 +50,16 @@ const RECORDS_BYTES = 1024 * 1024;
 let finished: FinishedExchange[] = [];
 /** Where the waiting records' lines are encoded: their buffers move to the forwarding thread with them. */
 const lines = new RecordLines();
+/**
+ * The message blocks whose lines are in the session file records go to (`blockSession`), as the
+ * forwarding thread reports them written: records refer to these without carrying their texts (an
+ * agent re-sends its whole history every turn, most of every request). Reports about another file
+ * (the previous session's, still finishing its writes) are ignored. Bounded: past the bound it
+ * starts again empty, and records carry texts the writer then finds it has.
+ */
+let blockSession: string | null = null;
+const writtenBlocks = new Set<string>();
+const WRITTEN_BLOCKS_MAX = 100_000;
 let finishedBytes = 0;
 /** When the oldest waiting record was finished (performance.now()). */
 let finishedSince = 0;
@@ -102,7 +112,7 @@ const pipeline = new CapturePipeline({
     // Its record says the rest: no summary of it follows it out.
     live.forget(record.id);
     announced.delete(record.id);
-    const exchange = finishExchange(record, telemetryContent, lines);
+    const exchange = finishExchange(record, telemetryContent, { lines, writtenBlocks });
     if (finished.length === 0) {
       finishedSince = performance.now();
       recordsTimer = setTimeout(postRecords, RECORDS_MS);
@@ -144,6 +154,15 @@ port.on('message', (message: ToWorker) => {
       return;
     case 'telemetry':
       telemetryContent = message.captureContent;
+      return;
+    case 'blocks-for':
+      blockSession = message.session;
+      writtenBlocks.clear();
+      return;
+    case 'blocks-written':
+      if (message.session !== blockSession) return;
+      if (writtenBlocks.size + message.hashes.length > WRITTEN_BLOCKS_MAX) writtenBlocks.clear();
+      for (const hash of message.hashes) writtenBlocks.add(hash);
       return;
     case 'seed-threads':
       threads.seed(message.seeds);

@@ -36,7 +36,10 @@ export interface FinishedExchange {
   readonly signature?: Uint32Array;
   /** The nonce of a resend's link header (what the resender waits for), read here so nobody parses `json` for it. */
   readonly resendNonce: string | null;
-  /** The message blocks the request body was cut into (see shared/exchange/message-blocks.ts), each once. */
+  /**
+   * The message blocks the request body was cut into (see shared/exchange/message-blocks.ts), each
+   * once, but for those `writtenBlocks` said the session file has: the line refers to them all.
+   */
   readonly blocks?: StoredBlock[];
   /**
    * Its OpenTelemetry span, made here while the export is on (null: no GenAI operation), so the
@@ -115,21 +118,27 @@ function hashOf(block: RecentBlock): string {
   return block.hash;
 }
 
+export interface FinishOptions {
+  /** Where its line is encoded (the worker's RecordLines, to transfer); by default a buffer of its own. */
+  lines?: { encode(json: string): Uint8Array };
+  /** Blocks whose lines are in the session file it goes to: referred to, their texts not carried. */
+  writtenBlocks?: ReadonlySet<string>;
+}
+
 /**
  * Summarises and serialises a final record, once, in the worker; `spanContent` non-null (the
- * export is on) also makes its span, with or without message content. `lines`: where its line is
- * encoded (the worker's, to transfer); by default a buffer of its own.
+ * export is on) also makes its span, with or without message content.
  */
 export function finishExchange(
   record: ExchangeRecord,
   spanContent: boolean | null = null,
-  lines: { encode(json: string): Uint8Array } = { encode: recordLine },
+  { lines = { encode: recordLine }, writtenBlocks }: FinishOptions = {},
 ): FinishedExchange {
   const summary = summarise(record);
   const nonce = nonceOf(record);
   let finished: Omit<FinishedExchange, 'line'> & { json: string };
   try {
-    finished = finishWithExtras(record, spanContent, summary, nonce);
+    finished = finishWithExtras(record, spanContent, summary, nonce, writtenBlocks);
   } catch {
     // Blocks, signature and span are what the record is kept and found by, not the record: an
     // exchange they cannot be made for (a body nested past the call stack, say) is kept whole.
@@ -148,6 +157,7 @@ function finishWithExtras(
   spanContent: boolean | null,
   summary: ExchangeSummary,
   nonce: string | null,
+  writtenBlocks: ReadonlySet<string> | undefined,
 ): Omit<FinishedExchange, 'line'> & { json: string } {
   const span = spanContent === null ? {} : { span: genAiSpan(record, spanContent) };
   const { request } = record;
@@ -173,6 +183,8 @@ function finishWithExtras(
     pieces.push({ b: hashed });
     if (seen.has(hashed)) continue;
     seen.add(hashed);
+    // Its line is in the file already (most of an agent's request, re-sent every turn): not carried.
+    if (writtenBlocks?.has(hashed)) continue;
     blocks.push({ hash: hashed, text: piece.text });
   }
   // The request with `bodyBlocks` where `body` was, so the fields keep their order.

@@ -34,8 +34,11 @@ interface SessionEntries {
 }
 
 export interface SessionStoreOptions {
-  /** Exchanges whose lines just reached the disk (what the list may show now). */
-  onWritten?: (summaries: ExchangeSummary[]) => void;
+  /**
+   * Exchanges whose lines just reached the current session's file (what the list may show now),
+   * and the message blocks whose lines reached it before them (by hash).
+   */
+  onWritten?: (summaries: ExchangeSummary[], blocks: string[], session: string) => void;
   /** Capture's health changed: writes fail, work again, or records were given up. */
   onHealth?: (health: CaptureHealth) => void;
   /** The seam fault tests open files through. */
@@ -142,7 +145,11 @@ export class SessionStore {
       this.#current.entries.push(entry);
       this.#current.byId.set(entry.summary.id, entry);
     }
-    this.#options.onWritten?.(entries.map((e) => e.summary));
+    this.#options.onWritten?.(
+      entries.map((e) => e.summary),
+      [...blocks.keys()],
+      id,
+    );
   }
 
   #healthChanged(id: string, health: WriterHealth): void {
@@ -185,10 +192,15 @@ export class SessionStore {
     if (!('off' in this.#live)) await this.#live.writer.flush();
   }
 
-  /** Starts a new current session (trying the disk again if capture was off); the previous one becomes a past session. */
-  async startNew(): Promise<SessionInfo> {
-    const previous = this.#live;
+  /**
+   * Starts a new current session (trying the disk again if capture was off); the previous one
+   * becomes a past session. `beforeSwitch` runs with the new id while records still go to the
+   * previous file (the analysis worker then stops leaving out the texts of blocks that file has).
+   */
+  async startNew(beforeSwitch?: (id: string) => Promise<void>): Promise<SessionInfo> {
     const id = newSessionId();
+    await beforeSwitch?.(id);
+    const previous = this.#live;
     // The id first: records the new writer reports are the new session's.
     this.#currentId = id;
     this.#current = emptyEntries();
