@@ -3,6 +3,7 @@
  * own processes: on a shared 2-core machine, other work skews every latency figure.
  */
 import { readFileSync } from 'node:fs';
+import { sleep } from './clock.ts';
 
 export interface CpuTicks {
   busy: number;
@@ -39,4 +40,26 @@ export function processCpuMs(pid: number | undefined): number {
 export function busyPercent(from: CpuTicks, to: CpuTicks): number {
   const total = to.total - from.total;
   return total > 0 ? ((to.busy - from.busy) / total) * 100 : Number.NaN;
+}
+
+/** A 50 ms window in which at most this share of the machine was busy counts as quiet. */
+const QUIET_PERCENT = 25;
+const QUIET_WINDOW_MS = 50;
+
+/**
+ * Waits until the machine is quiet (a window with at most QUIET_PERCENT busy, at most `maxMs`) and
+ * resolves with the ms of busy windows before it: the work a proxy still did after the load
+ * stopped (an analysis backlog, a batch of writes), charged to its round so that throughput means
+ * requests done with everything they cause, and not charged to the arm that runs next.
+ */
+export async function busyAfterLoad(maxMs = 3000): Promise<number> {
+  let busyMs = 0;
+  while (busyMs < maxMs) {
+    const from = readCpuTicks();
+    await sleep(QUIET_WINDOW_MS);
+    const busy = busyPercent(from, readCpuTicks());
+    if (!(busy > QUIET_PERCENT)) break;
+    busyMs += QUIET_WINDOW_MS;
+  }
+  return busyMs;
 }

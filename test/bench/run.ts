@@ -259,7 +259,7 @@ try {
       ...peerTargets,
       rpsCpu.wrap(paused, tokentap),
     ],
-    { concurrency: 32, rounds: scale(3, 1), durationMs: scale(3000, 1000) },
+    { concurrency: 32, rounds: scale(5, 1), durationMs: scale(3000, 1000) },
   );
   log('8/9 agent-sized turns (300 KB request, 20 KB stream), concurrency 16 (capture on and paused)');
   const agentCpu = new CpuMeter(upstream);
@@ -271,7 +271,7 @@ try {
       ...peerTargets,
       agentCpu.wrap(paused, tokentap),
     ],
-    { concurrency: 16, rounds: scale(3, 1), durationMs: scale(3000, 1000) },
+    { concurrency: 16, rounds: scale(5, 1), durationMs: scale(3000, 1000) },
     agentTurn,
   );
   const arm = <T>(arms: Record<string, T>, name: string): T => {

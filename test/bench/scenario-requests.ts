@@ -4,6 +4,7 @@
  */
 import type { Pool } from 'undici';
 import { CHAT_BODY, exchange, openPool, runLoops, type Target } from './client.ts';
+import { busyAfterLoad } from './machine-load.ts';
 import { interleaved } from './rounds.ts';
 import { type SampledLatencyOptions, sampledLatency } from './sampled-latency.ts';
 import { type ArmResult, median } from './stats.ts';
@@ -66,7 +67,7 @@ export async function requestThroughput(
       const { completed, elapsedMs } = await runLoops(opts.concurrency, { durationMs: opts.durationMs }, () =>
         once(target),
       );
-      return (completed * 1000) / elapsedMs;
+      return (completed * 1000) / (elapsedMs + (await busyAfterLoad()));
     });
     const arms: Record<string, ThroughputArm> = {};
     for (const [name, rounds] of results) {

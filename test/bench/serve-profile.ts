@@ -14,7 +14,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { AGENT_BODY, CHAT_BODY, exchange, openPool, runLoops, type Target } from './client.ts';
 import { BenchChild } from './ipc.ts';
-import { busyPercent, processCpuMs, readCpuTicks } from './machine-load.ts';
+import { busyAfterLoad, busyPercent, processCpuMs, readCpuTicks } from './machine-load.ts';
 import { startBare, startCaptureFloor, startTokentapServe } from './proxies.ts';
 import { interleaved } from './rounds.ts';
 import { median } from './stats.ts';
@@ -155,9 +155,11 @@ if (PRELOAD > 0) {
 for (const t of targets) await runLoops(CONCURRENCY, { durationMs: 1000 }, () => once(t.name));
 const completedPerRound = new Map<string, number[]>();
 const results = await interleaved(targets, rounds, async (target) => {
-  const { completed, elapsedMs } = await runLoops(CONCURRENCY, { durationMs: seconds * 1000 }, () =>
+  const { completed, elapsedMs: loadMs } = await runLoops(CONCURRENCY, { durationMs: seconds * 1000 }, () =>
     once(target.name),
   );
+  // What the proxy still did after the load stopped is part of its round (see busyAfterLoad).
+  const elapsedMs = loadMs + (await busyAfterLoad());
   completedPerRound.set(target.name, [...(completedPerRound.get(target.name) ?? []), completed]);
   requests.set(target.name, (requests.get(target.name) ?? 0) + completed);
   return (completed * 1000) / elapsedMs;
