@@ -59,7 +59,7 @@ export class ExchangeAssembler {
     this.#messageBudget = limits.responseBodyBytes;
     this.draft = {
       record: emptyRecord(start, seq),
-      requestBody: new CappedBytes(limits.requestBodyBytes),
+      requestBody: new CappedBytes(limits.requestBodyBytes, Number(start.headers['content-length'])),
       scrubber,
       parsedRequest: null,
       responseBody: new CappedBytes(limits.responseBodyBytes),
