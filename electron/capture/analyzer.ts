@@ -7,7 +7,7 @@ import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import type { WebSocketMessage } from '../../shared/exchange/websocket-record.ts';
 import type { InterpretedResponse } from '../../shared/interpreters/llm-response.ts';
 import type { SecretScrubber } from '../../shared/security/redact-scrubber.ts';
-import { parseJson } from '../../shared/wire/json-fields.ts';
+import { parseReusingBlocks } from './block-json.ts';
 import type { CappedBytes } from './capped-bytes.ts';
 
 /** One exchange while it is being analysed: the record under construction plus working facts. */
@@ -66,13 +66,13 @@ export type AnalyzerFactory = () => Analyzer;
 
 /**
  * The request body as JSON (undefined when it is not JSON or was cut by the capture cap), parsed
- * once per exchange however many analyzers ask: call it from `onRequestEnd`. The value is shared,
- * so it is read, never changed.
+ * once per exchange however many analyzers ask, its re-sent message blocks' values re-used (see
+ * block-json.ts): call it from `onRequestEnd`. The value is shared, so it is read, never changed.
  */
 export function requestJson(draft: ExchangeDraft): unknown {
   if (draft.parsedRequest === null)
     draft.parsedRequest = {
-      json: draft.requestBody.truncated ? undefined : parseJson(draft.requestBody.text()),
+      json: draft.requestBody.truncated ? undefined : parseReusingBlocks(draft.requestBody.text()),
     };
   return draft.parsedRequest.json;
 }

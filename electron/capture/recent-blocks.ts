@@ -13,6 +13,8 @@ export interface RecentBlock {
   json?: boolean;
   /** Its full-text search signature (null: not JSON; see electron/search/exchange-signature.ts). */
   signature?: Uint32Array | null;
+  /** Its parsed value, shared by every request that re-sends it (null: not JSON; see block-json.ts). */
+  parsed?: { readonly value: unknown } | null;
 }
 
 const recent = new Map<number, RecentBlock>();
