@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { splitBlocks } from '../../shared/exchange/message-blocks.ts';
 import { parseJson } from '../../shared/wire/json-fields.ts';
-import { recentBlock } from './recent-blocks.ts';
+import { parsedBlock, recentBlock } from './recent-blocks.ts';
 
 /**
  * Stands for a block in the text around the blocks. A client cannot send it by chance or on
@@ -26,15 +26,10 @@ export function parseReusingBlocks(text: string): unknown {
       rest += piece.text;
       continue;
     }
-    const block = recentBlock(piece.text);
-    if (block.parsed === undefined) {
-      const value = parseJson(piece.text);
-      block.parsed = value === undefined ? null : { value };
-      block.json = value !== undefined;
-    }
-    if (block.parsed === null) return parseJson(text);
+    const parsed = parsedBlock(recentBlock(piece.text));
+    if (parsed === null) return parseJson(text);
     rest += JSON.stringify(PLACEHOLDER + values.length);
-    values.push(block.parsed.value);
+    values.push(parsed.value);
   }
   const root = parseJson(rest);
   if (root === null || typeof root !== 'object' || Array.isArray(root)) return parseJson(text);

@@ -1,3 +1,5 @@
+import { parseJson } from '../../shared/wire/json-fields.ts';
+
 /**
  * The message blocks the analysis worker saw lately, found again by a sample of their text and a
  * compare: an agent re-sends the same blocks every turn, and sampling a text and comparing it
@@ -9,11 +11,9 @@
 export interface RecentBlock {
   readonly text: string;
   hash?: string;
-  /** Whether the text is one whole JSON value. */
-  json?: boolean;
   /** Its full-text search signature (null: not JSON; see electron/search/exchange-signature.ts). */
   signature?: Uint32Array | null;
-  /** Its parsed value, shared by every request that re-sends it (null: not JSON; see block-json.ts). */
+  /** Its parsed value, shared by every request that re-sends it (null: not one JSON value); see `parsedBlock`. */
   parsed?: { readonly value: unknown } | null;
 }
 
@@ -37,6 +37,15 @@ function sampleOf(text: string): number {
   const step = text.length / SAMPLES;
   for (let i = 1; i < SAMPLES; i++) h = Math.imul(h ^ text.charCodeAt(Math.floor(i * step)), 0x01000193);
   return h >>> 0;
+}
+
+/** A block's text parsed as JSON, once while it is among the recent blocks (null: not one JSON value). */
+export function parsedBlock(block: RecentBlock): { readonly value: unknown } | null {
+  if (block.parsed === undefined) {
+    const value = parseJson(block.text);
+    block.parsed = value === undefined ? null : { value };
+  }
+  return block.parsed;
 }
 
 /** The entry for this block text, made (empty) when it is not among the recent ones. */

@@ -1,6 +1,6 @@
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import { splitBlocks } from '../../shared/exchange/message-blocks.ts';
-import { type RecentBlock, recentBlock } from '../capture/recent-blocks.ts';
+import { parsedBlock, type RecentBlock, recentBlock } from '../capture/recent-blocks.ts';
 import { bodyText, jsonStrings, searchableParts } from './searchable-text.ts';
 import { addLowercased, orSignature, SIGNATURE_WORDS } from './trigram-signature.ts';
 
@@ -60,16 +60,9 @@ function signBlocks(pieces: Pieces | null, into: Uint32Array, recents?: readonly
 
 /** A block's signature (of its JSON strings), or null when it is not one JSON value. */
 function blockSignature(block: RecentBlock): Uint32Array | null {
-  if (block.json === false) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(block.text);
-  } catch {
-    block.json = false;
-    return null;
-  }
-  block.json = true;
+  const parsed = parsedBlock(block);
+  if (parsed === null) return null;
   const signature = new Uint32Array(SIGNATURE_WORDS);
-  jsonStrings(json, (text) => addLowercased(text, signature));
+  jsonStrings(parsed.value, (text) => addLowercased(text, signature));
   return signature;
 }

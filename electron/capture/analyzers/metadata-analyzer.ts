@@ -1,14 +1,5 @@
-import { splitBlocks } from '../../../shared/exchange/message-blocks.ts';
-import {
-  detectApi,
-  readRequestMeta,
-  readRequestPrefixMeta,
-  requestMetaOf,
-} from '../../../shared/interpreters/api-detect.ts';
-import type { ApiKind } from '../../../shared/interpreters/api-kind.ts';
-import { isConversationApi } from '../../../shared/threads/normalise-request.ts';
+import { detectApi, readRequestPrefixMeta, requestMetaOf } from '../../../shared/interpreters/api-detect.ts';
 import { type Analyzer, requestJson } from '../analyzer.ts';
-import { recentBlock } from '../recent-blocks.ts';
 
 /**
  * API kind from the path, then model and stream flag from the request body: parsed when whole,
@@ -41,11 +32,10 @@ export function metadataAnalyzer(): Analyzer {
         model = prefix.model;
         stream = prefix.stream === true;
         streamUnknown = prefix.stream === null;
-      } else if (isConversationApi(record.api)) {
-        // The thread analyzer parses a conversation's body whole anyway: parsed once, for both.
-        ({ model, stream } = requestMetaOf(record.api, requestJson(draft), text));
       } else {
-        ({ model, stream } = readWholeRequestMeta(record.api, text));
+        // Parsed once for every analyzer (the thread analyzer reads a conversation's body whole),
+        // re-sent message blocks not parsed again.
+        ({ model, stream } = requestMetaOf(record.api, requestJson(draft), text));
       }
       draft.requestedModel = model;
       record.model = model;
@@ -56,38 +46,4 @@ export function metadataAnalyzer(): Analyzer {
       if (streamUnknown && draft.responseIsStream) draft.record.stream = true;
     },
   };
-}
-
-/**
- * `readRequestMeta` without parsing what an agent re-sent: a body cut into message blocks is
- * JSON exactly when each block is a JSON value and so is the rest with each block taken for ` 0 `;
- * the blocks seen before are known to be, and the rest (the top-level fields, `model` and
- * `stream` among them) is small. Same answer as parsing it all, a fraction of the work.
- */
-function readWholeRequestMeta(api: ApiKind, text: string): { model: string | null; stream: boolean } {
-  const pieces = splitBlocks(text);
-  if (pieces === null) return readRequestMeta(api, text);
-  let rest = '';
-  for (const piece of pieces) {
-    if (!piece.block) {
-      rest += piece.text;
-      continue;
-    }
-    const block = recentBlock(piece.text);
-    block.json ??= isJson(piece.text);
-    if (!block.json) return readRequestMeta(api, text);
-    // Spaced, so it can only be read as a value of its own (`0.5` after a block is not JSON).
-    rest += ' 0 ';
-  }
-  if (!isJson(rest)) return readRequestMeta(api, text);
-  return readRequestMeta(api, rest);
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
