@@ -34,7 +34,7 @@ export interface FinishedExchange {
    * (without one, the exchange is always read back and checked).
    */
   readonly signature?: Uint32Array;
-  /** The nonce of a resend's link header (what the resender waits for), read here so nobody parses `json` for it. */
+  /** The nonce of a resend's link header (what the resender waits for), read here so nobody parses its line for it. */
   readonly resendNonce: string | null;
   /**
    * The message blocks the request body was cut into (see shared/exchange/message-blocks.ts), each
