@@ -1,5 +1,5 @@
 import { blockLine } from '../../shared/exchange/message-blocks.ts';
-import type { FinishedExchange } from '../capture/finished-exchange.ts';
+import { type FinishedExchange, lineBytes } from '../capture/finished-exchange.ts';
 import { SidecarBuilder } from '../search/search-sidecar.ts';
 import { blockIndexLine, indexLine } from './session-index.ts';
 
@@ -18,7 +18,7 @@ export class SessionLines {
    * What one more exchange adds: to the data file its block lines (`blocks`, text) then its line
    * (bytes), and to the index `index`.
    */
-  add(exchange: FinishedExchange): { blocks: string; line: Uint8Array; index: string } {
+  add(exchange: FinishedExchange): { blocks: string; line: Uint8Array | string; index: string } {
     let data = '';
     let index = '';
     for (const { hash, text } of exchange.blocks ?? []) {
@@ -31,9 +31,10 @@ export class SessionLines {
       this.#offset += length;
     }
     const { line } = exchange;
+    const length = lineBytes(line);
     this.sidecar.add(this.#offset, exchange.signature);
-    index += indexLine({ offset: this.#offset, length: line.byteLength, summary: exchange.summary });
-    this.#offset += line.byteLength;
+    index += indexLine({ offset: this.#offset, length, summary: exchange.summary });
+    this.#offset += length;
     return { blocks: data, line, index };
   }
 }

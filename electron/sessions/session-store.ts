@@ -340,7 +340,7 @@ export class SessionStore {
     for (const record of records) {
       const { blocks, line, index } = out.add(finishExchange(record));
       if (blocks !== '') data.push(Buffer.from(blocks));
-      data.push(line);
+      data.push(typeof line === 'string' ? Buffer.from(line) : line);
       indexLines.push(index);
     }
     const temp = join(this.#dir, `.${id}.tmp`);

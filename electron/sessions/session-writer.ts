@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { errorMessage } from '../../shared/error-message.ts';
 import { blockLine } from '../../shared/exchange/message-blocks.ts';
-import type { FinishedExchange, StoredBlock } from '../capture/finished-exchange.ts';
+import { type FinishedExchange, lineBytes, type StoredBlock } from '../capture/finished-exchange.ts';
 import { FILE_MODE } from '../data-dir.ts';
 import { MATCHES_ALL, SidecarAppender } from '../search/search-sidecar.ts';
 import { type BlockSpan, blockIndexLine, type IndexEntry, indexLine } from './session-index.ts';
@@ -42,8 +42,8 @@ export interface SessionWriterEvents {
 }
 
 interface Waiting {
-  /** The record's line, UTF-8 (encoded in the analysis worker). */
-  line: Uint8Array;
+  /** The record's line (UTF-8 bytes from the analysis worker, or text). */
+  line: Uint8Array | string;
   /** The line's bytes plus those of `blocks`' texts (what waiting costs in memory). */
   bytes: number;
   lineBytes: number;
@@ -56,7 +56,7 @@ interface Waiting {
 /** A line of a batch being written: a block's (with its hash) or a record's. */
 type BatchLine =
   | { line: string; bytes: number; hash: string }
-  | { line: Uint8Array; bytes: number; waiting: Waiting };
+  | { line: Uint8Array | string; bytes: number; waiting: Waiting };
 
 /**
  * Appends exchange records to a session's JSONL file (one line each) and its index file (summary
@@ -152,8 +152,8 @@ export class SessionWriter {
   /** Queues an exchange's line; `written` tells when it is on disk. */
   append(exchange: FinishedExchange): void {
     const { line } = exchange;
-    const lineBytes = line.byteLength;
-    let bytes = lineBytes;
+    const bytesOfLine = lineBytes(line);
+    let bytes = bytesOfLine;
     const blocks: StoredBlock[] = [];
     for (const block of exchange.blocks ?? []) {
       if (this.#blocks.has(block.hash)) continue;
@@ -161,7 +161,7 @@ export class SessionWriter {
       bytes += block.text.length;
     }
     const { summary, signature = MATCHES_ALL } = exchange;
-    this.#waiting.push({ line, bytes, lineBytes, summary, signature, blocks });
+    this.#waiting.push({ line, bytes, lineBytes: bytesOfLine, summary, signature, blocks });
     this.#waitingBytes += bytes;
     if (this.#failure) this.#giveUpBeyondLimit();
     // While failing, the retry timer is what writes next.

@@ -8,7 +8,7 @@
  */
 import { CapturePipeline } from '../../electron/capture/capture-pipeline.ts';
 import type { QueuedEvent } from '../../electron/capture/capture-queue.ts';
-import { finishExchange } from '../../electron/capture/finished-exchange.ts';
+import { finishExchange, lineBytes as lineBytesOf } from '../../electron/capture/finished-exchange.ts';
 import { fingerprintApiKey } from '../../electron/proxy/tenant-fingerprint.ts';
 import type { FoundSecret, HeaderMap } from '../../shared/exchange/capture-events.ts';
 import { redactHeaders } from '../../shared/security/redact-headers.ts';
@@ -72,7 +72,7 @@ const smallResponse = { headers: { 'content-type': 'application/json' }, parts: 
 let lineBytes = 0;
 const pipeline = new CapturePipeline({
   onRecord: (record) => {
-    lineBytes += finishExchange(record).line.byteLength;
+    lineBytes += lineBytesOf(finishExchange(record).line);
   },
 });
 
