@@ -25,6 +25,24 @@ export const smallChatCompletion: Buffer = Buffer.from(
   }),
 );
 
+/**
+ * A non-streaming gpt-4o chat completion answering `content` (the `n`-th answer: its id), as a
+ * fake upstream's plain JSON script; `promptTokens` is what it reports as the input.
+ */
+export function chatCompletionScript(n: number, content: string, promptTokens = 9): PlainScript {
+  return {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: `chatcmpl-${n}`,
+      object: 'chat.completion',
+      created: 1_780_000_000,
+      model: 'gpt-4o',
+      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: promptTokens, completion_tokens: 2, total_tokens: promptTokens + 2 },
+    }),
+  };
+}
+
 /** The zero-latency answer: a fixed small JSON body, written in one go. */
 export function fastJsonScript(body: Buffer = smallChatCompletion): PlainScript {
   return { status: 200, headers: { 'content-type': 'application/json' }, body };

@@ -18,6 +18,7 @@ import {
 import type { FinishedExchange } from '../../../electron/capture/finished-exchange.ts';
 import { jsonExchange, requestStart } from '../../support/exchange-events.ts';
 import { waitForStored } from '../../support/stored-exchanges.ts';
+import { chatCompletionScript } from '../../support/synthetic-llm.ts';
 import { type Harness, startHarness } from '../../support/tokentap-harness.ts';
 
 const WORKER = new URL('../../../electron/capture/analysis-worker.ts', import.meta.url);
@@ -119,23 +120,9 @@ describe('a conversation across a new session', () => {
   it('reads back whole, every turn, in the session it was captured in', async () => {
     h = await startHarness();
     const { upstream, openai, service } = h;
-    upstream.respond('POST /v1/chat/completions', (request) => ({
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: `chatcmpl-${request.seq}`,
-        object: 'chat.completion',
-        created: 1_780_000_000,
-        model: 'gpt-4o',
-        choices: [
-          {
-            index: 0,
-            message: { role: 'assistant', content: `Answer ${request.seq}` },
-            finish_reason: 'stop',
-          },
-        ],
-        usage: { prompt_tokens: 900, completion_tokens: 2, total_tokens: 902 },
-      }),
-    }));
+    upstream.respond('POST /v1/chat/completions', (request) =>
+      chatCompletionScript(request.seq, `Answer ${request.seq}`, 900),
+    );
     const turn = async (n: number) => {
       const answer = await openai.chat.completions.create({ model: 'gpt-4o', messages: conversation(n) });
       expect(answer.choices[0]?.message.content).toMatch(/^Answer /);

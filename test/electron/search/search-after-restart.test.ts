@@ -14,6 +14,7 @@ import { ENTRY_BYTES } from '../../../electron/search/search-sidecar.ts';
 import { isEnded } from '../../../shared/exchange/exchange-lifecycle.ts';
 import { type FakeUpstream, startFakeUpstream } from '../../support/fake-upstream.ts';
 import { loadSseFixture } from '../../support/fixtures.ts';
+import { chatCompletionScript } from '../../support/synthetic-llm.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
 
 let upstream: FakeUpstream;
@@ -26,23 +27,7 @@ beforeEach(async () => {
   upstream.respond('POST /v1/chat/completions', (request) =>
     (request.json() as { stream?: boolean }).stream
       ? { headers: { 'content-type': 'text/event-stream' }, chunks: sse }
-      : {
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            id: `chatcmpl-${request.seq}`,
-            object: 'chat.completion',
-            created: 1_780_000_000,
-            model: 'gpt-4o',
-            choices: [
-              {
-                index: 0,
-                message: { role: 'assistant', content: `Answer ${request.seq}: done.` },
-                finish_reason: 'stop',
-              },
-            ],
-            usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
-          }),
-        },
+      : chatCompletionScript(request.seq, `Answer ${request.seq}: done.`),
   );
 });
 afterEach(async () => {

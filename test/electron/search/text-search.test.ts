@@ -8,6 +8,7 @@ import type { ExchangeRecord, ExchangeSummary } from '../../../shared/exchange/e
 import { loadSseFixture } from '../../support/fixtures.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
 import { waitForStored } from '../../support/stored-exchanges.ts';
+import { chatCompletionScript } from '../../support/synthetic-llm.ts';
 import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
 
 let h: HeadlessHarness;
@@ -17,17 +18,7 @@ beforeEach(async () => {
   h.upstream.respond('POST /v1/chat/completions', (request) =>
     (request.json() as { stream?: boolean }).stream
       ? { headers: { 'content-type': 'text/event-stream' }, chunks: sse }
-      : {
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            id: `chatcmpl-${request.seq}`,
-            object: 'chat.completion',
-            created: 1_780_000_000,
-            model: 'gpt-4o',
-            choices: [{ index: 0, message: { role: 'assistant', content: 'Noted.' }, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
-          }),
-        },
+      : chatCompletionScript(request.seq, 'Noted.'),
   );
 });
 afterEach(async () => {
