@@ -6,6 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
+import { expect } from 'vitest';
+import { WebSocket } from 'ws';
 import { InspectorService } from '../../electron/inspector-service.ts';
 import {
   type RunningUiServer,
@@ -26,6 +28,10 @@ export interface HeadlessHarness {
   logs: string[];
   /** fetch against the UI server with the token. */
   api(path: string, init?: RequestInit): Promise<Response>;
+  /** GET from the UI server's API, expecting 200: the body as JSON. */
+  json<T>(path: string): Promise<T>;
+  /** A WebSocket client through the proxy to `path`, carrying the test API key (not yet open). */
+  websocket(path: string): WebSocket;
   close(): Promise<void>;
 }
 
@@ -53,6 +59,16 @@ export async function startHeadlessHarness(
     ...uiOptions,
   });
   const proxyUrl = service.proxy?.url as string;
+  // A body is JSON unless the test says otherwise (fetch would send a string as text/plain).
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(ui.url + path, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${UI_TOKEN}`,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...init.headers,
+      },
+    });
   return {
     upstream,
     service,
@@ -60,15 +76,15 @@ export async function startHeadlessHarness(
     dataDir,
     logs,
     openai: new OpenAI({ apiKey: TEST_API_KEY, baseURL: `${proxyUrl}/v1`, maxRetries: 0 }),
-    // A body is JSON unless the test says otherwise (fetch would send a string as text/plain).
-    api: (path, init = {}) =>
-      fetch(ui.url + path, {
-        ...init,
-        headers: {
-          authorization: `Bearer ${UI_TOKEN}`,
-          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...init.headers,
-        },
+    api,
+    async json<T>(path: string): Promise<T> {
+      const response = await api(path);
+      expect(response.status, path).toBe(200);
+      return (await response.json()) as T;
+    },
+    websocket: (path) =>
+      new WebSocket(`${proxyUrl.replace('http:', 'ws:')}${path}`, {
+        headers: { authorization: `Bearer ${TEST_API_KEY}` },
       }),
     async close() {
       await ui.close();

@@ -123,3 +123,73 @@ export function playScript(
     if (expected === 0) resolve(received);
   });
 }
+
+export interface ResponsesAnswers {
+  /** Ids are `<idPrefix><n>` for the n-th generating response. */
+  idPrefix: string;
+  /** The first answer calls `exec_command` with these arguments. */
+  toolArguments: string;
+  /** Later answers say this. */
+  text(n: number): string;
+  /** Cached input tokens reported from the second answer on. */
+  cachedTokens: number;
+  /** Each answer starts with `response.created` (as the API streams it). */
+  announce?: boolean;
+}
+
+/**
+ * Answers every `response.create` on a socket as the Responses API does: the answer's output items,
+ * then `response.completed` with its usage (input growing 100 tokens a turn); a warm-up
+ * (`generate: false`) gets an empty completed response. The first answer is a tool call.
+ */
+export function answerResponsesCreates(ws: WebSocket, answers: ResponsesAnswers): void {
+  let n = 0;
+  ws.on('message', (data: RawData) => {
+    const event = JSON.parse(data.toString()) as { type: string; generate?: boolean };
+    if (event.type !== 'response.create') return;
+    if (event.generate === false) {
+      ws.send(JSON.stringify({ type: 'response.completed', response: { id: 'resp_warmup', output: [] } }));
+      return;
+    }
+    n++;
+    const id = `${answers.idPrefix}${n}`;
+    const output =
+      n === 1
+        ? [
+            {
+              type: 'function_call',
+              call_id: 'call_1',
+              name: 'exec_command',
+              arguments: answers.toolArguments,
+            },
+          ]
+        : [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: answers.text(n) }] }];
+    if (answers.announce)
+      ws.send(JSON.stringify({ type: 'response.created', response: { id, status: 'in_progress' } }));
+    for (const item of output) ws.send(JSON.stringify({ type: 'response.output_item.done', item }));
+    ws.send(
+      JSON.stringify({
+        type: 'response.completed',
+        response: {
+          id,
+          status: 'completed',
+          output,
+          usage: {
+            input_tokens: 2000 + 100 * n,
+            input_tokens_details: { cached_tokens: n === 1 ? 0 : answers.cachedTokens },
+            output_tokens: 10,
+            total_tokens: 2010 + 100 * n,
+          },
+        },
+      }),
+    );
+  });
+}
+
+/** Resolves once the socket is open (rejects on its error). */
+export function opened(ws: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+}

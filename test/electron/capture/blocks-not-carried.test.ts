@@ -6,22 +6,14 @@
  * end to end, through the real proxy with the official SDK: every turn reads back whole, in the
  * session it was captured in, across a new session started mid-conversation.
  */
-import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type AnalysisWorkerData,
-  type FromWorker,
-  packEvents,
-  type ToWorker,
-} from '../../../electron/capture/analysis-protocol.ts';
+import { type FromWorker, packEvents, type ToWorker } from '../../../electron/capture/analysis-protocol.ts';
 import type { FinishedExchange } from '../../../electron/capture/finished-exchange.ts';
+import { startAnalysisWorker, stopAnalysisWorker } from '../../support/analysis-worker.ts';
 import { jsonExchange, requestStart } from '../../support/exchange-events.ts';
 import { waitForStored } from '../../support/stored-exchanges.ts';
 import { chatCompletionScript } from '../../support/synthetic-llm.ts';
 import { type Harness, startHarness } from '../../support/tokentap-harness.ts';
-
-const WORKER = new URL('../../../electron/capture/analysis-worker.ts', import.meta.url);
 
 /** The conversation after `turn` turns: a long system prompt, then a user and an assistant message per turn. */
 function conversation(turn: number): Array<{ role: 'system' | 'user' | 'assistant'; content: string }> {
@@ -59,12 +51,7 @@ function turnEvents(turn: number) {
 
 describe('the analysis worker', () => {
   it('leaves out the texts of blocks the session file has, and carries them all again for another file', async () => {
-    const workerData: AnalysisWorkerData = {
-      limits: undefined,
-      analyzersModule: null,
-      released: new SharedArrayBuffer(4),
-    };
-    const worker = new Worker(WORKER, { workerData });
+    const worker = startAnalysisWorker();
     const records: FinishedExchange[] = [];
     let answered: (() => void) | null = null;
     worker.on('message', (message: FromWorker) => {
@@ -103,9 +90,7 @@ describe('the analysis worker', () => {
       const fourth = await send({ type: 'blocks-written', session: 's2', hashes: carried(third) }, events(4));
       expect(carried(fourth)).toHaveLength(2);
     } finally {
-      const exited = once(worker, 'exit');
-      await worker.terminate();
-      await exited;
+      await stopAnalysisWorker(worker);
     }
   });
 });

@@ -4,19 +4,12 @@
  * a worker that only sent records on a timer held every record finished meanwhile: under agent
  * traffic it ran out of heap, and none of those exchanges reached the session file.
  */
-import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import {
-  type AnalysisWorkerData,
-  type FromWorker,
-  packEvents,
-  type ToWorker,
-} from '../../../electron/capture/analysis-protocol.ts';
+import { type FromWorker, packEvents, type ToWorker } from '../../../electron/capture/analysis-protocol.ts';
 import type { QueuedEvent } from '../../../electron/capture/capture-queue.ts';
+import { startAnalysisWorker, stopAnalysisWorker } from '../../support/analysis-worker.ts';
 import { jsonExchange, requestStart } from '../../support/exchange-events.ts';
 
-const WORKER = new URL('../../../electron/capture/analysis-worker.ts', import.meta.url);
 const TURNS = 16;
 
 /** One agent turn's events: a ~300 KB conversation, a short answer. */
@@ -36,12 +29,7 @@ function agentTurn(exchangeId: string): QueuedEvent[] {
 
 describe('the analysis worker under a backlog', () => {
   it('sends records while batches are still waiting, not only once its queue is empty', async () => {
-    const workerData: AnalysisWorkerData = {
-      limits: undefined,
-      analyzersModule: null,
-      released: new SharedArrayBuffer(4),
-    };
-    const worker = new Worker(WORKER, { workerData });
+    const worker = startAnalysisWorker();
     try {
       const received: FromWorker[] = [];
       const answered = new Promise<void>((resolve, reject) => {
@@ -64,9 +52,7 @@ describe('the analysis worker under a backlog', () => {
       // About a megabyte at a time (3-4 of these turns), never the whole backlog in one message.
       expect(Math.max(...deliveries)).toBeLessThanOrEqual(4);
     } finally {
-      const exited = once(worker, 'exit');
-      await worker.terminate();
-      await exited;
+      await stopAnalysisWorker(worker);
     }
   });
 });

@@ -1,19 +1,13 @@
-import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { build, parseAst } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AnalysisWorkerData,
-  type FromWorker,
-  packEvents,
-  type ToWorker,
-} from '../../../electron/capture/analysis-protocol.ts';
+import { type FromWorker, packEvents, type ToWorker } from '../../../electron/capture/analysis-protocol.ts';
 import { cspFromHtml, scriptSourceProblems } from '../../../electron/desktop/content-security-policy.ts';
 import type { CaptureEvent } from '../../../shared/exchange/capture-events.ts';
+import { startAnalysisWorker, stopAnalysisWorker } from '../../support/analysis-worker.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const BUILTINS = new Set(builtinModules);
@@ -136,12 +130,7 @@ describe('built bundles', () => {
   });
 
   it('the analysis worker bundle runs as a worker thread and analyses an exchange', async () => {
-    const workerData: AnalysisWorkerData = {
-      limits: undefined,
-      analyzersModule: null,
-      released: new SharedArrayBuffer(4),
-    };
-    const worker = new Worker(join(out, 'electron', 'analysis-worker.js'), { workerData });
+    const worker = startAnalysisWorker(join(out, 'electron', 'analysis-worker.js'));
     try {
       const received: FromWorker[] = [];
       const answered = new Promise<void>((resolve, reject) => {
@@ -197,9 +186,7 @@ describe('built bundles', () => {
       expect(records[0]?.summary.costUsd).toBeGreaterThan(0);
       expect(JSON.parse(Buffer.from(records[0]?.line ?? []).toString()).merged.text).toBe('Hello!');
     } finally {
-      const exited = once(worker, 'exit');
-      await worker.terminate();
-      await exited;
+      await stopAnalysisWorker(worker);
     }
   });
 

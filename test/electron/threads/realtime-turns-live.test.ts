@@ -7,11 +7,10 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
 import type { ThreadDetail, ThreadListItem } from '../../../shared/threads/thread-types.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
-import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
 import {
+  opened,
   playScript,
   readWebSocketRecording,
   startWebSocketUpstream,
@@ -37,30 +36,18 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-async function getJson<T>(path: string): Promise<T> {
-  const response = await harness.api(path);
-  expect(response.status).toBe(200);
-  return (await response.json()) as T;
-}
-
 describe('a Realtime API WebSocket threaded as it goes', () => {
   it('lists each response of a recorded tool-call round as a turn, with its delta, usage and cache verdict', async () => {
-    const proxy = (harness.service.proxy?.url ?? '').replace('http:', 'ws:');
-    const client = new WebSocket(`${proxy}/v1/realtime?model=gpt-realtime`, {
-      headers: { authorization: `Bearer ${TEST_API_KEY}` },
-    });
+    const client = harness.websocket('/v1/realtime?model=gpt-realtime');
     // The whole recorded conversation: the client's side sent as the server's answers arrive.
     const playing = playScript(client, TOOL_CALL_ROUND, 'client');
-    await new Promise<void>((resolve, reject) => {
-      client.once('open', () => resolve());
-      client.once('error', reject);
-    });
+    await opened(client);
     await playing;
 
     // Still open: both responses are turns of one thread.
     const thread = await vi.waitFor(
       async () => {
-        const list = await getJson<ThreadListItem[]>('/api/threads');
+        const list = await harness.json<ThreadListItem[]>('/api/threads');
         const found = list.find((t) => t.title === 'What is the weather in London?');
         expect(found?.turns, 'the Realtime thread with both responses').toBe(2);
         return found as ThreadListItem;
@@ -70,7 +57,7 @@ describe('a Realtime API WebSocket threaded as it goes', () => {
     expect(thread.apis).toEqual(['openai.realtime']);
     const detail = await vi.waitFor(
       async () => {
-        const got = await getJson<ThreadDetail>(`/api/threads/${thread.id}`);
+        const got = await harness.json<ThreadDetail>(`/api/threads/${thread.id}`);
         expect(
           got.turns.map((t) => t.usage?.inputTokens ?? null),
           'both turns ended',
@@ -100,7 +87,7 @@ describe('a Realtime API WebSocket threaded as it goes', () => {
     client.close(1000);
     await vi.waitFor(
       async () => {
-        const list = await getJson<{ id: string; state: string }[]>('/api/exchanges');
+        const list = await harness.json<{ id: string; state: string }[]>('/api/exchanges');
         expect(
           list.some((s) => s.id === first?.exchangeId && s.state === 'complete'),
           'the socket recorded as complete',
@@ -108,7 +95,7 @@ describe('a Realtime API WebSocket threaded as it goes', () => {
       },
       { timeout: 10_000, interval: 50 },
     );
-    const after = await getJson<ThreadDetail>(`/api/threads/${thread.id}`);
+    const after = await harness.json<ThreadDetail>(`/api/threads/${thread.id}`);
     expect(after.turns.map((t) => [t.turn, t.cache?.verdict])).toEqual([
       [1, 'miss'],
       [2, 'hit'],

@@ -5,11 +5,15 @@
  * headless service and UI server, the proxy's WebSocket relay, a `ws` upstream and client.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RawData, WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import type { ThreadDetail, ThreadListItem } from '../../../shared/threads/thread-types.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
-import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
-import { startWebSocketUpstream, type WebSocketUpstream } from '../../support/websocket-upstream.ts';
+import {
+  answerResponsesCreates,
+  opened,
+  startWebSocketUpstream,
+  type WebSocketUpstream,
+} from '../../support/websocket-upstream.ts';
 
 const INSTRUCTIONS = `You are Codex, a coding agent. ${'Keep changes small and run the tests. '.repeat(150)}`;
 const TOOLS = [{ type: 'function', name: 'exec_command', description: 'Runs a command.' }];
@@ -19,48 +23,15 @@ let harness: HeadlessHarness;
 
 beforeAll(async () => {
   // Answers every generating response.create with a response (a tool call on the first), as the Responses API does.
-  upstream = await startWebSocketUpstream((ws) => {
-    let n = 0;
-    ws.on('message', (data: RawData) => {
-      const event = JSON.parse(data.toString()) as { type: string; generate?: boolean };
-      if (event.type !== 'response.create') return;
-      if (event.generate === false) {
-        ws.send(JSON.stringify({ type: 'response.completed', response: { id: 'resp_warmup', output: [] } }));
-        return;
-      }
-      n++;
-      const id = `resp_live_${n}`;
-      const output =
-        n === 1
-          ? [
-              {
-                type: 'function_call',
-                call_id: 'call_1',
-                name: 'exec_command',
-                arguments: '{"cmd":"npm test"}',
-              },
-            ]
-          : [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Done.' }] }];
-      ws.send(JSON.stringify({ type: 'response.created', response: { id, status: 'in_progress' } }));
-      for (const item of output) ws.send(JSON.stringify({ type: 'response.output_item.done', item }));
-      ws.send(
-        JSON.stringify({
-          type: 'response.completed',
-          response: {
-            id,
-            status: 'completed',
-            output,
-            usage: {
-              input_tokens: 2000 + 100 * n,
-              input_tokens_details: { cached_tokens: n === 1 ? 0 : 2176 },
-              output_tokens: 10,
-              total_tokens: 2010 + 100 * n,
-            },
-          },
-        }),
-      );
-    });
-  });
+  upstream = await startWebSocketUpstream((ws) =>
+    answerResponsesCreates(ws, {
+      idPrefix: 'resp_live_',
+      toolArguments: '{"cmd":"npm test"}',
+      text: () => 'Done.',
+      cachedTokens: 2176,
+      announce: true,
+    }),
+  );
   harness = await startHeadlessHarness(undefined, {}, { UPSTREAM: upstream.url });
 });
 
@@ -69,22 +40,10 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-async function getJson<T>(path: string): Promise<T> {
-  const response = await harness.api(path);
-  expect(response.status).toBe(200);
-  return (await response.json()) as T;
-}
-
 describe('a Responses WebSocket threaded as it goes', () => {
   it('lists each response.create / response.completed pair as a turn while the socket is still open', async () => {
-    const proxy = (harness.service.proxy?.url ?? '').replace('http:', 'ws:');
-    const client = new WebSocket(`${proxy}/v1/responses`, {
-      headers: { authorization: `Bearer ${TEST_API_KEY}` },
-    });
-    await new Promise<void>((resolve, reject) => {
-      client.once('open', () => resolve());
-      client.once('error', reject);
-    });
+    const client = harness.websocket('/v1/responses');
+    await opened(client);
     const completed = (): Promise<string> =>
       new Promise((resolve) => {
         const on = (data: RawData) => {
@@ -132,7 +91,7 @@ describe('a Responses WebSocket threaded as it goes', () => {
     // The socket is still open: its two turns are listed already.
     const thread = await vi.waitFor(
       async () => {
-        const list = await getJson<ThreadListItem[]>('/api/threads');
+        const list = await harness.json<ThreadListItem[]>('/api/threads');
         const found = list.find((t) => t.title === 'Make the tests pass.');
         expect(found?.turns).toBe(2);
         return found as ThreadListItem;
@@ -141,7 +100,7 @@ describe('a Responses WebSocket threaded as it goes', () => {
     );
     const detail = await vi.waitFor(
       async () => {
-        const got = await getJson<ThreadDetail>(`/api/threads/${thread.id}`);
+        const got = await harness.json<ThreadDetail>(`/api/threads/${thread.id}`);
         expect(got.turns.map((t) => t.cache?.verdict ?? null)).toEqual(['miss', 'hit']);
         return got;
       },
@@ -159,12 +118,12 @@ describe('a Responses WebSocket threaded as it goes', () => {
     client.close(1000);
     await vi.waitFor(
       async () => {
-        const list = await getJson<{ id: string; state: string }[]>('/api/exchanges');
+        const list = await harness.json<{ id: string; state: string }[]>('/api/exchanges');
         expect(list.some((s) => s.id === detail.turns[0]?.exchangeId && s.state === 'complete')).toBe(true);
       },
       { timeout: 10_000, interval: 50 },
     );
-    const after = await getJson<ThreadDetail>(`/api/threads/${thread.id}`);
+    const after = await harness.json<ThreadDetail>(`/api/threads/${thread.id}`);
     expect(after.thread.turns).toBe(2);
     expect(after.turns.map((t) => [t.turn, t.cache?.verdict])).toEqual([
       [1, 'miss'],

@@ -8,12 +8,13 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RawData, WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import type { ThreadDetail, ThreadListItem } from '../../../shared/threads/thread-types.ts';
 import { type HeadlessHarness, startHeadlessHarness } from '../../support/headless-harness.ts';
-import { TEST_API_KEY } from '../../support/tokentap-harness.ts';
 import {
+  answerResponsesCreates,
+  opened,
   playScript,
   readWebSocketRecording,
   startWebSocketUpstream,
@@ -28,42 +29,16 @@ const INSTRUCTIONS = `You are Codex, a coding agent. ${'Keep changes small and r
 let upstream: WebSocketUpstream;
 let harness: HeadlessHarness;
 
-/** Answers every `response.create` with a completed response (a tool call first), as the Responses API does. */
-function responsesUpstream(ws: WebSocket): void {
-  let n = 0;
-  ws.on('message', (data: RawData) => {
-    const event = JSON.parse(data.toString()) as { type: string };
-    if (event.type !== 'response.create') return;
-    n++;
-    const id = `resp_reopen_${n}`;
-    const output =
-      n === 1
-        ? [{ type: 'function_call', call_id: 'call_1', name: 'exec_command', arguments: '{"cmd":"ls"}' }]
-        : [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Step ${n}.` }] }];
-    for (const item of output) ws.send(JSON.stringify({ type: 'response.output_item.done', item }));
-    ws.send(
-      JSON.stringify({
-        type: 'response.completed',
-        response: {
-          id,
-          status: 'completed',
-          output,
-          usage: {
-            input_tokens: 2000 + 100 * n,
-            input_tokens_details: { cached_tokens: n === 1 ? 0 : 1920 },
-            output_tokens: 10,
-            total_tokens: 2010 + 100 * n,
-          },
-        },
-      }),
-    );
-  });
-}
-
 beforeAll(async () => {
   upstream = await startWebSocketUpstream((ws, req) => {
     if (req.url?.startsWith('/v1/realtime')) void playScript(ws, REALTIME, 'server').catch(() => {});
-    else responsesUpstream(ws);
+    else
+      answerResponsesCreates(ws, {
+        idPrefix: 'resp_reopen_',
+        toolArguments: '{"cmd":"ls"}',
+        text: (n) => `Step ${n}.`,
+        cachedTokens: 1920,
+      });
   });
   harness = await startHeadlessHarness(undefined, {}, { UPSTREAM: upstream.url });
 });
@@ -73,21 +48,9 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-function connect(path: string): WebSocket {
-  const proxy = (harness.service.proxy?.url ?? '').replace('http:', 'ws:');
-  return new WebSocket(`${proxy}${path}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
-}
-
-async function opened(client: WebSocket): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    client.once('open', () => resolve());
-    client.once('error', reject);
-  });
-}
-
 /** Three turns on one Responses socket, each sent once the previous one's answer has come. */
 async function responsesSocket(): Promise<void> {
-  const client = connect('/v1/responses');
+  const client = harness.websocket('/v1/responses');
   await opened(client);
   const inputs = [
     [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'List the files.' }] }],
@@ -120,7 +83,7 @@ async function responsesSocket(): Promise<void> {
 }
 
 async function realtimeSocket(): Promise<void> {
-  const client = connect('/v1/realtime?model=gpt-realtime');
+  const client = harness.websocket('/v1/realtime?model=gpt-realtime');
   const playing = playScript(client, REALTIME, 'client');
   await opened(client);
   await playing;
