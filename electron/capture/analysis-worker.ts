@@ -108,11 +108,11 @@ const pipeline = new CapturePipeline({
   limits,
   analyzers,
   log: (message) => post({ type: 'log', message }),
-  onRecord: (record) => {
+  onRecord: (record, requestBlocks) => {
     // Its record says the rest: no summary of it follows it out.
     live.forget(record.id);
     announced.delete(record.id);
-    const exchange = finishExchange(record, telemetryContent, { lines, writtenBlocks });
+    const exchange = finishExchange(record, telemetryContent, { lines, writtenBlocks, requestBlocks });
     if (finished.length === 0) {
       finishedSince = performance.now();
       recordsTimer = setTimeout(postRecords, RECORDS_MS);

@@ -9,6 +9,7 @@ import type { InterpretedResponse } from '../../shared/interpreters/llm-response
 import type { SecretScrubber } from '../../shared/security/redact-scrubber.ts';
 import { parseReusingBlocks } from './block-json.ts';
 import type { CappedBytes } from './capped-bytes.ts';
+import { type BodyBlocks, bodyBlocks } from './recent-blocks.ts';
 
 /** One exchange while it is being analysed: the record under construction plus working facts. */
 export interface ExchangeDraft {
@@ -25,6 +26,12 @@ export interface ExchangeDraft {
    * `onRequestEnd` and dropped after it (so a large parsed body is not held while the answer streams).
    */
   parsedRequest: { json: unknown } | null;
+  /**
+   * The request body cut into message blocks, by the first `requestJson` call (undefined until
+   * then; null: none, or the body was cut by the cap). Kept to the end: the record's storage
+   * re-uses the cut (see finished-exchange.ts).
+   */
+  requestBlocks: BodyBlocks | null | undefined;
   /** The captured response body after decompression (capped). */
   readonly responseBody: CappedBytes;
   /** The model the request asked for; the response may name a more exact one. */
@@ -70,9 +77,15 @@ export type AnalyzerFactory = () => Analyzer;
  * block-json.ts): call it from `onRequestEnd`. The value is shared, so it is read, never changed.
  */
 export function requestJson(draft: ExchangeDraft): unknown {
-  if (draft.parsedRequest === null)
-    draft.parsedRequest = {
-      json: draft.requestBody.truncated ? undefined : parseReusingBlocks(draft.requestBody.text()),
-    };
+  if (draft.parsedRequest === null) {
+    if (draft.requestBody.truncated) {
+      draft.requestBlocks = null;
+      draft.parsedRequest = { json: undefined };
+    } else {
+      const text = draft.requestBody.text();
+      draft.requestBlocks = bodyBlocks(text);
+      draft.parsedRequest = { json: parseReusingBlocks(text, draft.requestBlocks) };
+    }
+  }
   return draft.parsedRequest.json;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { splitBlocks } from '../../shared/exchange/message-blocks.ts';
 import { parseJson } from '../../shared/wire/json-fields.ts';
-import { parsedBlock, recentBlock } from './recent-blocks.ts';
+import { type BodyBlocks, bodyBlocks, parsedBlock, type RecentBlock } from './recent-blocks.ts';
 
 /**
  * Stands for a block in the text around the blocks. A client cannot send it by chance or on
@@ -14,19 +13,19 @@ const PLACEHOLDER = `\u0000${randomUUID()}:`;
  * agent's history, most of every turn): only blocks not seen lately and the text around them are
  * parsed, instead of the whole body every turn (and its whole object graph made again, to be
  * collected). The value is what `JSON.parse` gives, undefined when the body is not JSON; the
- * blocks' parts are shared with other exchanges, so it is read, never changed.
+ * blocks' parts are shared with other exchanges, so it is read, never changed. `blocks`: the
+ * body's blocks when already cut.
  */
-export function parseReusingBlocks(text: string): unknown {
-  const pieces = splitBlocks(text);
-  if (pieces === null) return parseJson(text);
+export function parseReusingBlocks(text: string, blocks: BodyBlocks | null = bodyBlocks(text)): unknown {
+  if (blocks === null) return parseJson(text);
   const values: unknown[] = [];
   let rest = '';
-  for (const piece of pieces) {
+  for (const piece of blocks.pieces) {
     if (!piece.block) {
       rest += piece.text;
       continue;
     }
-    const parsed = parsedBlock(recentBlock(piece.text));
+    const parsed = parsedBlock(blocks.recents[values.length] as RecentBlock);
     if (parsed === null) return parseJson(text);
     rest += JSON.stringify(PLACEHOLDER + values.length);
     values.push(parsed.value);

@@ -17,6 +17,7 @@ import { upstreamErrorAnalyzer } from './analyzers/upstream-error-analyzer.ts';
 import { websocketAnalyzer } from './analyzers/websocket-analyzer.ts';
 import type { QueuedEvent } from './capture-queue.ts';
 import { type CaptureLimits, ExchangeAssembler } from './exchange-assembler.ts';
+import type { BodyBlocks } from './recent-blocks.ts';
 
 export const DEFAULT_LIMITS: CaptureLimits = {
   // Coding agents send the whole conversation every turn: prompts of several MB are ordinary.
@@ -46,8 +47,11 @@ export interface CapturePipelineOptions {
   limits?: CaptureLimits | undefined;
   /** Replaces the default analyzers (tests). */
   analyzers?: AnalyzerFactory[] | undefined;
-  /** Receives each exchange's final record (the secrets its request carried scrubbed out). */
-  onRecord(record: ExchangeRecord): void;
+  /**
+   * Receives each exchange's final record (the secrets its request carried scrubbed out), and its
+   * request body's cut into blocks if the analysis made one (of the body before scrubbing).
+   */
+  onRecord(record: ExchangeRecord, requestBlocks?: BodyBlocks | null): void;
   /**
    * An exchange in flight changed; `summary` summarises it as it is when called (scrubbed), and
    * `record` is the live object under construction, only for its id: it still holds secrets.
@@ -140,10 +144,10 @@ export class CapturePipeline {
         this.#analyzers.map((make) => make()),
         this.#limits,
         {
-          onRecord: (record) => {
+          onRecord: (record, requestBlocks) => {
             this.#assemblers.delete(id);
             this.#scrubbers.delete(id);
-            this.#options.onRecord(scrubber.value(record));
+            this.#options.onRecord(scrubber.value(record), requestBlocks);
           },
           onChange: (record) => this.#options.onChange?.(record, this.#summaryOf(id, record)),
           onAnalyzerError: (analyzer, _id, error) =>

@@ -12,6 +12,7 @@ import type { Analyzer, ExchangeDraft } from './analyzer.ts';
 import { type BodyDecoder, createBodyDecoder } from './body-decoder.ts';
 import { CappedBytes } from './capped-bytes.ts';
 import type { QueuedEvent } from './capture-queue.ts';
+import type { BodyBlocks } from './recent-blocks.ts';
 
 export interface CaptureLimits {
   /** Request body bytes kept per exchange (forwarding is never capped). */
@@ -21,8 +22,8 @@ export interface CaptureLimits {
 }
 
 export interface AssemblerHooks {
-  /** The exchange is over and its record final. */
-  onRecord(record: ExchangeRecord): void;
+  /** The exchange is over and its record final; `requestBlocks`: its request body's cut, if the analysis made one. */
+  onRecord(record: ExchangeRecord, requestBlocks: BodyBlocks | null | undefined): void;
   /** The record under construction changed (started, headers, data). It is the live object: read it, don't keep it. */
   onChange(record: ExchangeRecord): void;
   /** An analyzer threw; it is switched off for this exchange. */
@@ -62,6 +63,7 @@ export class ExchangeAssembler {
       requestBody: new CappedBytes(limits.requestBodyBytes, Number(start.headers['content-length'])),
       scrubber,
       parsedRequest: null,
+      requestBlocks: undefined,
       responseBody: new CappedBytes(limits.responseBodyBytes),
       requestedModel: null,
       responseIsStream: false,
@@ -224,7 +226,7 @@ export class ExchangeAssembler {
     // Not ended by a failure (nor by an upstream HTTP error, which its analyzer put on it): the end.
     if (isLive(record)) setLifecycle(record, endOf(record));
     this.#over = true;
-    this.#hooks.onRecord(record);
+    this.#hooks.onRecord(record, draft.requestBlocks);
   }
 
   #run(hook: string, call: (analyzer: Analyzer) => void): void {

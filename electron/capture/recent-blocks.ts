@@ -1,3 +1,4 @@
+import { splitBlocks } from '../../shared/exchange/message-blocks.ts';
 import { parseJson } from '../../shared/wire/json-fields.ts';
 
 /**
@@ -64,4 +65,26 @@ export function recentBlock(text: string): RecentBlock {
     recentChars -= block.text.length;
   }
   return entry;
+}
+
+/**
+ * A request body cut into message blocks (`splitBlocks`) with each block's recent entry: made once
+ * per exchange, and read by its parse (block-json.ts), its storage and its search signature
+ * (finished-exchange.ts), which would otherwise each cut the body and look its blocks up again.
+ */
+export interface BodyBlocks {
+  /** The body it was cut from: a user checks it is the text it has (a scrubbed body is another). */
+  readonly text: string;
+  readonly pieces: ReadonlyArray<{ readonly text: string; readonly block: boolean }>;
+  /** The recent entry of each block piece, in order. */
+  readonly recents: readonly RecentBlock[];
+}
+
+/** The body's blocks, or null when it has none worth storing apart (see `splitBlocks`). */
+export function bodyBlocks(text: string): BodyBlocks | null {
+  const pieces = splitBlocks(text);
+  if (pieces === null) return null;
+  const recents: RecentBlock[] = [];
+  for (const piece of pieces) if (piece.block) recents.push(recentBlock(piece.text));
+  return { text, pieces, recents };
 }

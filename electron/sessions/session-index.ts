@@ -22,9 +22,12 @@ export type BlockSpans = ReadonlyMap<string, BlockSpan>;
 
 const NO_BLOCKS: BlockSpans = new Map();
 
-/** One line of a session's index file. */
-export function indexLine(entry: IndexEntry): string {
-  return `${JSON.stringify({ o: entry.offset, n: entry.length, s: entry.summary })}\n`;
+/**
+ * One line of a session's index file: `{"o": offset, "n": length, "s": summary}`, the summary given
+ * as JSON (made with it in the analysis worker: the thread that writes does not serialise it).
+ */
+export function indexLine(offset: number, length: number, summaryJson: string): string {
+  return `{"o":${offset},"n":${length},"s":${summaryJson}}\n`;
 }
 
 /** The index line of a block line: `{"o", "n", "b": hash}`. */

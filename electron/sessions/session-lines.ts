@@ -33,7 +33,7 @@ export class SessionLines {
     const { line } = exchange;
     const length = lineBytes(line);
     this.sidecar.add(this.#offset, exchange.signature);
-    index += indexLine({ offset: this.#offset, length, summary: exchange.summary });
+    index += indexLine(this.#offset, length, exchange.summaryJson);
     this.#offset += length;
     return { blocks: data, line, index };
   }

@@ -48,6 +48,7 @@ interface Waiting {
   bytes: number;
   lineBytes: number;
   summary: IndexEntry['summary'];
+  summaryJson: string;
   signature: Uint32Array;
   /** The blocks the record refers to that were not in the file when it was appended. */
   blocks: readonly StoredBlock[];
@@ -160,8 +161,8 @@ export class SessionWriter {
       blocks.push(block);
       bytes += block.text.length;
     }
-    const { summary, signature = MATCHES_ALL } = exchange;
-    this.#waiting.push({ line, bytes, lineBytes: bytesOfLine, summary, signature, blocks });
+    const { summary, summaryJson, signature = MATCHES_ALL } = exchange;
+    this.#waiting.push({ line, bytes, lineBytes: bytesOfLine, summary, summaryJson, signature, blocks });
     this.#waitingBytes += bytes;
     if (this.#failure) this.#giveUpBeyondLimit();
     // While failing, the retry timer is what writes next.
@@ -214,7 +215,7 @@ export class SessionWriter {
           this.#waitingBytes -= line.waiting.bytes;
           entries.push(entry);
           signed.push({ offset: span.offset, signature: line.waiting.signature });
-          this.#indexLines.push(indexLine(entry));
+          this.#indexLines.push(indexLine(span.offset, span.length, line.waiting.summaryJson));
         }
         // Before they are listed: a search then finds their signatures saved (it never waits on a failed one).
         await this.#sidecar?.append(signed);

@@ -116,6 +116,7 @@ for (let round = 0; round < rounds; round++) {
   if (only !== 'blocks')
     sizes.whole = await measure('whole bodies', records, (record) => ({
       summary: summarise(record),
+      summaryJson: JSON.stringify(summarise(record)),
       line: recordLine(JSON.stringify(record)),
       resendNonce: null,
     }));

@@ -71,8 +71,8 @@ const smallResponse = { headers: { 'content-type': 'application/json' }, parts: 
 
 let lineBytes = 0;
 const pipeline = new CapturePipeline({
-  onRecord: (record) => {
-    lineBytes += lineBytesOf(finishExchange(record).line);
+  onRecord: (record, requestBlocks) => {
+    lineBytes += lineBytesOf(finishExchange(record, null, { requestBlocks }).line);
   },
 });
 

@@ -37,7 +37,12 @@ describe('what the resender needs, carried on the finished exchange', () => {
     const server = createServer((req, res) => {
       seen = req.headers;
       const nonce = /nonce=(\S+)/.exec(String(req.headers[RESENT_FROM_HEADER]))?.[1] ?? null;
-      resender.captured({ summary, line: Buffer.from('{"not": json\n'), resendNonce: nonce });
+      resender.captured({
+        summary,
+        summaryJson: JSON.stringify(summary),
+        line: Buffer.from('{"not": json\n'),
+        resendNonce: nonce,
+      });
       req.resume();
       req.on('end', () => res.end('{}'));
     });
