@@ -70,6 +70,8 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
   readonly #corsOrigin: string | null;
   /** Kept because undici detaches it from the request when it gives up on the body. */
   readonly #socket: Socket;
+  /** The request body's capture events were pushed as it arrived (it was read whole first): undici's are not. */
+  readonly #bodyCaptured: boolean;
   #controller: Dispatcher.DispatchController | null = null;
   #finished = false;
   #clientGone = false;
@@ -82,7 +84,9 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
     sink: CaptureSink,
     upstreamLabel: string,
     corsOrigin: string | null,
+    bodyCaptured = false,
   ) {
+    this.#bodyCaptured = bodyCaptured;
     this.#id = id;
     this.#t0 = t0;
     this.#req = req;
@@ -114,10 +118,12 @@ export class ExchangeForwarder implements Dispatcher.DispatchHandler {
   }
 
   onBodySent(chunk: Buffer): void {
+    if (this.#bodyCaptured) return;
     this.#sink.push({ type: 'request-body-part', exchangeId: this.#id, t: this.#now(), data: chunk });
   }
 
   onRequestSent(): void {
+    if (this.#bodyCaptured) return;
     this.#sink.push({ type: 'request-end', exchangeId: this.#id, t: this.#now() });
   }
 

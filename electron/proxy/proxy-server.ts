@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { RESENT_FROM_HEADER } from '../../shared/contract/tokentap-headers.ts';
 import type { CaptureSink, FoundSecret } from '../../shared/exchange/capture-events.ts';
 import { redactHeaders } from '../../shared/security/redact-headers.ts';
@@ -19,6 +19,7 @@ import { apiKeyOf, fingerprintApiKey } from './tenant-fingerprint.ts';
 import { connectorDroppingUnsolicitedContinue } from './unsolicited-continue.ts';
 import type { UpstreamTarget } from './upstream-target.ts';
 import { isWebSocketUpgrade, WebSocketRelay } from './websocket-relay.ts';
+import { bodyForUndici, WholeBodies, type WholeBody } from './whole-body.ts';
 
 export interface ProxyOptions {
   listen: ListenAddress;
@@ -54,6 +55,7 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 10 * 60_000;
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const routes = buildRouteTable(options.upstream, options.routes ?? [], options.autoDetect ?? false);
   const pools = new UpstreamPools(options.headersTimeoutMs);
+  const wholeBodies = new WholeBodies();
   const sockets = new Set<Socket>();
   let responder = options.responder ?? null;
 
@@ -79,7 +81,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
     // The forwarding hot path is untouched unless replay mode is on; resends always go upstream.
     if (responder === null || req.headers[RESENT_FROM_HEADER] !== undefined)
-      forward(req, res, routes, pools, options.sink, corsOrigin);
+      forward(req, res, routes, pools, options.sink, corsOrigin, wholeBodies);
     else answerOrForward(req, res, responder, routes, pools, options.sink, corsOrigin);
   };
 
@@ -163,7 +165,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
 
 /**
  * `buffered`: the request body was already read (replay mode, a miss falling through), so it is
- * sent from memory, timed from when the request arrived.
+ * sent from memory, timed from when the request arrived. A small declared body is read whole here
+ * before it goes upstream (see whole-body.ts); the exchange is captured from its arrival either way.
  */
 function forward(
   req: IncomingMessage,
@@ -172,24 +175,59 @@ function forward(
   pools: UpstreamPools,
   sink: CaptureSink,
   corsOrigin: string | null,
-  buffered?: { t0: number; startedAt: number; body: Buffer },
+  /** Where small bodies are read whole before forwarding; null: every body streams (or is `buffered`). */
+  wholeBodies: WholeBodies | null,
+  buffered?: { t0: number; startedAt: number; body: WholeBody },
 ): void {
   const t0 = buffered ? buffered.t0 : performance.now();
   const id = randomUUID();
   const route = routes.resolve(req.url ?? '/', req.headers);
   const upstream = route.target;
   startExchange(sink, id, req, buffered ? buffered.startedAt : Date.now(), route, upstream.origin);
-  const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url, corsOrigin);
-  pools.get(upstream.origin).dispatch(
-    {
-      method: req.method ?? 'GET',
-      path: route.path,
-      headers: requestHeadersToForward(req.rawHeaders),
-      body: buffered ? (buffered.body.length > 0 ? buffered.body : null) : hasBody(req) ? req : null,
+  const dispatch = (body: UndiciBody | Buffer[], bodyCaptured: boolean): void => {
+    const handler = new ExchangeForwarder(id, t0, req, res, sink, upstream.url, corsOrigin, bodyCaptured);
+    pools.get(upstream.origin).dispatch(
+      {
+        method: req.method ?? 'GET',
+        path: route.path,
+        headers: requestHeadersToForward(req.rawHeaders),
+        // An array of Buffers is an iterable body: undici writes its pieces in turn (its types lag).
+        body: body as UndiciBody,
+      },
+      handler,
+    );
+  };
+  const part = (data: Buffer) =>
+    sink.push({ type: 'request-body-part', exchangeId: id, t: performance.now() - t0, data });
+  const ended = () => sink.push({ type: 'request-end', exchangeId: id, t: performance.now() - t0 });
+  // A body read before it goes upstream is captured as it arrived, whether or not it gets there.
+  if (buffered) {
+    for (const data of buffered.body.parts) part(data);
+    ended();
+    dispatch(bodyForUndici(buffered.body), true);
+    return;
+  }
+  const readWhole = wholeBodies?.read(req, {
+    part,
+    end: (body) => {
+      ended();
+      dispatch(bodyForUndici(body), true);
     },
-    handler,
-  );
+    aborted: () =>
+      // Nothing went upstream: the record keeps what the client sent before it went.
+      sink.push({
+        type: 'exchange-error',
+        exchangeId: id,
+        t: performance.now() - t0,
+        kind: 'client-aborted',
+        message:
+          'The client closed the connection before it had sent the whole request body; nothing was sent upstream.',
+      }),
+  });
+  if (!readWhole) dispatch(hasBody(req) ? req : null, false);
 }
+
+type UndiciBody = Exclude<Dispatcher.DispatchOptions['body'], undefined>;
 
 /** `upstream`: the origin the request goes to (pricing follows it); none for an answer replay mode gives. */
 function startExchange(
@@ -280,7 +318,11 @@ function answerOrForward(
       return;
     }
     if (answer === null) {
-      forward(req, res, routes, pools, sink, corsOrigin, { t0, startedAt, body });
+      forward(req, res, routes, pools, sink, corsOrigin, null, {
+        t0,
+        startedAt,
+        body: { parts: [body], bytes: read },
+      });
       return;
     }
     const id = randomUUID();

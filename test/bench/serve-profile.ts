@@ -62,13 +62,13 @@ const tokentap = await startTokentapServe(upstream.url, extraEnv, [
   ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
   ...(process.env.TOKENTAP_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
 ]);
-/** BASE=<another checkout>: its Tokentap too, as the arm `base` (before and after in one run). */
+/** BASE=<another checkout>: its Tokentap too, as the arm `base` (before and after in one run); BASE_NODE_ARGS: its Node options (default TOKENTAP_NODE_ARGS). */
 const baseRoot = process.env.BASE;
 const base = baseRoot
   ? await startTokentapServe(
       upstream.url,
       {},
-      process.env.TOKENTAP_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+      (process.env.BASE_NODE_ARGS ?? process.env.TOKENTAP_NODE_ARGS)?.split(' ').filter(Boolean) ?? [],
       baseRoot,
     )
   : null;

@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import OpenAI, { APIError, toFile } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WHOLE_BODY_BYTES } from '../../electron/proxy/whole-body.ts';
 import type { ExchangeRecord } from '../../shared/exchange/exchange-record.ts';
 import {
   answerWith,
@@ -96,11 +97,12 @@ describe('Expect: 100-continue', () => {
   });
 
   it('leaves no exchange pending when the client goes after a 502 without sending its body', async () => {
-    // Nothing listens on port 9 (discard) here: the upstream is unreachable.
+    // Nothing listens on port 9 (discard) here: the upstream is unreachable. A body too large to be
+    // read before forwarding streams, so the 502 comes before any of it.
     const proxy = await proxyInFrontOf('http://127.0.0.1:9');
     const client = await rawClient(
       proxy.url,
-      'POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-length: 1000\r\n\r\n',
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-length: ${WHOLE_BODY_BYTES + 1}\r\n\r\n`,
     );
     await client.until((text) => text.includes('upstream_unreachable'), 'the 502');
     client.socket.destroy();
@@ -109,6 +111,60 @@ describe('Expect: 100-continue', () => {
       interval: 10,
     });
     expect(proxy.records[0]).toMatchObject({ state: 'error', error: { kind: 'upstream-unreachable' } });
+  });
+
+  it('forwards a body read whole from many pieces byte for byte, and records it as sent', async () => {
+    h = await startHarness();
+    h.upstream.respond('POST /v1/chat/completions', { body: okJson });
+    // An agent-sized body with text past Latin-1, arriving in 40 pieces (undici writes them in turn).
+    const body = Buffer.from(
+      JSON.stringify({
+        model: 'gpt-4o',
+        messages: Array.from({ length: 40 }, (_, i) => ({
+          role: 'user',
+          content: `${i} é 你好 ${'x'.repeat(12_000)}`,
+        })),
+      }),
+    );
+    expect(body.length).toBeLessThan(WHOLE_BODY_BYTES);
+    const client = await rawClient(
+      h.proxyUrl,
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
+    );
+    const piece = Math.ceil(body.length / 40);
+    for (let at = 0; at < body.length; at += piece)
+      await new Promise<void>((resolve) =>
+        client.socket.write(body.subarray(at, at + piece), () => setImmediate(resolve)),
+      );
+    await client.until((text) => text.endsWith(okJson), 'the answer');
+    expect(h.upstream.requests[0]?.body.equals(body)).toBe(true);
+    const record = await h.nextRecord();
+    expect(record).toMatchObject({ state: 'complete', status: 200, request: { bodyBytes: body.length } });
+    expect(record.request.body).toBe(body.toString());
+    client.socket.destroy();
+  });
+
+  it('keeps what a client sent of a small body when it goes before the rest, and sends nothing upstream', async () => {
+    h = await startHarness();
+    const client = await rawClient(
+      h.proxyUrl,
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"model":"gpt-4o","messages":[`,
+    );
+    // Its row is listed while the body is still coming: the exchange is captured from its arrival.
+    const harness = h;
+    await vi.waitFor(
+      async () =>
+        expect(await harness.service.handlers['exchanges.list'](null)).toMatchObject([{ state: 'pending' }]),
+      { timeout: 5000, interval: 10 },
+    );
+    client.socket.destroy();
+    const record = await h.nextRecord();
+    expect(record).toMatchObject({
+      state: 'aborted',
+      error: { message: expect.stringContaining('nothing was sent upstream') },
+      request: { body: '{"model":"gpt-4o","messages":[' },
+    });
+    expect(h.upstream.requests).toHaveLength(0);
   });
 });
 
