@@ -9,16 +9,9 @@ import { finishExchange } from '../../../electron/capture/finished-exchange.ts';
 import type { BodyBlocks } from '../../../electron/capture/recent-blocks.ts';
 import type { ExchangeRecord } from '../../../shared/exchange/exchange-record.ts';
 import { jsonExchange, requestStart } from '../../support/exchange-events.ts';
+import { smallChatCompletion } from '../../support/synthetic-llm.ts';
 
 const KEY = 'sk-proj-shared0cut0test0000000000000000000000';
-const answer = Buffer.from(
-  JSON.stringify({
-    id: 'chatcmpl-1',
-    object: 'chat.completion',
-    model: 'gpt-4o',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Done.' }, finish_reason: 'stop' }],
-  }),
-);
 
 /** An agent's body: long messages (blocks), one of them quoting `quoted`. */
 function agentBody(quoted: string): Buffer {
@@ -43,7 +36,7 @@ function capture(body: Buffer): { record: ExchangeRecord; cut: BodyBlocks | null
     headers: { 'content-type': 'application/json', authorization: '[redacted]' },
     secrets: [{ name: 'authorization', value: `Bearer ${KEY}` }],
   });
-  for (const event of jsonExchange(start, body, answer)) pipeline.consume(event);
+  for (const event of jsonExchange(start, body, smallChatCompletion)) pipeline.consume(event);
   if (out === null) throw new Error('no record');
   return out;
 }
