@@ -197,20 +197,17 @@ function forward(
       handler,
     );
   };
-  const part = (data: Buffer) =>
-    sink.push({ type: 'request-body-part', exchangeId: id, t: performance.now() - t0, data });
-  const ended = () => sink.push({ type: 'request-end', exchangeId: id, t: performance.now() - t0 });
   // A body read before it goes upstream is captured as it arrived, whether or not it gets there.
   if (buffered) {
-    for (const data of buffered.body.parts) part(data);
-    ended();
+    for (const data of buffered.body.parts) captureBodyPart(sink, id, t0, data);
+    captureRequestEnd(sink, id, t0);
     dispatch(bodyForUndici(buffered.body), true);
     return;
   }
   const readWhole = wholeBodies?.read(req, {
-    part,
+    part: (data) => captureBodyPart(sink, id, t0, data),
     end: (body) => {
-      ended();
+      captureRequestEnd(sink, id, t0);
       dispatch(bodyForUndici(body), true);
     },
     aborted: () =>
@@ -228,6 +225,15 @@ function forward(
 }
 
 type UndiciBody = Exclude<Dispatcher.DispatchOptions['body'], undefined>;
+
+/** A piece of a request body read before forwarding, captured as it arrived. */
+function captureBodyPart(sink: CaptureSink, exchangeId: string, t0: number, data: Buffer): void {
+  sink.push({ type: 'request-body-part', exchangeId, t: performance.now() - t0, data });
+}
+
+function captureRequestEnd(sink: CaptureSink, exchangeId: string, t0: number): void {
+  sink.push({ type: 'request-end', exchangeId, t: performance.now() - t0 });
+}
 
 /** `upstream`: the origin the request goes to (pricing follows it); none for an answer replay mode gives. */
 function startExchange(

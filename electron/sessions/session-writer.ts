@@ -327,8 +327,7 @@ export class SessionWriter {
    */
   #encode(lines: readonly { line: string | Uint8Array; bytes?: number }[]): Buffer {
     let bytes = 0;
-    for (const { line, bytes: known } of lines)
-      bytes += typeof line === 'string' ? (known ?? Buffer.byteLength(line)) : line.byteLength;
+    for (const { line, bytes: known } of lines) bytes += known ?? lineBytes(line);
     if (this.#scratch.length < bytes)
       this.#scratch = Buffer.allocUnsafe(Math.max(bytes, this.#scratch.length * 2));
     let at = 0;
